@@ -1,0 +1,7 @@
+"""``argus kb ...``: the rule knowledge base."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

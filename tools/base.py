@@ -1,0 +1,275 @@
+"""The shape every vision tool shares: a card a planner can read, typed input and output, backends
+that load lazily through the runtime's registry, a cached ``__call__`` and a LangChain face
+generated from the same card.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tools.errors import BackendUnavailableError, ToolInputError
+from tools.evidence import ToolResult
+from tools.runtime import Runtime, default_runtime
+
+if TYPE_CHECKING:
+    from tools.image_io import LoadedImage
+
+ImageLike = Any  # LoadedImage, a path, or bytes; see tools.image_io.as_loaded
+
+
+@dataclass(frozen=True)
+class Availability:
+    available: bool
+    detail: str
+
+
+def package_version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def module_present(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class Backend(ABC):
+    """One way of doing a tool's job (a model, a library, an algorithm).
+
+    ``availability()`` must be cheap: it may look for files and packages but never imports a
+    heavy library, so ``argus tools`` stays instant.
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    install_hint: ClassVar[str] = ""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    @abstractmethod
+    def version(self) -> str: ...
+
+    @abstractmethod
+    def availability(self) -> Availability: ...
+
+    def weights(self) -> str | None:
+        """What weights it runs, for cards and answers (a path, hub id or built-in name)."""
+        return None
+
+    def device(self) -> str:
+        return "cpu"
+
+    def require(self) -> None:
+        status = self.availability()
+        if not status.available:
+            hint = f" ({self.install_hint})" if self.install_hint else ""
+            raise BackendUnavailableError(f"backend {self.name!r} is not available here: {status.detail}{hint}")
+
+    @property
+    def registry_key(self) -> str:
+        return f"{self.name}|{self.weights() or ''}|{self.device()}"
+
+    def model(self) -> Any:
+        """The loaded model, loaded once per process through the runtime's registry."""
+        self.require()
+        return self.runtime.models.get(self.registry_key, self.load)
+
+    def load(self) -> Any:
+        """Load the model; backends without one (pure algorithms) keep this default."""
+        return None
+
+
+class BackendInfo(BaseModel):
+    name: str
+    version: str
+    available: bool
+    detail: str
+    weights: str | None = None
+    summary: str = ""
+
+
+class ToolCard(BaseModel):
+    """What a planner, the docs and ``argus tools`` read about a tool."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str
+    evidence_prefixes: list[str]
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+    limitations: list[str]
+    examples: list[str]
+    backends: list[BackendInfo]
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Tool(ABC):
+    """Base of every tool: subclasses set the card fields and implement ``run``."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    Input: ClassVar[type[BaseModel]]
+    Output: ClassVar[type[ToolResult]]
+    evidence_prefixes: ClassVar[tuple[str, ...]] = ()
+    limitations: ClassVar[tuple[str, ...]] = ()
+    examples: ClassVar[tuple[str, ...]] = ()
+    backend_types: ClassVar[tuple[type[Backend], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:  # an intermediate base, not a tool
+            return
+        problems = []
+        if not _NAME.match(getattr(cls, "name", "") or ""):
+            problems.append(f"name must match {_NAME.pattern}, got {getattr(cls, 'name', None)!r}")
+        if len((getattr(cls, "description", "") or "").strip()) < 40:
+            problems.append("description must be a paragraph a planner can read (>= 40 characters)")
+        for attr, base in (("Input", BaseModel), ("Output", ToolResult)):
+            value = getattr(cls, attr, None)
+            if not (isinstance(value, type) and issubclass(value, base)):
+                problems.append(f"{attr} must be a subclass of {base.__name__}, got {value!r}")
+        if not cls.backend_types:
+            problems.append("backend_types must list at least one Backend")
+        if problems:
+            raise TypeError(f"tool class {cls.__name__} breaks the tool contract: " + "; ".join(problems))
+
+    def __init__(self, runtime: Runtime | None = None) -> None:
+        self.runtime = runtime or default_runtime()
+        self._backends = {b.name: b(self.runtime) for b in self.backend_types}
+
+    # ----------------------------------------------------------------- card
+    @classmethod
+    def static_card(cls) -> dict[str, Any]:
+        return {
+            "name": cls.name,
+            "description": cls.description,
+            "evidence_prefixes": list(cls.evidence_prefixes),
+            "input_schema": cls.Input.model_json_schema(),
+            "output_schema": cls.Output.model_json_schema(),
+            "limitations": list(cls.limitations),
+            "examples": list(cls.examples),
+        }
+
+    def card(self) -> ToolCard:
+        infos = []
+        for backend in self._backends.values():
+            status = backend.availability()
+            infos.append(
+                BackendInfo(
+                    name=backend.name,
+                    version=backend.version(),
+                    available=status.available,
+                    detail=status.detail,
+                    weights=backend.weights(),
+                    summary=backend.summary,
+                )
+            )
+        return ToolCard(**self.static_card(), backends=infos)
+
+    # ------------------------------------------------------------- backends
+    def backend(self, name: str) -> Backend:
+        try:
+            return self._backends[name]
+        except KeyError:
+            known = ", ".join(self._backends)
+            raise ToolInputError(f"{self.name}: unknown backend {name!r}; choose one of: {known}") from None
+
+    def backends(self) -> list[Backend]:
+        return list(self._backends.values())
+
+    @abstractmethod
+    def select_backend(self, args: BaseModel, image: LoadedImage) -> Backend:
+        """The backend that will answer these arguments for this image."""
+
+    # ------------------------------------------------------------------ run
+    def parse_args(self, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any) -> BaseModel:
+        if isinstance(args, self.Input) and not kwargs:
+            return args
+        data = dict(args.model_dump() if isinstance(args, BaseModel) else (args or {}))
+        data.update(kwargs)
+        try:
+            return self.Input.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
+            )
+            raise ToolInputError(f"{self.name}: bad arguments: {problems}") from None
+
+    def __call__(self, image: ImageLike, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any):
+        """Run the tool on one image; results are cached by (sha256, tool, backend, arguments)."""
+        from tools.image_io import as_loaded
+
+        loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
+        parsed = self.parse_args(args, **kwargs)
+        backend = self.select_backend(parsed, loaded)
+        key = self.cache_key(loaded, backend, parsed)
+        cached = self.runtime.cache.get(key, self.Output)
+        if cached is not None:
+            return cached
+        result = self.run(loaded, parsed, backend)
+        self.runtime.cache.put(key, result)
+        return result
+
+    def cache_key(self, image: LoadedImage, backend: Backend, args: BaseModel) -> str:
+        return self.runtime.cache.key(
+            image.sha256, self.name, backend.name, backend.weights(), backend.version(), args.model_dump(mode="json")
+        )
+
+    def cached(self, image: ImageLike, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any) -> bool:
+        """Whether ``__call__`` with these arguments would be answered from the cache."""
+        from tools.image_io import as_loaded
+
+        loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
+        parsed = self.parse_args(args, **kwargs)
+        key = self.cache_key(loaded, self.select_backend(parsed, loaded), parsed)
+        return self.runtime.cache.get(key, self.Output) is not None
+
+    @abstractmethod
+    def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> ToolResult:
+        """Do the work, uncached. Raise typed errors from ``tools.errors``; never swallow them."""
+
+    def run_batch(
+        self, images: Sequence[ImageLike], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[ToolResult]:
+        """Run on many images. Tools whose backends batch natively override this."""
+        return [self(image, args, **kwargs) for image in images]
+
+    # ------------------------------------------------------------ langchain
+    def as_langchain(self, image_provider: Callable[[], ImageLike]):
+        """A LangChain ``StructuredTool`` bound to the image ``image_provider()`` returns.
+
+        Its content is the result's summary (what a chat model reads); its artifact is the typed
+        result (what the agent keeps as evidence).
+        """
+        from langchain_core.tools import StructuredTool
+
+        def call(**kwargs: Any) -> tuple[str, ToolResult]:
+            result = self(image_provider(), self.Input(**kwargs))
+            return result.summary(), result
+
+        text = self.description
+        if self.limitations:
+            text += " Limitations: " + " ".join(self.limitations)
+        return StructuredTool.from_function(
+            func=call,
+            name=self.name,
+            description=text,
+            args_schema=self.Input,
+            response_format="content_and_artifact",
+        )

@@ -1,0 +1,177 @@
+"""Typed results of the vision tools and the evidence items that answers cite.
+
+Every item a tool reports carries an evidence id: a one-letter prefix that names its kind
+and a number (D1, M2, T3). A tool numbers its own items from 1; when several results meet in
+one answer, `ToolResult.renumbered` gives them ids that are unique within that answer.
+Boxes are always ``xyxy`` in the original image's pixels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# One prefix per kind of evidence. Rules are cited as [R:RULE-ID] and are not listed here.
+PREFIXES: dict[str, str] = {
+    "D": "object detection",
+    "F": "person fall state",
+    "M": "segmentation mask",
+    "T": "text line",
+    "C": "image description",
+    "Q": "image quality measurement",
+    "S": "shape",
+    "K": "colour",
+    "Z": "zone fact",
+    "X": "structured finding",
+}
+
+
+class EvidenceItem(BaseModel):
+    """One thing a tool saw, in the shape the answer contract lists under ``evidence``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prefix: ClassVar[str] = ""
+
+    id: str = Field(description="Evidence id cited by answers, e.g. D1.")
+    tool: str = Field(description="Name of the tool that produced it.")
+    label: str = Field(description="What it is: a class label, 'text', a metric name.")
+    score: float | None = Field(default=None, description="Confidence in [0, 1] where the backend gives one.")
+    box: list[float] | None = Field(
+        default=None, description="[x1, y1, x2, y2] in original-image pixels, where the item has a place."
+    )
+
+
+class Detection(EvidenceItem):
+    prefix: ClassVar[str] = "D"
+    class_id: int = Field(description="The backend's own class id.")
+    box: list[float]
+
+
+class FallState(EvidenceItem):
+    """A person and whether the fall model sees them fallen (label 'Fall') or not ('Normal')."""
+
+    prefix: ClassVar[str] = "F"
+    box: list[float]
+
+
+class Mask(EvidenceItem):
+    prefix: ClassVar[str] = "M"
+    box: list[float]
+    area_px: int = Field(description="Pixels inside the mask.")
+    area_fraction: float = Field(description="Mask area over image area.")
+    rle: dict[str, Any] | None = Field(
+        default=None, description="COCO-style uncompressed RLE: {'size': [h, w], 'counts': [...]}, column-major."
+    )
+    polygons: list[list[list[float]]] | None = Field(default=None, description="Outer contours as [[x, y], ...].")
+    source: str | None = Field(default=None, description="Evidence id of the detection that seeded it, if any.")
+
+
+class TextLine(EvidenceItem):
+    prefix: ClassVar[str] = "T"
+    text: str
+    box: list[float]
+    polygon: list[list[float]] = Field(description="The four corners as the OCR returned them.")
+
+
+class Caption(EvidenceItem):
+    prefix: ClassVar[str] = "C"
+    text: str
+    backend: str = Field(description="Which backend wrote the text.")
+
+
+class Measurement(EvidenceItem):
+    """A number measured on the image (sharpness, exposure, ...) with a plain-words verdict."""
+
+    prefix: ClassVar[str] = "Q"
+    value: float
+    unit: str = ""
+    verdict: str = Field(description="e.g. 'ok', 'blurred', 'underexposed'.")
+    threshold: str | None = Field(default=None, description="The threshold the verdict came from.")
+
+
+class Shape(EvidenceItem):
+    prefix: ClassVar[str] = "S"
+    box: list[float]
+    area_px: int
+    colour: str | None = None
+
+
+class Colour(EvidenceItem):
+    prefix: ClassVar[str] = "K"
+    rgb: list[int]
+    fraction: float = Field(description="Share of the image's pixels closest to this colour.")
+
+
+class ToolResult(BaseModel):
+    """What every tool returns: its items plus which backend made them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tool: str
+    backend: str
+    backend_version: str
+    image_sha256: str
+    image_size: tuple[int, int] = Field(description="(width, height) of the image the boxes refer to.")
+    notes: list[str] = Field(default_factory=list, description="Caveats the backend reported.")
+
+    def items(self) -> list[EvidenceItem]:
+        """The evidence items of this result, in order. Subclasses list their item fields."""
+        found: list[EvidenceItem] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, EvidenceItem):
+                found.append(value)
+            elif isinstance(value, list) and value and isinstance(value[0], EvidenceItem):
+                found.extend(value)
+        return found
+
+    def renumbered(self, new_id: Callable[[str], str]) -> Self:
+        """A copy whose items carry ids from ``new_id(prefix)``; references between items follow."""
+        mapping: dict[str, str] = {}
+        for item in self.items():
+            mapping[item.id] = new_id(type(item).prefix)
+        return self._with_ids(mapping)
+
+    def _with_ids(self, mapping: dict[str, str]) -> Self:
+        data = self.model_dump()
+        def fix(obj: Any) -> Any:
+            if isinstance(obj, dict):
+                out = {k: fix(v) for k, v in obj.items()}
+                if "id" in out and out["id"] in mapping and "tool" in out:
+                    out["id"] = mapping[out["id"]]
+                if out.get("source") in mapping:
+                    out["source"] = mapping[out["source"]]
+                return out
+            if isinstance(obj, list):
+                return [fix(v) for v in obj]
+            return obj
+        return type(self).model_validate(fix(data))
+
+    def summary(self) -> str:
+        """Compact text a planner or chat model reads: one line per item, ids first."""
+        lines = [f"{self.tool} ({self.backend} {self.backend_version}): {len(self.items())} item(s)"]
+        for item in self.items():
+            lines.append(describe_item(item))
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+
+def describe_item(item: EvidenceItem) -> str:
+    parts = [f"[{item.id}] {item.label}"]
+    if item.score is not None:
+        parts.append(f"score={item.score:.2f}")
+    if item.box is not None:
+        parts.append("box=[" + ", ".join(f"{v:.0f}" for v in item.box) + "]")
+    for key in ("text", "value", "unit", "verdict", "area_px", "colour", "fraction"):
+        value = getattr(item, key, None)
+        if value not in (None, ""):
+            parts.append(f"{key}={value!r}" if key == "text" else f"{key}={value}")
+    return " ".join(parts)
+
+
+def numbered(prefix: str, index: int) -> str:
+    """The id of the ``index``-th (0-based) item of a kind within one result: D1, D2, ..."""
+    return f"{prefix}{index + 1}"
