@@ -1,0 +1,41 @@
+"""The vision tools. Importing this package loads no model and no heavy library.
+
+``TOOLS`` maps each tool's name to where its class lives; ``get_tool`` imports it on demand.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tools.base import Tool
+    from tools.runtime import Runtime
+
+TOOLS: dict[str, str] = {
+    "detect_objects": "tools.detect_objects:DetectObjects",
+    "detect_falls": "tools.detect_falls:DetectFalls",
+    "segment": "tools.segment:Segment",
+    "describe_image": "tools.describe_image:DescribeImage",
+    "classify_image": "tools.classify_image:ClassifyImage",
+    "read_text": "tools.read_text:ReadText",
+    "assess_quality": "tools.assess_quality:AssessQuality",
+    "analyze_colors_shapes": "tools.analyze_colors_shapes:AnalyzeColorsShapes",
+    "annotate": "tools.annotate:Annotate",
+}
+
+
+def tool_class(name: str) -> type[Tool]:
+    from tools.errors import ToolInputError
+
+    try:
+        target = TOOLS[name]
+    except KeyError:
+        raise ToolInputError(f"unknown tool {name!r}; known tools: {', '.join(TOOLS)}") from None
+    module, _, cls = target.partition(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def get_tool(name: str, runtime: Runtime | None = None) -> Tool:
+    """An instance of the named tool sharing ``runtime`` (the process default when None)."""
+    return tool_class(name)(runtime)
