@@ -171,7 +171,9 @@ class Guard(Strict):
 class Urgency(Strict):
     level: Literal["U0", "U1", "U2", "U3", "U4"]
     native: str = Field(description="The value on the source's own scale, e.g. 'ESI 2', 'Lung-RADS 4A'.")
-    scale: str = Field(description="Name of the native scale, e.g. 'ESI', 'Fleischner 2017', 'Frigate threat'.")
+    scale: str = Field(
+        description="Name of the native scale, e.g. 'ESI', 'Fleischner 2017', 'Frigate threat'."
+    )
 
 
 class Source(Strict):
@@ -190,7 +192,9 @@ class Source(Strict):
 
 class EvidenceRequirements(Strict):
     min_score: float | None = Field(default=None, ge=0, le=1)
-    needs_measurement: list[str] = Field(default_factory=list, description="Fact names that must be measured.")
+    needs_measurement: list[str] = Field(
+        default_factory=list, description="Fact names that must be measured."
+    )
     human_review: bool = False
 
 
@@ -225,7 +229,9 @@ class Rule(Strict):
     @classmethod
     def _id_shape(cls, v: str) -> str:
         if not _ID.match(v):
-            raise ValueError(f"rule id must look like 'MED-FLEISCHNER-01' (upper case, dash-separated), got {v!r}")
+            raise ValueError(
+                f"rule id must look like 'MED-FLEISCHNER-01' (upper case, dash-separated), got {v!r}"
+            )
         return v
 
     @field_validator("trigger")
@@ -233,7 +239,9 @@ class Rule(Strict):
     def _concept_ids(cls, v: list[str]) -> list[str]:
         for c in v:
             if not _CONCEPT.match(c):
-                raise ValueError(f"trigger concept ids look like 'coco:knife' or 'finding:pneumothorax', got {c!r}")
+                raise ValueError(
+                    f"trigger concept ids look like 'coco:knife' or 'finding:pneumothorax', got {c!r}"
+                )
         return v
 
     @model_validator(mode="after")

@@ -76,7 +76,9 @@ class Backend(ABC):
         status = self.availability()
         if not status.available:
             hint = f" ({self.install_hint})" if self.install_hint else ""
-            raise BackendUnavailableError(f"backend {self.name!r} is not available here: {status.detail}{hint}")
+            raise BackendUnavailableError(
+                f"backend {self.name!r} is not available here: {status.detail}{hint}"
+            )
 
     @property
     def registry_key(self) -> str:
@@ -228,7 +230,12 @@ class Tool(ABC):
 
     def cache_key(self, image: LoadedImage, backend: Backend, args: BaseModel) -> str:
         return self.runtime.cache.key(
-            image.sha256, self.name, backend.name, backend.weights(), backend.version(), args.model_dump(mode="json")
+            image.sha256,
+            self.name,
+            backend.name,
+            backend.weights(),
+            backend.version(),
+            args.model_dump(mode="json"),
         )
 
     def cached(self, image: ImageLike, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any) -> bool:

@@ -63,10 +63,15 @@ class Mask(EvidenceItem):
     area_px: int = Field(description="Pixels inside the mask.")
     area_fraction: float = Field(description="Mask area over image area.")
     rle: dict[str, Any] | None = Field(
-        default=None, description="COCO-style uncompressed RLE: {'size': [h, w], 'counts': [...]}, column-major."
+        default=None,
+        description="COCO-style uncompressed RLE: {'size': [h, w], 'counts': [...]}, column-major.",
     )
-    polygons: list[list[list[float]]] | None = Field(default=None, description="Outer contours as [[x, y], ...].")
-    source: str | None = Field(default=None, description="Evidence id of the detection that seeded it, if any.")
+    polygons: list[list[list[float]]] | None = Field(
+        default=None, description="Outer contours as [[x, y], ...]."
+    )
+    source: str | None = Field(
+        default=None, description="Evidence id of the detection that seeded it, if any."
+    )
 
 
 class TextLine(EvidenceItem):
@@ -137,6 +142,7 @@ class ToolResult(BaseModel):
 
     def _with_ids(self, mapping: dict[str, str]) -> Self:
         data = self.model_dump()
+
         def fix(obj: Any) -> Any:
             if isinstance(obj, dict):
                 out = {k: fix(v) for k, v in obj.items()}
@@ -148,6 +154,7 @@ class ToolResult(BaseModel):
             if isinstance(obj, list):
                 return [fix(v) for v in obj]
             return obj
+
         return type(self).model_validate(fix(data))
 
     def summary(self) -> str:

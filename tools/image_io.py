@@ -1,0 +1,472 @@
+"""The one image loader every entry point uses.
+
+It decodes safely (a pixel cap checked from the header before any pixel is decoded, truncated
+and mislabelled files refused), applies EXIF orientation, keeps the stored pixels and their bit
+depth, and gives the models an 8-bit RGB array. DICOM goes through pydicom: modality rescale,
+then the file's VOI window (or the data range), MONOCHROME1 inverted. The sha256 of the bytes
+is the image's identity for caches and the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from tools.errors import (
+    DicomError,
+    EmptyFileError,
+    ExtensionMismatchError,
+    ImageLoadError,
+    ImageTooLargeError,
+    NotAnImageError,
+    TruncatedImageError,
+)
+from tools.runtime import DEFAULT_MAX_PIXELS
+
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+# Extensions and the formats their bytes must hold.
+EXTENSION_FORMATS: dict[str, str] = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".jpe": "JPEG",
+    ".png": "PNG",
+    ".webp": "WEBP",
+    ".bmp": "BMP",
+    ".tif": "TIFF",
+    ".tiff": "TIFF",
+    ".gif": "GIF",
+    ".dcm": "DICOM",
+    ".dicom": "DICOM",
+}
+PILLOW_FORMATS = frozenset(v for v in EXTENSION_FORMATS.values() if v != "DICOM")
+
+# DICOM attributes kept as metadata. Nothing that names a person is kept.
+DICOM_KEEP = (
+    "Modality",
+    "BodyPartExamined",
+    "ViewPosition",
+    "PhotometricInterpretation",
+    "PatientAge",
+    "PatientSex",
+    "StudyDescription",
+    "SeriesDescription",
+    "Manufacturer",
+    "BitsStored",
+    "NumberOfFrames",
+    "PixelSpacing",
+    "ImagerPixelSpacing",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedImage:
+    """A decoded image: 8-bit RGB for the models, the stored pixels for measurement, and its identity."""
+
+    sha256: str
+    rgb: np.ndarray = field(repr=False)
+    original: np.ndarray = field(repr=False)
+    bit_depth: int
+    mode: str
+    format: str
+    name: str
+    path: str | None = None
+    size_bytes: int = 0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+    @property
+    def modality(self) -> str | None:
+        return self.metadata.get("Modality")
+
+    @property
+    def is_dicom(self) -> bool:
+        return self.format == "DICOM"
+
+    @cached_property
+    def is_grayscale(self) -> bool:
+        """True for single-channel sources and for colour files whose channels are all equal."""
+        if self.original.ndim == 2:
+            return True
+        rgb = self.rgb
+        return bool(np.array_equal(rgb[..., 0], rgb[..., 1]) and np.array_equal(rgb[..., 1], rgb[..., 2]))
+
+    @cached_property
+    def gray(self) -> np.ndarray:
+        """(H, W) uint8 luminance."""
+        rgb = self.rgb.astype(np.float32)
+        return np.clip(rgb @ np.array([0.299, 0.587, 0.114], np.float32), 0, 255).astype(np.uint8)
+
+    @cached_property
+    def bgr(self) -> np.ndarray:
+        """(H, W, 3) uint8 in OpenCV's channel order."""
+        return np.ascontiguousarray(self.rgb[..., ::-1])
+
+    def pil(self) -> Image.Image:
+        return Image.fromarray(self.rgb, "RGB")
+
+    def describe(self) -> dict[str, Any]:
+        """The ``image`` block of the answer contract."""
+        return {
+            "path": self.path,
+            "name": self.name,
+            "sha256": self.sha256,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "mode": self.mode,
+            "bit_depth": self.bit_depth,
+            "modality": self.modality,
+        }
+
+
+def load_image(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LoadedImage:
+    """Load an image file (or its bytes) into a ``LoadedImage``.
+
+    Args:
+        source: a path, or the file's bytes.
+        name: the file name to check the extension against when ``source`` is bytes.
+        max_pixels: refuse images with more pixels than this (checked before decoding).
+        max_bytes: refuse files larger than this.
+
+    Raises:
+        ImageLoadError: or one of its subclasses, with a message a user can act on.
+    """
+    path: str | None = None
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        label = name or "<bytes>"
+    else:
+        p = Path(source)
+        path = str(p)
+        label = name or p.name
+        if not p.exists():
+            raise ImageLoadError(f"{label}: no such file: {p}")
+        if not p.is_file():
+            raise ImageLoadError(f"{label}: not a regular file: {p}")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ImageTooLargeError(f"{label}: file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        data = p.read_bytes()
+    if len(data) > max_bytes:
+        raise ImageTooLargeError(f"{label}: file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+    if not data:
+        raise EmptyFileError(f"{label}: the file is empty (0 bytes)")
+
+    sha = hashlib.sha256(data).hexdigest()
+    expected = EXTENSION_FORMATS.get(Path(label).suffix.lower())
+    if _looks_like_dicom(data) or (expected == "DICOM" and not _pillow_format(data)):
+        if expected not in (None, "DICOM"):
+            raise ExtensionMismatchError(f"{label}: the extension says {expected} but the bytes are DICOM")
+        return _load_dicom(data, sha, label, path, max_pixels, force=expected == "DICOM")
+    return _load_pillow(data, sha, label, path, expected, max_pixels)
+
+
+def as_loaded(image: Any, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
+    """Accept a ``LoadedImage``, a path, file bytes, a PIL image or an (H, W[, 3|4]) uint8 array."""
+    if isinstance(image, LoadedImage):
+        if image.width * image.height > max_pixels:
+            raise ImageTooLargeError(
+                f"{image.name}: {image.width}x{image.height} = {image.width * image.height:,} pixels, "
+                f"over the {max_pixels:,}-pixel limit"
+            )
+        return image
+    if isinstance(image, str | Path | bytes | bytearray | memoryview):
+        return load_image(image, max_pixels=max_pixels)
+    if isinstance(image, Image.Image):
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        return load_image(buf.getvalue(), name="image.png", max_pixels=max_pixels)
+    if isinstance(image, np.ndarray):
+        return _from_array(image, max_pixels)
+    raise ImageLoadError(
+        f"expected an image path, bytes, a PIL image or a numpy array, got {type(image).__name__}"
+    )
+
+
+# ----------------------------------------------------------------------------- Pillow
+
+
+def _pillow_format(data: bytes) -> str | None:
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.format
+    except Exception:  # any failure here just means "not something Pillow recognises"
+        return None
+
+
+def _load_pillow(
+    data: bytes, sha: str, label: str, path: str | None, expected: str | None, max_pixels: int
+) -> LoadedImage:
+    try:
+        im = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLargeError(f"{label}: refused as a decompression bomb ({exc})") from None
+    except UnidentifiedImageError:
+        raise NotAnImageError(
+            f"{label}: not an image: the bytes match none of JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM"
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise NotAnImageError(f"{label}: cannot be read as an image ({exc})") from None
+
+    with im:
+        fmt = im.format or "unknown"
+        if fmt not in PILLOW_FORMATS:
+            raise NotAnImageError(
+                f"{label}: {fmt} images are not supported; use JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM"
+            )
+        if expected is not None and expected != fmt:
+            raise ExtensionMismatchError(f"{label}: the extension says {expected} but the bytes are {fmt}")
+        width, height = im.size
+        if width <= 0 or height <= 0:
+            raise NotAnImageError(f"{label}: image has no pixels ({width}x{height})")
+        if width * height > max_pixels:
+            raise ImageTooLargeError(
+                f"{label}: {width}x{height} = {width * height:,} pixels, over the {max_pixels:,}-pixel limit"
+            )
+        frames = getattr(im, "n_frames", 1)
+        metadata: dict[str, Any] = {"frames": frames} if frames > 1 else {}
+        try:
+            im.seek(0)
+            im.load()
+        except Image.DecompressionBombError as exc:
+            raise ImageTooLargeError(f"{label}: refused as a decompression bomb ({exc})") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise TruncatedImageError(f"{label}: the image data is truncated or corrupt ({exc})") from None
+        orientation = im.getexif().get(0x0112)
+        if orientation and orientation != 1:
+            im = ImageOps.exif_transpose(im)
+            metadata["exif_orientation_applied"] = int(orientation)
+        mode = im.mode
+        original, bit_depth = _stored_pixels(im)
+        rgb = _to_rgb8(im, original, bit_depth)
+        if mode in ("LA", "RGBA", "PA") or (mode == "P" and "transparency" in im.info):
+            metadata["alpha"] = "composited over white"
+    return LoadedImage(
+        sha256=sha,
+        rgb=rgb,
+        original=original,
+        bit_depth=bit_depth,
+        mode=mode,
+        format=fmt,
+        name=label,
+        path=path,
+        size_bytes=len(data),
+        metadata=metadata,
+    )
+
+
+def _stored_pixels(im: Image.Image) -> tuple[np.ndarray, int]:
+    """The pixels as stored, with their bit depth (16-bit and float kept, palettes expanded)."""
+    mode = im.mode
+    if mode.startswith("I;16"):
+        return np.asarray(im).astype(np.uint16), 16
+    if mode == "I":
+        arr = np.asarray(im)
+        return arr, 16 if arr.size and arr.min() >= 0 and arr.max() < 65536 else 32
+    if mode == "F":
+        return np.asarray(im, dtype=np.float32), 32
+    if mode == "1":
+        return np.asarray(im.convert("L")), 1
+    if mode == "P":
+        return np.asarray(im.convert("RGBA" if "transparency" in im.info else "RGB")), 8
+    if mode in ("L", "LA", "RGB", "RGBA"):
+        return np.asarray(im), 8
+    return np.asarray(im.convert("RGB")), 8
+
+
+def _to_rgb8(im: Image.Image, original: np.ndarray, bit_depth: int) -> np.ndarray:
+    if bit_depth > 8 and original.ndim == 2:
+        return _gray_to_rgb(_stretch_to_uint8(original))
+    if im.mode in ("LA", "RGBA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
+    return np.ascontiguousarray(np.asarray(im.convert("RGB")))
+
+
+def _stretch_to_uint8(values: np.ndarray) -> np.ndarray:
+    """Map a high-bit-depth gray image to 0-255 over its 0.5-99.5 percentile range."""
+    arr = values.astype(np.float64)
+    lo, hi = np.percentile(arr, [0.5, 99.5]) if arr.size else (0.0, 1.0)
+    if hi <= lo:
+        lo, hi = float(arr.min()), float(arr.max())
+    if hi <= lo:
+        return np.zeros(arr.shape, np.uint8)
+    return np.clip((arr - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+
+
+def _gray_to_rgb(gray: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+
+
+def _from_array(array: np.ndarray, max_pixels: int) -> LoadedImage:
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (1, 3, 4)):
+        raise ImageLoadError(
+            f"an image array must have shape (H, W), (H, W, 3) or (H, W, 4), got {array.shape}"
+        )
+    if array.dtype != np.uint8:
+        raise ImageLoadError(f"an image array must be uint8, got {array.dtype}")
+    height, width = array.shape[:2]
+    if height == 0 or width == 0:
+        raise NotAnImageError(f"image array has no pixels ({width}x{height})")
+    if width * height > max_pixels:
+        raise ImageTooLargeError(
+            f"array: {width}x{height} = {width * height:,} pixels, over the {max_pixels:,}-pixel limit"
+        )
+    arr = np.ascontiguousarray(array[..., 0] if array.ndim == 3 and array.shape[2] == 1 else array)
+    digest = hashlib.sha256(f"{arr.shape}{arr.dtype}".encode() + arr.tobytes()).hexdigest()
+    if arr.ndim == 2:
+        rgb, mode = _gray_to_rgb(arr), "L"
+    elif arr.shape[2] == 4:
+        rgb, mode = (
+            np.asarray(
+                Image.alpha_composite(
+                    Image.new("RGBA", (width, height), "white"), Image.fromarray(arr, "RGBA")
+                ).convert("RGB")
+            ),
+            "RGBA",
+        )
+    else:
+        rgb, mode = arr, "RGB"
+    return LoadedImage(
+        sha256=digest, rgb=rgb, original=arr, bit_depth=8, mode=mode, format="ARRAY", name="array"
+    )
+
+
+# ------------------------------------------------------------------------------ DICOM
+
+
+def _looks_like_dicom(data: bytes) -> bool:
+    return len(data) >= 132 and data[128:132] == b"DICM"
+
+
+def _load_dicom(
+    data: bytes, sha: str, label: str, path: str | None, max_pixels: int, force: bool
+) -> LoadedImage:
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+    from pydicom.pixels import apply_modality_lut, apply_voi_lut
+
+    try:
+        ds = pydicom.dcmread(io.BytesIO(data), force=force)
+    except InvalidDicomError as exc:
+        raise NotAnImageError(f"{label}: not a valid DICOM file ({exc})") from None
+    except Exception as exc:  # pydicom raises many types on corrupt headers; all mean "cannot parse"
+        raise DicomError(
+            f"{label}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc})"
+        ) from None
+
+    if (
+        force
+        and not _looks_like_dicom(data)
+        and not any(t in ds for t in ("SOPClassUID", "Modality", "Rows"))
+    ):
+        raise NotAnImageError(f"{label}: not a DICOM file: no 'DICM' preamble and no DICOM elements in it")
+    if not any(tag in ds for tag in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
+        kind = getattr(ds.get("SOPClassUID"), "name", None) or ds.get("Modality") or "unknown kind"
+        raise DicomError(f"{label}: the DICOM file has no pixel data ({kind}); nothing to look at")
+    rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
+    if rows * cols > max_pixels:
+        raise ImageTooLargeError(
+            f"{label}: {cols}x{rows} = {rows * cols:,} pixels, over the {max_pixels:,}-pixel limit"
+        )
+    syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
+    try:
+        pixels = ds.pixel_array
+    except (NotImplementedError, RuntimeError) as exc:
+        name = getattr(syntax, "name", None) or str(syntax or "unknown")
+        raise DicomError(
+            f"{label}: transfer syntax {name} ({syntax}) cannot be decoded here; "
+            f"for JPEG-LS / JPEG Lossless / JPEG 2000 install the codecs: pip install 'argus[dicom-codecs]' "
+            f"({str(exc).splitlines()[0]})"
+        ) from None
+    except (AttributeError, ValueError, TypeError, OSError, EOFError) as exc:
+        raise DicomError(f"{label}: the DICOM pixel data is corrupt or truncated ({exc})") from None
+
+    metadata: dict[str, Any] = {}
+    for key in DICOM_KEEP:
+        value = ds.get(key)
+        if value is None or value == "":
+            continue
+        metadata[key] = [float(v) for v in value] if key.endswith("PixelSpacing") else str(value)
+    metadata["TransferSyntaxUID"] = str(syntax) if syntax else None
+    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
+    if frames > 1:
+        pixels = pixels[0]
+        metadata["frames"] = frames
+        metadata["frame_used"] = 0
+
+    bits = int(ds.get("BitsStored", 8) or 8)
+    if pixels.ndim == 3 and pixels.shape[-1] in (3, 4):  # colour DICOM (pydicom converts YBR to RGB)
+        rgb = pixels[..., :3]
+        if rgb.dtype != np.uint8:
+            rgb = _stretch_to_uint8(rgb)
+        return LoadedImage(
+            sha256=sha,
+            rgb=np.ascontiguousarray(rgb),
+            original=pixels,
+            bit_depth=bits,
+            mode=f"DICOM:{photometric}",
+            format="DICOM",
+            name=label,
+            path=path,
+            size_bytes=len(data),
+            metadata=metadata,
+        )
+    if pixels.ndim != 2:
+        raise DicomError(f"{label}: expected a 2-D frame, got pixel data of shape {pixels.shape}")
+
+    rescaled = apply_modality_lut(pixels, ds)
+    if "WindowCenter" in ds and "WindowWidth" in ds:
+        windowed = apply_voi_lut(rescaled, ds, index=0)
+        lo, hi = float(np.min(windowed)), float(np.max(windowed))
+        display = (
+            np.zeros(windowed.shape, np.uint8)
+            if hi <= lo
+            else (np.clip((windowed - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8))
+        )
+        metadata["windowing"] = "VOI window from the file"
+    else:
+        display = _stretch_to_uint8(rescaled)
+        metadata["windowing"] = "0.5-99.5 percentile range (no window in the file)"
+    if photometric == "MONOCHROME1":
+        display = 255 - display
+        metadata["inverted"] = "MONOCHROME1 shown with white as dense"
+    return LoadedImage(
+        sha256=sha,
+        rgb=_gray_to_rgb(display),
+        original=np.asarray(rescaled),
+        bit_depth=bits,
+        mode=f"DICOM:{photometric}",
+        format="DICOM",
+        name=label,
+        path=path,
+        size_bytes=len(data),
+        metadata=metadata,
+    )
+
+
+# Pillow must never decode a truncated file silently.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
