@@ -93,6 +93,11 @@ class Backend(ABC):
         """Load the model; backends without one (pure algorithms) keep this default."""
         return None
 
+    @abstractmethod
+    def raw_call(self, image: LoadedImage) -> Any:
+        """The plain library call a user would write by hand for this backend on this image, with the
+        model already loaded: what ``argus bench tools`` compares the tool's own latency against."""
+
 
 class BackendInfo(BaseModel):
     name: str

@@ -20,6 +20,7 @@ PREFIXES: dict[str, str] = {
     "M": "segmentation mask",
     "T": "text line",
     "C": "image description",
+    "L": "image-level class label",
     "Q": "image quality measurement",
     "S": "shape",
     "K": "colour",
@@ -85,6 +86,13 @@ class Caption(EvidenceItem):
     prefix: ClassVar[str] = "C"
     text: str
     backend: str = Field(description="Which backend wrote the text.")
+
+
+class ImageLabel(EvidenceItem):
+    """A class for the whole image from a classifier (ImageNet, chest X-ray findings, ...)."""
+
+    prefix: ClassVar[str] = "L"
+    rank: int = Field(description="1 for the top class.")
 
 
 class Measurement(EvidenceItem):
