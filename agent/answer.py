@@ -1,0 +1,103 @@
+"""The answer contract: what ``argus ask --json``, ``Assistant.ask`` and the HTTP API return.
+
+Every consumer relies on these keys (more may be added, none removed): question, answer, domain,
+image, urgency, evidence, rules, graph_paths, citations, unsupported_claims, trace, timings_ms,
+backend, disclaimer, annotated_image.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Domain = Literal["general", "medical", "security"]
+
+MEDICAL_DISCLAIMER = (
+    "Research and education software, not a medical device. This output is flagged for review by a "
+    "qualified clinician and must not be used on its own for diagnosis or treatment."
+)
+
+
+class ImageInfo(BaseModel):
+    path: str | None = None
+    name: str | None = None
+    sha256: str
+    width: int
+    height: int
+    format: str | None = None
+    modality: str | None = None
+
+
+class UrgencyInfo(BaseModel):
+    level: Literal["U0", "U1", "U2", "U3", "U4"]
+    label: str
+    native: str
+    scale: str | None = None
+    rule: str = Field(description="Id of the rule that set it.")
+
+
+class RuleRef(BaseModel):
+    id: str
+    title: str
+    version: str | None = None
+    source: str = Field(description="Organisation, citation and section in one line.")
+    url: str | None = None
+    fired: bool
+    why: str
+    status: Literal["fired", "abstained", "undetermined", "retrieved"] = "fired"
+    urgency: str | None = None
+    action: str | None = None
+
+
+class Citation(BaseModel):
+    ref: str = Field(description="What the text cites: 'D1', 'R:SEC-EXIT-01'.")
+    resolved: bool
+    kind: str | None = Field(default=None, description="evidence, rule, or None when unresolved.")
+
+
+class TraceStep(BaseModel):
+    step: int
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    ms: float = 0.0
+    cached: bool = False
+    error: str | None = None
+    evidence: list[str] = Field(default_factory=list, description="Evidence ids this step produced.")
+    by: str = Field(
+        default="", description="Who asked for the step: the chat model, the planner, or the agent."
+    )
+
+
+class Timings(BaseModel):
+    total: float = 0.0
+    tools: float = 0.0
+    llm: float = 0.0
+    knowledge: float = 0.0
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    answer: str
+    domain: Domain
+    image: ImageInfo | None = None
+    urgency: UrgencyInfo | None = None
+    evidence: list[dict[str, Any]] = Field(default_factory=list)
+    rules: list[RuleRef] = Field(default_factory=list)
+    graph_paths: list[list[str]] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    unsupported_claims: list[str] = Field(default_factory=list)
+    verified: bool = Field(
+        default=True, description="False when the verifier found a problem it could not repair."
+    )
+    notes: list[str] = Field(default_factory=list, description="Caveats: failed tools, fallbacks, limits.")
+    trace: list[TraceStep] = Field(default_factory=list)
+    timings_ms: Timings = Field(default_factory=Timings)
+    backend: dict[str, str] = Field(default_factory=dict)
+    disclaimer: str | None = None
+    annotated_image: str | None = None
+    refused: bool = Field(
+        default=False, description="True when the request was declined (e.g. face identification)."
+    )
