@@ -118,6 +118,24 @@ class Colour(EvidenceItem):
     fraction: float = Field(description="Share of the image's pixels closest to this colour.")
 
 
+class ZoneHit(EvidenceItem):
+    """An object whose box's bottom centre lies in a zone."""
+
+    prefix: ClassVar[str] = "Z"
+    zone: str
+    attributes: list[str]
+    source: str = Field(description="Evidence id of the object (a D or F id).")
+
+
+class StatedFinding(EvidenceItem):
+    """A fact given to Argus rather than seen by a tool: a findings file, a DICOM tag, the question."""
+
+    prefix: ClassVar[str] = "X"
+    fact: str = Field(description="Dotted fact name, e.g. nodule.size_mm.")
+    value: str | int | float | bool
+    origin: str = Field(description="Where it came from: 'question', 'findings file', 'DICOM tag', ...")
+
+
 class ToolResult(BaseModel):
     """What every tool returns: its items plus which backend made them."""
 
