@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 URGENCY_LEVELS: dict[str, str] = {
     "U0": "none",
@@ -67,6 +67,13 @@ FACT_NAMESPACES: dict[str, str] = {
     "scene": "scene.ppe_visible, scene.edge_height_m, scene.calibrated_px_per_m",
 }
 
+# The order of urgency levels and indicators, lowest first: the engine ranks fired rules by them.
+URGENCY_RANK: dict[str, int] = {level: rank for rank, level in enumerate(URGENCY_LEVELS)}
+INDICATOR_RANK: dict[str, int] = {"info": 0, "warning": 1, "critical": 2}
+
+# Concept namespaces the knowledge graph uses for its own nodes; a concept may not take them.
+RESERVED_NAMESPACES = ("action", "source", "exclusion", "fact", "evidence", "rule", "code")
+
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 _FACT = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _CONCEPT = re.compile(r"^[a-z_]+:[a-z0-9_]+$")
@@ -108,6 +115,8 @@ class Leaf(Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Leaf:
+        if self.op not in OPERATORS:
+            raise ValueError(f"unknown operator {self.op!r}; known operators: {', '.join(OPERATORS)}")
         if self.model_extra:
             raise ValueError(f"unexpected keys in condition leaf: {sorted(self.model_extra)}")
         if not _FACT.match(self.fact):
@@ -124,6 +133,10 @@ class Leaf(Strict):
             raise ValueError(f"operator {self.op!r} needs a number, got {self.value!r}")
         if self.op == "exists" and not isinstance(self.value, bool):
             raise ValueError(f"operator 'exists' needs true or false, got {self.value!r}")
+        if self.op in ("eq", "ne") and (self.value is None or isinstance(self.value, list)):
+            raise ValueError(f"operator {self.op!r} needs one value, got {self.value!r}; use 'in' for a list")
+        if self.op == "contains" and not isinstance(self.value, str):
+            raise ValueError(f"operator 'contains' needs text, got {self.value!r}")
         return self
 
     def dump(self) -> dict[str, Any]:
@@ -142,7 +155,25 @@ class Not(Strict):
     not_: Condition = Field(alias="not")
 
 
-Condition = Annotated[All | AnyOf | Not | Leaf, Field(union_mode="left_to_right")]
+def _condition_kind(value: Any) -> str:
+    """Pick the condition class by its key, so an error names the one shape the author meant."""
+    if isinstance(value, dict):
+        for key, tag in (("all", "All"), ("any", "AnyOf"), ("not", "Not")):
+            if key in value:
+                return tag
+        return "Leaf"
+    if isinstance(value, All | AnyOf | Not):
+        return type(value).__name__
+    return "Leaf"  # a Leaf, or something that is not a mapping: Leaf says what it expected
+
+
+Condition = Annotated[
+    Annotated[All, Tag("All")]
+    | Annotated[AnyOf, Tag("AnyOf")]
+    | Annotated[Not, Tag("Not")]
+    | Annotated[Leaf, Tag("Leaf")],
+    Discriminator(_condition_kind),
+]
 All.model_rebuild()
 AnyOf.model_rebuild()
 Not.model_rebuild()
@@ -198,11 +229,38 @@ class EvidenceRequirements(Strict):
     human_review: bool = False
 
 
+_CODE_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
+    "hpo": (re.compile(r"^HP:\d{7}$"), "HP:0002107"),
+    "mesh": (re.compile(r"^[CD]\d{6,9}$"), "D011030"),
+    "icd10": (re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$"), "J93 or J93.0"),
+    "coco": (re.compile(r"^\d{1,2}$"), "1 (the COCO category id)"),
+}
+
+
 class Codes(Strict):
+    """Codes in public vocabularies: HPO term ids, MeSH descriptor ids, ICD-10(-CM) codes, COCO category ids."""
+
     hpo: list[str] = Field(default_factory=list)
     mesh: list[str] = Field(default_factory=list)
     icd10: list[str] = Field(default_factory=list)
     coco: list[str] = Field(default_factory=list)
+
+    @field_validator("hpo", "mesh", "icd10", "coco")
+    @classmethod
+    def _shape(cls, v: list[str], info: Any) -> list[str]:
+        pattern, example = _CODE_SHAPES[info.field_name]
+        for code in v:
+            if not pattern.match(code):
+                raise ValueError(f"{info.field_name} codes look like {example}, got {code!r}")
+        return v
+
+
+def _quoted_version(v: Any) -> Any:
+    if not isinstance(v, str):
+        raise ValueError(
+            f'version must be quoted text like "1.0" (YAML reads 1.10 as the number 1.1), got {v!r}'
+        )
+    return v
 
 
 class Rule(Strict):
@@ -224,6 +282,8 @@ class Rule(Strict):
     retrieval_text: str = Field(min_length=20)
     verification: Literal["V", "S", "I"]
     supersedes: list[str] = Field(default_factory=list)
+
+    _version = field_validator("version", mode="before")(_quoted_version)
 
     @field_validator("id")
     @classmethod
@@ -266,14 +326,28 @@ class Concept(Strict):
     def _concept_id(cls, v: str) -> str:
         if not _CONCEPT.match(v):
             raise ValueError(f"concept ids look like 'coco:knife' or 'finding:pneumothorax', got {v!r}")
+        if v.split(":")[0] in RESERVED_NAMESPACES:
+            raise ValueError(
+                f"concept namespace {v.split(':')[0]!r} is reserved for graph nodes ({', '.join(RESERVED_NAMESPACES)})"
+            )
+        return v
+
+    @field_validator("is_a")
+    @classmethod
+    def _parent_ids(cls, v: list[str]) -> list[str]:
+        for parent in v:
+            if not _CONCEPT.match(parent):
+                raise ValueError(f"is_a parents are concept ids like 'finding:pneumothorax', got {parent!r}")
         return v
 
 
 class PackInfo(Strict):
-    name: str
+    name: str = Field(min_length=1)
     version: str
     domain: Literal["medical", "security", "general"]
     description: str = ""
+
+    _version = field_validator("version", mode="before")(_quoted_version)
 
 
 class RulePack(Strict):
