@@ -63,6 +63,9 @@ class Mask(EvidenceItem):
     box: list[float]
     area_px: int = Field(description="Pixels inside the mask.")
     area_fraction: float = Field(description="Mask area over image area.")
+    area_mm2: float | None = Field(
+        default=None, description="Area in square millimetres, where the image states its pixel spacing."
+    )
     rle: dict[str, Any] | None = Field(
         default=None,
         description="COCO-style uncompressed RLE: {'size': [h, w], 'counts': [...]}, column-major.",
