@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import bench, kb, vision
+from agent.commands import audit, bench, kb, vision
 
 app = typer.Typer(
     name="argus",
@@ -31,6 +31,7 @@ def main(
 vision.register(app)
 app.add_typer(kb.app, name="kb", help="Browse, search, validate and export the rule knowledge base.")
 app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ratios.")
+audit.register(app)
 
 
 if __name__ == "__main__":
