@@ -1,0 +1,180 @@
+"""``detect_objects``: boxes, labels and scores for the objects in an image (evidence prefix D)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tools.base import Tool
+from tools.boxes import BoxArrays
+from tools.coco import resolve_labels
+from tools.detector import DetectorBackend
+from tools.evidence import Detection, ToolResult, numbered
+from tools.ssd import SsdMobileNetBackend
+
+if TYPE_CHECKING:
+    from tools.image_io import LoadedImage
+
+SSD = SsdMobileNetBackend.name
+MAX_LABELS = 80
+
+
+class DetectObjectsInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    labels: list[str] | None = Field(
+        default=None,
+        description=(
+            "Only report these classes, e.g. ['person', 'bus']. Plurals, case and common synonyms are "
+            "understood ('people' -> person, 'cellphones' -> cell phone). A label the model cannot detect "
+            "is an error that lists close matches. Omit to report every class."
+        ),
+    )
+    min_score: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Lowest confidence reported. 0.3 suits SSD-MobileNet on COCO: below it false boxes multiply, "
+            "above 0.5 small or partly hidden people are missed."
+        ),
+    )
+    max_detections: int = Field(
+        default=100, ge=1, le=1000, description="Report at most this many boxes, the highest scores first."
+    )
+    nms_iou: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description=(
+            "Class-wise non-maximum suppression after the model: of two boxes of one class overlapping by more "
+            "than this IoU, the lower-scoring one is dropped. 1.0 keeps every box."
+        ),
+    )
+    backend: Literal["auto", "ssd-mobilenet-v2-coco"] = Field(
+        default="auto", description="'auto' uses SSD-MobileNet-v2 COCO, the offline default."
+    )
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _split_labels(cls, value: Any) -> Any:
+        """Accept "person, bus" as well as a list; drop empty entries."""
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, list):
+            value = [v.strip() if isinstance(v, str) else v for v in value]
+            value = [v for v in value if v != ""]
+            if len(value) > MAX_LABELS:
+                raise ValueError(f"at most {MAX_LABELS} labels, got {len(value)}")
+            return value or None
+        return value
+
+
+class ObjectDetections(ToolResult):
+    detections: list[Detection] = Field(description="Boxes sorted by score, ids D1, D2, ...")
+    counts: dict[str, int] = Field(description="How many boxes of each label were reported.")
+    labels_filter: list[str] | None = Field(
+        default=None, description="The model's class names the labels filter resolved to, if one was given."
+    )
+
+
+class DetectObjects(Tool):
+    name = "detect_objects"
+    description = (
+        "Finds objects in the image and returns one box per object: label, confidence score and "
+        "[x1, y1, x2, y2] in original-image pixels, with evidence ids D1, D2, ... sorted by score, plus "
+        "a count per label. Use it to count people or vehicles, to check whether an object is present, "
+        "or to get boxes for segmentation and zones. The default backend, SSD-MobileNet-v2, sees only "
+        "the 80 COCO classes (person, bicycle, car, bus, truck, dog, chair, cell phone, ...). Optional: "
+        "labels (filter), min_score (default 0.3), max_detections, nms_iou."
+    )
+    Input = DetectObjectsInput
+    Output = ObjectDetections
+    evidence_prefixes = ("D",)
+    limitations = (
+        "SSD-MobileNet-v2 sees only the 80 COCO classes; anything else is missed or given the nearest COCO label.",
+        "SSD works at 300x300: objects smaller than about 1/20 of the image side are often missed.",
+        "Crowds: overlapping people of one class may merge into one box after NMS.",
+        "Scores are the model's confidence, not a calibrated probability.",
+    )
+    examples = (
+        "argus detect bus.jpg",
+        "argus detect bus.jpg --labels person --min-score 0.5",
+        "argus detect bus.jpg --json",
+    )
+    backend_types = (SsdMobileNetBackend,)
+
+    def select_backend(self, args: BaseModel, image: LoadedImage) -> DetectorBackend:
+        return self._backends[SSD]  # type: ignore[return-value]
+
+    def run(self, image: LoadedImage, args: BaseModel, backend: DetectorBackend) -> ObjectDetections:  # type: ignore[override]
+        labels = self._labels(args, backend)
+        boxes = backend.detect([image], args.min_score, args.max_detections)[0]
+        return self._result(image, args, backend, boxes, labels)
+
+    def run_batch(
+        self, images: Sequence[Any], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[ObjectDetections]:
+        """All uncached images go through the backend together (one forward pass per batch)."""
+        from tools.image_io import as_loaded
+
+        parsed = self.parse_args(args, **kwargs)
+        loaded = [as_loaded(image, max_pixels=self.runtime.max_pixels) for image in images]
+        results: list[ObjectDetections | None] = []
+        todo: list[tuple[int, LoadedImage, str]] = []
+        backend: DetectorBackend | None = None
+        for index, image in enumerate(loaded):
+            backend = self.select_backend(parsed, image)
+            key = self.cache_key(image, backend, parsed)
+            cached = self.runtime.cache.get(key, self.Output)
+            results.append(cached)
+            if cached is None:
+                todo.append((index, image, key))
+        if todo and backend is not None:
+            labels = self._labels(parsed, backend)
+            found = backend.detect([image for _, image, _ in todo], parsed.min_score, parsed.max_detections)
+            for (index, image, key), boxes in zip(todo, found, strict=True):
+                result = self._result(image, parsed, backend, boxes, labels)
+                self.runtime.cache.put(key, result)
+                results[index] = result
+        return results  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ helpers
+    def _labels(self, args: BaseModel, backend: DetectorBackend) -> list[str] | None:
+        if not args.labels:
+            return None
+        return resolve_labels(args.labels, backend.class_names(), f"the {backend.name} detector")
+
+    def _result(
+        self,
+        image: LoadedImage,
+        args: BaseModel,
+        backend: DetectorBackend,
+        boxes: BoxArrays,
+        labels: list[str] | None,
+    ) -> ObjectDetections:
+        kept = boxes.postprocess(
+            min_score=args.min_score, labels=labels, nms_iou=args.nms_iou, max_detections=args.max_detections
+        )
+        detections = [
+            Detection(id=numbered("D", i), tool=self.name, label=label, score=score, box=box, class_id=cid)
+            for i, (label, score, box, cid) in enumerate(kept.rows())
+        ]
+        notes = []
+        if not detections:
+            wanted = f" of {', '.join(labels)}" if labels else ""
+            notes.append(f"no detections{wanted} scored {args.min_score} or more")
+        return ObjectDetections(
+            tool=self.name,
+            backend=backend.name,
+            backend_version=backend.version(),
+            image_sha256=image.sha256,
+            image_size=(image.width, image.height),
+            notes=notes,
+            detections=detections,
+            counts=dict(Counter(d.label for d in detections)),
+            labels_filter=labels,
+        )

@@ -1,0 +1,26 @@
+"""What a detection backend offers the tools built on it (``detect_objects``, ``detect_falls``)."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tools.base import Backend
+from tools.boxes import BoxArrays
+
+if TYPE_CHECKING:
+    from tools.image_io import LoadedImage
+
+
+class DetectorBackend(Backend):
+    """A backend that turns images into boxes, scores and class ids in original-image pixels."""
+
+    @abstractmethod
+    def class_names(self) -> list[str]:
+        """The classes this backend can report, by the model's own names."""
+
+    @abstractmethod
+    def detect(self, images: Sequence[LoadedImage], min_score: float, max_detections: int) -> list[BoxArrays]:
+        """One ``BoxArrays`` per image, with at least the detections scoring ``min_score`` or more,
+        as the model's own NMS left them. Backends that batch natively run the images together."""

