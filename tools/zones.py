@@ -24,7 +24,28 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tools.errors import ArgusError
 
-ZONE_ATTRIBUTES = ("restricted", "exit_route", "ppe_required", "private", "public")
+ZONE_ATTRIBUTES = (
+    "restricted",
+    "exit_route",
+    "ppe_required",
+    "private",
+    "public",
+    "walkway",
+    "roadway",
+    "extinguisher_access",
+    "unprotected_edge",
+)
+ZoneAttribute = Literal[
+    "restricted",
+    "exit_route",
+    "ppe_required",
+    "private",
+    "public",
+    "walkway",
+    "roadway",
+    "extinguisher_access",
+    "unprotected_edge",
+]
 MAX_ZONE_FILE_BYTES = 1_000_000
 MAX_ZONES = 256
 MAX_POINTS = 1024
@@ -42,9 +63,7 @@ class Zone(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     polygon: list[tuple[float, float]]
     normalized: bool = False
-    attributes: list[Literal["restricted", "exit_route", "ppe_required", "private", "public"]] = Field(
-        default_factory=list
-    )
+    attributes: list[ZoneAttribute] = Field(default_factory=list)
     labels: list[str] | None = None
     schedule: list[str] = Field(default_factory=list)
     loitering_seconds: float | None = Field(default=None, gt=0)
@@ -157,7 +176,7 @@ def _check_geometry(zone: Zone, source: str) -> None:
         if x < 0 or y < 0:
             raise ZoneFileError(f"{where}: coordinates must not be negative, got ({x}, {y})")
     poly = Polygon(zone.polygon)
-    if poly.area <= 0:
+    if poly.convex_hull.area <= 0:
         raise ZoneFileError(
             f"{where}: polygon is degenerate (zero area: its points are collinear or repeated)"
         )
@@ -166,10 +185,10 @@ def _check_geometry(zone: Zone, source: str) -> None:
 
 
 def _known_label(label: str, zone: Zone, source: str) -> str:
-    from tools.coco import normalize_label
+    from tools.coco import COCO_80, resolve_labels
 
     try:
-        return normalize_label(label)
+        return resolve_labels([label], COCO_80, "the COCO label set")[0]
     except ArgusError as exc:
         raise ZoneFileError(f"{source}: zone {zone.name!r}: {exc}") from None
 
