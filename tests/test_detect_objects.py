@@ -229,3 +229,99 @@ def test_tiny_image_gives_boxes_inside_it(detector):
     result = detector(tiny, min_score=0.01)
     for d in result.detections:
         assert 0 <= d.box[0] <= d.box[2] <= 21 and 0 <= d.box[1] <= d.box[3] <= 27
+
+
+# ------------------------------------------------------------------ YOLO through Ultralytics
+
+
+@pytest.fixture(scope="module")
+def fall_weights() -> str:
+    from tools.detect_falls import bundled_weights
+
+    path = bundled_weights()
+    assert path is not None and path.is_file()
+    return str(path)
+
+
+@pytest.mark.slow
+def test_yolo_backend_runs_user_weights_with_the_models_own_classes(detector, fall_weights):
+    result = detector(samples.ZIDANE, weights=fall_weights)
+    assert result.backend == "yolo" and result.weights == fall_weights
+    assert len(result.detections) == 2
+    assert {d.label for d in result.detections} <= {"Normal", "Fall"}
+    for d in result.detections:
+        assert d.class_id in (0, 1) and d.score >= 0.3
+        assert 0 <= d.box[0] < d.box[2] <= 1280 and 0 <= d.box[1] < d.box[3] <= 720
+    # the right-hand person (Ancelotti) stands in the right half of the frame
+    assert any(d.box[0] > 600 for d in result.detections)
+
+
+@pytest.mark.slow
+def test_yolo_labels_filter_uses_the_models_names(detector, fall_weights):
+    result = detector(samples.BUS, weights=fall_weights, labels=["normal"])
+    assert result.labels_filter == ["Normal"] and result.counts == {"Normal": 4}
+    with pytest.raises(UnknownLabelError, match="'bus' is not a class of the yolo detector \\(2 classes"):
+        detector(samples.BUS, weights=fall_weights, labels=["bus"])
+
+
+@pytest.mark.slow
+def test_auto_backend_follows_configured_weights(fall_weights):
+    runtime = Runtime(device="cpu", weights={"yolo": fall_weights})
+    tool = DetectObjects(runtime)
+    assert tool(samples.BUS).backend == "yolo"
+    assert tool(samples.BUS, backend="ssd-mobilenet-v2-coco").counts["bus"] == 1
+    yolo = next(b for b in tool.card().backends if b.name == "yolo")
+    assert yolo.available and yolo.weights == fall_weights
+
+
+@pytest.mark.slow
+def test_yolo_run_batch_equals_per_image_results(fall_weights):
+    batch = DetectObjects(Runtime(device="cpu")).run_batch(
+        [samples.BUS, samples.ZIDANE, samples.BUS], weights=fall_weights
+    )
+    single = DetectObjects(Runtime(device="cpu"))
+    for path, result in zip((samples.BUS, samples.ZIDANE, samples.BUS), batch, strict=True):
+        expected = single(path, weights=fall_weights)
+        assert [d.label for d in result.detections] == [d.label for d in expected.detections]
+        for got, want in zip(result.detections, expected.detections, strict=True):
+            assert got.score == pytest.approx(want.score, abs=1e-3)
+            assert got.box == pytest.approx(want.box, abs=1.0)
+
+
+def test_yolo_without_weights_says_how_to_give_them(detector):
+    from tools.errors import BackendUnavailableError
+
+    with pytest.raises(BackendUnavailableError, match="no YOLO weights given: pass weights=PATH"):
+        detector(samples.BUS, backend="yolo")
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ("/nonexistent/dir/model.pt", "YOLO weights file not found: /nonexistent/dir/model.pt"),
+        ("yolo11n.pt", "'yolo11n.pt' are not a file here, and Argus never downloads weights at run time"),
+        (".", "YOLO weights must be a file, got a folder"),
+    ],
+)
+def test_bad_weights_path_is_refused_before_loading(detector, weights, message):
+    from tools.errors import BackendUnavailableError
+
+    with pytest.raises(BackendUnavailableError, match="backend 'yolo' is not available here") as err:
+        detector(samples.BUS, weights=weights)
+    assert message in str(err.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("content", [b"", b"not a checkpoint", bytes(range(256)) * 20])
+def test_corrupt_weights_file_is_refused(detector, tmp_path, content):
+    from tools.errors import BackendUnavailableError
+
+    bad = tmp_path / "model.pt"
+    bad.write_bytes(content)
+    with pytest.raises(BackendUnavailableError, match=f"could not load YOLO weights {bad}"):
+        detector(samples.BUS, weights=str(bad))
+
+
+def test_weights_with_the_ssd_backend_is_a_contradiction(detector):
+    with pytest.raises(ToolInputError, match="weights are for the yolo backend"):
+        detector(samples.BUS, backend="ssd-mobilenet-v2-coco", weights="x.pt")

@@ -44,14 +44,22 @@ class BoxArrays:
         return self.take(np.isin(self.class_ids, wanted))
 
     def postprocess(
-        self, *, min_score: float, labels: list[str] | None, nms_iou: float, max_detections: int
+        self,
+        *,
+        min_score: float,
+        labels: list[str] | None,
+        nms_iou: float,
+        max_detections: int,
+        class_agnostic: bool = False,
     ) -> BoxArrays:
-        """Score floor, label filter, class-wise NMS, then the ``max_detections`` best by score."""
+        """Score floor, label filter, NMS (per class, or across classes when ``class_agnostic``),
+        then the ``max_detections`` best by score."""
         kept = self.take(self.scores >= min_score).only_labels(labels)
         if len(kept) == 0:
             return kept
         if nms_iou < 1.0:
-            kept = kept.take(class_wise_nms(kept.xyxy, kept.scores, kept.class_ids, nms_iou))
+            groups = np.zeros_like(kept.class_ids) if class_agnostic else kept.class_ids
+            kept = kept.take(class_wise_nms(kept.xyxy, kept.scores, groups, nms_iou))
         order = np.argsort(-kept.scores, kind="stable")[:max_detections]
         return kept.take(order)
 

@@ -12,13 +12,16 @@ from tools.base import Tool
 from tools.boxes import BoxArrays
 from tools.coco import resolve_labels
 from tools.detector import DetectorBackend
+from tools.errors import ToolInputError
 from tools.evidence import Detection, ToolResult, numbered
 from tools.ssd import SsdMobileNetBackend
+from tools.yolo import YoloBackend
 
 if TYPE_CHECKING:
     from tools.image_io import LoadedImage
 
 SSD = SsdMobileNetBackend.name
+YOLO = YoloBackend.name
 MAX_LABELS = 80
 
 
@@ -46,16 +49,27 @@ class DetectObjectsInput(BaseModel):
         default=100, ge=1, le=1000, description="Report at most this many boxes, the highest scores first."
     )
     nms_iou: float = Field(
-        default=0.5,
+        default=0.7,
         gt=0.0,
         le=1.0,
         description=(
             "Class-wise non-maximum suppression after the model: of two boxes of one class overlapping by more "
-            "than this IoU, the lower-scoring one is dropped. 1.0 keeps every box."
+            "than this IoU, the lower-scoring one is dropped. The default 0.7 keeps what the models' own NMS "
+            "left (SSD suppresses above 0.6, Ultralytics above 0.7); lower it, e.g. to 0.3, to merge "
+            "duplicate boxes in crowds. 1.0 keeps every box."
         ),
     )
-    backend: Literal["auto", "ssd-mobilenet-v2-coco"] = Field(
-        default="auto", description="'auto' uses SSD-MobileNet-v2 COCO, the offline default."
+    backend: Literal["auto", "ssd-mobilenet-v2-coco", "yolo"] = Field(
+        default="auto",
+        description=(
+            "'auto' runs YOLO when weights are given or configured, else SSD-MobileNet-v2 COCO (the offline "
+            "default). 'yolo' needs weights."
+        ),
+    )
+    weights: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Path of a local Ultralytics YOLO weights file (.pt or .onnx); implies the yolo backend.",
     )
 
     @field_validator("labels", mode="before")
@@ -79,6 +93,7 @@ class ObjectDetections(ToolResult):
     labels_filter: list[str] | None = Field(
         default=None, description="The model's class names the labels filter resolved to, if one was given."
     )
+    weights: str | None = Field(default=None, description="The weights file the backend ran.")
 
 
 class DetectObjects(Tool):
@@ -88,8 +103,9 @@ class DetectObjects(Tool):
         "[x1, y1, x2, y2] in original-image pixels, with evidence ids D1, D2, ... sorted by score, plus "
         "a count per label. Use it to count people or vehicles, to check whether an object is present, "
         "or to get boxes for segmentation and zones. The default backend, SSD-MobileNet-v2, sees only "
-        "the 80 COCO classes (person, bicycle, car, bus, truck, dog, chair, cell phone, ...). Optional: "
-        "labels (filter), min_score (default 0.3), max_detections, nms_iou."
+        "the 80 COCO classes (person, bicycle, car, bus, truck, dog, chair, cell phone, ...); the yolo "
+        "backend runs a user's Ultralytics weights file and reports that model's classes. Optional: "
+        "labels (filter), min_score (default 0.3), max_detections, nms_iou, backend, weights."
     )
     Input = DetectObjectsInput
     Output = ObjectDetections
@@ -99,15 +115,28 @@ class DetectObjects(Tool):
         "SSD works at 300x300: objects smaller than about 1/20 of the image side are often missed.",
         "Crowds: overlapping people of one class may merge into one box after NMS.",
         "Scores are the model's confidence, not a calibrated probability.",
+        "The yolo backend needs a local weights file; Argus never downloads weights at run time.",
     )
     examples = (
         "argus detect bus.jpg",
         "argus detect bus.jpg --labels person --min-score 0.5",
         "argus detect bus.jpg --json",
+        "argus detect zidane.jpg --weights path/to/yolo11n.pt",
     )
-    backend_types = (SsdMobileNetBackend,)
+    backend_types = (SsdMobileNetBackend, YoloBackend)
 
     def select_backend(self, args: BaseModel, image: LoadedImage) -> DetectorBackend:
+        if args.backend == SSD:
+            if args.weights:
+                raise ToolInputError(
+                    f"{self.name}: weights are for the yolo backend; {SSD} runs its bundled graph "
+                    f"(got weights={args.weights!r} with backend={SSD!r})"
+                )
+            return self._backends[SSD]  # type: ignore[return-value]
+        if args.weights:
+            return YoloBackend(self.runtime, args.weights)
+        if args.backend == YOLO or self.runtime.weights.get(YOLO):
+            return self._backends[YOLO]  # type: ignore[return-value]
         return self._backends[SSD]  # type: ignore[return-value]
 
     def run(self, image: LoadedImage, args: BaseModel, backend: DetectorBackend) -> ObjectDetections:  # type: ignore[override]
@@ -177,4 +206,5 @@ class DetectObjects(Tool):
             detections=detections,
             counts=dict(Counter(d.label for d in detections)),
             labels_filter=labels,
+            weights=backend.weights(),
         )

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 from abc import abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from tools.base import Backend
 from tools.boxes import BoxArrays
 
 if TYPE_CHECKING:
     from tools.image_io import LoadedImage
+
+
+@dataclass
+class LockedModel:
+    """A loaded model and the lock that keeps two threads from running it at once (OpenCV nets and
+    Ultralytics predictors keep per-call state on the object)."""
+
+    model: Any
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class DetectorBackend(Backend):

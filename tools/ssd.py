@@ -8,9 +8,7 @@ found with ``importlib.util.find_spec``: importing that package fails without se
 from __future__ import annotations
 
 import importlib.util
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +17,7 @@ import numpy as np
 from tools.base import Availability, module_present, package_version
 from tools.boxes import BoxArrays, from_opencv_dnn
 from tools.coco import COCO_80, COCO_90
-from tools.detector import DetectorBackend
+from tools.detector import DetectorBackend, LockedModel
 
 if TYPE_CHECKING:
     from tools.image_io import LoadedImage
@@ -40,14 +38,6 @@ def model_dir() -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations))) / "models"
-
-
-@dataclass
-class LoadedNet:
-    """The OpenCV network and the lock that keeps two threads from interleaving setInput and forward."""
-
-    net: Any
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class SsdMobileNetBackend(DetectorBackend):
@@ -82,11 +72,11 @@ class SsdMobileNetBackend(DetectorBackend):
         files = self._files()
         return str(files[0]) if files else None
 
-    def load(self) -> LoadedNet:
+    def load(self) -> LockedModel:
         import cv2
 
         graph, config = self._files()  # type: ignore[misc]  # require() checked them
-        return LoadedNet(cv2.dnn.readNet(str(graph), str(config)))
+        return LockedModel(cv2.dnn.readNet(str(graph), str(config)))
 
     def class_names(self) -> list[str]:
         return list(COCO_80)
@@ -95,11 +85,11 @@ class SsdMobileNetBackend(DetectorBackend):
         """The network's ``[1, 1, N, 7]`` output for a batch of RGB images; column 0 is the batch index."""
         import cv2
 
-        loaded: LoadedNet = self.model()
+        loaded: LockedModel = self.model()
         blob = cv2.dnn.blobFromImages(list(rgb_images), size=INPUT_SIZE)
         with loaded.lock:
-            loaded.net.setInput(blob)
-            return loaded.net.forward()
+            loaded.model.setInput(blob)
+            return loaded.model.forward()
 
     def detect(self, images: Sequence[LoadedImage], min_score: float, max_detections: int) -> list[BoxArrays]:
         found: list[BoxArrays] = []
@@ -115,6 +105,6 @@ class SsdMobileNetBackend(DetectorBackend):
     def raw_call(self, image: LoadedImage) -> Any:
         import cv2
 
-        net = self.model().net
+        net = self.model().model
         net.setInput(cv2.dnn.blobFromImage(image.rgb, size=INPUT_SIZE))
         return net.forward()

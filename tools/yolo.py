@@ -1,0 +1,145 @@
+"""Ultralytics YOLO by weights file: the detector for a user's own model, and the one YOLO loader
+that ``detect_falls`` shares (it is this backend with the bundled fall model's weights).
+
+Weights are always a local file. Argus never downloads at run time, so a bare name such as
+``yolo11n.pt`` that is not a file here is refused with the way to fix it, instead of letting
+Ultralytics fetch it from GitHub.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tools.base import Availability, module_present, package_version
+from tools.boxes import BoxArrays, from_ultralytics
+from tools.detector import DetectorBackend, LockedModel
+from tools.errors import BackendUnavailableError
+
+if TYPE_CHECKING:
+    from tools.image_io import LoadedImage
+    from tools.runtime import Runtime
+
+BATCH_SIZE = 8  # images per predict call in run_batch
+BOX_TASKS = ("detect", "segment", "pose")  # tasks whose results carry axis-aligned boxes
+
+
+def weights_problem(weights: str | None) -> str | None:
+    """Why ``weights`` cannot be used here (cheap file checks only), or None when it is a file."""
+    if not weights:
+        return "no YOLO weights given: pass weights=PATH (CLI: --weights PATH) with a local .pt or .onnx file"
+    path = Path(weights).expanduser()
+    if path.is_file():
+        return None
+    if path.exists():
+        return f"YOLO weights must be a file, got a folder: {weights}"
+    if "/" not in weights and os.sep not in weights:
+        return (
+            f"YOLO weights {weights!r} are not a file here, and Argus never downloads weights at run time: "
+            "download them once (e.g. from https://github.com/ultralytics/assets/releases) and pass the "
+            "file's path with --weights"
+        )
+    return f"YOLO weights file not found: {weights}; give the path of a local .pt or .onnx file"
+
+
+def import_ultralytics() -> Any:
+    """``ultralytics.YOLO``, imported so that it never pip-installs or goes online by itself."""
+    os.environ.setdefault("YOLO_AUTOINSTALL", "False")
+    os.environ.setdefault("YOLO_OFFLINE", "True")
+    from ultralytics import YOLO
+
+    return YOLO
+
+
+class YoloBackend(DetectorBackend):
+    """Any Ultralytics YOLO detection (or -seg / -pose) model by weights file; class names come from it."""
+
+    name = "yolo"
+    summary = (
+        "Ultralytics YOLO with the weights you give (a local .pt or .onnx file); its classes are the "
+        "model's own. CUDA with half precision when a GPU is present."
+    )
+
+    def __init__(self, runtime: Runtime, weights: str | None = None) -> None:
+        super().__init__(runtime)
+        self._weights = weights
+
+    def configured(self) -> str | None:
+        """The weights asked for: given to this backend, else ``runtime.weights["yolo"]``."""
+        return self._weights or self.runtime.weights.get(YoloBackend.name)
+
+    def version(self) -> str:
+        return package_version("ultralytics")
+
+    def weights(self) -> str | None:
+        configured = self.configured()
+        if configured and weights_problem(configured) is None:
+            return str(Path(configured).expanduser().resolve())
+        return configured
+
+    def availability(self) -> Availability:
+        if not module_present("ultralytics"):
+            return Availability(False, "ultralytics is not installed (pip install ultralytics)")
+        problem = weights_problem(self.configured())
+        if problem:
+            return Availability(False, problem)
+        return Availability(True, f"weights {self.weights()}")
+
+    def device(self) -> str:
+        return self.runtime.resolved_device
+
+    @property
+    def registry_key(self) -> str:
+        """Keyed by weights file, not backend name: a subclass running the same file shares the model."""
+        return f"{YoloBackend.name}|{self.weights() or ''}|{self.device()}"
+
+    def load(self) -> LockedModel:
+        yolo = import_ultralytics()
+        path = self.weights()
+        try:
+            model = yolo(path)
+        except TypeError as exc:  # how Ultralytics reports a corrupt checkpoint or an unknown format
+            reason = re.sub(r"^ERROR\s+[^\w/\\.~]*\s*", "", str(exc).strip().splitlines()[0])
+            raise BackendUnavailableError(f"could not load YOLO weights {path}: {reason}") from None
+        if model.task not in BOX_TASKS:
+            raise BackendUnavailableError(
+                f"YOLO weights {path} are a {model.task!r} model; detection needs one of: {', '.join(BOX_TASKS)}"
+            )
+        return LockedModel(model)
+
+    def class_names(self) -> list[str]:
+        return [str(name) for name in self.model().model.names.values()]
+
+    def _predict_options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"device": self.device(), "verbose": False}
+        if self.runtime.use_half:
+            from ultralytics.cfg import DEFAULT_CFG_DICT
+
+            # Ultralytics 8.4 replaced `half=True` with `quantize=16`; older releases only know `half`.
+            options.update({"quantize": 16} if "quantize" in DEFAULT_CFG_DICT else {"half": True})
+        return options
+
+    def detect(self, images: Sequence[LoadedImage], min_score: float, max_detections: int) -> list[BoxArrays]:
+        """Images of one size are predicted together; Ultralytics letterboxes a mixed-size batch to a
+        full square, which would make batch results differ from single-image ones."""
+        loaded: LockedModel = self.model()
+        options = {**self._predict_options(), "conf": min_score, "max_det": max_detections}
+        by_shape: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for index, image in enumerate(images):
+            by_shape[(image.height, image.width)].append(index)
+        found: dict[int, BoxArrays] = {}
+        for indices in by_shape.values():
+            for start in range(0, len(indices), BATCH_SIZE):
+                chunk = indices[start : start + BATCH_SIZE]
+                with loaded.lock:
+                    results = loaded.model.predict([images[i].bgr for i in chunk], **options)
+                for index, result in zip(chunk, results, strict=True):
+                    found[index] = from_ultralytics(result)
+        return [found[i] for i in range(len(images))]
+
+    def raw_call(self, image: LoadedImage) -> Any:
+        return self.model().model(image.bgr, **self._predict_options())
