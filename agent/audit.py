@@ -33,12 +33,12 @@ from typing import IO, Any, Literal, Self
 from pydantic import BaseModel
 
 from agent.answer import Answer
+from knowledge.schema import URGENCY_LEVELS
 from tools.errors import ArgusError
 
 APPLICATION_ID = 0x41524753  # "ARGS" in the SQLite header: marks the file as an Argus audit log
 SCHEMA_VERSION = 1
 DEFAULT_BUSY_TIMEOUT_S = 10.0
-URGENCY_LEVELS = ("U0", "U1", "U2", "U3", "U4")
 EXPORT_COLUMNS = (
     "id",
     "recorded_at",
