@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -87,6 +88,17 @@ class RecordedRequest:
     body: bytes = b""
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up (a test's timeout, a dropped connection) are expected, not errors."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @dataclass
 class FakeOpenAIServer:
     """Serve on an ephemeral port in a daemon thread; ``close()`` stops it and frees the port."""
@@ -100,9 +112,10 @@ class FakeOpenAIServer:
         self._lock = threading.Lock()
         self._completions = 0
         self._connections: set[socket.socket] = set()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+        self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-openai", daemon=True
+        )
         self._thread.start()
 
     @property
