@@ -19,7 +19,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 URGENCY_LEVELS: dict[str, str] = {
     "U0": "none",
@@ -139,7 +148,9 @@ class Leaf(Strict):
             raise ValueError(f"operator 'contains' needs text, got {self.value!r}")
         return self
 
+    @model_serializer(mode="plain")
     def dump(self) -> dict[str, Any]:
+        """The leaf as a pack writes it: ``{fact: NAME, OP: VALUE}``."""
         return {"fact": self.fact, self.op: self.value}
 
 
