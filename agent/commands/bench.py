@@ -5,3 +5,7 @@ from __future__ import annotations
 import typer
 
 app = typer.Typer(no_args_is_help=True)
+
+from agent.commands import bench_kb  # noqa: E402 - each benchmark lives in its own module
+
+app.command("kb")(bench_kb.kb)
