@@ -325,3 +325,18 @@ def test_corrupt_weights_file_is_refused(detector, tmp_path, content):
 def test_weights_with_the_ssd_backend_is_a_contradiction(detector):
     with pytest.raises(ToolInputError, match="weights are for the yolo backend"):
         detector(samples.BUS, backend="ssd-mobilenet-v2-coco", weights="x.pt")
+
+
+@pytest.mark.slow
+def test_loading_yolo_leaves_the_image_loaders_errors_alone(detector, fall_weights, tmp_path):
+    """Ultralytics patches PIL.Image.open on import; a non-image must still be a NotAnImageError."""
+    from PIL import Image
+
+    from tools.errors import NotAnImageError
+
+    detector(samples.BUS, weights=fall_weights)
+    assert Image.open.__module__ == "PIL.Image"
+    bad = tmp_path / "photo.jpg"
+    bad.write_bytes(b"\x00" * 100)
+    with pytest.raises(NotAnImageError):
+        detector(bad)

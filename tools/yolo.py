@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,12 +48,32 @@ def weights_problem(weights: str | None) -> str | None:
 
 
 def import_ultralytics() -> Any:
-    """``ultralytics.YOLO``, imported so that it never pip-installs or goes online by itself."""
+    """``ultralytics.YOLO``, imported so that it never pip-installs or goes online by itself, with
+    Pillow's own ``Image.open`` put back (see ``restore_pillow_open``)."""
     os.environ.setdefault("YOLO_AUTOINSTALL", "False")
     os.environ.setdefault("YOLO_OFFLINE", "True")
     from ultralytics import YOLO
 
+    restore_pillow_open()
     return YOLO
+
+
+def restore_pillow_open() -> None:
+    """Undo Ultralytics' import-time patch of ``PIL.Image.open``.
+
+    The patch wraps Pillow so that any file Pillow cannot identify triggers an attempt to install
+    pi-heif; with auto-install off that raises ModuleNotFoundError, so after the first YOLO load
+    the image loader would no longer refuse a non-image with its NotAnImageError. Argus hands
+    Ultralytics decoded arrays, so the HEIF fallback is never needed.
+    """
+    from PIL import Image
+
+    if Image.open.__module__ == "PIL.Image":
+        return
+    patches = sys.modules.get("ultralytics.utils.patches")
+    original = getattr(patches, "_image_open", None)
+    if original is not None and original.__module__ == "PIL.Image":
+        Image.open = original
 
 
 class YoloBackend(DetectorBackend):
