@@ -3,15 +3,18 @@
 Converters (``from_opencv_dnn``, ``from_ultralytics``) duck-type the library's output, so
 neither library is imported here; the steps every detector shares (score floor, label filter,
 class-wise NMS through OpenCV, top-k) work on the arrays before any pydantic item is built.
+numpy is imported where it is used: every tool module is imported for ``argus tools``, which
+must stay instant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class BoxArrays:
         """Keep the classes named in ``labels`` (the model's own names); None keeps all."""
         if labels is None:
             return self
+        import numpy as np
+
         wanted = [cid for cid, name in self.names.items() if name in labels]
         return self.take(np.isin(self.class_ids, wanted))
 
@@ -58,9 +63,9 @@ class BoxArrays:
         if len(kept) == 0:
             return kept
         if nms_iou < 1.0:
-            groups = np.zeros_like(kept.class_ids) if class_agnostic else kept.class_ids
+            groups = kept.class_ids * 0 if class_agnostic else kept.class_ids
             kept = kept.take(class_wise_nms(kept.xyxy, kept.scores, groups, nms_iou))
-        order = np.argsort(-kept.scores, kind="stable")[:max_detections]
+        order = (-kept.scores).argsort(kind="stable")[:max_detections]
         return kept.take(order)
 
     def rows(self) -> Iterator[tuple[str, float, list[float], int]]:
@@ -74,6 +79,7 @@ class BoxArrays:
 def class_wise_nms(xyxy: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, iou: float) -> np.ndarray:
     """Indices kept by non-maximum suppression run separately per class (OpenCV's batched NMS)."""
     import cv2
+    import numpy as np
 
     xywh = xyxy.astype(np.float32, copy=True)
     xywh[:, 2:] -= xywh[:, :2]
@@ -86,6 +92,8 @@ def class_wise_nms(xyxy: np.ndarray, scores: np.ndarray, class_ids: np.ndarray, 
 def from_opencv_dnn(rows: np.ndarray, width: int, height: int, names: Mapping[int, str]) -> BoxArrays:
     """Rows of an OpenCV DNN ``DetectionOutput`` layer, ``(batch_index, class_id, score, x1, y1, x2, y2)``
     with normalised corners, for one image of ``width`` x ``height`` pixels; boxes clipped to the image."""
+    import numpy as np
+
     xyxy = rows[:, 3:7] * np.array([width, height, width, height], dtype=np.float32)
     np.clip(xyxy, 0, [width, height, width, height], out=xyxy)
     return BoxArrays(xyxy, rows[:, 2].copy(), rows[:, 1].astype(np.int64), names)
@@ -97,6 +105,6 @@ def from_ultralytics(result: Any) -> BoxArrays:
     return BoxArrays(
         boxes.xyxy.float().cpu().numpy(),
         boxes.conf.float().cpu().numpy(),
-        boxes.cls.cpu().numpy().astype(np.int64),
+        boxes.cls.cpu().numpy().astype("int64"),
         dict(result.names),
     )

