@@ -1,9 +1,217 @@
-"""CLI commands for the vision tools (being written)."""
+"""``argus tools``, ``argus detect`` and ``argus fall``: the tool cards and the two detectors."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from agent.commands.common import console, print_json, user_errors
+
+if TYPE_CHECKING:
+    from tools.base import ToolCard
+    from tools.evidence import ToolResult
+    from tools.image_io import LoadedImage
+    from tools.runtime import Runtime
+
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+ImageArg = Annotated[Path, typer.Argument(help="Image file: JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM.")]
+AnnotateOpt = Annotated[
+    Path | None,
+    typer.Option("--annotate", help="Also write the image with the boxes and their ids to this PNG."),
+]
+MinScoreOpt = Annotated[float, typer.Option("--min-score", help="Lowest confidence reported.")]
+MaxDetOpt = Annotated[int, typer.Option("--max-detections", help="Report at most this many boxes.")]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    app.command("tools")(tools)
+    app.command("detect")(detect)
+    app.command("fall")(fall)
+
+
+def _runtime(device: str) -> Runtime:
+    """A runtime on ``device``; an explicit device is checked now so a typo fails before any work."""
+    from tools.runtime import Runtime
+
+    runtime = Runtime(device=device)
+    if device.strip().lower() != "auto":
+        runtime.resolved_device  # noqa: B018  # raises ArgusError for a bad or absent device
+    return runtime
+
+
+# ------------------------------------------------------------------ argus tools
+
+
+def all_cards() -> tuple[list[ToolCard], list[str]]:
+    """Every registered tool's card, built without loading a model or a heavy library, and the names
+    of registered tools whose module is not in this checkout yet."""
+    from tools import TOOLS, tool_class
+    from tools.runtime import Runtime
+
+    runtime = Runtime(device="cpu")
+    cards, missing = [], []
+    for name, target in TOOLS.items():
+        try:
+            cls = tool_class(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != target.partition(":")[0]:
+                raise
+            missing.append(name)
+            continue
+        cards.append(cls(runtime).card())
+    return cards, missing
+
+
+def tools(as_json: JsonOpt = False) -> None:
+    """List the vision tools: evidence ids, backends, versions, weights and whether each runs here."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    with user_errors():
+        cards, missing = all_cards()
+    if as_json:
+        print_json([card.model_dump(mode="json") for card in cards])
+        return
+    table = Table(title="Vision tools", show_lines=True)
+    for column in ("tool", "ids", "backend", "version", "weights", "here", "what it does"):
+        table.add_column(column, overflow="fold")
+    for card in cards:
+        for i, backend in enumerate(card.backends):
+            first = i == 0
+            here = "[green]yes[/]" if backend.available else f"[red]no[/]: {escape(backend.detail)}"
+            table.add_row(
+                card.name if first else "",
+                ", ".join(card.evidence_prefixes) if first else "",
+                backend.name,
+                escape(backend.version),
+                escape(_short_path(backend.weights)),
+                here,
+                escape(_gist(card.description)) if first else "",
+            )
+    console.print(table)
+    if missing:
+        console.print(f"[dim]registered but not in this checkout yet: {', '.join(missing)}[/]")
+
+
+def _gist(description: str, limit: int = 80) -> str:
+    """The description's opening clause, cut at ``limit`` characters."""
+    head = description.split(". ", 1)[0].split(": ", 1)[0].split("; ", 1)[0].rstrip(".")
+    return head if len(head) <= limit else head[: limit - 3].rstrip() + "..."
+
+
+def _short_path(weights: str | None) -> str:
+    """Package files are shown from site-packages on, so the table stays readable."""
+    if not weights:
+        return ""
+    marker = "site-packages/"
+    return weights.split(marker, 1)[1] if marker in weights else weights
+
+
+# ------------------------------------------------------------------ argus detect / fall
+
+
+def detect(
+    image: ImageArg,
+    backend: Annotated[
+        str, typer.Option("--backend", help="auto, ssd-mobilenet-v2-coco or yolo (yolo needs --weights).")
+    ] = "auto",
+    weights: Annotated[
+        str | None, typer.Option("--weights", help="A local Ultralytics YOLO weights file (.pt or .onnx).")
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option("--labels", help="Only these classes, comma-separated: person,bus.")
+    ] = None,
+    min_score: MinScoreOpt = 0.3,
+    max_detections: MaxDetOpt = 100,
+    nms_iou: Annotated[
+        float, typer.Option("--nms-iou", help="Drop a box overlapping a better one of its class by more.")
+    ] = 0.7,
+    as_json: JsonOpt = False,
+    annotate: AnnotateOpt = None,
+    device: DeviceOpt = "auto",
+) -> None:
+    """Find objects in an image: label, score and box in pixels for each, ids D1, D2, ..."""
+    from tools import get_tool
+    from tools.image_io import as_loaded
+
+    with user_errors():
+        tool = get_tool("detect_objects", _runtime(device))
+        loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
+        start = time.perf_counter()
+        result = tool(
+            loaded,
+            labels=labels,
+            min_score=min_score,
+            max_detections=max_detections,
+            nms_iou=nms_iou,
+            backend=backend,
+            weights=weights,
+        )
+        elapsed = (time.perf_counter() - start) * 1000
+        written = _annotate(loaded, result, annotate, tool.runtime)
+    _show(result, elapsed, written, as_json, counts=result.counts)
+
+
+def fall(
+    image: ImageArg,
+    min_score: MinScoreOpt = 0.3,
+    max_detections: MaxDetOpt = 100,
+    as_json: JsonOpt = False,
+    annotate: AnnotateOpt = None,
+    device: DeviceOpt = "auto",
+) -> None:
+    """Find people and whether each has fallen (Normal or Fall), ids F1, F2, ..."""
+    from tools import get_tool
+    from tools.image_io import as_loaded
+
+    with user_errors():
+        tool = get_tool("detect_falls", _runtime(device))
+        loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
+        start = time.perf_counter()
+        result = tool(loaded, min_score=min_score, max_detections=max_detections)
+        elapsed = (time.perf_counter() - start) * 1000
+        written = _annotate(loaded, result, annotate, tool.runtime)
+    _show(result, elapsed, written, as_json, counts={"fallen": result.fallen_count})
+
+
+def _annotate(image: LoadedImage, result: ToolResult, out: Path | None, runtime: Runtime) -> Path | None:
+    """Draw the result's items with their ids through the annotate tool; the path written, if asked."""
+    if out is None:
+        return None
+    from tools import get_tool
+
+    drawn = get_tool("annotate", runtime)(
+        image, items=[item.model_dump() for item in result.items()], out=str(out)
+    )
+    return Path(drawn.path)
+
+
+def _show(
+    result: ToolResult, elapsed_ms: float, annotated: Path | None, as_json: bool, counts: dict[str, int]
+) -> None:
+    if as_json:
+        data = result.model_dump(mode="json")
+        if annotated is not None:
+            data["annotated_image"] = str(annotated)
+        print_json(data)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{result.tool} ({result.backend} {result.backend_version})")
+    for column in ("id", "label", "score", "box x1, y1, x2, y2 (px)"):
+        table.add_column(column)
+    for item in result.items():
+        box = "[" + ", ".join(f"{v:.0f}" for v in item.box) + "]" if item.box else ""
+        table.add_row(item.id, item.label, f"{item.score:.2f}" if item.score is not None else "", box)
+    console.print(table)
+    summary = ", ".join(f"{label}: {n}" for label, n in counts.items()) or "nothing found"
+    width, height = result.image_size
+    console.print(f"{summary}  ({width}x{height} px, {elapsed_ms:.0f} ms)", highlight=False)
+    for note in result.notes:
+        console.print(f"[dim]note: {note}[/]")
+    if annotated is not None:
+        console.print(f"annotated image: {annotated}")
