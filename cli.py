@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import audit, bench, kb, vision
+from agent.commands import ask, audit, bench, kb, vision
 
 app = typer.Typer(
     name="argus",
@@ -28,6 +28,7 @@ def main(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(name)s: %(message)s")
 
 
+ask.register(app)
 vision.register(app)
 app.add_typer(kb.app, name="kb", help="Browse, search, validate and export the rule knowledge base.")
 app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ratios.")

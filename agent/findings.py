@@ -1,0 +1,97 @@
+"""Structured findings given to Argus (a sidecar file, ``--findings``, the HTTP API): facts that no
+tool can see, such as a measured nodule or the patient's age. They are validated here: only the
+namespaces a person may state are accepted, values must be scalars, and nested mappings flatten
+to dotted names ({"nodule": {"size_mm": 7}} -> nodule.size_mm)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from agent.toolbox import STATABLE_NAMESPACES
+from tools.errors import ArgusError
+
+MAX_FINDINGS_BYTES = 256_000
+MAX_FINDINGS = 200
+CATEGORY_FACTS = ("lungrads.category", "birads.category")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+
+class FindingsError(ArgusError):
+    """A findings file or mapping that cannot be used."""
+
+
+def load_findings(source: str | Path | dict[str, Any]) -> dict[str, str | int | float | bool]:
+    """Read findings from a mapping or a YAML/JSON file and validate them."""
+    if isinstance(source, dict):
+        return validate_findings(source, "findings")
+    path = Path(source)
+    if not path.is_file():
+        raise FindingsError(f"findings file not found: {path}")
+    if path.stat().st_size > MAX_FINDINGS_BYTES:
+        raise FindingsError(f"{path.name}: over the {MAX_FINDINGS_BYTES:,}-byte limit for findings files")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.SafeLoader)):
+                raise FindingsError(f"{path.name}: YAML aliases are not allowed in findings files")
+            data = yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise FindingsError(f"{path.name}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+    except FindingsError:
+        raise
+    except Exception as exc:  # yaml.YAMLError and its kin: the file is not YAML
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise FindingsError(f"{path.name}: not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise FindingsError(f"{path.name}: expected a mapping of findings, got {type(data).__name__}")
+    return validate_findings(data, path.name)
+
+
+def validate_findings(data: dict[str, Any], source: str) -> dict[str, str | int | float | bool]:
+    flat: dict[str, Any] = {}
+    _flatten(data, "", flat, source)
+    if len(flat) > MAX_FINDINGS:
+        raise FindingsError(f"{source}: {len(flat)} findings, over the limit of {MAX_FINDINGS}")
+    for name, value in flat.items():
+        if not _NAME.match(name):
+            raise FindingsError(
+                f"{source}: finding names are dotted lower case like nodule.size_mm, got {name!r}"
+            )
+        if name.split(".")[0] not in STATABLE_NAMESPACES:
+            raise FindingsError(
+                f"{source}: {name!r} cannot be stated; findings may use {', '.join(STATABLE_NAMESPACES)} "
+                "(what the tools see comes from the tools)"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FindingsError(f"{source}: {name} must be a finite number, got {value}")
+        if isinstance(value, str) and len(value) > 200:
+            raise FindingsError(f"{source}: {name} is {len(value)} characters; the limit is 200")
+        if name in CATEGORY_FACTS and not isinstance(value, bool):
+            flat[name] = str(value).upper()  # categories are labels ("3", "4A"), never numbers
+    return flat
+
+
+def _flatten(data: Any, prefix: str, out: dict[str, Any], source: str, depth: int = 0) -> None:
+    if depth > 4:
+        raise FindingsError(f"{source}: findings nest too deeply at {prefix!r}")
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise FindingsError(f"{source}: finding names must be text, got {key!r}")
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(value, name, out, source, depth + 1)
+        elif isinstance(value, bool | int | float | str):
+            out[name] = value
+        else:
+            raise FindingsError(
+                f"{source}: {name} must be a number, text or true/false, got {type(value).__name__}"
+            )
