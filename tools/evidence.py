@@ -89,6 +89,9 @@ class Caption(EvidenceItem):
     prefix: ClassVar[str] = "C"
     text: str
     backend: str = Field(description="Which backend wrote the text.")
+    sources: list[str] = Field(
+        default_factory=list, description="Evidence ids the text was composed from and cites, e.g. D1, L1."
+    )
 
 
 class ImageLabel(EvidenceItem):
@@ -96,6 +99,9 @@ class ImageLabel(EvidenceItem):
 
     prefix: ClassVar[str] = "L"
     rank: int = Field(description="1 for the top class.")
+    class_id: int | None = Field(
+        default=None, description="The classifier's own class index (ImageNet has two 'crane's)."
+    )
 
 
 class Measurement(EvidenceItem):
