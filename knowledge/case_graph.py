@@ -100,7 +100,12 @@ class CaseGraph:
                 f"nothing to explain: {target!r} is not a rule, urgency level, action, concept or source{hint}"
             )
         kind = self.graph.nodes[node].get("type")
-        paths_to = self._paths_to()
+        walk = self._paths_to()
+
+        def paths_to(end: str) -> list[list[str]]:
+            """Paths that start at evidence first, then those from facts or concepts nobody saw."""
+            return sorted(walk(end), key=lambda p: _order(p[0])[0])
+
         if kind == "Rule":
             rule = self._rule(node)
             out = [p + [rule.urgency.level, source_id(rule.source)] for p in paths_to(node)]

@@ -70,6 +70,7 @@ class RuleRetriever:
         embedder: Embedder | None = None,
     ) -> None:
         self.rules = list(rules)
+        self.pack_hashes = list(pack_hashes)
         self.index_dir = index_dir
         self._embedder = embedder
         self.kind = kind_for(len(self.rules))
@@ -97,6 +98,7 @@ class RuleRetriever:
             "index_type": self.kind,
             "key": self.key,
             "count": len(self.rules),
+            "pack_sha256": self.pack_hashes,
             "rule_ids": [r.id for r in self.rules],
         }
 
