@@ -111,7 +111,7 @@ def kb(
         )
         if size.synthetic:
             embed = (
-                f"embedded in {size.embed_s:.0f} s" if size.embed_s is not None else "vectors from the cache"
+                f"{size.embed_s:.0f} s embedding" if size.embed_s is not None else "embeddings from the cache"
             )
             recall = f", recall@5 vs exact {size.recall_at_5:.3f}" if size.recall_at_5 is not None else ""
             table.add_row(f"  build {size.build_ms / 1000:.1f} s ({embed}{recall})", "", "", "", "")
