@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -77,6 +78,7 @@ class RuleRetriever:
         blob = json.dumps([INDEX_FORMAT, MODEL_ID, DIMENSION, self.kind, list(pack_hashes)])
         self.key = hashlib.sha256(blob.encode()).hexdigest()[:16]
         self._index: VectorIndex | None = None
+        self._lock = threading.Lock()
         self._filters: dict[tuple[str | None, tuple[str, ...]], Any] = {}
         self.build_ms: float | None = None
 
@@ -107,9 +109,11 @@ class RuleRetriever:
         return self._read_manifest() is not None
 
     def index(self) -> VectorIndex:
-        if self._index is None:
-            self._index = self._load() or self._build()
-        return self._index
+        """The FAISS index, read from disk or built on first use (once, whatever the threads)."""
+        with self._lock:
+            if self._index is None:
+                self._index = self._load() or self._build()
+            return self._index
 
     # ----------------------------------------------------------------------------- search
     def search(
@@ -210,7 +214,10 @@ class RuleRetriever:
                 return
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        self._prune()
+        try:
+            self._prune()
+        except OSError as exc:  # another process pruning at the same time
+            log.debug("pruning old rule indexes: %s", exc)
 
     def _prune(self) -> None:
         """Keep the newest few indexes (other pack sets may still use them) and drop leftovers."""

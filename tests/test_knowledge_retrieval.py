@@ -205,3 +205,18 @@ def test_a_repeated_query_is_embedded_once(kb: KnowledgeBase, monkeypatch: pytes
     monkeypatch.setattr(embedder, "encode", lambda texts, **kw: calls.append(texts) or real(texts, **kw))
     assert kb.search("bag left near the restricted zone", k=2) == first
     assert calls == []
+
+
+@pytest.mark.slow
+def test_concurrent_first_searches_build_the_index_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    kb = load(tmp_path)
+    builds: list[int] = []
+    real = kb.retriever._build
+    monkeypatch.setattr(kb.retriever, "_build", lambda: builds.append(1) or real())
+    with ThreadPoolExecutor(4) as pool:
+        tops = list(pool.map(lambda q: kb.search(q, k=1)[0].rule.id, ["knife"] * 4))
+    assert tops == ["TST-KNIFE-01"] * 4 and builds == [1]
