@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from knowledge.facts import Facts, FactValue, evidence_sort_key
 from knowledge.schema import (
@@ -70,8 +70,10 @@ class Evaluation(BaseModel):
     top: FiredRule | None
     unknown_concepts: list[str] = Field(description="Concepts in the facts that no pack defines.")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def urgency(self) -> Urgency | None:
+        """The top rule's urgency, or None when nothing fired."""
         return self.top.rule.urgency if self.top is not None else None
 
 

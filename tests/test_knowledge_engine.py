@@ -315,3 +315,10 @@ def test_module_import_stays_light() -> None:
     code = "import sys, knowledge; print(sorted(m for m in ('torch', 'faiss', 'networkx', 'sentence_transformers') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_evaluation_dump_carries_the_urgency_for_json_consumers(kb: KnowledgeBase) -> None:
+    data = kb.evaluate(nodule_facts()).model_dump(mode="json")
+    assert data["urgency"] == {"level": "U1", "native": "CT 6-12 months", "scale": "Fleischner 2017"}
+    assert data["top"]["rule"]["id"] == "TST-NODULE-01"
+    assert data["fired"][0]["rule"]["condition"]["all"][0] == {"fact": "nodule.type", "eq": "solid"}
