@@ -5,6 +5,7 @@ generated from the same card.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import importlib.util
 import re
@@ -31,7 +32,10 @@ class Availability:
     detail: str
 
 
+@functools.cache
 def package_version(distribution: str) -> str:
+    """Installed version of a distribution; cached, because reading its METADATA costs milliseconds
+    and every cache key of every tool call includes its backend's version."""
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
