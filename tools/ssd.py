@@ -7,6 +7,7 @@ found with ``importlib.util.find_spec``: importing that package fails without se
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ INPUT_SIZE = (300, 300)
 BATCH_SIZE = 16  # images per forward pass in run_batch; bounds the blob at ~17 MB
 
 
+@functools.cache
 def model_dir() -> Path | None:
     """The wheel's ``models/`` folder, or None when the package is not installed."""
     try:
