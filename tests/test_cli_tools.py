@@ -154,3 +154,35 @@ def test_fall_table(wide):
     result = run("fall", str(samples.ZIDANE), "--device", "cpu")
     assert result.exit_code == 0, result.output
     assert "F1" in result.stdout and "fallen: " in result.stdout
+
+
+# ------------------------------------------------------------------ --annotate
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["detect", "fall"])
+def test_annotate_writes_the_boxes_onto_a_png(tmp_path, command):
+    from PIL import Image
+
+    out = tmp_path / "drawn.png"
+    result = run(command, str(samples.BUS), "--annotate", str(out), "--json", "--device", "cpu")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["annotated_image"] == str(out.resolve())
+    drawn = Image.open(out)
+    assert drawn.format == "PNG" and drawn.size == (810, 1080)
+    items = data["detections"] if command == "detect" else data["persons"]
+    x1, y1, _, _ = (int(v) for v in items[0]["box"])
+    original = Image.open(samples.BUS).convert("RGB")
+    assert drawn.convert("RGB").getpixel((x1, y1 + 20)) != original.getpixel((x1, y1 + 20))  # the box edge
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("drawn.jpg", "give a path ending in .png"), ("no/such/dir/drawn.png", "does not exist")],
+)
+def test_bad_annotate_path_exits_2(tmp_path, name, message):
+    result = run("detect", str(samples.BUS), "--annotate", str(tmp_path / name), "--device", "cpu")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]

@@ -114,6 +114,7 @@ class DetectObjects(Tool):
         "SSD-MobileNet-v2 sees only the 80 COCO classes; anything else is missed or given the nearest COCO label.",
         "SSD works at 300x300: objects smaller than about 1/20 of the image side are often missed.",
         "Crowds: overlapping people of one class may merge into one box after NMS.",
+        "Medical images (CT, MR, X-ray): COCO classes do not apply and any box there is noise.",
         "Scores are the model's confidence, not a calibrated probability.",
         "The yolo backend needs a local weights file; Argus never downloads weights at run time.",
     )

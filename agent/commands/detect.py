@@ -140,6 +140,7 @@ def detect(
 
     with user_errors():
         tool = get_tool("detect_objects", _runtime(device))
+        _check_annotate_path(annotate, tool.runtime)
         loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
         start = time.perf_counter()
         result = tool(
@@ -170,12 +171,21 @@ def fall(
 
     with user_errors():
         tool = get_tool("detect_falls", _runtime(device))
+        _check_annotate_path(annotate, tool.runtime)
         loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
         start = time.perf_counter()
         result = tool(loaded, min_score=min_score, max_detections=max_detections)
         elapsed = (time.perf_counter() - start) * 1000
         written = _annotate(loaded, result, annotate, tool.runtime)
     _show(result, elapsed, written, as_json, counts={"fallen": result.fallen_count})
+
+
+def _check_annotate_path(out: Path | None, runtime: Runtime) -> None:
+    """Refuse a bad --annotate path before the detector runs, with the annotate tool's own message."""
+    if out is not None:
+        from tools import get_tool
+
+        get_tool("annotate", runtime).parse_args(items=[], out=str(out))
 
 
 def _annotate(image: LoadedImage, result: ToolResult, out: Path | None, runtime: Runtime) -> Path | None:
