@@ -26,6 +26,7 @@ PREFIXES: dict[str, str] = {
     "K": "colour",
     "Z": "zone fact",
     "X": "structured finding",
+    "V": "event over video frames",
 }
 
 
@@ -143,6 +144,18 @@ class StatedFinding(EvidenceItem):
     fact: str = Field(description="Dotted fact name, e.g. nodule.size_mm.")
     value: str | int | float | bool
     origin: str = Field(description="Where it came from: 'question', 'findings file', 'DICOM tag', ...")
+
+
+class TrackEvent(EvidenceItem):
+    """Something that lasted across frames: a person loitering in a zone, an item left alone."""
+
+    prefix: ClassVar[str] = "V"
+    track_id: int
+    zone: str | None = None
+    start_s: float
+    end_s: float
+    duration_s: float
+    threshold_s: float
 
 
 class ToolResult(BaseModel):
