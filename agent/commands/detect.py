@@ -46,24 +46,13 @@ def _runtime(device: str) -> Runtime:
 # ------------------------------------------------------------------ argus tools
 
 
-def all_cards() -> tuple[list[ToolCard], list[str]]:
-    """Every registered tool's card, built without loading a model or a heavy library, and the names
-    of registered tools whose module is not in this checkout yet."""
+def all_cards() -> list[ToolCard]:
+    """Every registered tool's card, built without loading a model or a heavy library."""
     from tools import TOOLS, tool_class
     from tools.runtime import Runtime
 
     runtime = Runtime(device="cpu")
-    cards, missing = [], []
-    for name, target in TOOLS.items():
-        try:
-            cls = tool_class(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != target.partition(":")[0]:
-                raise
-            missing.append(name)
-            continue
-        cards.append(cls(runtime).card())
-    return cards, missing
+    return [tool_class(name)(runtime).card() for name in TOOLS]
 
 
 def tools(as_json: JsonOpt = False) -> None:
@@ -72,7 +61,7 @@ def tools(as_json: JsonOpt = False) -> None:
     from rich.table import Table
 
     with user_errors():
-        cards, missing = all_cards()
+        cards = all_cards()
     if as_json:
         print_json([card.model_dump(mode="json") for card in cards])
         return
@@ -93,8 +82,6 @@ def tools(as_json: JsonOpt = False) -> None:
                 escape(_gist(card.description)) if first else "",
             )
     console.print(table)
-    if missing:
-        console.print(f"[dim]registered but not in this checkout yet: {', '.join(missing)}[/]")
 
 
 def _gist(description: str, limit: int = 80) -> str:
