@@ -87,11 +87,8 @@ class ContourBackend(Backend):
         return Availability(True, "classical image processing, no weights")
 
     def raw_call(self, image: LoadedImage) -> Any:
-        import cv2
-
-        binary = cv2.threshold(image.gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
-        contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-        return [cv2.approxPolyDP(c, POLYGON_EPSILON * cv2.arcLength(c, True), True) for c in contours]
+        """The pipeline without the tool around it: name the sampled pixels, find and classify outlines."""
+        return dominant_colours(image.rgb), find_outlines(image, default_min_area(image))
 
 
 class AnalyzeColorsShapes(Tool):
@@ -127,7 +124,7 @@ class AnalyzeColorsShapes(Tool):
         background = None
         notes = []
         if args.shapes:
-            min_area = args.min_area or max(30, int(0.0005 * image.width * image.height))
+            min_area = args.min_area or default_min_area(image)
             background_rgb, outlines, background_share = find_outlines(image, min_area)
             background = name_colour(background_rgb)
             if background_share < PLAIN_BACKGROUND:
@@ -164,29 +161,41 @@ class AnalyzeColorsShapes(Tool):
         )
 
     def _colours(self, image: LoadedImage, args: BaseModel) -> list[Colour]:
-        rgb = image.rgb
-        step = max(1, int(math.sqrt(rgb.shape[0] * rgb.shape[1] / COLOUR_SAMPLE)))
-        pixels = rgb[::step, ::step].reshape(-1, 3)
-        names = name_colours(pixels)
-        shares = np.bincount(names, minlength=len(COLOUR_NAMES)) / len(names)
-        order = [
-            int(i)
-            for i in np.argsort(-shares, kind="stable")
-            if shares[i] > 0 and shares[i] >= args.min_fraction
-        ]
-        colours = []
-        for rank, index in enumerate(order[: args.max_colours]):
-            mean = pixels[names == index].mean(axis=0)
-            colours.append(
-                Colour(
-                    id=numbered("K", rank),
-                    tool=self.name,
-                    label=COLOUR_NAMES[index],
-                    rgb=[int(round(v)) for v in mean],
-                    fraction=round(float(shares[index]), 4),
-                )
+        found = [c for c in dominant_colours(image.rgb) if c[1] >= args.min_fraction]
+        return [
+            Colour(
+                id=numbered("K", rank),
+                tool=self.name,
+                label=COLOUR_NAMES[index],
+                rgb=[int(round(v)) for v in mean],
+                fraction=round(share, 4),
             )
-        return colours
+            for rank, (index, share, mean) in enumerate(found[: args.max_colours])
+        ]
+
+
+def dominant_colours(rgb: np.ndarray) -> list[tuple[int, float, np.ndarray]]:
+    """(index into ``COLOUR_NAMES``, share of the pixels, mean RGB of those pixels) for every colour
+    name present, largest share first."""
+    pixels = colour_sample(rgb)
+    names = name_colours(pixels)
+    counts = np.bincount(names, minlength=len(COLOUR_NAMES))
+    sums = np.stack(
+        [np.bincount(names, weights=pixels[:, c], minlength=len(COLOUR_NAMES)) for c in range(3)], axis=1
+    )
+    order = np.argsort(-counts, kind="stable")
+    return [(int(i), counts[i] / len(names), sums[i] / counts[i]) for i in order if counts[i] > 0]
+
+
+def colour_sample(rgb: np.ndarray) -> np.ndarray:
+    """(N, 3) pixels: all of them, or an even stride over a large image (about ``COLOUR_SAMPLE``)."""
+    step = max(1, int(math.sqrt(rgb.shape[0] * rgb.shape[1] / COLOUR_SAMPLE)))
+    return rgb[::step, ::step].reshape(-1, 3)
+
+
+def default_min_area(image: LoadedImage) -> int:
+    """0.05% of the image, at least 30 px."""
+    return max(30, int(0.0005 * image.width * image.height))
 
 
 def find_outlines(image: LoadedImage, min_area: int) -> tuple[np.ndarray, list[dict[str, Any]], float]:

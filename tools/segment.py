@@ -12,13 +12,18 @@ from tools.base import Backend, Tool
 from tools.coco import resolve_labels
 from tools.errors import ToolInputError
 from tools.evidence import Detection, Mask, ToolResult, numbered
-from tools.segmenters import BoxSeed, FoundMask, GrabCutBackend, ThresholdBackend, YoloSegBackend
+from tools.segmenters import (
+    BoxSeed,
+    FoundMask,
+    GrabCutBackend,
+    ThresholdBackend,
+    YoloSegBackend,
+    default_min_area,
+)
 
 if TYPE_CHECKING:
     from tools.image_io import LoadedImage
 
-AUTO_MIN_AREA_FRACTION = 0.001  # min_area when not given: 0.1% of the image, at least 16 px
-MIN_AREA_FLOOR = 16
 MAX_BOXES = 500
 OBJECT_MODES = {"objects": ("yolo-seg", "grabcut"), "regions": ("threshold",)}
 
@@ -177,9 +182,7 @@ class Segment(Tool):
 
     # ------------------------------------------------------------------------ run
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> Segmentation:
-        min_area = args.min_area
-        if min_area is None:
-            min_area = max(MIN_AREA_FLOOR, int(AUTO_MIN_AREA_FRACTION * image.width * image.height))
+        min_area = args.min_area if args.min_area is not None else default_min_area(image.width, image.height)
         notes: list[str] = []
         if isinstance(backend, ThresholdBackend):
             mode = "regions"

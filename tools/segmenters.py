@@ -25,6 +25,12 @@ GRABCUT_ITERATIONS = 5
 GRABCUT_MAX_SIDE = 256  # GrabCut runs on the box's neighbourhood scaled to this side, then scales back
 GRABCUT_SEED = 0
 GRABCUT_CONTEXT = 0.15  # share of the box's size added on each side as background for the colour model
+RAW_MIN_SCORE = 0.3  # detect_objects' default, for the benchmark's hand-written equivalent
+
+
+def default_min_area(width: int, height: int) -> int:
+    """Smallest mask kept when the caller gives none: 0.1% of the image, at least 16 px."""
+    return max(16, int(0.001 * width * height))
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class ThresholdBackend(Backend):
         return found, regions
 
     def raw_call(self, image: LoadedImage) -> Any:
-        return threshold_regions(image.gray, 16)
+        return threshold_regions(image.gray, default_min_area(image.width, image.height), "auto")
 
 
 # ------------------------------------------------------------------------------- grabcut
@@ -104,9 +110,13 @@ class GrabCutBackend(Backend):
         return [FoundMask(grabcut_box(bgr, seed.box), seed.label, None, seed.source) for seed in seeds]
 
     def raw_call(self, image: LoadedImage) -> Any:
-        """GrabCut on the central half of the image, the way a user would call it on one box."""
-        h, w = image.height, image.width
-        return grabcut_box(image.bgr, (w / 4, h / 4, 3 * w / 4, 3 * h / 4))
+        """What a user would write by hand: run the offline detector, then GrabCut each box it finds."""
+        from tools import get_tool
+
+        detector = get_tool("detect_objects", self.runtime)
+        boxes = detector.select_backend(detector.parse_args(), image).detect([image], RAW_MIN_SCORE, 100)[0]
+        bgr = image.bgr
+        return [grabcut_box(bgr, box) for box in boxes.xyxy[boxes.scores >= RAW_MIN_SCORE]]
 
 
 def grabcut_box(bgr: np.ndarray, box: Sequence[float]) -> CropMask:
