@@ -167,7 +167,8 @@ def test_second_identical_call_is_a_cache_hit(detector):
 
 
 @pytest.mark.slow
-def test_run_batch_equals_per_image_results(detector):
+def test_run_batch_equals_per_image_results(detector, monkeypatch):
+    monkeypatch.setattr("tools.detect_objects.BATCH_IMAGES", 2)  # three images make two chunks
     runtime = Runtime(device="cpu")
     batch = DetectObjects(runtime).run_batch([samples.BUS, samples.ZIDANE, samples.COFFEE], min_score=0.25)
     singles = [DetectObjects(Runtime(device="cpu"))(p, min_score=0.25) for p in (samples.BUS, samples.ZIDANE)]
@@ -176,6 +177,17 @@ def test_run_batch_equals_per_image_results(detector):
     assert batch[1].counts["person"] == 2
     # the batch filled the cache image by image
     assert DetectObjects(runtime).cached(samples.COFFEE, min_score=0.25)
+
+
+def test_run_batch_of_nothing_is_empty(detector):
+    assert detector.run_batch([]) == []
+
+
+def test_run_batch_refuses_a_bad_image_by_name(detector, tmp_path):
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 10)
+    with pytest.raises(ImageLoadError, match="broken.png"):
+        detector.run_batch([samples.BUS, bad])
 
 
 @pytest.mark.slow

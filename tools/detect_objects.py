@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 SSD = SsdMobileNetBackend.name
 YOLO = YoloBackend.name
 MAX_LABELS = 80
+BATCH_IMAGES = 32  # images decoded at once by run_batch
 
 
 class DetectObjectsInput(BaseModel):
@@ -148,29 +149,29 @@ class DetectObjects(Tool):
     def run_batch(
         self, images: Sequence[Any], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any
     ) -> list[ObjectDetections]:
-        """All uncached images go through the backend together (one forward pass per batch)."""
+        """Uncached images go through the backend together, ``BATCH_IMAGES`` at a time, so a long
+        list is never decoded into memory all at once; each result is cached as ``__call__`` would."""
         from tools.image_io import as_loaded
 
         parsed = self.parse_args(args, **kwargs)
-        loaded = [as_loaded(image, max_pixels=self.runtime.max_pixels) for image in images]
-        results: list[ObjectDetections | None] = []
-        todo: list[tuple[int, LoadedImage, str]] = []
-        backend: DetectorBackend | None = None
-        for index, image in enumerate(loaded):
-            backend = self.select_backend(parsed, image)
-            key = self.cache_key(image, backend, parsed)
-            cached = self.runtime.cache.get(key, self.Output)
-            results.append(cached)
-            if cached is None:
-                todo.append((index, image, key))
-        if todo and backend is not None:
-            labels = self._labels(parsed, backend)
-            found = backend.detect([image for _, image, _ in todo], parsed.min_score, parsed.max_detections)
-            for (index, image, key), boxes in zip(todo, found, strict=True):
-                result = self._result(image, parsed, backend, boxes, labels)
-                self.runtime.cache.put(key, result)
-                results[index] = result
-        return results  # type: ignore[return-value]
+        results: list[ObjectDetections] = []
+        labels: list[str] | None = None
+        for start in range(0, len(images), BATCH_IMAGES):
+            chunk = [
+                as_loaded(i, max_pixels=self.runtime.max_pixels) for i in images[start : start + BATCH_IMAGES]
+            ]
+            backend = self.select_backend(parsed, chunk[0])
+            keys = [self.cache_key(image, backend, parsed) for image in chunk]
+            found: list[ObjectDetections | None] = [self.runtime.cache.get(key, self.Output) for key in keys]
+            todo = [i for i, result in enumerate(found) if result is None]
+            if todo:
+                labels = labels if labels is not None else self._labels(parsed, backend)
+                boxes = backend.detect([chunk[i] for i in todo], parsed.min_score, parsed.max_detections)
+                for i, arrays in zip(todo, boxes, strict=True):
+                    found[i] = self._result(chunk[i], parsed, backend, arrays, labels)
+                    self.runtime.cache.put(keys[i], found[i])
+            results.extend(found)  # type: ignore[arg-type]  # every None was filled
+        return results
 
     # ------------------------------------------------------------------ helpers
     def _labels(self, args: BaseModel, backend: DetectorBackend) -> list[str] | None:
