@@ -165,6 +165,7 @@ def test_labels_outside_ascii_do_not_break_drawing(annotate, tmp_path):
             "item T1: a polygon must be a list of [x, y] points",
         ),
         ([{"id": "D1"}] * 5001, "items: List should have at most 5000 items"),
+        ([{"id": "T1", "polygon": [[i, i] for i in range(100_001)]}], "at most 100,000 points, got 100,001"),
         (["D1"], "items.0: Input should be a valid dictionary"),
     ],
 )

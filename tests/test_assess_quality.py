@@ -134,6 +134,21 @@ def test_small_image_is_too_small(quality):
     assert by_metric(quality(crop, min_side_px=32))["size"].verdict == "ok"
 
 
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((1, 1), np.uint8),
+        np.array([[0, 255, 0], [255, 0, 255]], np.uint8),
+        np.zeros((1, 2048), np.uint8),
+    ],
+    ids=["one pixel", "2x3", "1x2048 strip"],
+)
+def test_degenerate_images_are_measured_and_too_small(quality, image):
+    report = quality(image)
+    assert len(report.measurements) == 8
+    assert by_metric(report)["size"].verdict == "too small" and not report.ok
+
+
 def test_min_sharpness_moves_the_line(quality):
     blurred = gaussian_blur(load_image(samples.BUS).rgb, 5)
     value = by_metric(quality(blurred))["sharpness"].value

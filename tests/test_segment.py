@@ -88,6 +88,7 @@ def test_polygons_redraw_the_mask():
         ({"size": [2], "counts": [4]}, "'size' must be [height, width]"),
         ({"counts": [4]}, "'size' and 'counts'"),
         ({"size": [100000, 100000], "counts": [10**10]}, "over the"),
+        ({"size": [2, 2], "counts": [1.5, 2.5]}, "non-negative integers"),
         ("not a dict", "'size' and 'counts'"),
     ],
 )
@@ -336,6 +337,41 @@ def test_bad_arguments_name_the_problem(segment, kwargs, message):
         segment(samples.COINS, **kwargs)
     assert message in str(info.value)
     assert str(info.value).startswith("segment:")
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.zeros((1, 1), np.uint8),
+        np.full((60, 80), 128, np.uint8),
+        np.full((60, 80, 3), (200, 30, 30), np.uint8),
+        np.tile(np.arange(256, dtype=np.uint8), (2, 4)),
+    ],
+    ids=["one pixel", "flat gray", "flat red", "2 px strip"],
+)
+def test_degenerate_images_give_no_regions_not_errors(segment, image):
+    result = segment(image, mode="regions")
+    assert result.count == len(result.masks)
+    assert all(m.area_px >= 16 for m in result.masks)
+
+
+def test_grabcut_with_nothing_to_find_says_so(segment):
+    flat = np.full((40, 40, 3), (200, 30, 30), np.uint8)
+    result = segment(
+        flat, boxes=[{"box": [0, 0, 40, 40]}, {"box": [5, 5, 20, 20], "source": "D7", "label": "cup"}]
+    )
+    assert result.count == 0
+    assert result.notes == [
+        "no mask of 16 px or more inside the box of [0, 0, 40, 40] (object)",
+        "no mask of 16 px or more inside the box of D7 (cup)",
+    ]
+
+
+def test_too_many_boxes_or_labels_are_refused(segment):
+    with pytest.raises(ToolInputError, match="boxes: List should have at most 500 items"):
+        segment(samples.BUS, boxes=[{"box": [0, 0, 10, 10]}] * 501)
+    with pytest.raises(ToolInputError, match="at most 80 labels, got 81"):
+        segment(samples.BUS, labels=[f"thing{i}" for i in range(81)])
 
 
 def test_card_and_langchain_face(segment):

@@ -24,6 +24,7 @@ NOISY_SIGMA = 8.0
 GRAYSCALE_CHROMA = 2.0  # mean |channel - channel mean| below this: the colours carry no information
 SHARPNESS_SIDE = 512  # images are shrunk to this longer side before the Laplacian, never enlarged
 SHARPNESS_STD = 50.0  # the contrast the Laplacian variance is scaled to
+NOISE_MIN_SIDE = 8
 NOISE_CROP = 768  # noise is estimated on the central crop of at most this size, at full resolution
 
 # Verdicts that make the image fail, with the reason given for each.
@@ -111,9 +112,11 @@ def sharpness(gray: np.ndarray) -> float:
     """
     import cv2
 
-    scale = SHARPNESS_SIDE / max(gray.shape)
+    height, width = gray.shape
+    scale = SHARPNESS_SIDE / max(height, width)
     if scale < 1:
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
     std = float(gray.std())
     if std < 1.0:
         return 0.0  # a flat image has no edges to be sharp
@@ -135,8 +138,8 @@ def noise_sigma(gray: np.ndarray) -> float:
     h, w = gray.shape
     top, left = max(0, (h - NOISE_CROP) // 2), max(0, (w - NOISE_CROP) // 2)
     crop = gray[top : top + NOISE_CROP, left : left + NOISE_CROP]
-    if min(crop.shape) < 2:
-        return 0.0
+    if min(crop.shape) < NOISE_MIN_SIDE:
+        return 0.0  # too few pixels for the wavelet estimate; such an image fails on size anyway
     return float(estimate_sigma(crop, channel_axis=None))
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from tools.errors import ToolInputError
 
 MAX_RLE_PIXELS = 256_000_000
+MAX_POLYGON_POINTS = 100_000
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ class CropMask:
     @property
     def area(self) -> int:
         return int(np.count_nonzero(self.crop))
+
+    @property
+    def frame(self) -> list[float]:
+        """[x1, y1, x2, y2] of the crop itself (for GrabCut, the box it was asked to fill)."""
+        h, w = self.crop.shape
+        return [float(self.x0), float(self.y0), float(self.x0 + w), float(self.y0 + h)]
 
     def box(self) -> list[float] | None:
         inner = mask_box(self.crop)
@@ -157,6 +164,10 @@ def polygon_points(polygon: Any) -> np.ndarray:
         raise ToolInputError(f"a polygon must be a list of [x, y] points, got {_brief(polygon)}") from None
     if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] < 3:
         raise ToolInputError(f"a polygon needs >= 3 [x, y] points, got an array of shape {arr.shape}")
+    if arr.shape[0] > MAX_POLYGON_POINTS:
+        raise ToolInputError(
+            f"a polygon may have at most {MAX_POLYGON_POINTS:,} points, got {arr.shape[0]:,}"
+        )
     if not np.isfinite(arr).all():
         raise ToolInputError("a polygon's coordinates must be finite numbers")
     return np.round(arr).astype(np.int32)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tools.image_io import LoadedImage
 
 MAX_BOXES = 500
+MAX_LABELS = 80
 OBJECT_MODES = {"objects": ("yolo-seg", "grabcut"), "regions": ("threshold",)}
 
 
@@ -110,6 +111,8 @@ class SegmentInput(BaseModel):
             value = value.split(",")
         if isinstance(value, list):
             value = [v.strip() if isinstance(v, str) else v for v in value]
+            if len(value) > MAX_LABELS:
+                raise ValueError(f"at most {MAX_LABELS} labels, got {len(value)}")
             return [v for v in value if v != ""] or None
         return value
 
@@ -209,8 +212,9 @@ class Segment(Tool):
             for item in found:
                 if item.mask.area >= max(1, min_area):
                     kept.append(item)
-                elif item.source:
-                    notes.append(f"no mask of {min_area} px or more inside the box of {item.source}")
+                else:
+                    where = item.source or "[" + ", ".join(f"{v:.0f}" for v in item.mask.frame) + "]"
+                    notes.append(f"no mask of {min_area} px or more inside the box of {where} ({item.label})")
             found = kept
         return self._result(image, args, backend, mode, found, notes)
 
