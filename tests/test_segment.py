@@ -367,6 +367,12 @@ def test_grabcut_with_nothing_to_find_says_so(segment):
     ]
 
 
+def test_boxes_beyond_max_masks_are_left_out_with_a_note(segment):
+    result = segment(samples.COINS, boxes=[{"box": [10, 10, 80, 80]}] * 3, max_masks=2)
+    assert len(result.masks) <= 2
+    assert "1 of the 3 boxes were left out (max_masks=2)" in result.notes
+
+
 def test_too_many_boxes_or_labels_are_refused(segment):
     with pytest.raises(ToolInputError, match="boxes: List should have at most 500 items"):
         segment(samples.BUS, boxes=[{"box": [0, 0, 10, 10]}] * 501)

@@ -233,7 +233,10 @@ class Segment(Tool):
                         f"segment: box {prompt.box} lies outside the {image.width}x{image.height} image"
                     )
             seeds = [BoxSeed(p.box, p.label, p.source) for p in args.boxes[: args.max_masks]]
-            return seeds, []
+            cut = len(args.boxes) - len(seeds)
+            return seeds, [
+                f"{cut} of the {len(args.boxes)} boxes were left out (max_masks={args.max_masks})"
+            ] if cut else []
         from tools import get_tool
 
         detections = get_tool("detect_objects", self.runtime)(
