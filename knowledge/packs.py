@@ -123,7 +123,7 @@ def load_packs(shipped: Sequence[Path], user: Sequence[Path]) -> LoadedPacks:
             parsed = _read_pack(path, layer, problems)
             if parsed is not None:
                 merger.add(*parsed, problems=problems)
-    if not problems:
+    if not problems:  # references are checked once every file reads cleanly, to avoid follow-on errors
         problems += _cross_checks(merger.out)
     if problems:
         raise RulePackError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
