@@ -363,3 +363,17 @@ def test_langchain_face_takes_the_input_schema(detector):
     )
     assert message.content.splitlines()[1].startswith("[D1] bus score=0.93")
     assert message.artifact.counts == {"bus": 1}
+
+
+@pytest.mark.slow
+def test_classification_weights_are_refused_for_detection(detector, tmp_path):
+    """A YOLO classifier built from Ultralytics' own config (random weights, no download) has no boxes."""
+    from tools.errors import BackendUnavailableError
+    from tools.yolo import import_ultralytics
+
+    weights = tmp_path / "tiny-cls.pt"
+    import_ultralytics()("yolov8n-cls.yaml").save(str(weights))
+    with pytest.raises(
+        BackendUnavailableError, match="are a 'classify' model; detection needs one of: detect"
+    ):
+        detector(samples.BUS, weights=str(weights))
