@@ -22,6 +22,7 @@ TOOLS: dict[str, str] = {
     "assess_quality": "tools.assess_quality:AssessQuality",
     "analyze_colors_shapes": "tools.analyze_colors_shapes:AnalyzeColorsShapes",
     "annotate": "tools.annotate:Annotate",
+    "classify_chest_xray": "tools.classify_chest_xray:ClassifyChestXray",
 }
 
 
