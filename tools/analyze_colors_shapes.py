@@ -112,7 +112,7 @@ class AnalyzeColorsShapes(Tool):
         "Colour names are coarse (11 names) and follow the pixels as captured: lighting and white balance "
         "change them.",
     )
-    examples = ("argus colors shapes.png", "argus colors bus.jpg --json")
+    examples = ("argus colors coins.png", "argus colors bus.jpg --json", "argus colors coins.png --no-shapes")
     backend_types = (ContourBackend,)
 
     def select_backend(self, args: BaseModel, image: LoadedImage) -> Backend:
