@@ -10,8 +10,17 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.chest_findings import classifier_facts
 from agent.ledger import Ledger
-from tools.evidence import Detection, EvidenceItem, FallState, Measurement, StatedFinding, ZoneHit
+from tools.evidence import (
+    Detection,
+    EvidenceItem,
+    FallState,
+    ImageLabel,
+    Measurement,
+    StatedFinding,
+    ZoneHit,
+)
 from tools.zones import ZoneSet
 
 Scalar = str | int | float | bool
@@ -81,6 +90,7 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
     _label_facts(sheet, detections)
     _fall_facts(sheet, [i for i in items if isinstance(i, FallState)])
     _quality_facts(sheet, [i for i in items if isinstance(i, Measurement)])
+    classifier_facts(sheet, [i for i in items if isinstance(i, ImageLabel)])
     _image_facts(sheet, ctx)
     if ctx.zones is not None:
         _zone_facts(sheet, ledger, detections, ctx)

@@ -39,6 +39,8 @@ VISION_TOOLS = (
     "analyze_colors_shapes",
 )
 KNOWLEDGE_TOOLS = ("search_rules", "evaluate_rules", "explain")
+# Vision tools that run only on the user's own weights: listed where a backend of theirs is available.
+OPTIONAL_VISION_TOOLS = ("classify_chest_xray",)
 
 # Namespaces a model or a user may state facts in; what the tools see (labels, zones, falls,
 # quality, image tags, time, requests) can never be overridden by a stated fact.
@@ -132,7 +134,14 @@ class Toolbox:
 
     # ------------------------------------------------------------------ public
     def names(self) -> list[str]:
-        return [*VISION_TOOLS, *KNOWLEDGE_TOOLS]
+        return [*VISION_TOOLS, *self._available_optional(), *KNOWLEDGE_TOOLS]
+
+    def _available_optional(self) -> list[str]:
+        return [
+            n
+            for n in OPTIONAL_VISION_TOOLS
+            if any(b.availability().available for b in get_tool(n, self.runtime).backends())
+        ]
 
     def run(self, name: str, args: dict[str, Any] | None, by: str) -> tuple[str, Any, TraceStep]:
         """Run one tool call; returns (text for the model, typed result or None, trace step)."""
@@ -142,7 +151,7 @@ class Toolbox:
         start = time.perf_counter()
         artifact: Any = None
         try:
-            if name in VISION_TOOLS:
+            if name in VISION_TOOLS or name in OPTIONAL_VISION_TOOLS:
                 content, artifact, step.cached = self._vision(name, args)
                 step.evidence = [i.id for i in artifact.items()]
             elif name in KNOWLEDGE_TOOLS:
