@@ -84,6 +84,11 @@ class Answer(BaseModel):
     domain: Domain
     image: ImageInfo | None = None
     urgency: UrgencyInfo | None = None
+    abstention: str | None = Field(
+        default=None,
+        description="Why a triage assigned no urgency: wrong modality, lateral view, failed quality, a rule's "
+        "exclusion or insufficient evidence (never 'normal').",
+    )
     evidence: list[dict[str, Any]] = Field(default_factory=list)
     rules: list[RuleRef] = Field(default_factory=list)
     graph_paths: list[list[str]] = Field(default_factory=list)

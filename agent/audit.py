@@ -23,7 +23,7 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -280,6 +280,24 @@ class AuditLog:
     def decided_shas(self) -> set[str]:
         """Every image sha256 that has a decision: what ``--resume`` skips."""
         return {r[0] for r in self._query("SELECT DISTINCT sha256 FROM decisions")}
+
+    def latest(self, sha256s: Iterable[str]) -> dict[str, AuditEntry]:
+        """The newest decision for each of these image sha256s that has one: what ``--resume`` puts back
+        into the worklist for the images it skips."""
+        wanted = sorted(set(sha256s))
+        found: dict[str, AuditEntry] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = tuple(wanted[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            rows = self._query(
+                "SELECT * FROM decisions WHERE id IN "
+                f"(SELECT max(id) FROM decisions WHERE sha256 IN ({marks}) GROUP BY sha256)",
+                chunk,
+            )
+            for row in rows:
+                entry = _entry(row)
+                found[entry.sha256] = entry
+        return found
 
     def count(self) -> int:
         return int(self._query("SELECT count(*) FROM decisions")[0][0])

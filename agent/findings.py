@@ -29,10 +29,15 @@ def load_findings(source: str | Path | dict[str, Any]) -> dict[str, str | int | 
     if isinstance(source, dict):
         return validate_findings(source, "findings")
     path = Path(source)
+    return validate_findings(read_mapping(path), path.name)
+
+
+def read_mapping(path: Path, max_bytes: int = MAX_FINDINGS_BYTES) -> dict[str, Any]:
+    """A findings file's top-level mapping, unvalidated: size-limited, JSON or YAML without aliases."""
     if not path.is_file():
         raise FindingsError(f"findings file not found: {path}")
-    if path.stat().st_size > MAX_FINDINGS_BYTES:
-        raise FindingsError(f"{path.name}: over the {MAX_FINDINGS_BYTES:,}-byte limit for findings files")
+    if path.stat().st_size > max_bytes:
+        raise FindingsError(f"{path.name}: over the {max_bytes:,}-byte limit for findings files")
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
         if path.suffix.lower() == ".json":
@@ -53,7 +58,7 @@ def load_findings(source: str | Path | dict[str, Any]) -> dict[str, str | int | 
         raise FindingsError(f"{path.name}: not valid YAML{where}") from None
     if not isinstance(data, dict):
         raise FindingsError(f"{path.name}: expected a mapping of findings, got {type(data).__name__}")
-    return validate_findings(data, path.name)
+    return data
 
 
 def validate_findings(data: dict[str, Any], source: str) -> dict[str, str | int | float | bool]:
