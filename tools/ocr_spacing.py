@@ -1,0 +1,126 @@
+"""Put back the spaces between words that RapidOCR's recogniser drops.
+
+The PP-OCRv4 recognition model that ships in ``rapidocr-onnxruntime`` often joins Latin words
+("Region-basedsegmentation" from scikit-image ``page.png``). RapidOCR's maintainers confirm the
+cause is the model (RapidAI/RapidOCR#341) and none of its options (``text_score``, ``use_cls``,
+``box_thresh``, ``unclip_ratio``, ``return_word_box``) brings the space back; ``return_word_box``
+only gives one box per character, placed where the CTC decoder fired.
+
+Those boxes are synthetic (equal width, centred on each character's CTC column), so the gap
+between two boxes reflects glyph widths more than word breaks: in "based segmentation" the
+distance d->s across the space (20 px) is close to g->m inside a word (17 px). The ink is what
+tells the two apart, so we look at it: the line is cut out of the image the way RapidOCR cuts it,
+binarised, and between every two neighbouring characters the widest blank column run in the
+band of rows that holds the letters' bodies is measured. A run at least ``GAP_FRACTION`` of the
+line's median character advance wide is a word break. Characters of CJK scripts, which are
+written without spaces, are never separated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# A blank run this fraction of the line's median character advance (or wider) is a space.
+# Measured on page.png: word gaps are 0.7 to 1.0 of the advance, gaps inside words 0 to 0.35.
+GAP_FRACTION = 0.5
+# Rows of the cut-out line searched for ink: the middle band, where lower-case letters have their
+# bodies, so that descenders and ascenders of the lines above and below do not fill the gaps.
+BAND = (0.3, 0.7)
+CJK_START = "\u2e80"  # CJK radicals onwards: scripts written without spaces between words
+
+
+def restore_spaces(
+    gray: np.ndarray,
+    polygon: Sequence[Sequence[float]],
+    chars: Sequence[str],
+    char_boxes: Sequence[Sequence[Sequence[float]]],
+) -> str | None:
+    """The line's text with dropped spaces put back, or None when nothing changed.
+
+    Args:
+        gray: the whole image, (H, W) uint8.
+        polygon: the line's four corners as RapidOCR returns them (top-left, top-right,
+            bottom-right, bottom-left), in ``gray``'s pixels.
+        chars: the recognised characters, spaces included, one per ``char_boxes`` entry.
+        char_boxes: RapidOCR's per-character boxes (``return_word_box=True``), four points each.
+    """
+    import cv2
+
+    if len(chars) < 2 or len(chars) != len(char_boxes):
+        return None
+    corners = np.asarray(polygon, np.float32)
+    width = int(max(np.linalg.norm(corners[0] - corners[1]), np.linalg.norm(corners[2] - corners[3])))
+    height = int(max(np.linalg.norm(corners[0] - corners[3]), np.linalg.norm(corners[1] - corners[2])))
+    if width < 2 or height < 2 or height > width:  # vertical lines are cut and read differently
+        return None
+    target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    crop = cv2.warpPerspective(
+        gray, cv2.getPerspectiveTransform(corners, target), (width, height), borderMode=cv2.BORDER_REPLICATE
+    )
+    blank = _blank_columns(crop)
+    if blank is None:
+        return None
+
+    # Each character's centre along the line, in the cut-out's columns.
+    axis = corners[1] - corners[0]
+    length = float(np.linalg.norm(axis))
+    if length == 0:
+        return None
+    centres = np.asarray(char_boxes, np.float32).reshape(len(chars), -1, 2).mean(axis=1)
+    along = (centres - corners[0]) @ (axis / length) * (width / length)
+
+    pairs = [
+        (i, i + 1)
+        for i in range(len(chars) - 1)
+        if not chars[i].isspace()
+        and not chars[i + 1].isspace()
+        and chars[i] < CJK_START
+        and chars[i + 1] < CJK_START
+    ]
+    if not pairs:
+        return None
+    advance = float(np.median([along[j] - along[i] for i, j in pairs]))
+    if advance <= 0:
+        return None
+    threshold = GAP_FRACTION * advance
+
+    breaks = {i for i, j in pairs if _widest_run(blank, along[i], along[j]) >= threshold}
+    if not breaks:
+        return None
+    return "".join(c + (" " if i in breaks else "") for i, c in enumerate(chars))
+
+
+def _blank_columns(crop: np.ndarray) -> np.ndarray | None:
+    """Per column of the cut-out line: True where the letters' band holds no ink; None if no ink at all.
+
+    The paper or sign behind the text is rarely even (page.png darkens from right to left), so ink
+    is found against a local background estimate (a median over a window the line's height) rather
+    than one global threshold.
+    """
+    import cv2
+
+    height = crop.shape[0]
+    top, bottom = (round(f * height) for f in BAND)
+    bottom = max(bottom, top + 1)
+    background = cv2.medianBlur(crop, max(3, height // 2 * 2 + 1))
+    # Text is darker than its surround when the letters' band is darker than the rows around it.
+    band = crop[top:bottom].astype(np.float32).mean()
+    rest = np.concatenate((crop[:top].ravel(), crop[bottom:].ravel())).astype(np.float32)
+    dark_text = rest.size == 0 or band <= rest.mean()
+    contrast = cv2.subtract(background, crop) if dark_text else cv2.subtract(crop, background)
+    if int(contrast.max()) == 0:
+        return None
+    _, ink = cv2.threshold(contrast, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return ~ink[top:bottom].astype(bool).any(axis=0)
+
+
+def _widest_run(blank: np.ndarray, start: float, stop: float) -> int:
+    """Width of the widest run of blank columns between two character centres."""
+    segment = blank[max(0, int(round(start))) : max(0, int(round(stop)))]
+    if not segment.any():
+        return 0
+    # Run lengths of True values: split at the False positions.
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], segment.view(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max())
