@@ -193,6 +193,8 @@ class KnowledgeBase:
             "index": {
                 "built": self.retriever.is_built(),
                 "path": str(folder) if folder else None,
-                **{k: v for k, v in self.retriever.manifest().items() if k not in ("rule_ids", "pack_sha256")},
+                **{
+                    k: v for k, v in self.retriever.manifest().items() if k not in ("rule_ids", "pack_sha256")
+                },
             },
         }
