@@ -103,6 +103,10 @@ class Answer(BaseModel):
     backend: dict[str, str] = Field(default_factory=dict)
     disclaimer: str | None = None
     annotated_image: str | None = None
+    security: dict[str, Any] | None = Field(
+        default=None,
+        description="Security assessments: threat_level (0/1/2), alerts, cannot_see, zone_counts, frames, events.",
+    )
     refused: bool = Field(
         default=False, description="True when the request was declined (e.g. face identification)."
     )

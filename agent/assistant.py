@@ -144,6 +144,8 @@ class Conversation:
         self._zones_spec = zones
         self._findings = load_findings(findings) if findings is not None else {}
         self.history: list[Any] = []
+        self.sequence: dict[str, Any] | None = None
+        self.unattended_radius = 0.15  # fraction of the image diagonal
         self.switch_image(image)
 
     def switch_image(self, image: Any) -> None:
@@ -151,7 +153,36 @@ class Conversation:
         self.image: LoadedImage = as_loaded(image, max_pixels=self.assistant.runtime.max_pixels)
         self.ledger = Ledger(self.image.sha256)
         self.history = []
+        self.sequence = None
         self.zones = _bind(self._zones_spec, self.image)
+
+    def add_sequence(
+        self,
+        frames: int,
+        seconds: float,
+        events: list[Any],
+        facts: dict[str, tuple[Any, list[str]]],
+        concepts: dict[str, list[str]],
+    ) -> list[Any]:
+        """Attach what tracking over ``frames`` frames found (the image is the last frame): event
+        evidence enters the ledger with fresh V ids, and ``facts`` / ``concepts`` may name the given
+        events' ids in order as ``@0``, ``@1`` ... which are replaced by those V ids."""
+        made = self.ledger.add_items(f"sequence|{frames}|{seconds}", events)
+        ids = [item.id for item in made]
+
+        def resolve(refs: list[str]) -> list[str]:
+            return [ids[int(r[1:])] if r.startswith("@") else r for r in refs]
+
+        self.sequence = {
+            "frames": frames,
+            "seconds": round(seconds, 2),
+            "events": [
+                {"id": i.id, "label": i.label, "duration_s": getattr(i, "duration_s", None)} for i in made
+            ],
+            "facts": {k: (v, resolve(refs)) for k, (v, refs) in facts.items()},
+            "concepts": {k: resolve(refs) for k, refs in concepts.items()},
+        }
+        return made
 
     # ------------------------------------------------------------------- ask
     def ask(self, question: str, *, annotate: str | Path | None = None, on_event: Any = None) -> Answer:
@@ -175,6 +206,10 @@ class Conversation:
             asked_label=parsed.asked_label,
             contexts=parsed.contexts,
             metadata={**self.image.metadata, "width": self.image.width, "height": self.image.height},
+            unattended_radius=self.unattended_radius,
+            frames=self.sequence["frames"] if self.sequence else 1,
+            sequence_facts=self.sequence["facts"] if self.sequence else {},
+            sequence_concepts=self.sequence["concepts"] if self.sequence else {},
         )
         toolbox = Toolbox(
             runtime=self.assistant.runtime,
@@ -195,6 +230,8 @@ class Conversation:
             "findings": stated,
             "time": f"{facts_ctx.time_hm[0]:02d}:{facts_ctx.time_hm[1]:02d}" if facts_ctx.time_hm else None,
         }
+        if self.sequence:
+            context["sequence"] = {k: self.sequence[k] for k in ("frames", "seconds", "events")}
         domain_prompt = prompts.load(domain) if domain in ("medical", "security") else prompts.load("general")
         system = prompts.render(
             "system",

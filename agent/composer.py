@@ -104,7 +104,7 @@ def _grounding(toolbox: Toolbox, domain: str) -> RulesOutcome | None:
 
 
 def _made(toolbox: Toolbox) -> set[str]:
-    return {i.id for i in toolbox.ledger.items() if i.id[:1] in ("Z", "X")}
+    return {i.id for i in toolbox.ledger.items() if i.id[:1] in ("Z", "X", "V")}
 
 
 def _rules(toolbox: Toolbox, outcome: RulesOutcome | None) -> tuple[list[RuleRef], set[str]]:

@@ -51,6 +51,9 @@ class FactContext:
     asked_label: str | None = None  # an object the question names that the detector has no class for
     contexts: list[str] = field(default_factory=list)  # context concepts the question sets
     frames: int = 1
+    # Facts measured over several frames (tracking): name -> (value, evidence ids), and their concepts.
+    sequence_facts: dict[str, tuple[Scalar, list[str]]] = field(default_factory=dict)
+    sequence_concepts: dict[str, list[str]] = field(default_factory=dict)
 
 
 class FactSheet:
@@ -94,7 +97,8 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
     _image_facts(sheet, ctx)
     if ctx.zones is not None:
         _zone_facts(sheet, ledger, detections, ctx)
-    _unattended_facts(sheet, detections, ctx)
+    if ctx.frames == 1:
+        _unattended_facts(sheet, detections, ctx)
     _time_facts(sheet, ctx)
     _stated_facts(sheet, ledger, ctx)
     for name, flag in ctx.requests.items():
@@ -109,9 +113,17 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
     if ctx.domain == "medical":
         sheet.set("image.is_medical", True)
         sheet.concept("context:medical_image")
+        if "finding.any.present" not in sheet.values:
+            # The finding tools and the stated findings reported nothing: that is "no finding", not "normal".
+            findings = [c for c in sheet.concepts if c.startswith("finding:")]
+            sheet.set("finding.any.present", bool(findings), [i for c in findings for i in sheet.concepts[c]])
+    sheet.set("track.frames", ctx.frames)
     if ctx.frames == 1:
-        sheet.set("track.frames", 1)
         sheet.concept("context:single_frame")
+    for name, (value, ids) in ctx.sequence_facts.items():
+        sheet.set(name, value, ids)
+    for concept, ids in ctx.sequence_concepts.items():
+        sheet.concept(concept, ids)
     return sheet
 
 

@@ -295,7 +295,7 @@ class Toolbox:
         sheet = self.current_facts()
         facts = sheet.to_facts()
         evaluation = kb.evaluate(facts, domain=domain)
-        made = [i for i in self.ledger.items() if i.id[:1] in ("Z", "X")]
+        made = [i for i in self.ledger.items() if i.id[:1] in ("Z", "X", "V")]
         outcome = RulesOutcome(
             facts=sheet, evaluation=evaluation, case_graph=kb.case_graph(facts, evaluation), made_items=made
         )

@@ -332,6 +332,15 @@ class Composer:
                 out.append(
                     f"The fall model sees {len(fallen)} {plural('person', len(fallen))} fallen {cites(fallen)}."
                 )
+        sequence = self.context.get("sequence")
+        if sequence:
+            events = sequence.get("events") or []
+            listed = "; ".join(f"{e['label']} for {e['duration_s']:.0f} s [{e['id']}]" for e in events)
+            out.append(
+                f"Over {sequence['frames']} frames ({sequence['seconds']:.0f} s): "
+                + (listed if listed else "no loitering and no item left alone")
+                + "."
+            )
         zone_hits = self._zone_hits()
         for zone in sorted({h.zone for h in zone_hits}):
             hits = [h for h in zone_hits if h.zone == zone]
@@ -355,17 +364,22 @@ class Composer:
             )
         for abstained in [a for a in evaluation.abstained if not framing(a.rule)][:2]:
             out.append(f"[R:{abstained.rule.id}] does not apply: {abstained.reason}")
-        if evaluation.top is None:
-            if domain == "medical":
-                out.append(
-                    "Insufficient evidence for a triage decision: no finding was detected or given, and this is not "
-                    "a 'normal' result."
-                )
-            elif domain == "security":
-                out.append("No security rule fired on what the tools found.")
-        else:
-            top = evaluation.top.rule
-            out.insert(0, f"Highest urgency: {top.urgency.level} ({top.urgency.native}) from [R:{top.id}].")
+        top = evaluation.top
+        decided = [f for f in evaluation.fired if not framing(f.rule) and f.rule.urgency.level != "U0"]
+        if top is not None and top.rule.urgency.level != "U0":
+            out.insert(
+                0,
+                f"Highest urgency: {top.rule.urgency.level} ({top.rule.urgency.native}) from [R:{top.rule.id}].",
+            )
+        if domain == "medical" and not decided:
+            basis = next((f"[R:{f.rule.id}]" for f in evaluation.fired if f.rule.id == "MED-REG-03"), "")
+            out.append(
+                "Insufficient evidence for a triage decision: no finding was detected or given, and this is not "
+                f"a 'normal' result {basis}".rstrip()
+                + "."
+            )
+        elif domain == "security" and not evaluation.fired:
+            out.append("No security rule fired on what the tools found.")
         if domain == "medical":
             out.append("Flagged for review by a qualified clinician.")
         return out
