@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import ask, audit, bench, kb, vision
+from agent.commands import ask, audit, bench, kb, triage, vision
 
 app = typer.Typer(
     name="argus",
@@ -33,6 +33,7 @@ vision.register(app)
 app.add_typer(kb.app, name="kb", help="Browse, search, validate and export the rule knowledge base.")
 app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ratios.")
 audit.register(app)
+triage.register(app)
 
 
 if __name__ == "__main__":
