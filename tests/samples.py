@@ -12,6 +12,9 @@ def _package_dir(name: str) -> Path:
     return Path(spec.submodule_search_locations[0])
 
 
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_BUS = ROOT / "examples" / "bus.jpg"
+
 ULTRALYTICS_ASSETS = _package_dir("ultralytics") / "assets"
 SKIMAGE_DATA = _package_dir("skimage") / "data"
 

@@ -174,9 +174,10 @@ class Composer:
         noun = self.slots.region_noun or "region"
         if not masks:
             return [f"Segmentation ({_backend(result)}) found no separate region."]
-        n = len(masks)
+        n = getattr(result, "count", len(masks))
+        cited = cites(masks) if n == len(masks) else f"(the largest {len(masks)}: {cites(masks)})"
         return [
-            f"I count {n} separate {'regions' if n != 1 else 'region'} {cites(masks)}, segmented by "
+            f"I count {n} separate {'regions' if n != 1 else 'region'} {cited}, segmented by "
             f"{_backend(result)}; the detector has no '{noun}' class, so each separate region is counted."
         ]
 
@@ -355,13 +356,17 @@ class Composer:
         evaluation = outcome.evaluation
         out = []
         domain = self.plan.domain
-        for fired in [f for f in evaluation.fired if not framing(f.rule)]:
+        relevant = [f for f in evaluation.fired if not framing(f.rule)]
+        for fired in [f for f in relevant if f.rule.urgency.level != "U0"]:
             rule = fired.rule
             basis = f" (evidence {''.join(f'[{e}]' for e in fired.evidence)})" if fired.evidence else ""
             out.append(
                 f"[R:{rule.id}] {rule.title}: {rule.conclusion} Action: {rule.action}{basis} "
                 f"Urgency {rule.urgency.level} ({rule.urgency.native})."
             )
+        notes = [f for f in relevant if f.rule.urgency.level == "U0"]
+        if notes:
+            out.append("Also noted: " + "; ".join(f"{f.rule.title} [R:{f.rule.id}]" for f in notes) + ".")
         for abstained in [a for a in evaluation.abstained if not framing(a.rule)][:2]:
             out.append(f"[R:{abstained.rule.id}] does not apply: {abstained.reason}")
         top = evaluation.top

@@ -14,6 +14,9 @@ from agent.planner.slots import Slots
 
 Call = tuple[str, dict[str, Any]]
 
+# Regions counted are cited one by one, up to this many (beyond it the answer is flagged, honestly).
+REGION_CITE_LIMIT = 500  # the segment tool's own maximum
+
 
 @dataclass
 class Plan:
@@ -70,7 +73,7 @@ def make_plan(
         elif slots.shapes or slots.colours:
             first.append(("analyze_colors_shapes", {}))
         else:
-            first.append(("segment", {"mode": "regions"}))
+            first.append(("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT}))
     elif intent is Intent.DESCRIBE:
         first.append(("describe_image", {}))
     elif intent is Intent.READ_TEXT:
