@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import ask, audit, bench, kb, triage, vision
+from agent.commands import ask, assess, audit, bench, kb, triage, vision
 
 app = typer.Typer(
     name="argus",
@@ -29,6 +29,7 @@ def main(
 
 
 ask.register(app)
+assess.register(app)
 vision.register(app)
 app.add_typer(kb.app, name="kb", help="Browse, search, validate and export the rule knowledge base.")
 app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ratios.")
