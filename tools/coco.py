@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from tools.errors import ToolInputError
 
@@ -99,13 +100,19 @@ def _singulars(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _compact_index(vocabulary: tuple[str, ...]) -> dict[str, str]:
+    """Compact form -> name, built once per vocabulary (the verifier matches every noun of every answer)."""
+    return {compact(name): name for name in vocabulary}
+
+
 def match_label(label: str, vocabulary: Iterable[str]) -> str | None:
     """The name in ``vocabulary`` that ``label`` means, or None.
 
     Matching ignores case, spaces, hyphens and underscores, knows common synonyms
     ("people" -> "person") and plurals ("buses" -> "bus", "cellphones" -> "cell phone").
     """
-    by_compact = {compact(name): name for name in vocabulary}
+    by_compact = _compact_index(tuple(vocabulary))
     key = compact(label)
     for candidate in (key, *_singulars(key)):
         if candidate in by_compact:
