@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import ask, assess, audit, bench, kb, triage, vision
+from agent.commands import ask, assess, audit, bench, kb, serve, triage, vision
 
 app = typer.Typer(
     name="argus",
@@ -35,6 +35,7 @@ app.add_typer(kb.app, name="kb", help="Browse, search, validate and export the r
 app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ratios.")
 audit.register(app)
 triage.register(app)
+serve.register(app)
 
 
 if __name__ == "__main__":
