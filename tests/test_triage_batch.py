@@ -297,6 +297,40 @@ def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_pat
     assert [(e.id, e.sha256, e.answer) for e in kept] == [(e.id, e.sha256, e.answer) for e in first]
 
 
+@pytest.mark.slow
+def test_ctrl_c_finishes_the_image_in_hand_and_writes_the_worklist(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    distinct_grays(folder, 12, side=1400)
+    db = tmp_path / "audit.sqlite"
+    command = [
+        sys.executable,
+        "-m",
+        "cli",
+        "triage",
+        str(folder),
+        "--out",
+        str(tmp_path / "out"),
+        "--audit-db",
+        str(db),
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while _rows(db) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert process.poll() is None, "the batch ended before Ctrl-C"
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr[-2000:]
+    assert "stopping after the image in hand" in stderr and "stopped before the end" in stdout
+    with AuditLog(db, create=False) as log:
+        recorded = log.list(limit=None)
+    assert 2 <= len(recorded) < 12
+    worklist = lines(tmp_path / "out" / "worklist.jsonl")  # everything recorded, nothing half-written
+    assert {a.image.sha256 for a in worklist} == {e.sha256 for e in recorded}
+    assert (tmp_path / "out" / "report.html").is_file()
+
+
 def _rows(db: Path) -> int:
     if not db.exists():
         return 0
