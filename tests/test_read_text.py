@@ -62,10 +62,17 @@ def test_restoring_spaces_only_adds_spaces(reader):
 
 
 @pytest.mark.slow
-def test_rendered_sentence_is_read_word_for_word(reader):
-    light_on_dark = _rendered("Exit 4 closes at 22:00 daily", (520, 40), fill="white", background="navy")
-    result = reader(light_on_dark)
-    assert [line.text for line in result.lines] == ["Exit 4 closes at 22:00 daily"]
+@pytest.mark.parametrize(
+    ("sentence", "size", "fill", "background"),
+    [
+        ("Exit 4 closes at 22:00 daily", (520, 40), "white", "navy"),
+        ("open the gate at seven", (400, 34), "black", "white"),
+    ],
+    ids=["light on dark", "dark on light"],
+)
+def test_rendered_sentence_is_read_word_for_word(reader, sentence, size, fill, background):
+    result = reader(_rendered(sentence, size, fill=fill, background=background))
+    assert [line.text for line in result.lines] == [sentence]
 
 
 @pytest.mark.slow

@@ -10,10 +10,10 @@ Those boxes are synthetic (equal width, centred on each character's CTC column),
 between two boxes reflects glyph widths more than word breaks: in "based segmentation" the
 distance d->s across the space (20 px) is close to g->m inside a word (17 px). The ink is what
 tells the two apart, so we look at it: the line is cut out of the image the way RapidOCR cuts it,
-binarised, and between every two neighbouring characters the widest blank column run in the
-band of rows that holds the letters' bodies is measured. A run at least ``GAP_FRACTION`` of the
-line's median character advance wide is a word break. Characters of CJK scripts, which are
-written without spaces, are never separated.
+its letters are found as ink blobs, and between every two neighbouring characters the widest run
+of columns without ink is measured; runs clearly wider than the line's letter spacing are word
+breaks (``GAP_ADVANCE``, ``GAP_TYPICAL``). No space goes before closing punctuation or after an
+opening bracket, and characters of CJK scripts, written without spaces, are never separated.
 """
 
 from __future__ import annotations
@@ -22,13 +22,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
-# A blank run this fraction of the line's median character advance (or wider) is a space.
-# Measured on page.png: word gaps are 0.7 to 1.0 of the advance, gaps inside words 0 to 0.35.
-GAP_FRACTION = 0.5
-# Rows of the cut-out line searched for ink: the middle band, where lower-case letters have their
-# bodies, so that descenders and ascenders of the lines above and below do not fill the gaps.
+# Two neighbouring characters are a word apart when the blank run between them is at least
+# GAP_ADVANCE of the line's median character advance (centre to centre) more than GAP_TYPICAL of
+# the line's median blank run (its letter spacing). Fitted on 11,705 character pairs (1,788 word
+# breaks) of 520 lines rendered in 33 DejaVu and Liberation faces at 15-28 px, dark on light and
+# light on dark: 0.8% of pairs judged wrong there, against 1.2% for the best threshold on the
+# advance alone; page.png is read right with either.
+GAP_ADVANCE = 0.3
+GAP_TYPICAL = 0.6
+# The middle band of the cut-out line's rows, where lower-case letters have their bodies: ink blobs
+# reaching it are this line's letters; blobs above or below it belong to the neighbouring lines.
 BAND = (0.3, 0.7)
 CJK_START = "\u2e80"  # CJK radicals onwards: scripts written without spaces between words
+NO_SPACE_BEFORE = frozenset(".,:;!?%)]}'\"")
+NO_SPACE_AFTER = frozenset("([{")
 
 
 def restore_spaces(
@@ -84,36 +91,48 @@ def restore_spaces(
     advance = float(np.median([along[j] - along[i] for i, j in pairs]))
     if advance <= 0:
         return None
-    threshold = GAP_FRACTION * advance
-
-    breaks = {i for i, j in pairs if _widest_run(blank, along[i], along[j]) >= threshold}
+    gaps = {i: _widest_run(blank, along[i], along[j]) for i, j in pairs}
+    threshold = GAP_ADVANCE * advance + GAP_TYPICAL * float(np.median(list(gaps.values())))
+    breaks = {
+        i
+        for i, j in pairs
+        if chars[j] not in NO_SPACE_BEFORE and chars[i] not in NO_SPACE_AFTER and gaps[i] >= threshold
+    }
     if not breaks:
         return None
     return "".join(c + (" " if i in breaks else "") for i, c in enumerate(chars))
 
 
 def _blank_columns(crop: np.ndarray) -> np.ndarray | None:
-    """Per column of the cut-out line: True where the letters' band holds no ink; None if no ink at all.
+    """Per column of the cut-out line: True where none of the line's letters has ink; None if no ink.
 
     The paper or sign behind the text is rarely even (page.png darkens from right to left), so ink
-    is found against a local background estimate (a median over a window the line's height) rather
-    than one global threshold.
+    is found by its darkness relative to a local background estimate (a median over a window the
+    line's height) rather than by one global threshold. The line's letters are the ink blobs that
+    reach the middle band of rows, taken whole (a T keeps its crossbar); blobs only in the top or
+    bottom rows are the descenders and ascenders of the lines above and below.
     """
     import cv2
 
     height = crop.shape[0]
     top, bottom = (round(f * height) for f in BAND)
     bottom = max(bottom, top + 1)
-    background = cv2.medianBlur(crop, max(3, height // 2 * 2 + 1))
-    # Text is darker than its surround when the letters' band is darker than the rows around it.
+    # Text is darker than its surround when the letters' band is darker than the rows around it;
+    # light text is inverted so that ink is always darker than the paper.
     band = crop[top:bottom].astype(np.float32).mean()
     rest = np.concatenate((crop[:top].ravel(), crop[bottom:].ravel())).astype(np.float32)
-    dark_text = rest.size == 0 or band <= rest.mean()
-    contrast = cv2.subtract(background, crop) if dark_text else cv2.subtract(crop, background)
+    if rest.size and band > rest.mean():
+        crop = 255 - crop
+    background = cv2.medianBlur(crop, max(3, height // 2 * 2 + 1)).astype(np.float32)
+    # Darkness relative to the local paper: a shadow dims paper and ink alike and leaves this alone.
+    relative = np.clip((background - crop) / np.maximum(background, 1.0), 0.0, 1.0)
+    contrast = np.round(relative * 255).astype(np.uint8)
     if int(contrast.max()) == 0:
         return None
     _, ink = cv2.threshold(contrast, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return ~ink[top:bottom].astype(bool).any(axis=0)
+    _, blobs = cv2.connectedComponents(ink, connectivity=8)
+    letters = np.setdiff1d(np.unique(blobs[top:bottom]), [0])
+    return ~np.isin(blobs, letters).any(axis=0)
 
 
 def _widest_run(blank: np.ndarray, start: float, stop: float) -> int:
