@@ -162,14 +162,35 @@ class IntentModel:
         return best
 
 
+# When two cues match, the first of each pair yields to the second: "how many coins are there" is a
+# count, "is there any text" a reading, "what does Fleischner say" a rule look-up.
+YIELDS_TO: tuple[tuple[Intent, Intent], ...] = (
+    (Intent.READ_TEXT, Intent.RULE_LOOKUP),
+    (Intent.COUNT, Intent.COLOURS_SHAPES),
+)
+
+
 def cue_intents(question: str) -> list[Intent]:
-    return [intent for intent, pattern in CUES if pattern.search(question)]
+    cues = [intent for intent, pattern in CUES if pattern.search(question)]
+    if len(cues) > 1 and Intent.PRESENCE in cues:
+        cues.remove(Intent.PRESENCE)  # "is there", "any" also open questions that other cues name better
+    for weaker, stronger in YIELDS_TO:
+        if weaker in cues and stronger in cues:
+            cues.remove(weaker)
+    return cues
 
 
-def classify(question: str, model: IntentModel) -> tuple[Intent, dict[str, float]]:
-    """The best intent and the scores behind it (for the trace)."""
-    scores = model.scores(question)
+def classify(question: str, model: IntentModel | None = None) -> tuple[Intent, dict[str, float]]:
+    """The best intent and the scores behind it (for the trace).
+
+    One keyword cue decides alone, without loading the embedding model (a cold ``argus ask`` pays
+    for no model it does not need). Several cues, or none, are settled by similarity to the example
+    questions, with a bonus for the cued intents; below the floor the answer is UNKNOWN.
+    """
     cues = cue_intents(question)
+    if len(cues) == 1:
+        return cues[0], {cues[0].value: 1.0}
+    scores = (model or default_model()).scores(question)
     combined = {i: s + (CUE_BONUS if i in cues else 0.0) for i, s in scores.items()}
     best = max(combined, key=lambda i: combined[i])
     if combined[best] < SIMILARITY_FLOOR:

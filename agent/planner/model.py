@@ -100,7 +100,7 @@ def plan_question(
     if any(parsed.requests.values()):
         intent, scores = Intent.PRIVACY, {}
     else:
-        intent, scores = intents.classify(question, intents.default_model())
+        intent, scores = intents.classify(question)
     domain = domain_for(context.get("domain"), parsed, intent, context.get("image") or {})
     if context.get("findings"):
         parsed.stated = {**context["findings"], **parsed.stated}
