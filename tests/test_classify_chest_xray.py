@@ -12,7 +12,7 @@ import pytest
 
 from agent.assistant import Assistant
 from agent.chest_findings import PRESENT_AT, UNCERTAIN_FROM, classifier_facts, finding_name
-from agent.facts import FactContext, build_facts
+from agent.facts import FactContext, FactSheet, build_facts
 from agent.ledger import Ledger
 from agent.triage import triage_image
 from tests.samples import BUS, CAMERA, dicom
@@ -201,7 +201,7 @@ def label(name: str, score: float, index: int) -> ImageLabel:
 
 
 def test_probabilities_become_facts_and_uncertain_is_never_negative() -> None:
-    sheet = build_facts(Ledger("0" * 64), FactContext(domain="medical"))
+    sheet = FactSheet()
     classifier_facts(
         sheet,
         [
@@ -224,12 +224,12 @@ def test_probabilities_become_facts_and_uncertain_is_never_negative() -> None:
 
 
 def test_nothing_present_or_uncertain_is_no_finding_not_absence() -> None:
-    sheet = build_facts(Ledger("0" * 64), FactContext(domain="medical"))
+    sheet = FactSheet()
     classifier_facts(sheet, [label("Pneumothorax", 0.1, 1), label("Cardiomegaly", UNCERTAIN_FROM - 0.01, 2)])
     assert sheet.values["finding.any.present"] is False
     assert not [k for k in sheet.values if k.endswith(".present") and k != "finding.any.present"]
     other_tool = ImageLabel(id="L9", tool="classify_image", label="minibus", score=0.9, rank=1)
-    fresh = build_facts(Ledger("0" * 64), FactContext(domain="medical"))
+    fresh = FactSheet()
     classifier_facts(fresh, [other_tool])  # ImageNet labels are not chest findings
     assert not [k for k in fresh.values if k.startswith("finding.")]
 
