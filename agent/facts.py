@@ -113,8 +113,12 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
     if ctx.domain == "medical":
         sheet.set("image.is_medical", True)
         sheet.concept("context:medical_image")
-        if "finding.any.present" not in sheet.values:
+        if (
+            "finding.any.present" not in sheet.values
+            and sheet.values.get("finding.any.uncertain") is not True
+        ):
             # The finding tools and the stated findings reported nothing: that is "no finding", not "normal".
+            # An uncertain label is neither: the fact stays unknown.
             findings = [c for c in sheet.concepts if c.startswith("finding:")]
             sheet.set("finding.any.present", bool(findings), [i for c in findings for i in sheet.concepts[c]])
     sheet.set("track.frames", ctx.frames)
