@@ -58,7 +58,7 @@ def triage(
         typer.Option(
             "--cxr-weights",
             help="torchxrayvision DenseNet-121 state dict for the chest X-ray classifier (none ship with Argus; "
-            "pip install 'argus[cxr]').",
+            "pip install 'argus\\[cxr]').",
         ),
     ] = None,
     rules_dir: Annotated[
