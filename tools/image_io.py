@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
+import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +50,26 @@ EXTENSION_FORMATS: dict[str, str] = {
     ".dicom": "DICOM",
 }
 PILLOW_FORMATS = frozenset(v for v in EXTENSION_FORMATS.values() if v != "DICOM")
+# What Pillow's plugins raise on corrupt headers and data. Image.open itself reads SyntaxError,
+# IndexError, TypeError and struct.error as "not this format"; the same errors come out of
+# seek(), load() and the EXIF reader once a format has claimed the file.
+_PILLOW_ERRORS = (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, KeyError, struct.error)
+
+# DICOM attributes the decode does arithmetic with: a corrupt header can turn them into text.
+DICOM_NUMERIC = (
+    "Rows",
+    "Columns",
+    "BitsStored",
+    "BitsAllocated",
+    "SamplesPerPixel",
+    "NumberOfFrames",
+    "RescaleSlope",
+    "RescaleIntercept",
+    "WindowCenter",
+    "WindowWidth",
+    "PixelSpacing",
+    "ImagerPixelSpacing",
+)
 
 # DICOM attributes kept as metadata. Nothing that names a person is kept.
 DICOM_KEEP = (
@@ -226,7 +249,7 @@ def _load_pillow(
         raise NotAnImageError(
             f"{label}: not an image: the bytes match none of JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM"
         ) from None
-    except (OSError, SyntaxError, ValueError) as exc:
+    except _PILLOW_ERRORS as exc:
         raise NotAnImageError(f"{label}: cannot be read as an image ({exc})") from None
 
     with im:
@@ -244,22 +267,24 @@ def _load_pillow(
             raise ImageTooLargeError(
                 f"{label}: {width}x{height} = {width * height:,} pixels, over the {max_pixels:,}-pixel limit"
             )
-        frames = getattr(im, "n_frames", 1)
-        metadata: dict[str, Any] = {"frames": frames} if frames > 1 else {}
+        metadata: dict[str, Any] = {}
         try:
+            frames = getattr(im, "n_frames", 1)
+            if frames > 1:
+                metadata["frames"] = frames
             im.seek(0)
             im.load()
+            orientation = im.getexif().get(0x0112)
+            if orientation and orientation != 1:
+                im = ImageOps.exif_transpose(im)
+                metadata["exif_orientation_applied"] = int(orientation)
+            mode = im.mode
+            original, bit_depth = _stored_pixels(im)
+            rgb = _to_rgb8(im, original, bit_depth)
         except Image.DecompressionBombError as exc:
             raise ImageTooLargeError(f"{label}: refused as a decompression bomb ({exc})") from None
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        except _PILLOW_ERRORS as exc:
             raise TruncatedImageError(f"{label}: the image data is truncated or corrupt ({exc})") from None
-        orientation = im.getexif().get(0x0112)
-        if orientation and orientation != 1:
-            im = ImageOps.exif_transpose(im)
-            metadata["exif_orientation_applied"] = int(orientation)
-        mode = im.mode
-        original, bit_depth = _stored_pixels(im)
-        rgb = _to_rgb8(im, original, bit_depth)
         if mode in ("LA", "RGBA", "PA") or (mode == "P" and "transparency" in im.info):
             metadata["alpha"] = "composited over white"
     return LoadedImage(
@@ -377,6 +402,14 @@ def _load_dicom(
             f"{label}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc})"
         ) from None
 
+    try:
+        # Elements convert on first access: a corrupt one must fail here, not in the middle of the decode.
+        list(ds)
+        list(getattr(ds, "file_meta", None) or ())
+    except Exception as exc:  # the same: pydicom's value converters raise many types on corrupt values
+        raise DicomError(
+            f"{label}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc})"
+        ) from None
     if (
         force
         and not _looks_like_dicom(data)
@@ -386,6 +419,7 @@ def _load_dicom(
     if not any(tag in ds for tag in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
         kind = getattr(ds.get("SOPClassUID"), "name", None) or ds.get("Modality") or "unknown kind"
         raise DicomError(f"{label}: the DICOM file has no pixel data ({kind}); nothing to look at")
+    _check_numeric(ds, label)
     rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
     if rows * cols > max_pixels:
         raise ImageTooLargeError(
@@ -466,6 +500,20 @@ def _load_dicom(
         size_bytes=len(data),
         metadata=metadata,
     )
+
+
+def _check_numeric(ds: Any, label: str) -> None:
+    """The attributes the decode computes with must hold finite numbers (a flipped VR makes them text)."""
+    for key in DICOM_NUMERIC:
+        value = ds.get(key)
+        if value is None or value == "":
+            continue
+        items = value if isinstance(value, Sequence) and not isinstance(value, str | bytes) else [value]
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, int | float) or not math.isfinite(item):
+                raise DicomError(
+                    f"{label}: the DICOM attribute {key} must be a number, got {str(item)[:40]!r}"
+                )
 
 
 # Pillow must never decode a truncated file silently.
