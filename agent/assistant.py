@@ -11,6 +11,7 @@ tool results and resolve "them" to what the last question was about.
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 import threading
 import time
@@ -30,14 +31,19 @@ from agent.planner.plans import domain_for
 from agent.toolbox import Toolbox
 from tools.errors import ArgusError
 from tools.image_io import LoadedImage, as_loaded
-from tools.runtime import Runtime
+from tools.runtime import Runtime, parse_weights
 from tools.zones import Zone, ZoneSet, bind_zones, load_zones
 
 MAX_QUESTION_CHARS = 2000
 
 
 class Assistant:
-    """Answers questions about images with cited evidence. Models load lazily, once per process."""
+    """Answers questions about images with cited evidence. Models load lazily, once per process.
+
+    ``weights`` maps a backend to the user's own model (``{"yolo": "yolo11n.pt",
+    "transformers-captioner": "Salesforce/blip-image-captioning-base"}``); ``ARGUS_WEIGHTS`` gives the
+    same as ``yolo=a.pt,yolo-seg=b.pt``.
+    """
 
     def __init__(
         self,
@@ -47,6 +53,7 @@ class Assistant:
         llm_model: str | None = None,
         llm_api_key: str | None = None,
         device: str = "auto",
+        weights: dict[str, str] | None = None,
         rules_dirs: list[str | Path] | None = None,
         runtime: Runtime | None = None,
         limits: Limits | None = None,
@@ -55,7 +62,9 @@ class Assistant:
     ) -> None:
         from agent.llm import check_reachable, llm_spec_from
 
-        self.runtime = runtime or Runtime(device=device)
+        self.runtime = runtime or Runtime(
+            device=device, weights={**parse_weights(os.environ.get("ARGUS_WEIGHTS")), **(weights or {})}
+        )
         self.limits = limits or Limits()
         self.tool_timeout_s = tool_timeout_s
         self.rules_dirs = [Path(p) for p in rules_dirs or []]

@@ -205,18 +205,40 @@ class Runtime:
         return self.resolved_device.startswith("cuda")
 
 
+WEIGHT_BACKENDS = ("yolo", "yolo-seg", "transformers-captioner", "torchxrayvision")
+
+
+def parse_weights(items: list[str] | str | None) -> dict[str, str]:
+    """``["yolo=/models/yolo11n.pt", ...]`` or ``"yolo=a.pt,yolo-seg=b.pt"`` -> {backend: weights}."""
+    if not items:
+        return {}
+    if isinstance(items, str):
+        items = [part for part in items.split(",") if part.strip()]
+    out: dict[str, str] = {}
+    for item in items:
+        backend, sep, value = item.partition("=")
+        backend, value = backend.strip(), value.strip()
+        if not sep or not value or backend not in WEIGHT_BACKENDS:
+            raise ArgusError(
+                f"weights are given as BACKEND=PATH with BACKEND one of {', '.join(WEIGHT_BACKENDS)}, got {item!r}"
+            )
+        out[backend] = value
+    return out
+
+
 _default: Runtime | None = None
 _default_lock = threading.Lock()
 
 
 def default_runtime() -> Runtime:
-    """The process-wide runtime, configured from ARGUS_DEVICE / ARGUS_MAX_PIXELS / ARGUS_CACHE_DIR."""
+    """The process-wide runtime, configured from ARGUS_DEVICE / ARGUS_WEIGHTS / ARGUS_MAX_PIXELS / ARGUS_CACHE_DIR."""
     global _default
     with _default_lock:
         if _default is None:
             cache_dir = os.environ.get("ARGUS_CACHE_DIR")
             _default = Runtime(
                 device=os.environ.get("ARGUS_DEVICE", "auto"),
+                weights=parse_weights(os.environ.get("ARGUS_WEIGHTS")),
                 max_pixels=int(os.environ.get("ARGUS_MAX_PIXELS", DEFAULT_MAX_PIXELS)),
                 cache_dir=Path(cache_dir) if cache_dir else None,
             )

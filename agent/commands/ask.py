@@ -35,6 +35,14 @@ LlmModelOpt = Annotated[
 ]
 LlmKeyOpt = Annotated[str | None, typer.Option("--llm-key", help="API key for the server, if it needs one.")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
+WeightsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--weights",
+        help="Your own model for a backend, BACKEND=PATH (repeatable): yolo, yolo-seg, transformers-captioner, "
+        "torchxrayvision.",
+    ),
+]
 RulesOpt = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra rule packs (repeatable).")]
 
 
@@ -43,8 +51,9 @@ def register(app: typer.Typer) -> None:
     app.command("chat")(chat)
 
 
-def _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir) -> Assistant:
+def _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir, weights) -> Assistant:
     from agent.assistant import Assistant
+    from tools.runtime import parse_weights
 
     return Assistant(
         llm=llm,
@@ -52,6 +61,7 @@ def _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir) -> Assistant
         llm_model=llm_model,
         llm_api_key=llm_key,
         device=device,
+        weights=parse_weights(weights),
         rules_dirs=rules_dir,
     )
 
@@ -73,10 +83,11 @@ def ask(
     llm_key: LlmKeyOpt = None,
     device: DeviceOpt = "auto",
     rules_dir: RulesOpt = None,
+    weights: WeightsOpt = None,
 ) -> None:
     """Ask a question about an image; the answer cites its evidence, rules and sources."""
     with user_errors():
-        assistant = _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir)
+        assistant = _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir, weights)
         answer = assistant.ask(
             image,
             question,
@@ -104,13 +115,14 @@ def chat(
     llm_key: LlmKeyOpt = None,
     device: DeviceOpt = "auto",
     rules_dir: RulesOpt = None,
+    weights: WeightsOpt = None,
 ) -> None:
     """Talk about an image over several turns; follow-ups reuse what earlier turns found.
 
     Commands: /image PATH switches image, /json toggles JSON output, /trace shows the last trace, /quit ends.
     """
     with user_errors():
-        assistant = _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir)
+        assistant = _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir, weights)
         conversation = assistant.conversation(
             image, domain=domain, zones=zones, findings=findings, time_of_day=time
         )
