@@ -3,6 +3,7 @@ wrapper's overhead over the raw library call, cache hits and memory."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -27,10 +28,15 @@ def tools(
     from rich.table import Table
 
     from tools.bench import bench_tools, rows_as_dicts
-    from tools.runtime import Runtime
+    from tools.runtime import Runtime, parse_weights
 
     with user_errors():
-        rows = bench_tools(images or None, runs=runs, tools=only or None, runtime=Runtime(device=device))
+        rows = bench_tools(
+            images or None,
+            runs=runs,
+            tools=only or None,
+            runtime=Runtime(device=device, weights=parse_weights(os.environ.get("ARGUS_WEIGHTS"))),
+        )
     if as_json:
         print_json(
             {
