@@ -14,6 +14,8 @@ from agent.commands.ask import DeviceOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesO
 from agent.commands.common import console, user_errors
 from tools.runtime import DEFAULT_MAX_PIXELS
 
+KEEP_ALIVE_S = 15
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -113,8 +115,11 @@ def bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except OSError as exc:
         raise ServerConfigError(f"--host {host}: cannot be resolved ({exc.strerror or exc})") from None
-    family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, address = infos[0]
+    # The protocol number matters: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto is
+    # IPPROTO_TCP, and uvicorn writes headers and body separately, so with Nagle on every response
+    # waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
@@ -133,6 +138,9 @@ def _run(app: FastAPI, sock: socket.socket, settings: ServerSettings) -> None:
         log_level="info" if verbose else "warning",
         access_log=verbose,
         timeout_graceful_shutdown=int(settings.deadline_s) + 5,
+        # Longer than clients keep idle connections (httpx: 5 s), so a client never reuses a connection
+        # the server is closing at that moment (a reset instead of an answer).
+        timeout_keep_alive=KEEP_ALIVE_S,
         lifespan="on",
     )
     host, port = sock.getsockname()[:2]
