@@ -120,8 +120,8 @@ class ToolCard(BaseModel):
     name: str
     description: str
     evidence_prefixes: list[str]
-    input_schema: dict[str, Any]
-    output_schema: dict[str, Any]
+    input_schema: dict[str, Any] | None = None
+    output_schema: dict[str, Any] | None = None
     limitations: list[str]
     examples: list[str]
     backends: list[BackendInfo]
@@ -166,18 +166,19 @@ class Tool(ABC):
 
     # ----------------------------------------------------------------- card
     @classmethod
-    def static_card(cls) -> dict[str, Any]:
+    def static_card(cls, schemas: bool = True) -> dict[str, Any]:
         return {
             "name": cls.name,
             "description": cls.description,
             "evidence_prefixes": list(cls.evidence_prefixes),
-            "input_schema": cls.Input.model_json_schema(),
-            "output_schema": cls.Output.model_json_schema(),
+            "input_schema": cls.Input.model_json_schema() if schemas else None,
+            "output_schema": cls.Output.model_json_schema() if schemas else None,
             "limitations": list(cls.limitations),
             "examples": list(cls.examples),
         }
 
-    def card(self) -> ToolCard:
+    def card(self, schemas: bool = True) -> ToolCard:
+        """The card; ``schemas=False`` leaves out the JSON schemas (slow to build) for quick listings."""
         infos = []
         for backend in self._backends.values():
             status = backend.availability()
@@ -191,7 +192,7 @@ class Tool(ABC):
                     summary=backend.summary,
                 )
             )
-        return ToolCard(**self.static_card(), backends=infos)
+        return ToolCard(**self.static_card(schemas), backends=infos)
 
     # ------------------------------------------------------------- backends
     def backend(self, name: str) -> Backend:

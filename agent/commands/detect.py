@@ -46,13 +46,13 @@ def _runtime(device: str) -> Runtime:
 # ------------------------------------------------------------------ argus tools
 
 
-def all_cards() -> list[ToolCard]:
+def all_cards(schemas: bool = True) -> list[ToolCard]:
     """Every registered tool's card, built without loading a model or a heavy library."""
     from tools import TOOLS, tool_class
     from tools.runtime import Runtime
 
     runtime = Runtime(device="cpu")
-    return [tool_class(name)(runtime).card() for name in TOOLS]
+    return [tool_class(name)(runtime).card(schemas) for name in TOOLS]
 
 
 def tools(as_json: JsonOpt = False) -> None:
@@ -61,7 +61,7 @@ def tools(as_json: JsonOpt = False) -> None:
     from rich.table import Table
 
     with user_errors():
-        cards = all_cards()
+        cards = all_cards(schemas=as_json)
     if as_json:
         print_json([card.model_dump(mode="json") for card in cards])
         return
