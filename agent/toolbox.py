@@ -56,7 +56,9 @@ STATABLE_NAMESPACES = (
     "scene",
 )
 
-_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="argus-tool")
+# Tools run here so a call can time out. Enough workers that queueing behind other questions (the HTTP
+# server answers several at once) does not eat a tool's timeout; a hung tool keeps its worker.
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="argus-tool")
 
 
 class SearchRulesInput(BaseModel):
