@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import console, print_json, user_errors
+from agent.commands.common import DeviceOpt, console, print_json, user_errors
 
 if TYPE_CHECKING:
     from agent.answer import Answer
@@ -34,7 +34,6 @@ LlmModelOpt = Annotated[
     str | None, typer.Option("--llm-model", help="Model name on the server, or a local model.")
 ]
 LlmKeyOpt = Annotated[str | None, typer.Option("--llm-key", help="API key for the server, if it needs one.")]
-DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
 WeightsOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -6,7 +6,8 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,10 +15,27 @@ from rich.markup import escape
 
 from tools.errors import ArgusError
 
+if TYPE_CHECKING:
+    from tools.runtime import Runtime
+
 console = Console()
 err_console = Console(stderr=True)
 
 EXIT_USER_ERROR = 2
+
+ImageArg = Annotated[Path, typer.Argument(help="Image file: JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
+
+
+def runtime_for(device: str) -> Runtime:
+    """A runtime on ``device``; an explicit device is checked now so a typo fails before any work."""
+    from tools.runtime import Runtime
+
+    runtime = Runtime(device=device)
+    if device.strip().lower() != "auto":
+        runtime.resolved_device  # noqa: B018  # raises ArgusError for a bad or absent device
+    return runtime
 
 
 @contextmanager

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from agent.commands.common import console, print_json, user_errors
-from agent.commands.detect import DeviceOpt, ImageArg, JsonOpt, _runtime
+from agent.commands.common import DeviceOpt, ImageArg, JsonOpt, console, print_json, runtime_for, user_errors
 
 if TYPE_CHECKING:
     from tools.classify_image import ClassifyImageResult
@@ -29,7 +28,7 @@ def _run(tool_name: str, image: Path, device: str, **args: Any) -> tuple[ToolRes
     from tools import get_tool
     from tools.image_io import as_loaded
 
-    tool = get_tool(tool_name, _runtime(device))
+    tool = get_tool(tool_name, runtime_for(device))
     loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
     start = time.perf_counter()
     result = tool(loaded, **args)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import console, print_json, user_errors
+from agent.commands.common import DeviceOpt, ImageArg, JsonOpt, console, print_json, runtime_for, user_errors
 
 if TYPE_CHECKING:
     from tools.base import ToolCard
@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from tools.image_io import LoadedImage
     from tools.runtime import Runtime
 
-DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
-ImageArg = Annotated[Path, typer.Argument(help="Image file: JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM.")]
 AnnotateOpt = Annotated[
     Path | None,
     typer.Option("--annotate", help="Also write the image with the boxes and their ids to this PNG."),
@@ -31,16 +28,6 @@ def register(app: typer.Typer) -> None:
     app.command("tools")(tools)
     app.command("detect")(detect)
     app.command("fall")(fall)
-
-
-def _runtime(device: str) -> Runtime:
-    """A runtime on ``device``; an explicit device is checked now so a typo fails before any work."""
-    from tools.runtime import Runtime
-
-    runtime = Runtime(device=device)
-    if device.strip().lower() != "auto":
-        runtime.resolved_device  # noqa: B018  # raises ArgusError for a bad or absent device
-    return runtime
 
 
 # ------------------------------------------------------------------ argus tools
@@ -126,7 +113,7 @@ def detect(
     from tools.image_io import as_loaded
 
     with user_errors():
-        tool = get_tool("detect_objects", _runtime(device))
+        tool = get_tool("detect_objects", runtime_for(device))
         _check_annotate_path(annotate, tool.runtime)
         loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
         start = time.perf_counter()
@@ -157,7 +144,7 @@ def fall(
     from tools.image_io import as_loaded
 
     with user_errors():
-        tool = get_tool("detect_falls", _runtime(device))
+        tool = get_tool("detect_falls", runtime_for(device))
         _check_annotate_path(annotate, tool.runtime)
         loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
         start = time.perf_counter()

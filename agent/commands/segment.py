@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import console, print_json, user_errors
+from agent.commands.common import DeviceOpt, ImageArg, JsonOpt, console, print_json, runtime_for, user_errors
 
 if TYPE_CHECKING:
     from tools.analyze_colors_shapes import ColorsShapes
@@ -18,25 +18,11 @@ if TYPE_CHECKING:
     from tools.runtime import Runtime
     from tools.segment import Segmentation
 
-ImageArg = Annotated[Path, typer.Argument(help="Image file: JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
-DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
-
 
 def register(app: typer.Typer) -> None:
     app.command("segment")(segment)
     app.command("quality")(quality)
     app.command("colors")(colors)
-
-
-def _runtime(device: str) -> Runtime:
-    """A runtime on ``device``; an explicit device is checked now so a typo fails before any work."""
-    from tools.runtime import Runtime
-
-    runtime = Runtime(device=device)
-    if device.strip().lower() != "auto":
-        runtime.resolved_device  # noqa: B018  # raises ArgusError for a bad or absent device
-    return runtime
 
 
 def _load(path: Path, runtime: Runtime) -> LoadedImage:
@@ -92,7 +78,7 @@ def segment(
     from tools import get_tool
 
     with user_errors():
-        runtime = _runtime(device)
+        runtime = runtime_for(device)
         tool = get_tool("segment", runtime)
         loaded = _load(image, runtime)
         start = time.perf_counter()
@@ -166,7 +152,7 @@ def quality(
     from tools import get_tool
 
     with user_errors():
-        runtime = _runtime("cpu")
+        runtime = runtime_for("cpu")
         result: QualityReport = get_tool("assess_quality", runtime)(
             _load(image, runtime), min_side_px=min_side, min_sharpness=min_sharpness
         )
@@ -214,7 +200,7 @@ def colors(
     from tools import get_tool
 
     with user_errors():
-        runtime = _runtime("cpu")
+        runtime = runtime_for("cpu")
         result: ColorsShapes = get_tool("analyze_colors_shapes", runtime)(
             _load(image, runtime), max_colours=max_colours, shapes=shapes, min_area=min_area
         )
