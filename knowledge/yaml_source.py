@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from tools.yaml_guard import YamlShapeError, check_yaml_events
+
 # libyaml's parser is about seven times faster and builds the same safe node tree.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,6 +73,14 @@ def read_yaml(path: Path, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_
         raise YamlSourceError(f"expected UTF-8 text, got an undecodable byte at offset {exc.start}") from None
     if not text.strip():
         raise YamlSourceError("the file is empty; a pack needs at least a 'pack' section")
+    try:
+        check_yaml_events(text, max_depth=MAX_DEPTH, loader=_Loader)  # before the recursive composer runs
+    except YamlShapeError as exc:
+        raise YamlSourceError(f"the document is {exc}", exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc) from None
+    except yaml.YAMLError as exc:
+        raise YamlSourceError(f"invalid YAML: {exc}") from None
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -79,16 +89,24 @@ def read_yaml(path: Path, max_bytes: int = MAX_FILE_BYTES, max_nodes: int = MAX_
         _check_tree(root, max_nodes)
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise YamlSourceError(f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+        raise _syntax_error(exc) from None
     except yaml.YAMLError as exc:
         raise YamlSourceError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise YamlSourceError(f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
+    except YamlSourceError:
+        raise
+    except ValueError as exc:  # a scalar the constructors cannot build: a 5,000-digit int, month 13
+        raise YamlSourceError(f"a value cannot be read: {str(exc).split(';')[0]}") from None
     finally:
         loader.dispose()
     return YamlDocument(data=data, root=root)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> YamlSourceError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = " ".join(p for p in (exc.context, exc.problem) if p)
+    return YamlSourceError(f"invalid YAML: {problem}", mark.line + 1 if mark else None)
 
 
 def _check_tree(root: yaml.Node, max_nodes: int) -> None:
