@@ -23,6 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tools.errors import ArgusError
+from tools.yaml_guard import YamlShapeError, check_yaml_events
 
 ZONE_ATTRIBUTES = (
     "restricted",
@@ -49,6 +50,7 @@ ZoneAttribute = Literal[
 MAX_ZONE_FILE_BYTES = 1_000_000
 MAX_ZONES = 256
 MAX_POINTS = 1024
+MAX_NESTING = 8  # a zones file needs five: the file, its list of zones, a zone, its polygon, a point
 
 _TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -212,15 +214,22 @@ def load_zones(path: str | Path) -> list[Zone]:
             data = json.loads(text)
         else:
             # Zones never need YAML anchors; refusing aliases shuts out "billion laughs" files.
-            if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
-                raise ZoneFileError(f"{p.name}: YAML aliases (*name) are not allowed in zone files")
+            check_yaml_events(text, max_depth=MAX_NESTING, allow_aliases=False)
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise ZoneFileError(f"{p.name}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+    except YamlShapeError as exc:
+        raise ZoneFileError(f"{p.name}: line {exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
         raise ZoneFileError(f"{p.name}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise ZoneFileError(
+            f"{p.name}: nested far deeper than a zones file needs ({MAX_NESTING} levels)"
+        ) from None
+    except ValueError as exc:  # a value the parser cannot build: a 5,000-digit number, month 13
+        raise ZoneFileError(f"{p.name}: a value cannot be read: {str(exc).split(';')[0]}") from None
     return parse_zones(data, p.name)
 
 
