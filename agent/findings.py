@@ -13,9 +13,11 @@ from typing import Any
 
 from agent.toolbox import STATABLE_NAMESPACES
 from tools.errors import ArgusError
+from tools.yaml_guard import YamlShapeError, check_yaml_events
 
 MAX_FINDINGS_BYTES = 256_000
 MAX_FINDINGS = 200
+MAX_NESTING = 8  # findings flatten from at most five levels of mappings
 CATEGORY_FACTS = ("lungrads.category", "birads.category")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -45,13 +47,16 @@ def read_mapping(path: Path, max_bytes: int = MAX_FINDINGS_BYTES) -> dict[str, A
         else:
             import yaml
 
-            if any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=yaml.SafeLoader)):
-                raise FindingsError(f"{path.name}: YAML aliases are not allowed in findings files")
+            check_yaml_events(text, max_depth=MAX_NESTING, allow_aliases=False)
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise FindingsError(f"{path.name}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
-    except FindingsError:
-        raise
+    except YamlShapeError as exc:
+        raise FindingsError(f"{path.name}: line {exc.line}: {exc} for a findings file") from None
+    except RecursionError:
+        raise FindingsError(f"{path.name}: nested far deeper than a findings file needs") from None
+    except ValueError as exc:  # a value the parser cannot build: a 5,000-digit number, month 13
+        raise FindingsError(f"{path.name}: a value cannot be read: {str(exc).split(';')[0]}") from None
     except Exception as exc:  # yaml.YAMLError and its kin: the file is not YAML
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
