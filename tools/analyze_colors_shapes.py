@@ -146,11 +146,7 @@ class AnalyzeColorsShapes(Tool):
                 for i, outline in enumerate(outlines[: args.max_shapes])
             ]
         return ColorsShapes(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             notes=notes,
             colours=colours,
             shapes=shapes,

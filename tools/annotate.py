@@ -208,11 +208,7 @@ class Annotate(Tool):
         encoded = _encode_png(canvas)
         _write_atomically(out, encoded)
         return Annotation(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             path=str(out),
             drawn=drawn,
             skipped=skipped,

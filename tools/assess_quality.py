@@ -210,11 +210,7 @@ class AssessQuality(Tool):
         if image.is_dicom:
             notes.append("measured on the DICOM's windowed 8-bit display image")
         return QualityReport(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             notes=notes,
             measurements=measurements,
             ok=not reasons,

@@ -257,6 +257,16 @@ class Tool(ABC):
         key = self.cache_key(loaded, self.select_backend(parsed, loaded), parsed)
         return self.runtime.cache.get(key, self.Output) is not None
 
+    def result_fields(self, image: LoadedImage, backend: Backend) -> dict[str, Any]:
+        """The fields every ToolResult starts with: which tool and backend, on which image."""
+        return {
+            "tool": self.name,
+            "backend": backend.name,
+            "backend_version": backend.version(),
+            "image_sha256": image.sha256,
+            "image_size": (image.width, image.height),
+        }
+
     @abstractmethod
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> ToolResult:
         """Do the work, uncached. Raise typed errors from ``tools.errors``; never swallow them."""

@@ -282,11 +282,7 @@ class ClassifyChestXray(Tool):
             [] if loaded.calibrated else ["uncalibrated: plain sigmoid outputs, no operating points known"]
         )
         return ChestXrayResult(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             notes=notes,
             labels=labels,
             calibrated=loaded.calibrated,

@@ -178,11 +178,7 @@ class ClassifyImage(Tool):
             for rank, index in enumerate(order)
         ]
         return ClassifyImageResult(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             labels=items,
         )
 

@@ -107,13 +107,7 @@ class DescribeImage(Tool):
 
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> DescribeResult:
         assert isinstance(args, DescribeImageInput)
-        common = {
-            "tool": self.name,
-            "backend": backend.name,
-            "backend_version": backend.version(),
-            "image_sha256": image.sha256,
-            "image_size": (image.width, image.height),
-        }
+        common = self.result_fields(image, backend)
         if isinstance(backend, TransformersCaptioner):
             text = backend.generate(image, args.prompt, args.max_new_tokens)
             caption = Caption(

@@ -121,11 +121,7 @@ class DetectFalls(Tool):
             for i, (label, score, box, _) in enumerate(boxes.rows())
         ]
         return FallStates(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             notes=[] if persons else [f"no person scored {args.min_score} or more"],
             persons=persons,
             fallen_count=sum(p.label == "Fall" for p in persons),

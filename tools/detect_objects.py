@@ -199,11 +199,7 @@ class DetectObjects(Tool):
             wanted = f" of {', '.join(labels)}" if labels else ""
             notes.append(f"no detections{wanted} scored {args.min_score} or more")
         return ObjectDetections(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             notes=notes,
             detections=detections,
             counts=dict(Counter(d.label for d in detections)),

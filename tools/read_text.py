@@ -189,11 +189,7 @@ class ReadText(Tool):
         if dropped:
             notes.append(f"{dropped} more line(s) over max_lines={args.max_lines} were left out")
         return ReadTextResult(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(image.width, image.height),
+            **self.result_fields(image, backend),
             notes=notes,
             lines=lines,
         )

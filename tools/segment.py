@@ -289,11 +289,7 @@ class Segment(Tool):
                 )
             )
         return Segmentation(
-            tool=self.name,
-            backend=backend.name,
-            backend_version=backend.version(),
-            image_sha256=image.sha256,
-            image_size=(width, height),
+            **self.result_fields(image, backend),
             notes=notes,
             masks=masks,
             mode=mode,
