@@ -111,7 +111,7 @@ EXAMPLES: dict[Intent, tuple[str, ...]] = {
 CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (Intent.RULE_LOOKUP, re.compile(r"\b(what does|according to|what do(es)? the|rule|rules|guideline|guidelines|"
                                     r"recommend\w*|say about|require|requirement)\b.*\b(fleischner|lung-?rads|bi-?rads|"
-                                    r"osha|esi|manchester|acr|nodule|exit route|ppe|rule|guideline|cfr|iec)\b", re.I)),
+                                    r"osha|esi|manchester|acr|nodules?|exit routes?|ppe|rules?|guidelines?|cfr|iec)\b", re.I)),
     (Intent.READ_TEXT, re.compile(r"\b(text|read|written|writing|says?|transcribe|ocr|words?|title|sign|letters?|"
                                   r"caption says)\b", re.I)),
     (Intent.FALLS, re.compile(r"\b(fall|fallen|fell|falling|lying|collapsed?|on the (ground|floor)|welfare)\b", re.I)),
@@ -128,7 +128,7 @@ CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
                                  r"summari[sz]e|tell me about)\b", re.I)),
     (Intent.MEDICAL, re.compile(r"\b(triage|urgent|urgency|critical finding|x-?ray|radiograph|ct|mri|scan|dicom|"
                                 r"clinician|radiologist|patient)\b", re.I)),
-    (Intent.SECURITY, re.compile(r"\b(zone|restricted|intrud\w*|threat|alert|exit|unattended|abandoned|loiter\w*|"
+    (Intent.SECURITY, re.compile(r"\b(zone|restricted|intru(?:d|s)\w*|threat|alert|exit|unattended|abandoned|loiter\w*|"
                                  r"security|trespass\w*|suspicious|ppe)\b", re.I)),
 )  # fmt: skip
 
