@@ -123,6 +123,9 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
+        # Listen now, before the address is printed: a client that reads it and connects at once is
+        # queued until uvicorn accepts, never refused.
+        sock.listen(2048)
     except OSError as exc:
         sock.close()
         raise ServerConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
