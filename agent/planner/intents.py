@@ -109,7 +109,7 @@ EXAMPLES: dict[Intent, tuple[str, ...]] = {
 
 # Strong cues: when one matches, its intent wins unless a stronger cue matches too.
 CUES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
-    (Intent.RULE_LOOKUP, re.compile(r"\b(what does|according to|what do(es)? the|rule|rules|guideline|guidelines|"
+    (Intent.RULE_LOOKUP, re.compile(r"\b(what does|according to|what do(es)? the|which|rule|rules|guideline|guidelines|"
                                     r"recommend\w*|say about|require|requirement)\b.*\b(fleischner|lung-?rads|bi-?rads|"
                                     r"osha|esi|manchester|acr|nodules?|exit routes?|ppe|rules?|guidelines?|cfr|iec)\b", re.I)),
     (Intent.READ_TEXT, re.compile(r"\b(text|read|written|writing|says?|transcribe|ocr|words?|title|sign|letters?|"
