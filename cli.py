@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import ask, assess, audit, bench, kb, serve, triage, vision
+from agent.commands import ask, assess, audit, bench, eval, kb, serve, triage, vision
 
 app = typer.Typer(
     name="argus",
@@ -36,6 +36,7 @@ app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ra
 audit.register(app)
 triage.register(app)
 serve.register(app)
+eval.register(app)
 
 
 if __name__ == "__main__":
