@@ -228,6 +228,7 @@ class Conversation:
             knowledge=self.assistant.knowledge,
             timeout_s=self.assistant.tool_timeout_s,
             on_event=on_event,
+            question=question,
         )
         context = {
             "domain": domain,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from agent.answer import TraceStep
 from agent.facts import FactContext, FactSheet, build_facts
+from agent.grounded_findings import ungrounded
 from agent.ledger import Ledger
 from tools import get_tool
 from tools.errors import ArgusError, ToolInputError, ToolTimeoutError
@@ -55,6 +56,10 @@ STATABLE_NAMESPACES = (
     "lungrads",
     "scene",
 )
+
+# Callers whose findings are Argus's own parse of the user's input; a chat model's are checked
+# against the user's words (agent.grounded_findings), since tool results it reads may carry injected text.
+PARSED_BY_ARGUS = ("planner", "agent", "triage")
 
 # Tools run here so a call can time out. Enough workers that queueing behind other questions (the HTTP
 # server answers several at once) does not eat a tool's timeout; a hung tool keeps its worker.
@@ -126,6 +131,7 @@ class Toolbox:
     knowledge: Callable[[], Any]
     timeout_s: float = 60.0
     on_event: Callable[[dict[str, Any]], None] | None = None
+    question: str = ""  # the user's words, which a chat model's stated findings must come from
     trace: list[TraceStep] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timers: Timers = field(default_factory=Timers)
@@ -157,7 +163,7 @@ class Toolbox:
                 content, artifact, step.cached = self._vision(name, args)
                 step.evidence = [i.id for i in artifact.items()]
             elif name in KNOWLEDGE_TOOLS:
-                content, artifact = self._knowledge(name, args)
+                content, artifact = self._knowledge(name, args, by)
             else:
                 raise ToolInputError(f"unknown tool {name!r}; available: {', '.join(self.names())}")
         except ArgusError as exc:
@@ -259,7 +265,7 @@ class Toolbox:
         return renumbered.summary(), renumbered, cached
 
     # -------------------------------------------------------------- knowledge
-    def _knowledge(self, name: str, args: dict[str, Any]) -> tuple[str, Any]:
+    def _knowledge(self, name: str, args: dict[str, Any], by: str) -> tuple[str, Any]:
         _, schema = KNOWLEDGE_CARDS[name]
         try:
             parsed = schema.model_validate(args)
@@ -283,6 +289,13 @@ class Toolbox:
                     f"evaluate_rules: findings may only state {', '.join(STATABLE_NAMESPACES)} facts; "
                     f"{', '.join(refused)} come from the tools"
                 )
+            if by not in PARSED_BY_ARGUS:
+                problems = ungrounded(parsed.findings, self.facts_context.stated, self.question)
+                if problems:
+                    raise ToolInputError(
+                        "evaluate_rules: findings must be the user's, in the question's own numbers and words; "
+                        + "; ".join(problems)
+                    )
             self.stated.update(parsed.findings)
             return self.evaluate(parsed.domain)
         target = parsed.target  # ExplainInput
