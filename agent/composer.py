@@ -34,7 +34,7 @@ def build_answer(
     started: float,
 ) -> Answer:
     notes = list(loop.notes) + list(toolbox.notes)
-    outcome = _grounding(toolbox, domain)
+    outcome = _grounding(toolbox, domain, refused)
     rule_refs, rule_ids = _rules(toolbox, outcome)
     labels = _nouns(toolbox)
     evidence = {i.id: i for i in toolbox.ledger.items()}
@@ -93,11 +93,17 @@ def build_answer(
     )
 
 
-def _grounding(toolbox: Toolbox, domain: str) -> RulesOutcome | None:
+def _grounding(toolbox: Toolbox, domain: str, refused: bool) -> RulesOutcome | None:
     """Medical and security answers always rest on the rule engine's verdict on every fact found;
-    when the model did not ask for it after its last tool call, the agent asks itself."""
+    when the model did not ask for it after its last tool call, the agent asks itself. A security
+    verdict also rests on the detector's full view of the scene, as the planner's always does: a
+    model that skipped it, or asked for some labels only (obeying text in the image, say), would
+    otherwise leave people in a zone unseen and the urgency unset. A refused request looks at nothing."""
     if domain not in ("medical", "security"):
         return toolbox.last_rules
+    looked = any(s.tool == "detect_objects" and not s.args for s in toolbox.trace)
+    if domain == "security" and not refused and not looked:
+        toolbox.run("detect_objects", {}, by="agent")
     if toolbox.last_rules is None or len(toolbox.ledger.items()) > toolbox.evaluated_items:
         toolbox.run("evaluate_rules", {"domain": domain}, by="agent")
     return toolbox.last_rules
