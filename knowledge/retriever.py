@@ -1,10 +1,11 @@
 """Rule retrieval: embed each rule's title and retrieval text, search by cosine, filter by domain and status.
 
 The index lives in ``<index_dir>/<key>/`` beside ``manifest.json`` (embedding model, dimension,
-pack hashes, index kind, rule ids in order). The key is a hash of what the index depends on,
-so a changed pack gives a new key and a rebuild, and an unchanged one reuses the files. A
-build is written to a temporary folder, synced, then renamed into place in one step: a crash
-mid-build leaves the previous index untouched and usable.
+pack hashes, index kind, rule ids in order, and the index file's sha256: FAISS reads corrupt vector
+bytes without complaint, so a file that no longer matches is rebuilt rather than searched). The key
+is a hash of what the index depends on, so a changed pack gives a new key and a rebuild, and an
+unchanged one reuses the files. A build is written to a temporary folder, synced, then renamed into
+place in one step: a crash mid-build leaves the previous index untouched and usable.
 """
 
 from __future__ import annotations
@@ -161,7 +162,18 @@ class RuleRetriever:
 
     def _load(self) -> VectorIndex | None:
         folder = self.folder
-        if folder is None or self._read_manifest() is None:
+        manifest = self._read_manifest()
+        if folder is None or manifest is None:
+            return None
+        try:
+            checksum = _sha256(folder / "index.faiss")
+        except OSError as exc:
+            log.warning("rule index at %s is unreadable (%s); rebuilding it", folder, exc)
+            return None
+        if manifest.get("index_sha256") != checksum:  # FAISS reads flipped vector bytes without a word
+            log.warning(
+                "rule index at %s does not match its manifest's checksum (corrupt?); rebuilding it", folder
+            )
             return None
         try:
             index = VectorIndex.read(str(folder / "index.faiss"), self.kind)
@@ -197,7 +209,11 @@ class RuleRetriever:
         tmp.mkdir()
         try:
             index.write(str(tmp / "index.faiss"))
-            manifest = {**self.manifest(), "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+            manifest = {
+                **self.manifest(),
+                "index_sha256": _sha256(tmp / "index.faiss"),
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
             for name in ("index.faiss", "manifest.json"):
                 _fsync(tmp / name)
@@ -231,6 +247,14 @@ class RuleRetriever:
         old_builds = [p for p in self.index_dir.glob(".build-*") if now - p.stat().st_mtime > 3600]
         for path in done[KEEP_INDEXES - 1 :] + old_builds:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _fsync(path: Path) -> None:
