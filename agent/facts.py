@@ -89,9 +89,9 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
     """Derive facts from every item in the ledger plus the context; adds Z and X items to the ledger."""
     sheet = FactSheet()
     items = ledger.items()
-    detections = [i for i in items if isinstance(i, Detection)]
+    detections = _distinct([i for i in items if isinstance(i, Detection)])
     _label_facts(sheet, detections)
-    _fall_facts(sheet, [i for i in items if isinstance(i, FallState)])
+    _fall_facts(sheet, _distinct([i for i in items if isinstance(i, FallState)]))
     _quality_facts(sheet, [i for i in items if isinstance(i, Measurement)])
     classifier_facts(sheet, [i for i in items if isinstance(i, ImageLabel)])
     _image_facts(sheet, ctx)
@@ -129,6 +129,19 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
     for concept, ids in ctx.sequence_concepts.items():
         sheet.concept(concept, ids)
     return sheet
+
+
+def _distinct(items: list[Any]) -> list[Any]:
+    """One item per object: the same detector asked twice (for some labels, then for all) finds the
+    same box again, and counting it twice would put two people where one stands."""
+    seen: set[tuple[str, str, tuple[float, ...]]] = set()
+    out = []
+    for item in items:
+        key = (item.tool, item.label, tuple(round(v, 1) for v in item.box))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def _label_facts(sheet: FactSheet, detections: list[Detection]) -> None:

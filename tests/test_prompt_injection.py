@@ -194,3 +194,16 @@ def test_a_chat_model_cannot_add_facts_the_user_never_gave(fake_openai):
     accepted = fake_openai.chat_requests()[2].json["messages"][-1]["content"]
     assert "ERROR" not in accepted and "MED-FLEISCHNER-03" in accepted
     assert _level(answer) == "U1" and answer.urgency.rule == "MED-FLEISCHNER-03"
+
+
+def test_a_person_two_detector_calls_see_is_counted_once(fake_openai):
+    """The model asks for people only; the agent's full detection finds the same boxes again. One person
+    stands in the loading dock, so the zone holds one person, not two."""
+    fake_openai.script([tool_calls(call("detect_objects", {"labels": ["person"]})), text("SAFE")])
+    answer = _chat(fake_openai).ask(bus(True), "Is anyone in the restricted zone?", zones=ZONES)
+    assert [(s.tool, s.by) for s in answer.trace][:2] == [
+        ("detect_objects", "openai"),
+        ("detect_objects", "agent"),
+    ]
+    zone_rule = next(r for r in answer.rules if r.id == "SEC-ZONE-03")
+    assert "zone.restricted.person.count = 1 " in zone_rule.why
