@@ -47,7 +47,7 @@ def list_(
     db: DbOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List recorded decisions, newest first."""
+    """List recorded decisions, newest first (file names here; `show ID` gives the full path)."""
     with user_errors(), _open(db) as log:
         entries = log.list(limit=limit, since=since, urgency=urgency, run_id=run)
         if as_json:
@@ -57,7 +57,7 @@ def list_(
         from rich.text import Text
 
         table = Table(title=f"audit log {log.path} ({len(entries)} shown of {log.count()})")
-        for column in ("id", "recorded (UTC)", "urgency", "modality", "path", "abstention", "run"):
+        for column in ("id", "recorded (UTC)", "urgency", "modality", "file", "abstention", "run"):
             table.add_column(column, overflow="fold")
         for e in entries:
             level = e.urgency or "-"
@@ -66,7 +66,7 @@ def list_(
                 e.recorded_at[:19].replace("T", " "),
                 Text(level, style=_URGENCY_STYLE.get(level, "")),
                 Text(e.modality or "-"),
-                Text(e.path),
+                Text(Path(e.path).name or e.path),
                 Text(e.abstention or ""),
                 Text(e.run_id),
             )
