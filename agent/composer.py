@@ -8,8 +8,10 @@ import time
 from typing import Any
 
 from agent.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
+from agent.modality import route_image
 from agent.orchestrator import LoopResult
 from agent.toolbox import RulesOutcome, Toolbox
+from agent.triage_decision import decide, decide_ungated
 from agent.verifier import CITATION, Verdict, expand_groups, item_noun, verify
 from knowledge.schema import URGENCY_LEVELS
 
@@ -48,17 +50,8 @@ def build_answer(
     if not verdict.ok:
         notes.append("this answer failed the citation check: see unsupported_claims")
     used = _evidence_ids(toolbox, text)
-    urgency = None
+    urgency, abstention = _urgency(toolbox, domain, outcome, refused)
     paths: list[list[str]] = []
-    if outcome is not None and outcome.evaluation.top is not None:
-        top = outcome.evaluation.top.rule
-        urgency = UrgencyInfo(
-            level=top.urgency.level,
-            label=URGENCY_LEVELS[top.urgency.level],
-            native=top.urgency.native,
-            scale=top.urgency.scale,
-            rule=top.id,
-        )
     if outcome is not None and outcome.case_graph is not None:
         for fired in outcome.evaluation.fired:
             for path in outcome.case_graph.explain(fired.rule.id):
@@ -73,6 +66,7 @@ def build_answer(
         domain=domain,  # type: ignore[arg-type]
         image=image,
         urgency=urgency,
+        abstention=abstention,
         evidence=[evidence[i].model_dump(exclude_none=True) for i in used],
         rules=rule_refs,
         graph_paths=paths,
@@ -107,6 +101,38 @@ def _grounding(toolbox: Toolbox, domain: str, refused: bool) -> RulesOutcome | N
     if toolbox.last_rules is None or len(toolbox.ledger.items()) > toolbox.evaluated_items:
         toolbox.run("evaluate_rules", {"domain": domain}, by="agent")
     return toolbox.last_rules
+
+
+def _urgency(
+    toolbox: Toolbox, domain: str, outcome: RulesOutcome | None, refused: bool
+) -> tuple[UrgencyInfo | None, str | None]:
+    """The answer's urgency. A medical one is decided as a triage is: only a rule on a real scale sets
+    it, a failed quality gate withholds it, and no decision is an abstention with its reason; a
+    question about the rules alone (no quality check ran) is not gated on the image."""
+    if outcome is None or refused:
+        return None, None
+    if domain == "medical":
+        route = route_image(toolbox.image)
+        quality = toolbox.ledger.latest("assess_quality")
+        if quality is not None:
+            decision = decide(route, quality, outcome.evaluation)
+        else:
+            decision = decide_ungated(route, outcome.evaluation)
+        return decision.urgency, decision.abstention
+    top = outcome.evaluation.top
+    if top is None:
+        return None, None
+    rule = top.rule
+    return (
+        UrgencyInfo(
+            level=rule.urgency.level,
+            label=URGENCY_LEVELS[rule.urgency.level],
+            native=rule.urgency.native,
+            scale=rule.urgency.scale,
+            rule=rule.id,
+        ),
+        None,
+    )
 
 
 def _made(toolbox: Toolbox) -> set[str]:

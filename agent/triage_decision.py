@@ -59,6 +59,12 @@ def decide(
         return Decision(
             abstention="; ".join([*guards, f"failed quality: {failed}"]), withheld=fired[0] if fired else None
         )
+    return decide_ungated(route, evaluation)
+
+
+def decide_ungated(route: Route, evaluation: Any) -> Decision:
+    """Urgency from the highest decision rule that fired, or the abstention's reason; no quality gate."""
+    fired = [f for f in evaluation.fired if decisive(f.rule)]
     if fired:
         top = fired[0]
         level = top.rule.urgency.level

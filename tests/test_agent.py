@@ -163,7 +163,20 @@ def test_medical_image_without_findings_is_not_called_normal(assistant):
     assert answer.domain == "medical" and answer.image.modality == "CT"
     assert answer.disclaimer and "Insufficient evidence" in answer.answer
     assert "normal" not in answer.answer.lower().replace("'normal'", "")
+    # decided as a triage is: the modality guard explains the abstention, it sets no urgency
+    assert answer.urgency is None
+    assert answer.abstention and answer.abstention.startswith("wrong modality: DICOM modality CT")
     _assert_sound(answer)
+
+
+def test_a_rule_deciding_at_u0_is_a_decision_not_an_abstention(assistant):
+    answer = assistant.ask(
+        samples.BUS, "What does Fleischner say about a 4 mm solid nodule in a 50-year-old low-risk patient?"
+    )
+    assert answer.urgency is not None and answer.urgency.level == "U0"
+    assert answer.urgency.rule == "MED-FLEISCHNER-01" and answer.abstention is None
+    assert "Insufficient evidence" not in answer.answer
+
 
 
 def test_stream_yields_steps_then_the_answer(assistant):

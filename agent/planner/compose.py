@@ -12,6 +12,7 @@ from typing import Any
 from agent.planner.intents import Intent
 from agent.planner.plans import Plan
 from agent.planner.slots import Slots
+from agent.triage_decision import decisive
 from tools.evidence import Detection, EvidenceItem, ToolResult
 
 CANNOT_ANSWER = (
@@ -357,30 +358,37 @@ class Composer:
         out = []
         domain = self.plan.domain
         relevant = [f for f in evaluation.fired if not framing(f.rule)]
-        for fired in [f for f in relevant if f.rule.urgency.level != "U0"]:
+        # A medical rule on a real scale decides even at U0 (Fleischner's "no routine follow-up");
+        # elsewhere a U0 rule is a note.
+        if domain == "medical":
+            decided = [f for f in relevant if decisive(f.rule)]
+        else:
+            decided = [f for f in relevant if f.rule.urgency.level != "U0"]
+        for fired in decided:
             rule = fired.rule
             basis = f" (evidence {''.join(f'[{e}]' for e in fired.evidence)})" if fired.evidence else ""
             out.append(
                 f"[R:{rule.id}] {rule.title}: {rule.conclusion} Action: {rule.action}{basis} "
                 f"Urgency {rule.urgency.level} ({rule.urgency.native})."
             )
-        notes = [f for f in relevant if f.rule.urgency.level == "U0"]
+        notes = [f for f in relevant if f not in decided]
         if notes:
             out.append("Also noted: " + "; ".join(f"{f.rule.title} [R:{f.rule.id}]" for f in notes) + ".")
         for abstained in [a for a in evaluation.abstained if not framing(a.rule)][:2]:
             out.append(f"[R:{abstained.rule.id}] does not apply: {abstained.reason}")
-        top = evaluation.top
-        decided = [f for f in evaluation.fired if not framing(f.rule) and f.rule.urgency.level != "U0"]
-        if top is not None and top.rule.urgency.level != "U0":
-            out.insert(
-                0,
-                f"Highest urgency: {top.rule.urgency.level} ({top.rule.urgency.native}) from [R:{top.rule.id}].",
-            )
+        if decided:
+            top = decided[0].rule
+            out.insert(0, f"Highest urgency: {top.urgency.level} ({top.urgency.native}) from [R:{top.id}].")
         if domain == "medical" and not decided:
             basis = next((f"[R:{f.rule.id}]" for f in evaluation.fired if f.rule.id == "MED-REG-03"), "")
+            # Findings given that decide nothing (a rule still lacks a fact) are not "no finding".
+            why = (
+                "no rule decides on the findings given"
+                if self.slots.stated
+                else "no finding was detected or given"
+            )
             out.append(
-                "Insufficient evidence for a triage decision: no finding was detected or given, and this is not "
-                f"a 'normal' result {basis}".rstrip()
+                f"Insufficient evidence for a triage decision: {why}, and this is not a 'normal' result {basis}".rstrip()
                 + "."
             )
         elif domain == "security" and not evaluation.fired:
