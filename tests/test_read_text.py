@@ -3,6 +3,8 @@ space restoration it applies to the recogniser's output."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -181,6 +183,22 @@ def test_existing_spaces_are_kept_and_not_doubled():
     (x1, _), (x2, _) = boxes[1][1], boxes[2][0]
     space = [[x1 + 4, 5], [x2 - 4, 5], [x2 - 4, 25], [x1 + 4, 25]]
     assert restore_spaces(gray, polygon, ["a", "b", " ", "c", "d"], [*boxes[:2], space, *boxes[2:]]) is None
+
+
+@pytest.mark.parametrize(("gap", "expected"), [(12, None), (25, "ab c def")])
+def test_spaces_the_recogniser_wrote_set_how_wide_a_new_one_must_be(gap, expected):
+    # a gap of 12 is a break among letter gaps of 2, but not beside a written space of 30
+    gray, polygon, boxes = _glyph_row([2, gap, 30, 2, 2])
+    (x1, _), (x2, _) = boxes[2][1], boxes[3][0]
+    space = [[x1 + 4, 5], [x2 - 4, 5], [x2 - 4, 25], [x1 + 4, 25]]
+    chars = ["a", "b", "c", " ", "d", "e", "f"]
+    assert restore_spaces(gray, polygon, chars, [*boxes[:3], space, *boxes[3:]]) == expected
+
+
+@pytest.mark.slow
+def test_large_capitals_are_not_split_into_letters(reader):
+    result = reader(Path(__file__).parent / "eval" / "card.png")
+    assert [line.text for line in result.lines] == ["ARGUS EVAL 2024", "GATE 7 OPEN"]
 
 
 def test_chinese_characters_are_never_split():

@@ -30,6 +30,8 @@ import numpy as np
 # advance alone; page.png is read right with either.
 GAP_ADVANCE = 0.3
 GAP_TYPICAL = 0.6
+# A break the recogniser missed is at least this share of the narrowest break it wrote on the line.
+KNOWN_SPACE_SHARE = 0.7
 # The middle band of the cut-out line's rows, where lower-case letters have their bodies: ink blobs
 # reaching it are this line's letters; blobs above or below it belong to the neighbouring lines.
 BAND = (0.3, 0.7)
@@ -93,6 +95,15 @@ def restore_spaces(
         return None
     gaps = {i: _widest_run(blank, along[i], along[j]) for i, j in pairs}
     threshold = GAP_ADVANCE * advance + GAP_TYPICAL * float(np.median(list(gaps.values())))
+    # Spaces the recogniser did write show how wide this line's word breaks are: a new one must come
+    # close (large capitals have letter gaps wider than the fitted threshold, ARGUS is one word).
+    kept = [
+        _widest_run(blank, along[k - 1], along[k + 1])
+        for k in range(1, len(chars) - 1)
+        if chars[k].isspace() and not chars[k - 1].isspace() and not chars[k + 1].isspace()
+    ]
+    if kept:
+        threshold = max(threshold, KNOWN_SPACE_SHARE * min(kept))
     breaks = {
         i
         for i, j in pairs
@@ -117,11 +128,11 @@ def _blank_columns(crop: np.ndarray) -> np.ndarray | None:
     height = crop.shape[0]
     top, bottom = (round(f * height) for f in BAND)
     bottom = max(bottom, top + 1)
-    # Text is darker than its surround when the letters' band is darker than the rows around it;
-    # light text is inverted so that ink is always darker than the paper.
-    band = crop[top:bottom].astype(np.float32).mean()
-    rest = np.concatenate((crop[:top].ravel(), crop[bottom:].ravel())).astype(np.float32)
-    if rest.size and band > rest.mean():
+    # The cut-out's edges are mostly paper: text is dark when the edges are lighter than the line as a
+    # whole. Light text is inverted so that ink is always darker than the paper. (Comparing the middle
+    # rows with the rest fails on capitals, whose bars sit at the top and bottom.)
+    edges = np.concatenate((crop[0], crop[-1], crop[:, 0], crop[:, -1])).astype(np.float32)
+    if float(np.median(edges)) < float(crop.mean()):
         crop = 255 - crop
     background = cv2.medianBlur(crop, max(3, height // 2 * 2 + 1)).astype(np.float32)
     # Darkness relative to the local paper: a shadow dims paper and ink alike and leaves this alone.
