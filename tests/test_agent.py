@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from tests import samples
 from tools.coco import COCO_80
 
 pytestmark = pytest.mark.slow
+EVAL_IMAGES = Path(__file__).parent / "eval"
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +179,11 @@ def test_a_rule_deciding_at_u0_is_a_decision_not_an_abstention(assistant):
     assert answer.urgency.rule == "MED-FLEISCHNER-01" and answer.abstention is None
     assert "Insufficient evidence" not in answer.answer
 
+
+def test_colour_of_shapes_is_answered_with_their_colours(assistant):
+    answer = assistant.ask(EVAL_IMAGES / "circles.png", "What is the dominant colour of the circles?")
+    assert answer.answer == "Of the 5 circles, 5 are orange [S1][S2][S3][S4][S5]."
+    _assert_sound(answer)
 
 
 def test_stream_yields_steps_then_the_answer(assistant):

@@ -220,6 +220,9 @@ class Composer:
         wanted = self.slots.shapes or sorted({s.label for s in shapes})
         for shape in wanted:
             matching = [s for s in shapes if s.label == shape]
+            if self.slots.asks_colour and self.slots.shapes and matching:
+                out.append(self._shape_colours(shape, matching))
+                continue
             if self.slots.colours:
                 matching = [s for s in matching if getattr(s, "colour", None) in self.slots.colours]
             tone = f"{'/'.join(self.slots.colours)} " if self.slots.colours else ""
@@ -230,6 +233,18 @@ class Composer:
         if not out:
             out.append(f"The analysis ({_backend(result)}) found no clear colour or shape.")
         return out
+
+    def _shape_colours(self, shape: str, matching: list[EvidenceItem]) -> str:
+        """ "What colour are the circles?": each colour the shapes have, with the shapes that have it."""
+        by_colour: dict[str, list[EvidenceItem]] = {}
+        for item in matching:
+            by_colour.setdefault(getattr(item, "colour", None) or "of no named colour", []).append(item)
+        ranked = sorted(by_colour.items(), key=lambda kv: -len(kv[1]))
+        # "5 are orange", not "5 orange": a colour can also be a label the detector counts (orange)
+        listed = "; ".join(
+            f"{len(items)} {'is' if len(items) == 1 else 'are'} {colour} {cites(items)}" for colour, items in ranked
+        )
+        return f"Of the {len(matching)} {plural(shape, len(matching))}, {listed}."
 
     def _object_colours(self, colours: list[EvidenceItem]) -> list[str]:
         _, dets = self._detections()

@@ -99,6 +99,7 @@ class Slots:
     region_noun: str | None = None
     colours: list[str] = field(default_factory=list)
     shapes: list[str] = field(default_factory=list)
+    asks_colour: bool = False  # "what colour ...": the answer is a colour, not a count
     unseeable: list[str] = field(default_factory=list)
     asked_label: str | None = None
     relation: tuple[str, str] | None = None  # ("near", "bus")
@@ -146,6 +147,7 @@ def parse(question: str, zone_names: list[str] | None = None) -> Slots:
     slots.region_noun = next((w for w in _WORD.findall(low) if w in REGION_NOUNS), None)
     slots.colours = [("gray" if c == "grey" else c) for c in COLOURS if c in words]
     slots.shapes = sorted({SHAPES[w] for w in words if w in SHAPES})
+    slots.asks_colour = bool(words & {"colour", "color", "colours", "colors", "coloured", "colored"})
     slots.unseeable = sorted({v for k, v in UNSEEABLE.items() if re.search(rf"\b{re.escape(k)}\b", low)})
     slots.asked_label = next(
         (v for k, v in ASKED_LABELS.items() if re.search(rf"\b{re.escape(k)}\b", low)), None
