@@ -40,7 +40,12 @@ def test_bus_zones_raise_exactly_the_alerts_the_geometry_implies(assistant, tmp_
 
 def test_the_same_person_at_night_is_an_intrusion(assistant):
     _, report = assess(assistant, samples.BUS, zones=ZONES, time_of_day="02:00")
-    assert {a.rule for a in report.alerts} == {"SEC-EXIT-01", "SEC-ZONE-03", "SEC-ALERT-01", "SEC-INTRUSION-01"}
+    assert {a.rule for a in report.alerts} == {
+        "SEC-EXIT-01",
+        "SEC-ZONE-03",
+        "SEC-ALERT-01",
+        "SEC-INTRUSION-01",
+    }
     assert report.threat_level == 1 and report.threat_rule == "SEC-INTRUSION-01"
     _, daytime = assess(assistant, samples.BUS, zones=ZONES, time_of_day="14:00")
     assert daytime.threat_level == 0
