@@ -9,6 +9,7 @@ call becomes an error the model reads and a visible note, never a crash.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from agent.answer import TraceStep
 from agent.facts import FactContext, FactSheet, build_facts
 from agent.grounded_findings import ungrounded
 from agent.ledger import Ledger
-from tools import get_tool
+from tools import get_tool, tool_class
 from tools.errors import ArgusError, ToolInputError, ToolTimeoutError
 from tools.image_io import LoadedImage
 from tools.runtime import Runtime
@@ -198,7 +199,7 @@ class Toolbox:
 
         made = []
         for name in self.names():
-            description, schema = self._card(name)
+            description, schema = _card(name)
 
             def call(_name: str = name, **kwargs: Any) -> tuple[str, Any]:
                 content, artifact, _ = self.run(_name, kwargs, by)
@@ -217,15 +218,7 @@ class Toolbox:
 
     def card_text(self) -> str:
         """One block per tool for prompts: name, description, arguments."""
-        blocks = []
-        for name in self.names():
-            description, schema = self._card(name)
-            fields = ", ".join(
-                f"{key}: {info.get('description', info.get('type', ''))}"
-                for key, info in schema.model_json_schema().get("properties", {}).items()
-            )
-            blocks.append(f"- {name}: {description}\n  arguments: {fields or 'none'}")
-        return "\n".join(blocks)
+        return "\n".join(_card_block(name) for name in self.names())
 
     def current_facts(self, extra: dict[str, Any] | None = None) -> FactSheet:
         stated = {**self.facts_context.stated, **self.stated, **(extra or {})}
@@ -233,15 +226,6 @@ class Toolbox:
         return build_facts(self.ledger, ctx)
 
     # ----------------------------------------------------------------- vision
-    def _card(self, name: str) -> tuple[str, type[BaseModel]]:
-        if name in KNOWLEDGE_CARDS:
-            return KNOWLEDGE_CARDS[name]
-        tool = get_tool(name, self.runtime)
-        text = tool.description
-        if tool.limitations:
-            text += " Limitations: " + " ".join(tool.limitations)
-        return text, tool.Input
-
     def _vision(self, name: str, args: dict[str, Any]) -> tuple[str, Any, bool]:
         tool = get_tool(name, self.runtime)
         parsed = tool.parse_args(args)
@@ -339,3 +323,26 @@ def describe_evaluation(evaluation: Any) -> str:
     if evaluation.top is not None:
         lines.append(f"TOP URGENCY {evaluation.top.rule.urgency.level} from [R:{evaluation.top.rule.id}]")
     return "\n".join(lines) or "no rule applies to these facts"
+
+
+def _card(name: str) -> tuple[str, type[BaseModel]]:
+    """A tool's description (with its limitations) and input schema: class-level, the same for every question."""
+    if name in KNOWLEDGE_CARDS:
+        return KNOWLEDGE_CARDS[name]
+    tool = tool_class(name)
+    description = tool.description
+    if tool.limitations:
+        description += " Limitations: " + " ".join(tool.limitations)
+    return description, tool.Input
+
+
+@functools.cache
+def _card_block(name: str) -> str:
+    """A tool's block in the prompt, built once: rendering the JSON schemas took most of a cached
+    answer's time when it was redone for every question."""
+    description, schema = _card(name)
+    fields = ", ".join(
+        f"{key}: {info.get('description', info.get('type', ''))}"
+        for key, info in schema.model_json_schema().get("properties", {}).items()
+    )
+    return f"- {name}: {description}\n  arguments: {fields or 'none'}"
