@@ -5,7 +5,6 @@ to dotted names ({"nodule": {"size_mm": 7}} -> nodule.size_mm)."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 from agent.toolbox import STATABLE_NAMESPACES
 from tools.errors import ArgusError
-from tools.yaml_guard import YamlShapeError, check_yaml_events
+from tools.yaml_guard import read_data_file
 
 MAX_FINDINGS_BYTES = 256_000
 MAX_FINDINGS = 200
@@ -36,31 +35,9 @@ def load_findings(source: str | Path | dict[str, Any]) -> dict[str, str | int | 
 
 def read_mapping(path: Path, max_bytes: int = MAX_FINDINGS_BYTES) -> dict[str, Any]:
     """A findings file's top-level mapping, unvalidated: size-limited, JSON or YAML without aliases."""
-    if not path.is_file():
-        raise FindingsError(f"findings file not found: {path}")
-    if path.stat().st_size > max_bytes:
-        raise FindingsError(f"{path.name}: over the {max_bytes:,}-byte limit for findings files")
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            check_yaml_events(text, max_depth=MAX_NESTING, allow_aliases=False)
-            data = yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise FindingsError(f"{path.name}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
-    except YamlShapeError as exc:
-        raise FindingsError(f"{path.name}: line {exc.line}: {exc} for a findings file") from None
-    except RecursionError:
-        raise FindingsError(f"{path.name}: nested far deeper than a findings file needs") from None
-    except ValueError as exc:  # a value the parser cannot build: a 5,000-digit number, month 13
-        raise FindingsError(f"{path.name}: a value cannot be read: {str(exc).split(';')[0]}") from None
-    except Exception as exc:  # yaml.YAMLError and its kin: the file is not YAML
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise FindingsError(f"{path.name}: not valid YAML{where}") from None
+    data = read_data_file(
+        path, kind="findings", max_bytes=max_bytes, max_depth=MAX_NESTING, error=FindingsError
+    )
     if not isinstance(data, dict):
         raise FindingsError(f"{path.name}: expected a mapping of findings, got {type(data).__name__}")
     return data

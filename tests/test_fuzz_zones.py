@@ -155,8 +155,10 @@ def test_load_zones_on_arbitrary_text(folder, text, suffix):
             ".yaml",
             "month must be in 1..12",
         ),
+        # The float constructor indexes an empty value: IndexError (found on findings files).
+        ("zones: !!float ''\n", ".yaml", "not valid YAML: a value cannot be built"),
     ],
-    ids=["deep-flow", "deep-block", "deep-json", "big-int-json", "big-int-yaml", "bad-date"],
+    ids=["deep-flow", "deep-block", "deep-json", "big-int-json", "big-int-yaml", "bad-date", "empty-float"],
 )
 def test_hostile_zone_files_are_refused_quickly(tmp_path, text, suffix, message):
     path = tmp_path / f"zones{suffix}"

@@ -15,7 +15,6 @@ true, in which case they are fractions of the image's width and height.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tools.errors import ArgusError
-from tools.yaml_guard import YamlShapeError, check_yaml_events
+from tools.yaml_guard import read_data_file
 
 ZONE_ATTRIBUTES = (
     "restricted",
@@ -197,39 +196,10 @@ def _known_label(label: str, zone: Zone, source: str) -> str:
 
 def load_zones(path: str | Path) -> list[Zone]:
     """Read and validate a zones file (YAML or JSON)."""
-    import yaml
-
     p = Path(path)
-    if not p.is_file():
-        raise ZoneFileError(f"zones file not found: {p}")
-    size = p.stat().st_size
-    if size > MAX_ZONE_FILE_BYTES:
-        raise ZoneFileError(
-            f"{p.name}: {size:,} bytes, over the {MAX_ZONE_FILE_BYTES:,}-byte limit for zone files"
-        )
-    text = p.read_text(encoding="utf-8", errors="replace")
-    is_json = p.suffix.lower() == ".json"
-    try:
-        if is_json:
-            data = json.loads(text)
-        else:
-            # Zones never need YAML anchors; refusing aliases shuts out "billion laughs" files.
-            check_yaml_events(text, max_depth=MAX_NESTING, allow_aliases=False)
-            data = yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise ZoneFileError(f"{p.name}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
-    except YamlShapeError as exc:
-        raise ZoneFileError(f"{p.name}: line {exc.line}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ZoneFileError(f"{p.name}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
-    except RecursionError:
-        raise ZoneFileError(
-            f"{p.name}: nested far deeper than a zones file needs ({MAX_NESTING} levels)"
-        ) from None
-    except ValueError as exc:  # a value the parser cannot build: a 5,000-digit number, month 13
-        raise ZoneFileError(f"{p.name}: a value cannot be read: {str(exc).split(';')[0]}") from None
+    data = read_data_file(
+        p, kind="zones", max_bytes=MAX_ZONE_FILE_BYTES, max_depth=MAX_NESTING, error=ZoneFileError
+    )
     return parse_zones(data, p.name)
 
 
