@@ -77,6 +77,21 @@ SYNONYMS: dict[str, str] = {
 }
 
 MAX_LABEL_LENGTH = 64
+MAX_LABELS = 80  # labels one call may ask for: every COCO class
+
+
+def split_labels(value: object) -> object:
+    """A ``labels`` argument as a list: "person, bus" or a list, stripped, empty entries dropped,
+    None when nothing is left; at most MAX_LABELS. Other types pass on for pydantic to refuse."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list):
+        value = [v.strip() if isinstance(v, str) else v for v in value]
+        value = [v for v in value if v != ""]
+        if len(value) > MAX_LABELS:
+            raise ValueError(f"at most {MAX_LABELS} labels, got {len(value)}")
+        return value or None
+    return value
 
 
 class UnknownLabelError(ToolInputError):

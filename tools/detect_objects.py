@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tools.base import Tool
 from tools.boxes import BoxArrays
-from tools.coco import resolve_labels
+from tools.coco import resolve_labels, split_labels
 from tools.detector import DetectorBackend
 from tools.errors import ToolInputError
 from tools.evidence import Detection, ToolResult, numbered
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 SSD = SsdMobileNetBackend.name
 YOLO = YoloBackend.name
-MAX_LABELS = 80
 BATCH_IMAGES = 32  # images decoded at once by run_batch
 
 
@@ -73,19 +72,7 @@ class DetectObjectsInput(BaseModel):
         description="Path of a local Ultralytics YOLO weights file (.pt or .onnx); implies the yolo backend.",
     )
 
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _split_labels(cls, value: Any) -> Any:
-        """Accept "person, bus" as well as a list; drop empty entries."""
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, list):
-            value = [v.strip() if isinstance(v, str) else v for v in value]
-            value = [v for v in value if v != ""]
-            if len(value) > MAX_LABELS:
-                raise ValueError(f"at most {MAX_LABELS} labels, got {len(value)}")
-            return value or None
-        return value
+    _split_labels = field_validator("labels", mode="before")(split_labels)
 
 
 class ObjectDetections(ToolResult):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tools.base import Backend, Tool
-from tools.coco import resolve_labels
+from tools.coco import resolve_labels, split_labels
 from tools.errors import ToolInputError
 from tools.evidence import Detection, Mask, ToolResult, numbered
 from tools.segmenters import (
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from tools.image_io import LoadedImage
 
 MAX_BOXES = 500
-MAX_LABELS = 80
 OBJECT_MODES = {"objects": ("yolo-seg", "grabcut"), "regions": ("threshold",)}
 
 
@@ -104,17 +103,7 @@ class SegmentInput(BaseModel):
         description="Path to Ultralytics YOLO segmentation weights (*-seg.pt); enables the yolo-seg backend.",
     )
 
-    @field_validator("labels", mode="before")
-    @classmethod
-    def _split_labels(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.split(",")
-        if isinstance(value, list):
-            value = [v.strip() if isinstance(v, str) else v for v in value]
-            if len(value) > MAX_LABELS:
-                raise ValueError(f"at most {MAX_LABELS} labels, got {len(value)}")
-            return [v for v in value if v != ""] or None
-        return value
+    _split_labels = field_validator("labels", mode="before")(split_labels)
 
 
 class Segmentation(ToolResult):
