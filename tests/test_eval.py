@@ -32,9 +32,10 @@ CATEGORIES = {
     "refusal",
     "unanswerable",
 }
-# Measured with the built-in planner on the shipped suite (77 cases): 69 right (89.6%), routing 100%.
+# Measured with the built-in planner on the shipped suite (78 cases): 75 right (96.2%), routing 100%;
+# the three misses are the SSD detector's (a fourth person in bus.jpg, a spoon, a tie).
 # The floors leave room for about two cases to change before they fail.
-ACCURACY_FLOOR = 0.87
+ACCURACY_FLOOR = 0.93
 ROUTING_FLOOR = 0.97
 
 
