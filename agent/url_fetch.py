@@ -6,6 +6,10 @@ nothing is fetched; with one, only http(s) URLs whose host is on it, never with 
 the URL, never to a link-local, multicast or unspecified address unless that very address is
 listed, redirects followed only within the same host (at most three), the body capped in bytes
 while it is read, and the whole fetch bounded in time. Proxy variables are ignored.
+
+The connection goes to the very address that was checked (the Host header and the TLS server name
+stay the URL's host): resolving again to connect would let a DNS server that answers differently
+the second time ("DNS rebinding") steer the fetch to an address the check refused.
 """
 
 from __future__ import annotations
@@ -61,22 +65,42 @@ def check_url(url: str, allowed_hosts: list[str]) -> tuple[str, str, int]:
     return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
-async def check_address(host: str, port: int, allowed_hosts: list[str]) -> None:
-    """Refuse a host that resolves to a link-local, multicast, reserved or unspecified address,
-    unless the allow-list names that address itself."""
+async def check_address(
+    host: str, port: int, allowed_hosts: list[str]
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The address to connect to. Refuse a host that resolves to a link-local, multicast, reserved or
+    unspecified address, unless the allow-list names that address itself."""
     listed = {_normal_host(h) for h in allowed_hosts}
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise UrlFetchError(f"image_url host {host!r} cannot be resolved ({exc.strerror or exc})") from None
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    for ip in addresses:
         risky = ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved
         if risky and str(ip) not in listed:
             raise UrlNotAllowedError(
                 f"image_url host {host!r} resolves to {ip}, a link-local, multicast or reserved address; "
                 "refused"
             )
+    if not addresses:
+        raise UrlFetchError(f"image_url host {host!r} cannot be resolved (no address)")
+    return addresses[0]
+
+
+def pinned_request(
+    url: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address
+) -> tuple[str, dict, dict]:
+    """(URL with the host replaced by ``address``, headers, httpx extensions) for a request that
+    reaches the checked address while the server still sees, and TLS still verifies, the URL's host."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    bracketed = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    headers = {"Accept": "image/*", "Host": bracketed + port}
+    extensions = {"sni_hostname": host} if parts.scheme == "https" and _ip(host) is None else {}
+    return parts._replace(netloc=literal + port).geturl(), headers, extensions
 
 
 async def fetch_image_url(
@@ -100,9 +124,10 @@ async def _fetch(url: str, allowed_hosts: list[str], max_bytes: int, timeout_s: 
                     f"redirects within {first_host!r} are followed"
                 )
             _, host, port = check_url(url, allowed_hosts)
-            await check_address(host, port, allowed_hosts)
+            address = await check_address(host, port, allowed_hosts)
+            target, headers, extensions = pinned_request(url, address)
             try:
-                async with client.stream("GET", url, headers={"Accept": "image/*"}) as response:
+                async with client.stream("GET", target, headers=headers, extensions=extensions) as response:
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         url = urljoin(url, location)

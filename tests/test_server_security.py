@@ -3,6 +3,7 @@ and errors that never leak a traceback or a server path."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http.server
 import io
@@ -350,7 +351,6 @@ def test_ssrf_is_refused(fetching, image_host, url, status, kind, says):
 
 
 def test_a_listed_name_that_resolves_to_link_local_is_refused():
-    import asyncio
 
     from agent.server_errors import UrlNotAllowedError
 
@@ -359,6 +359,26 @@ def test_a_listed_name_that_resolves_to_link_local_is_refused():
     asyncio.run(
         check_address("169.254.169.254", 80, ["169.254.169.254"])
     )  # listed by address: the admin's call
+
+
+def test_the_fetch_connects_to_the_address_it_checked(image_host, monkeypatch):
+    """DNS rebinding: a name that resolved to an allowed address for the check must not be resolved
+    again to connect. 'images.invalid' never resolves, so only a pinned connection reaches the server."""
+    from agent import url_fetch
+
+    seen: list[str] = []
+
+    async def resolver(self, host, port, **_):
+        seen.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", resolver)
+    port = image_host.rsplit(":", 1)[1]
+    data, name = asyncio.run(
+        url_fetch.fetch_image_url(f"http://images.invalid:{port}/same-host", ["images.invalid"], 10**7, 5.0)
+    )
+    assert data == BUS and name == "bus.jpg"
+    assert seen == ["images.invalid", "images.invalid"]  # checked before the first request and the redirect
 
 
 def test_error_bodies_are_json_everywhere(client):
