@@ -385,7 +385,10 @@ def _triage_route(router: APIRouter, service: Service) -> None:
         ] = None,
         annotate: AnnotateField = False,
     ) -> JSONResponse:
-        """Triage one or more medical images: a worklist sorted by urgency, each item an Answer."""
+        """Triage one or more medical images: a worklist sorted by urgency, each item an Answer.
+
+        Findings come only in this request (the server reads no sidecar files), and no audit log is
+        written here: the caller keeps the worklist. ``argus triage`` is the audited batch path."""
         return JSONResponse(
             await triage_request(service, images or [], image_sha256 or [], findings, annotate)
         )
