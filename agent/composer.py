@@ -11,9 +11,8 @@ from agent.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
 from agent.modality import route_image
 from agent.orchestrator import LoopResult
 from agent.toolbox import RulesOutcome, Toolbox
-from agent.triage_decision import decide, decide_ungated
+from agent.triage_decision import decide, decide_ungated, urgency_of
 from agent.verifier import CITATION, Verdict, expand_groups, item_noun, verify
-from knowledge.schema import URGENCY_LEVELS
 
 REPAIR_PROMPT = (
     "Your answer failed the citation check:\n{problems}\nRewrite the answer. Cite only evidence ids and rule ids "
@@ -120,19 +119,7 @@ def _urgency(
             decision = decide_ungated(route, outcome.evaluation)
         return decision.urgency, decision.abstention
     top = outcome.evaluation.top
-    if top is None:
-        return None, None
-    rule = top.rule
-    return (
-        UrgencyInfo(
-            level=rule.urgency.level,
-            label=URGENCY_LEVELS[rule.urgency.level],
-            native=rule.urgency.native,
-            scale=rule.urgency.scale,
-            rule=rule.id,
-        ),
-        None,
-    )
+    return (urgency_of(top.rule) if top is not None else None), None
 
 
 def _made(toolbox: Toolbox) -> set[str]:

@@ -43,6 +43,18 @@ def decisive(rule: Any) -> bool:
     return (rule.urgency.scale or NO_SCALE).strip().lower() != NO_SCALE
 
 
+def urgency_of(rule: Any) -> UrgencyInfo:
+    """The urgency a rule sets, as the Answer contract carries it."""
+    level = rule.urgency.level
+    return UrgencyInfo(
+        level=level,
+        label=URGENCY_LEVELS[level],
+        native=rule.urgency.native,
+        scale=rule.urgency.scale,
+        rule=rule.id,
+    )
+
+
 def decide(
     route: Route, quality: QualityReport | None, evaluation: Any, quality_error: str | None = None
 ) -> Decision:
@@ -67,15 +79,8 @@ def decide_ungated(route: Route, evaluation: Any) -> Decision:
     fired = [f for f in evaluation.fired if decisive(f.rule)]
     if fired:
         top = fired[0]
-        level = top.rule.urgency.level
         return Decision(
-            urgency=UrgencyInfo(
-                level=level,
-                label=URGENCY_LEVELS[level],
-                native=top.rule.urgency.native,
-                scale=top.rule.urgency.scale,
-                rule=top.rule.id,
-            ),
+            urgency=urgency_of(top.rule),
             rule=top.rule,
             evidence=list(top.evidence),
             also=fired[1:],

@@ -242,7 +242,8 @@ class Composer:
         ranked = sorted(by_colour.items(), key=lambda kv: -len(kv[1]))
         # "5 are orange", not "5 orange": a colour can also be a label the detector counts (orange)
         listed = "; ".join(
-            f"{len(items)} {'is' if len(items) == 1 else 'are'} {colour} {cites(items)}" for colour, items in ranked
+            f"{len(items)} {'is' if len(items) == 1 else 'are'} {colour} {cites(items)}"
+            for colour, items in ranked
         )
         return f"Of the {len(matching)} {plural(shape, len(matching))}, {listed}."
 
