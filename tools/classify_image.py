@@ -120,12 +120,12 @@ class EfficientNetLite3(Backend):
         )
 
     def raw_call(self, image: LoadedImage) -> Any:
-        import cv2
-
+        # The same resize as the tool (INTER_AREA when shrinking: about 5 ms on bus.jpg against 0.3 ms
+        # for cv2's default), so that the benchmark's ratio measures the wrapper, not a resampling choice.
         classifier = self.model()
         interpreter = classifier.interpreter
         with classifier.lock:
-            interpreter.set_tensor(classifier.input_index, cv2.resize(image.rgb, classifier.input_size)[None])
+            interpreter.set_tensor(classifier.input_index, classifier.pixels(image.rgb)[None])
             interpreter.invoke()
             return interpreter.get_tensor(classifier.output_index)
 
