@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from tools.errors import ArgusError
+from tools.yaml_guard import read_small_text
 
 log = logging.getLogger("argus.frames")
 
@@ -161,12 +162,7 @@ def _check_increasing(names: list[str], times: list[float], origin: str) -> None
 
 
 def _sidecar_times(path: Path, names: list[str]) -> tuple[list[float], list[datetime | None]]:
-    if not path.is_file():
-        raise FrameSourceError(f"timestamps file not found: {path}")
-    size = path.stat().st_size
-    if size > MAX_SIDECAR_BYTES:
-        raise FrameSourceError(f"{path.name}: {size:,} bytes, over the {MAX_SIDECAR_BYTES:,}-byte limit")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_small_text(path, kind="timestamps", max_bytes=MAX_SIDECAR_BYTES, error=FrameSourceError)
     pairs = (
         _sidecar_json(text, path.name) if path.suffix.lower() == ".json" else _sidecar_csv(text, path.name)
     )

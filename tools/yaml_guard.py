@@ -49,18 +49,23 @@ def _line(event: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+def read_small_text(path: Path, *, kind: str, max_bytes: int, error: type[Exception]) -> str:
+    """A user's ``kind`` file as text, refused as ``error`` when missing or over ``max_bytes``."""
+    if not path.is_file():
+        raise error(f"{kind} file not found: {path}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise error(f"{path.name}: {size:,} bytes, over the {max_bytes:,}-byte limit for {kind} files")
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
 def read_data_file(path: Path, *, kind: str, max_bytes: int, max_depth: int, error: type[Exception]) -> Any:
     """A user's ``kind`` file (JSON by its suffix, else YAML without aliases), parsed; every way it can
     be unusable (missing, too big, too deep, not JSON or YAML, a value that cannot be built) is one
     ``error`` naming the file and, where known, the line."""
     import yaml
 
-    if not path.is_file():
-        raise error(f"{kind} file not found: {path}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise error(f"{path.name}: {size:,} bytes, over the {max_bytes:,}-byte limit for {kind} files")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_small_text(path, kind=kind, max_bytes=max_bytes, error=error)
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
