@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -109,16 +109,12 @@ def detect(
     device: DeviceOpt = "auto",
 ) -> None:
     """Find objects in an image: label, score and box in pixels for each, ids D1, D2, ..."""
-    from tools import get_tool
-    from tools.image_io import as_loaded
-
     with user_errors():
-        tool = get_tool("detect_objects", runtime_for(device))
-        _check_annotate_path(annotate, tool.runtime)
-        loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
-        start = time.perf_counter()
-        result = tool(
-            loaded,
+        result, elapsed, written = _run_and_annotate(
+            "detect_objects",
+            image,
+            device,
+            annotate,
             labels=labels,
             min_score=min_score,
             max_detections=max_detections,
@@ -126,8 +122,6 @@ def detect(
             backend=backend,
             weights=weights,
         )
-        elapsed = (time.perf_counter() - start) * 1000
-        written = _annotate(loaded, result, annotate, tool.runtime)
     _show(result, elapsed, written, as_json, counts=result.counts)
 
 
@@ -140,18 +134,28 @@ def fall(
     device: DeviceOpt = "auto",
 ) -> None:
     """Find people and whether each has fallen (Normal or Fall), ids F1, F2, ..."""
+    with user_errors():
+        result, elapsed, written = _run_and_annotate(
+            "detect_falls", image, device, annotate, min_score=min_score, max_detections=max_detections
+        )
+    _show(result, elapsed, written, as_json, counts={"fallen": result.fallen_count})
+
+
+def _run_and_annotate(
+    name: str, image: Path, device: str, annotate: Path | None, **args: Any
+) -> tuple[ToolResult, float, Path | None]:
+    """Run one tool on the image: (result, milliseconds the call took, annotated PNG written or None).
+    A bad --annotate path is refused before the model runs."""
     from tools import get_tool
     from tools.image_io import as_loaded
 
-    with user_errors():
-        tool = get_tool("detect_falls", runtime_for(device))
-        _check_annotate_path(annotate, tool.runtime)
-        loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
-        start = time.perf_counter()
-        result = tool(loaded, min_score=min_score, max_detections=max_detections)
-        elapsed = (time.perf_counter() - start) * 1000
-        written = _annotate(loaded, result, annotate, tool.runtime)
-    _show(result, elapsed, written, as_json, counts={"fallen": result.fallen_count})
+    tool = get_tool(name, runtime_for(device))
+    _check_annotate_path(annotate, tool.runtime)
+    loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)
+    start = time.perf_counter()
+    result = tool(loaded, **args)
+    elapsed = (time.perf_counter() - start) * 1000
+    return result, elapsed, _annotate(loaded, result, annotate, tool.runtime)
 
 
 def _check_annotate_path(out: Path | None, runtime: Runtime) -> None:
