@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, Tool, module_present, package_version
+from tools.base import Availability, Backend, Tool, missing_modules, package_version
 from tools.evidence import Measurement, ToolResult, numbered
 
 if TYPE_CHECKING:
@@ -77,9 +77,9 @@ class ClassicalMetricsBackend(Backend):
         return f"opencv {package_version('opencv-python')}, scikit-image {package_version('scikit-image')}"
 
     def availability(self) -> Availability:
-        missing = [m for m in ("cv2", "skimage", "pywt") if not module_present(m)]
-        if missing:
-            return Availability(False, f"missing Python packages: {', '.join(missing)}")
+        missing = missing_modules("cv2", "skimage", "pywt")
+        if missing is not None:
+            return missing
         return Availability(True, "classical measurements, no weights")
 
     def measure(self, image: LoadedImage) -> dict[str, float]:

@@ -49,6 +49,12 @@ def module_present(module: str) -> bool:
         return False
 
 
+def missing_modules(*modules: str) -> Availability | None:
+    """An unavailable verdict naming the modules that cannot be imported here, or None when all can."""
+    missing = [m for m in modules if not module_present(m)]
+    return Availability(False, f"missing Python packages: {', '.join(missing)}") if missing else None
+
+
 class Backend(ABC):
     """One way of doing a tool's job (a model, a library, an algorithm).
 

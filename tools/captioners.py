@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.base import Availability, Backend, module_present, package_version
+from tools.base import Availability, Backend, missing_modules, package_version
 from tools.errors import BackendUnavailableError, ToolInputError
 from tools.evidence import Colour, Detection, EvidenceItem, ImageLabel, Measurement, TextLine
 
@@ -75,9 +75,9 @@ class TransformersCaptioner(Backend):
         return self._model or self.runtime.weights.get(TRANSFORMERS)
 
     def availability(self) -> Availability:
-        missing = [m for m in ("transformers", "torch") if not module_present(m)]
-        if missing:
-            return Availability(False, f"missing Python packages: {', '.join(missing)}")
+        missing = missing_modules("transformers", "torch")
+        if missing is not None:
+            return missing
         source = self.weights()
         if not source:
             return Availability(

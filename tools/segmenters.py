@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.base import Availability, Backend, module_present, package_version
+from tools.base import Availability, Backend, missing_modules, module_present, package_version
 from tools.detector import LockedModel
 from tools.errors import ToolInputError
 from tools.masks import CropMask
@@ -65,9 +65,9 @@ class ThresholdBackend(Backend):
         return f"scikit-image {package_version('scikit-image')}, opencv {package_version('opencv-python')}"
 
     def availability(self) -> Availability:
-        missing = [m for m in ("cv2", "skimage", "scipy") if not module_present(m)]
-        if missing:
-            return Availability(False, f"missing Python packages: {', '.join(missing)}")
+        missing = missing_modules("cv2", "skimage", "scipy")
+        if missing is not None:
+            return missing
         return Availability(True, "classical algorithm, no weights")
 
     def segment(self, image: LoadedImage, min_area: int, foreground: str) -> tuple[list[FoundMask], Regions]:
