@@ -17,24 +17,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from tools.errors import ArgusError
 from tools.yaml_guard import read_data_file
 
-ZONE_ATTRIBUTES = (
-    "restricted",
-    "exit_route",
-    "ppe_required",
-    "private",
-    "public",
-    "walkway",
-    "roadway",
-    "extinguisher_access",
-    "unprotected_edge",
-)
 ZoneAttribute = Literal[
     "restricted",
     "exit_route",
@@ -46,6 +35,7 @@ ZoneAttribute = Literal[
     "extinguisher_access",
     "unprotected_edge",
 ]
+ZONE_ATTRIBUTES: tuple[str, ...] = get_args(ZoneAttribute)
 MAX_ZONE_FILE_BYTES = 1_000_000
 MAX_ZONES = 256
 MAX_POINTS = 1024
