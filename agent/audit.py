@@ -21,7 +21,6 @@ import csv
 import json
 import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ from pydantic import BaseModel
 
 from agent.answer import Answer
 from knowledge.schema import URGENCY_LEVELS
+from tools.atomic_file import atomic_output
 from tools.errors import ArgusError
 
 APPLICATION_ID = 0x41524753  # "ARGS" in the SQLite header: marks the file as an Argus audit log
@@ -358,17 +358,8 @@ class AuditLog:
             raise AuditLogError(f"export target {target} is a folder; name a file")
         if not target.parent.is_dir():
             raise AuditLogError(f"cannot export to {target}: folder {target.parent} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                count = self._write_export(fmt, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return count
+        with atomic_output(target, newline="") as fh:
+            return self._write_export(fmt, fh)
 
     def _write_export(self, fmt: str, fh: IO[str]) -> int:
         count = 0

@@ -17,8 +17,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +25,7 @@ from typing import Any
 
 from agent.answer import MEDICAL_DISCLAIMER, Answer
 from knowledge.schema import URGENCY_LEVELS
+from tools.atomic_file import atomic_output
 from tools.errors import ArgusError, ImageLoadError
 
 THUMBNAIL_MAX_SIDE = 480
@@ -77,18 +76,10 @@ def write_report(
     page = render_report(entries, title=title, disclaimer=disclaimer, generated_at=generated_at)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with atomic_output(target) as fh:
+            fh.write(page)
     except OSError as exc:
         raise ReportError(f"cannot write the report {target}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 

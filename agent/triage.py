@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -32,6 +31,7 @@ from agent.modality import route_image
 from agent.report import ReportEntry, worklist_order, write_report
 from agent.triage_inputs import BatchFindings, collect_inputs
 from agent.triage_pipeline import CLASSIFIER, new_run_id, triage_image
+from tools.atomic_file import atomic_output
 from tools.errors import ArgusError
 from tools.image_io import LoadedImage, load_image
 
@@ -345,17 +345,9 @@ def file_sha256(path: Path) -> str:
 
 def write_worklist(entries: Sequence[ReportEntry], out: Path) -> Path:
     """One Answer per line, in worklist order, written to a temporary file and moved into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for entry in entries:
-                fh.write(entry.answer.model_dump_json() + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(out) as fh:
+        for entry in entries:
+            fh.write(entry.answer.model_dump_json() + "\n")
     return out
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tools.atomic_file import atomic_output
 from tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
 from tools.errors import ArgusError, ToolInputError
 from tools.evidence import ToolResult
@@ -359,22 +358,12 @@ def _encode_png(canvas: np.ndarray) -> bytes:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename over it: readers never see half a PNG."""
+    """Write to a temporary file beside ``path``, then rename over it: readers never see half a PNG.
+    The PNG is meant to be opened by the user, so it is not left owner-only as mkstemp makes it."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise AnnotationWriteError(
-            f"annotate: cannot write in {str(path.parent)!r}: {exc.strerror}"
-        ) from None
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the PNG is meant to be opened by the user
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_output(path, binary=True, mode_bits=0o644) as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise AnnotationWriteError(f"annotate: cannot write {str(path)!r}: {exc.strerror}") from None
 
 
