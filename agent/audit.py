@@ -33,8 +33,8 @@ from pydantic import BaseModel
 
 from agent.answer import Answer
 from knowledge.schema import URGENCY_LEVELS
-from tools.atomic_file import atomic_output
 from tools.errors import ArgusError
+from tools.file_io import atomic_output
 
 APPLICATION_ID = 0x41524753  # "ARGS" in the SQLite header: marks the file as an Argus audit log
 SCHEMA_VERSION = 1

@@ -37,7 +37,7 @@ PROFILE_IMAGES = 60
 MAX_SIDE = 640
 # Pipeline stages for the profile: (label, file suffix, function name), as cProfile names them.
 STAGES = (
-    ("read and hash the file", "agent/triage.py", "file_sha256"),
+    ("read and hash the file", "tools/file_io.py", "file_sha256"),
     ("decode the image", "tools/image_io.py", "load_image"),
     ("modality route (pixel guess)", "agent/modality.py", "route_image"),
     ("vision tools (quality gate; classifier where configured)", "agent/toolbox.py", "_vision"),

@@ -25,8 +25,8 @@ from typing import Any
 
 from agent.answer import MEDICAL_DISCLAIMER, Answer
 from knowledge.schema import URGENCY_LEVELS
-from tools.atomic_file import atomic_output
 from tools.errors import ArgusError, ImageLoadError
+from tools.file_io import atomic_output
 
 THUMBNAIL_MAX_SIDE = 480
 _ORDER = ("U4", "U3", "U2", "U1", "abstained", "U0")

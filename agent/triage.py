@@ -13,7 +13,6 @@ runs on them in one batched forward pass before they are decided one by one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
@@ -31,8 +30,8 @@ from agent.modality import route_image
 from agent.report import ReportEntry, worklist_order, write_report
 from agent.triage_inputs import BatchFindings, collect_inputs
 from agent.triage_pipeline import CLASSIFIER, new_run_id, triage_image
-from tools.atomic_file import atomic_output
 from tools.errors import ArgusError
+from tools.file_io import atomic_output, file_sha256
 from tools.image_io import LoadedImage, load_image
 
 if TYPE_CHECKING:
@@ -333,14 +332,6 @@ def group(level: str | None, abstention: str | None) -> str:
     if level is not None and level != "U0":
         return level
     return "abstained" if abstention else "U0"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_worklist(entries: Sequence[ReportEntry], out: Path) -> Path:

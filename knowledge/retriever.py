@@ -28,6 +28,7 @@ from knowledge.embedder import DIMENSION, MODEL_ID, Embedder, default_embedder
 from knowledge.errors import QueryError
 from knowledge.schema import Rule
 from knowledge.vector_index import VectorIndex, kind_for
+from tools.file_io import file_sha256
 
 if TYPE_CHECKING:
     import numpy as np
@@ -166,7 +167,7 @@ class RuleRetriever:
         if folder is None or manifest is None:
             return None
         try:
-            checksum = _sha256(folder / "index.faiss")
+            checksum = file_sha256(folder / "index.faiss")
         except OSError as exc:
             log.warning("rule index at %s is unreadable (%s); rebuilding it", folder, exc)
             return None
@@ -211,7 +212,7 @@ class RuleRetriever:
             index.write(str(tmp / "index.faiss"))
             manifest = {
                 **self.manifest(),
-                "index_sha256": _sha256(tmp / "index.faiss"),
+                "index_sha256": file_sha256(tmp / "index.faiss"),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
@@ -247,14 +248,6 @@ class RuleRetriever:
         old_builds = [p for p in self.index_dir.glob(".build-*") if now - p.stat().st_mtime > 3600]
         for path in done[KEEP_INDEXES - 1 :] + old_builds:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync(path: Path) -> None:

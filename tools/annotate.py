@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tools.atomic_file import atomic_output
 from tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
 from tools.errors import ArgusError, ToolInputError
 from tools.evidence import ToolResult
+from tools.file_io import atomic_output, file_sha256
 from tools.masks import decode_rle, polygon_points
 from tools.zones import Zone
 
@@ -369,6 +369,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def _file_sha256(path: str) -> str | None:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return file_sha256(Path(path))
     except OSError:
         return None

@@ -1,8 +1,10 @@
-"""Writing an output file a user will open (worklist, report, export, annotated PNG) so that no reader
-ever sees half of it, and a failure leaves the previous file as it was."""
+"""Files in and out: the sha256 of a file read in blocks, and writing an output file a user will open
+(worklist, report, export, annotated PNG) so that no reader ever sees half of it and a failure leaves
+the previous file as it was."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,3 +33,12 @@ def atomic_output(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read a megabyte at a time (an index or a DICOM can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
