@@ -26,17 +26,12 @@ TARGETS = {"cold_s": 8.0, "overhead_ratio": 1.3, "planner_ms": 20.0, "peak_rss_g
 
 def sample_pairs() -> list[tuple[str, str]]:
     """(image, question) pairs over the images that ship inside installed packages."""
-    import importlib.util
-
     from pydicom.data import get_testdata_file
 
-    def package(name: str) -> Path:
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.submodule_search_locations
-        return Path(spec.submodule_search_locations[0])
+    from tools.base import package_sample
 
-    assets = package("ultralytics") / "assets"
-    data = package("skimage") / "data"
+    assets = package_sample("ultralytics", "assets")
+    data = package_sample("skimage", "data")
     bus, zidane = str(assets / "bus.jpg"), str(assets / "zidane.jpg")
     return [
         (bus, "How many people are in this image?"),

@@ -62,15 +62,9 @@ class ServeBench(BaseModel):
 
 def cases() -> list[tuple[Path, str]]:
     """Sample images that ship in packages, with questions that route to different tools."""
-    import importlib.util
+    from tools.base import package_sample
 
-    def folder(package: str) -> Path:
-        spec = importlib.util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            raise ArgusError(f"argus bench serve needs the sample images of the {package} package")
-        return Path(next(iter(spec.submodule_search_locations)))
-
-    assets, data = folder("ultralytics") / "assets", folder("skimage") / "data"
+    assets, data = package_sample("ultralytics", "assets"), package_sample("skimage", "data")
     return [
         (assets / "bus.jpg", "How many people are there?"),
         (assets / "bus.jpg", "Is there a bus?"),

@@ -28,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 from pydantic import BaseModel, Field
 
+from tools.base import package_sample
 from tools.runtime import Runtime, rss_bytes
 
 TARGET_RATIO = 0.9
@@ -207,9 +208,12 @@ def generate_batch(folder: Path, n: int, seed: int = 0) -> dict[str, int]:
 
 
 def _kinds() -> list[tuple[str, Callable[[Path, int, int], None]]]:
-    photos = [_asset("ultralytics", "assets/bus.jpg"), _asset("ultralytics", "assets/zidane.jpg")]
-    photos += [_asset("skimage", f"data/{name}.png") for name in ("astronaut", "chelsea", "coffee")]
-    grays = [_asset("skimage", f"data/{name}.png") for name in ("camera", "coins", "page", "text")]
+    photos = [
+        package_sample("ultralytics", "assets/bus.jpg"),
+        package_sample("ultralytics", "assets/zidane.jpg"),
+    ]
+    photos += [package_sample("skimage", f"data/{name}.png") for name in ("astronaut", "chelsea", "coffee")]
+    grays = [package_sample("skimage", f"data/{name}.png") for name in ("camera", "coins", "page", "text")]
 
     def photo(folder: Path, i: int, seed: int) -> None:
         _save(_picture(photos[i % len(photos)], i, seed), folder / f"{i:05d}_photo.jpg")
@@ -260,15 +264,6 @@ def _kinds() -> list[tuple[str, Callable[[Path, int, int], None]]]:
         ("blurred picture", blurred),
         ("grayscale TIFF", tiff),
     ]
-
-
-def _asset(package: str, relative: str) -> Path:
-    import importlib.util
-
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"the bench needs the {package} package's sample images")
-    return Path(next(iter(spec.submodule_search_locations))) / relative
 
 
 def _picture(path: Path, i: int, seed: int) -> Image.Image:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from tools.base import package_dir
 from tools.errors import ArgusError
 
 if TYPE_CHECKING:
@@ -240,20 +241,11 @@ def resolve_image(ref: str, base: Path) -> Path:
         if "/" in name or "\\" in name or name in ("", ".", ".."):
             raise ValueError(f"image {ref!r}: a sample is named by its file name alone")
         for package, folder in SAMPLE_PACKAGES:
-            root = _package_dir(package)
+            root = package_dir(package)
             if root is not None and (root / folder / name).is_file():
                 return root / folder / name
         raise ValueError(f"image {ref!r}: no installed package ships a sample of that name")
     return _existing(base / ref, "image")
-
-
-def _package_dir(name: str) -> Path | None:
-    import importlib.util
-
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _existing(path: Path, what: str) -> Path:

@@ -12,11 +12,12 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from tools.errors import BackendUnavailableError, ToolInputError
+from tools.errors import ArgusError, BackendUnavailableError, ToolInputError
 from tools.evidence import ToolResult
 from tools.runtime import Runtime, default_runtime
 
@@ -47,6 +48,25 @@ def module_present(module: str) -> bool:
         return importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):
         return False
+
+
+def package_dir(name: str) -> Path | None:
+    """The folder of an installed package (where its bundled models and sample images live), or None."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def package_sample(package: str, relative: str) -> Path:
+    """A sample file or folder inside an installed package; an ArgusError when the package is missing."""
+    root = package_dir(package)
+    if root is None:
+        raise ArgusError(f"the {package} package is not installed: its sample images are needed here")
+    return root / relative
 
 
 def missing_modules(*modules: str) -> Availability | None:

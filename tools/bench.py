@@ -49,15 +49,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def default_images() -> list[Path]:
-    import importlib.util
+    from tools.base import package_sample
 
-    def package(name: str) -> Path:
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.submodule_search_locations
-        return Path(spec.submodule_search_locations[0])
-
-    assets = package("ultralytics") / "assets"
-    data = package("skimage") / "data"
+    assets = package_sample("ultralytics", "assets")
+    data = package_sample("skimage", "data")
     return [assets / "bus.jpg", assets / "zidane.jpg", data / "coins.png", data / "page.png"]
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, Tool, module_present, package_version
+from tools.base import Availability, Backend, Tool, module_present, package_dir, package_version
 from tools.evidence import TextLine, ToolResult, numbered
 from tools.ocr_spacing import restore_spaces
 
@@ -59,16 +57,6 @@ class ReadTextResult(ToolResult):
         return "\n".join(line.text for line in self.lines)
 
 
-def _package_dir(name: str) -> Path | None:
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(spec.submodule_search_locations[0])
-
-
 class RapidOCRBackend(Backend):
     name = "rapidocr"
     summary = "RapidOCR 1.4 over onnxruntime: PP-OCRv4 text detection + recognition (Chinese and English)."
@@ -80,7 +68,7 @@ class RapidOCRBackend(Backend):
     def availability(self) -> Availability:
         if not module_present("onnxruntime"):
             return Availability(False, "onnxruntime is not installed")
-        folder = _package_dir("rapidocr_onnxruntime")
+        folder = package_dir("rapidocr_onnxruntime")
         if folder is None:
             return Availability(False, "rapidocr-onnxruntime is not installed")
         missing = [f for f in MODEL_FILES if not (folder / "models" / f).is_file()]
