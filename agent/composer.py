@@ -11,7 +11,7 @@ from agent.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
 from agent.modality import route_image
 from agent.orchestrator import LoopResult
 from agent.toolbox import RulesOutcome, Toolbox
-from agent.triage_decision import decide, decide_ungated, urgency_of
+from agent.triage_decision import Decision, decide, decide_ungated, urgency_of
 from agent.verifier import CITATION, Verdict, expand_groups, item_noun, verify
 
 REPAIR_PROMPT = (
@@ -33,7 +33,10 @@ def build_answer(
     refused: bool,
     disclaimer: str | None,
     started: float,
+    decision: Decision | None = None,
 ) -> Answer:
+    """The Answer for a finished loop. ``decision``: a medical urgency or abstention already decided
+    (triage decides before it composes its text); otherwise a medical one is decided here."""
     notes = list(loop.notes) + list(toolbox.notes)
     outcome = _grounding(toolbox, domain, refused)
     rule_refs, rule_ids = _rules(toolbox, outcome)
@@ -49,7 +52,10 @@ def build_answer(
     if not verdict.ok:
         notes.append("this answer failed the citation check: see unsupported_claims")
     used = _evidence_ids(toolbox, text)
-    urgency, abstention = _urgency(toolbox, domain, outcome, refused)
+    if decision is not None:
+        urgency, abstention = decision.urgency, decision.abstention
+    else:
+        urgency, abstention = _urgency(toolbox, domain, outcome, refused)
     paths: list[list[str]] = []
     if outcome is not None and outcome.case_graph is not None:
         for fired in outcome.evaluation.fired:

@@ -108,6 +108,7 @@ def triage_image(
         refused=False,
         disclaimer=MEDICAL_DISCLAIMER,
         started=start,
+        decision=decision,
     )
     notes = [route.describe(), *answer.notes]
     if decision.withheld is not None:
@@ -116,9 +117,7 @@ def triage_image(
             f"withheld by the failed quality gate: R:{withheld.id} would set {withheld.urgency.level} "
             f"({withheld.urgency.native}) from the findings given"
         )
-    answer = answer.model_copy(
-        update={"urgency": decision.urgency, "abstention": decision.abstention, "notes": notes}
-    )
+    answer = answer.model_copy(update={"notes": notes})
     if annotate_dir is not None:
         answer.annotated_image = _annotate(loaded, toolbox, Path(annotate_dir), assistant)
     if audit is not None:
