@@ -10,7 +10,7 @@ import logging
 
 import typer
 
-from agent.commands import ask, assess, audit, bench, eval, kb, serve, triage, vision
+from argus.agent.commands import ask, assess, audit, bench, describe, detect, eval, kb, segment, serve, triage
 
 app = typer.Typer(
     name="argus",
@@ -30,7 +30,9 @@ def main(
 
 ask.register(app)
 assess.register(app)
-vision.register(app)
+detect.register(app)
+segment.register(app)
+describe.register(app)
 app.add_typer(kb.app, name="kb", help="Browse, search, validate and export the rule knowledge base.")
 app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ratios.")
 audit.register(app)

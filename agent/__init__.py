@@ -1,29 +1,16 @@
-"""Argus's agent: the orchestrator that joins the vision tools and the knowledge base.
+"""The agent: questions about an image in, answers that cite their evidence out.
 
-    from agent import Assistant
-    answer = Assistant().ask("examples/bus.jpg", "How many people are there?")
+Split by job, each layer importing only those before it (``tests/test_layers.py`` checks)::
 
-Importing this package loads no model and no heavy library.
+    core/       the domain-neutral engine: answer contract, evidence ledger, facts, toolbox, loop,
+                answer builder, verifier
+    llm/        chat-model backends behind one factory
+    planner/    the built-in planner that stands in for a chat model
+    domains/    medical (triage) and security (zones, tracking): each domain's policy and workflows
+    assistant   Assistant and Conversation, which wire the parts together
+    service/    the HTTP API; client.py its Python client
+    evaluation/ `argus eval` and the shipped suites; bench/ every benchmark
+    commands/   the CLI's command groups (only ``argus.cli`` imports them)
+
+The public API is ``argus.__all__``. Importing this package loads no model and no heavy library.
 """
-
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from agent.answer import Answer
-    from agent.assistant import Assistant, Conversation
-
-__all__ = ["Answer", "Assistant", "Conversation"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("Assistant", "Conversation"):
-        from agent import assistant
-
-        return getattr(assistant, name)
-    if name == "Answer":
-        from agent.answer import Answer
-
-        return Answer
-    raise AttributeError(f"module 'agent' has no attribute {name!r}")

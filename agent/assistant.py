@@ -1,6 +1,6 @@
 """``Assistant``: a question and an image in, an explained answer out.
 
-    from agent import Assistant
+    from argus import Assistant
     answer = Assistant().ask("bus.jpg", "How many people are there?")
     print(answer.answer)          # "I count 4 people [D1][D2][D3][D4]."
 
@@ -19,20 +19,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from agent.answer import MEDICAL_DISCLAIMER, Answer, ImageInfo
-from agent.composer import build_answer
-from agent.facts import FactContext
-from agent.findings import load_findings
-from agent.ledger import Ledger
-from agent.orchestrator import Limits, context_block, orchestrate
-from agent.planner import slots as slot_parser
-from agent.planner.intents import Intent
-from agent.planner.plans import domain_for
-from agent.toolbox import Toolbox
-from tools.errors import ArgusError
-from tools.image_io import LoadedImage, as_loaded
-from tools.runtime import Runtime, parse_weights
-from tools.zones import Zone, ZoneSet, bind_zones, load_zones
+from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer, ImageInfo
+from argus.agent.core.composer import build_answer
+from argus.agent.core.facts import FactContext
+from argus.agent.core.findings import load_findings
+from argus.agent.core.ledger import Ledger
+from argus.agent.core.loop import Limits, context_block, orchestrate
+from argus.agent.core.toolbox import Toolbox
+from argus.agent.planner import slots as slot_parser
+from argus.agent.planner.intents import Intent
+from argus.agent.planner.plans import domain_for
+from argus.tools.errors import ArgusError
+from argus.tools.image_io import LoadedImage, as_loaded
+from argus.tools.runtime import Runtime, parse_weights
+from argus.tools.zones import Zone, ZoneSet, bind_zones, load_zones
 
 MAX_QUESTION_CHARS = 2000
 
@@ -60,7 +60,7 @@ class Assistant:
         tool_timeout_s: float = 60.0,
         check_llm: bool = True,
     ) -> None:
-        from agent.llm import check_reachable, llm_spec_from
+        from argus.agent.llm import check_reachable, llm_spec_from
 
         self.runtime = runtime or Runtime(
             device=device, weights={**parse_weights(os.environ.get("ARGUS_WEIGHTS")), **(weights or {})}
@@ -81,20 +81,20 @@ class Assistant:
     def knowledge(self) -> Any:
         with self._kb_lock:
             if self._kb is None:
-                from knowledge import KnowledgeBase
+                from argus.knowledge import KnowledgeBase
 
                 self._kb = KnowledgeBase.load(extra_dirs=self.rules_dirs or None)
             return self._kb
 
     def chat_model(self) -> Any:
         if self._chat_model is None:
-            from agent.llm import make_chat_model
+            from argus.agent.llm import make_chat_model
 
             self._chat_model = make_chat_model(self.llm_spec, planner_factory=planner)
         return self._chat_model
 
     def llm_name(self) -> str:
-        from agent.llm import describe_backend
+        from argus.agent.llm import describe_backend
 
         return describe_backend(self.llm_spec)
 
@@ -127,7 +127,7 @@ class Assistant:
 
 
 def planner() -> Any:
-    from agent.planner.model import PlannerChatModel
+    from argus.agent.planner.model import PlannerChatModel
 
     return PlannerChatModel()
 
@@ -197,7 +197,7 @@ class Conversation:
     def ask(self, question: str, *, annotate: str | Path | None = None, on_event: Any = None) -> Answer:
         from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-        import prompts
+        from argus import prompts
 
         start = time.perf_counter()
         question = _check_question(question)
@@ -324,7 +324,7 @@ def _bind(spec: Any, image: LoadedImage) -> ZoneSet | None:
 
 
 def _annotate(conversation: Conversation, answer: Answer, out: str | Path) -> str:
-    from tools import get_tool
+    from argus.tools import get_tool
 
     cited = [c.ref for c in answer.citations if c.resolved and not c.ref.startswith("R:")]
     items = [conversation.ledger.get(ref) for ref in cited]

@@ -1,6 +1,6 @@
 """A Python client for ``argus serve`` with the same ``ask`` as ``Assistant``.
 
-    from agent.client import ArgusClient
+    from argus.agent.client import ArgusClient
     with ArgusClient("http://127.0.0.1:8000", token="...") as argus:
         answer = argus.ask("bus.jpg", "How many people are there?")
         again = argus.ask(answer.image.sha256, "Is there a bus?")   # no re-upload
@@ -28,26 +28,13 @@ from urllib.parse import quote
 
 import httpx
 
-from agent.answer import Answer
-from tools.errors import ArgusError, ImageLoadError
+from argus.agent.core.answer import Answer
+from argus.agent.errors import ArgusConnectionError, ArgusServerError
+from argus.tools.errors import ArgusError, ImageLoadError
 
 TOKEN_ENV = "ARGUS_API_TOKEN"
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _DATA_URI = "data:image/png;base64,"
-
-
-class ArgusServerError(ArgusError):
-    """The server refused or failed a request; ``status`` and ``kind`` say how, ``retry_after_s`` when busy."""
-
-    def __init__(self, message: str, status: int, kind: str, retry_after_s: float | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.kind = kind
-        self.retry_after_s = retry_after_s
-
-
-class ArgusConnectionError(ArgusError):
-    """The server could not be reached, or did not answer in time."""
 
 
 class ArgusClient:
@@ -238,7 +225,7 @@ def _ask_form(
 
 
 def _zones_data(zones: Any) -> Any:
-    from tools.zones import Zone, ZoneSet, load_zones
+    from argus.tools.zones import Zone, ZoneSet, load_zones
 
     if isinstance(zones, str | Path):
         zones = load_zones(zones)  # a local file: read and checked here, with the same errors as ask
@@ -250,7 +237,7 @@ def _zones_data(zones: Any) -> Any:
 
 
 def _findings_data(findings: Any, allow_per_image: bool = False) -> Any:
-    from agent.findings import load_findings
+    from argus.agent.core.findings import load_findings
 
     if isinstance(findings, str | Path):
         if allow_per_image:  # a file may map file names to findings: the server tells the two apart
@@ -262,7 +249,7 @@ def _findings_data(findings: Any, allow_per_image: bool = False) -> Any:
 def _read_mapping(path: Path) -> Any:
     import yaml
 
-    from agent.findings import FindingsError
+    from argus.agent.errors import FindingsError
 
     if not path.is_file():
         raise FindingsError(f"findings file not found: {path}")

@@ -14,10 +14,10 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from knowledge.engine import Evaluation, RuleEngine
-from knowledge.errors import UnknownRuleError
-from knowledge.facts import Facts
-from knowledge.graph import action_id, source_id
+from argus.knowledge.engine import Evaluation, RuleEngine
+from argus.knowledge.errors import UnknownRuleError
+from argus.knowledge.facts import Facts
+from argus.knowledge.graph import action_id, source_id
 
 if TYPE_CHECKING:
     import networkx as nx

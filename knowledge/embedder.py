@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from tools.errors import BackendUnavailableError
+from argus.tools.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,7 +40,7 @@ class Embedder:
     dimension = DIMENSION
 
     def __init__(self, runtime: Any = None) -> None:
-        from tools.runtime import default_runtime
+        from argus.tools.runtime import default_runtime
 
         self.runtime = runtime or default_runtime()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()

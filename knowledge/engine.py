@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from knowledge.facts import Facts, FactValue, evidence_sort_key
-from knowledge.schema import (
+from argus.knowledge.facts import Facts, FactValue, evidence_sort_key
+from argus.knowledge.schema import (
     INDICATOR_RANK,
     URGENCY_RANK,
     All,

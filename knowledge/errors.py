@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.errors import ArgusError
+from argus.tools.errors import ArgusError
 
 
 class KnowledgeError(ArgusError):

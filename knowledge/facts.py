@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from knowledge.schema import FACT_NAMESPACES
+from argus.knowledge.schema import FACT_NAMESPACES
 
 FactValue = str | int | float | bool
 

@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from knowledge.engine import describe
-from knowledge.errors import QueryError
-from knowledge.hpo import HpoHierarchy
-from knowledge.schema import URGENCY_LEVELS, Codes, Concept, Guard, Rule, Source
+from argus.knowledge.engine import describe
+from argus.knowledge.errors import QueryError
+from argus.knowledge.hpo import HpoHierarchy
+from argus.knowledge.schema import URGENCY_LEVELS, Codes, Concept, Guard, Rule, Source
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.base import package_dir
+from argus.tools.base import package_dir
 
 log = logging.getLogger("argus.knowledge")
 

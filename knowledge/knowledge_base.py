@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from knowledge.case_graph import CaseGraph
-from knowledge.engine import Evaluation, RuleEngine
-from knowledge.errors import QueryError, RulePackError, UnknownRuleError
-from knowledge.facts import Facts
-from knowledge.graph import build_graph, counts_by, export
-from knowledge.hpo import HpoHierarchy, load_hierarchy
-from knowledge.packs import (
+from argus.knowledge.case_graph import CaseGraph
+from argus.knowledge.engine import Evaluation, RuleEngine
+from argus.knowledge.errors import QueryError, RulePackError, UnknownRuleError
+from argus.knowledge.facts import Facts
+from argus.knowledge.graph import build_graph, counts_by, export
+from argus.knowledge.hpo import HpoHierarchy, load_hierarchy
+from argus.knowledge.packs import (
     LoadedPacks,
     Origin,
     Override,
@@ -30,8 +30,8 @@ from knowledge.packs import (
     shipped_pack_paths,
     user_pack_locations,
 )
-from knowledge.retriever import DOMAINS, RuleHit, RuleRetriever, default_index_dir
-from knowledge.schema import Concept, Rule
+from argus.knowledge.retriever import DOMAINS, RuleHit, RuleRetriever, default_index_dir
+from argus.knowledge.schema import Concept, Rule
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from knowledge.errors import PackProblem, RulePackError
-from knowledge.schema import Concept, Rule, RulePack
-from knowledge.yaml_source import YamlDocument, YamlSourceError, read_yaml
+from argus.knowledge.errors import PackProblem, RulePackError
+from argus.knowledge.schema import Concept, Rule, RulePack
+from argus.knowledge.yaml_source import YamlDocument, YamlSourceError, read_yaml
 
 RULES_DIR_ENV = "ARGUS_RULES_DIR"
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -70,7 +70,7 @@ class LoadedPacks:
 
 def shipped_pack_paths() -> list[Path]:
     """The packs inside the installed ``knowledge`` package, by name."""
-    root = importlib.resources.files("knowledge") / "rules"
+    root = importlib.resources.files("argus.knowledge.rules")
     if not root.is_dir():
         return []
     return sorted(
@@ -359,7 +359,7 @@ def _where(loc: list[Any], data: Any) -> str:
 
 
 def _all_field_names() -> list[str]:
-    from knowledge import schema
+    from argus.knowledge import schema
 
     names: set[str] = set()
     for model in (

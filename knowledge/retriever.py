@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from knowledge.embedder import DIMENSION, MODEL_ID, Embedder, default_embedder
-from knowledge.errors import QueryError
-from knowledge.schema import Rule
-from knowledge.vector_index import VectorIndex, kind_for
-from tools.file_io import file_sha256
+from argus.knowledge.embedder import DIMENSION, MODEL_ID, Embedder, default_embedder
+from argus.knowledge.errors import QueryError
+from argus.knowledge.schema import Rule
+from argus.knowledge.vector_index import VectorIndex, kind_for
+from argus.tools.file_io import file_sha256
 
 if TYPE_CHECKING:
     import numpy as np

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge.engine import describe
-from knowledge.packs import Origin
-from knowledge.retriever import RuleHit
-from knowledge.schema import URGENCY_LEVELS, Rule
+from argus.knowledge.engine import describe
+from argus.knowledge.packs import Origin
+from argus.knowledge.retriever import RuleHit
+from argus.knowledge.schema import URGENCY_LEVELS, Rule
 
 
 def rule_summary(rule: Rule, origin: Origin | None = None) -> dict[str, Any]:

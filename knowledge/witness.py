@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge.engine import check
-from knowledge.facts import Facts, FactValue
-from knowledge.schema import All, Condition, Leaf, Not, Rule
+from argus.knowledge.engine import check
+from argus.knowledge.facts import Facts, FactValue
+from argus.knowledge.schema import All, Condition, Leaf, Not, Rule
 
 
 def witness(cond: Condition, want: bool = True) -> dict[str, FactValue]:

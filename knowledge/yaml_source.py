@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from tools.yaml_guard import YamlShapeError, check_yaml_events
+from argus.tools.yaml_guard import YamlShapeError, check_yaml_events
 
 # libyaml's parser is about seven times faster and builds the same safe node tree.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

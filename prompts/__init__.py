@@ -10,7 +10,7 @@ from string import Template
 @cache
 def load(name: str) -> str:
     """The text of ``prompts/<name>.txt``."""
-    return files("prompts").joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    return files("argus.prompts").joinpath(f"{name}.txt").read_text(encoding="utf-8")
 
 
 def render(name: str, **values: str) -> str:

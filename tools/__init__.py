@@ -9,25 +9,25 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tools.base import Tool
-    from tools.runtime import Runtime
+    from argus.tools.base import Tool
+    from argus.tools.runtime import Runtime
 
 TOOLS: dict[str, str] = {
-    "detect_objects": "tools.detect_objects:DetectObjects",
-    "detect_falls": "tools.detect_falls:DetectFalls",
-    "segment": "tools.segment:Segment",
-    "describe_image": "tools.describe_image:DescribeImage",
-    "classify_image": "tools.classify_image:ClassifyImage",
-    "read_text": "tools.read_text:ReadText",
-    "assess_quality": "tools.assess_quality:AssessQuality",
-    "analyze_colors_shapes": "tools.analyze_colors_shapes:AnalyzeColorsShapes",
-    "annotate": "tools.annotate:Annotate",
-    "classify_chest_xray": "tools.classify_chest_xray:ClassifyChestXray",
+    "detect_objects": "argus.tools.detect_objects:DetectObjects",
+    "detect_falls": "argus.tools.detect_falls:DetectFalls",
+    "segment": "argus.tools.segment:Segment",
+    "describe_image": "argus.tools.describe_image:DescribeImage",
+    "classify_image": "argus.tools.classify_image:ClassifyImage",
+    "read_text": "argus.tools.read_text:ReadText",
+    "assess_quality": "argus.tools.assess_quality:AssessQuality",
+    "analyze_colors_shapes": "argus.tools.analyze_colors_shapes:AnalyzeColorsShapes",
+    "annotate": "argus.tools.annotate:Annotate",
+    "classify_chest_xray": "argus.tools.classify_chest_xray:ClassifyChestXray",
 }
 
 
 def tool_class(name: str) -> type[Tool]:
-    from tools.errors import ToolInputError
+    from argus.tools.errors import ToolInputError
 
     try:
         target = TOOLS[name]

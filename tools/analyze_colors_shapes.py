@@ -10,15 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, Tool, module_present, package_version
-from tools.colour_names import COLOUR_NAMES, name_colour, name_colours
-from tools.evidence import Colour, Shape, ToolResult, numbered
-from tools.threshold_regions import threshold_regions
+from argus.tools.base import Availability, Backend, Tool, module_present, package_version
+from argus.tools.colour_names import COLOUR_NAMES, name_colour, name_colours
+from argus.tools.evidence import Colour, Shape, ToolResult, numbered
+from argus.tools.threshold_regions import threshold_regions
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
-SHAPE_NAMES = ("circle", "ellipse", "triangle", "square", "rectangle", "pentagon", "hexagon", "other")
 COLOUR_SAMPLE = 250_000  # pixels named for the colour shares (a strided sample of larger images)
 BACKGROUND_DISTANCE = (
     25.0  # Lab distance (OpenCV's 8-bit Lab) from the border colour up to which a pixel is background

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
-from tools.errors import ArgusError, ToolInputError
-from tools.evidence import ToolResult
-from tools.file_io import atomic_output, file_sha256
-from tools.masks import decode_rle, polygon_points
-from tools.zones import Zone
+from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.errors import ArgusError, ToolInputError
+from argus.tools.evidence import ToolResult
+from argus.tools.file_io import atomic_output, file_sha256
+from argus.tools.masks import decode_rle, polygon_points
+from argus.tools.zones import Zone
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 MAX_ITEMS = 5000
 MAX_LABEL_CHARS = 48
@@ -146,7 +146,7 @@ class Annotate(Tool):
         result = super().__call__(image, args, **kwargs)
         if _file_sha256(result.path) == result.png_sha256:
             return result
-        from tools.image_io import as_loaded
+        from argus.tools.image_io import as_loaded
 
         loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
         parsed = self.parse_args(args, **kwargs)
@@ -222,7 +222,7 @@ class Annotate(Tool):
 
 
 def _item_mask(item: dict[str, Any], item_id: str, height: int, width: int) -> np.ndarray | None:
-    from tools.masks import polygons_to_mask
+    from argus.tools.masks import polygons_to_mask
 
     if item.get("rle") is not None:
         try:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, Tool, missing_modules, package_version
-from tools.evidence import Measurement, ToolResult, numbered
+from argus.tools.base import Availability, Backend, Tool, missing_modules, package_version
+from argus.tools.evidence import Measurement, ToolResult, numbered
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 # Thresholds on the 8-bit gray image (0-255). Each is the line where the verdict changes.
 UNDEREXPOSED_MEAN = 40.0

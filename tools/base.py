@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from tools.errors import ArgusError, BackendUnavailableError, ToolInputError
-from tools.evidence import ToolResult
-from tools.runtime import Runtime, default_runtime
+from argus.tools.errors import ArgusError, BackendUnavailableError, ToolInputError
+from argus.tools.evidence import ToolResult
+from argus.tools.runtime import Runtime, default_runtime
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
-ImageLike = Any  # LoadedImage, a path, or bytes; see tools.image_io.as_loaded
+ImageLike = Any  # LoadedImage, a path, or bytes; see argus.tools.image_io.as_loaded
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ class Tool(ABC):
 
     def __call__(self, image: ImageLike, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any):
         """Run the tool on one image; results are cached by (sha256, tool, backend, arguments)."""
-        from tools.image_io import as_loaded
+        from argus.tools.image_io import as_loaded
 
         loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
         parsed = self.parse_args(args, **kwargs)
@@ -276,7 +276,7 @@ class Tool(ABC):
 
     def cached(self, image: ImageLike, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any) -> bool:
         """Whether ``__call__`` with these arguments would be answered from the cache."""
-        from tools.image_io import as_loaded
+        from argus.tools.image_io import as_loaded
 
         loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
         parsed = self.parse_args(args, **kwargs)
@@ -295,7 +295,7 @@ class Tool(ABC):
 
     @abstractmethod
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> ToolResult:
-        """Do the work, uncached. Raise typed errors from ``tools.errors``; never swallow them."""
+        """Do the work, uncached. Raise typed errors from ``argus.tools.errors``; never swallow them."""
 
     def run_batch(
         self, images: Sequence[ImageLike], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.base import Availability, Backend, missing_modules, package_version
-from tools.errors import BackendUnavailableError, ToolInputError
-from tools.evidence import Colour, Detection, EvidenceItem, ImageLabel, Measurement, TextLine
+from argus.tools.base import Availability, Backend, missing_modules, package_version
+from argus.tools.errors import BackendUnavailableError, ToolInputError
+from argus.tools.evidence import Colour, Detection, EvidenceItem, ImageLabel, Measurement, TextLine
 
 if TYPE_CHECKING:
-    from tools.base import Tool
-    from tools.evidence import ToolResult
-    from tools.image_io import LoadedImage
+    from argus.tools.base import Tool
+    from argus.tools.evidence import ToolResult
+    from argus.tools.image_io import LoadedImage
 
 TRANSFORMERS = "transformers-captioner"
 COMPOSED = "composed"
@@ -219,7 +219,7 @@ class ComposedDescriber(Backend):
         return f"argus {package_version('argus')}"
 
     def _tools(self, names: list[str]) -> list[Tool]:
-        from tools import get_tool
+        from argus.tools import get_tool
 
         return [get_tool(name, self.runtime) for name in names]
 

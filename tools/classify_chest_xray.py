@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
-from tools.errors import BackendUnavailableError
-from tools.evidence import ImageLabel, ToolResult, numbered
+from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.errors import BackendUnavailableError
+from argus.tools.evidence import ImageLabel, ToolResult, numbered
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 INPUT_SIZE = 224  # the resolution every torchxrayvision DenseNet-121 was trained at
 BATCH_SIZE = 8  # images per forward pass in run_batch
@@ -241,7 +241,7 @@ class ClassifyChestXray(Tool):
         self, images: Sequence[ImageLike], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any
     ) -> list[ToolResult]:
         """Many images with one forward pass per ``BATCH_SIZE``; cached results are reused, new ones cached."""
-        from tools.image_io import as_loaded
+        from argus.tools.image_io import as_loaded
 
         parsed = self.parse_args(args, **kwargs)
         loaded = [as_loaded(image, max_pixels=self.runtime.max_pixels) for image in images]

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
-from tools.evidence import ImageLabel, ToolResult, numbered
-from tools.ssd import model_dir
+from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.evidence import ImageLabel, ToolResult, numbered
+from argus.tools.ssd import model_dir
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 MODEL_FILE = "efficientnet_lite3.tflite"
 LABELS_FILE = "efficientnet_labels.txt"
@@ -190,7 +190,7 @@ class ClassifyImage(Tool):
         The model's graph has a fixed batch of 1 (a reshape inside it refuses a larger input tensor),
         so images go through the interpreter one by one; results are cached like single calls.
         """
-        from tools.image_io import as_loaded
+        from argus.tools.image_io import as_loaded
 
         parsed = self.parse_args(args, **kwargs)
         backend = self.backend(EfficientNetLite3.name)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Backend, Tool
-from tools.captioners import COMPOSED, TRANSFORMERS, ComposedDescriber, TransformersCaptioner
-from tools.errors import ToolInputError
-from tools.evidence import Caption, Colour, Detection, ImageLabel, Measurement, TextLine, ToolResult
+from argus.tools.base import Backend, Tool
+from argus.tools.captioners import COMPOSED, TRANSFORMERS, ComposedDescriber, TransformersCaptioner
+from argus.tools.errors import ToolInputError
+from argus.tools.evidence import Caption, Colour, Detection, ImageLabel, Measurement, TextLine, ToolResult
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 CITATION = re.compile(r"\[([A-Z]\d+)\]")
 

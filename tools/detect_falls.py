@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Tool, package_dir, package_version
-from tools.evidence import FallState, ToolResult, numbered
-from tools.yolo import YoloBackend
+from argus.tools.base import Availability, Tool, package_dir, package_version
+from argus.tools.evidence import FallState, ToolResult, numbered
+from argus.tools.yolo import YoloBackend
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
-    from tools.runtime import Runtime
+    from argus.tools.image_io import LoadedImage
+    from argus.tools.runtime import Runtime
 
 PACKAGE = "fall_detection"
 WEIGHTS = ("models", "best.pt")

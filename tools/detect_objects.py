@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tools.base import Tool
-from tools.boxes import BoxArrays
-from tools.coco import resolve_labels, split_labels
-from tools.detector import DetectorBackend
-from tools.errors import ToolInputError
-from tools.evidence import Detection, ToolResult, numbered
-from tools.ssd import SsdMobileNetBackend
-from tools.yolo import YoloBackend
+from argus.tools.base import Tool
+from argus.tools.boxes import BoxArrays
+from argus.tools.coco import resolve_labels, split_labels
+from argus.tools.detector import DetectorBackend
+from argus.tools.errors import ToolInputError
+from argus.tools.evidence import Detection, ToolResult, numbered
+from argus.tools.ssd import SsdMobileNetBackend
+from argus.tools.yolo import YoloBackend
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 SSD = SsdMobileNetBackend.name
 YOLO = YoloBackend.name
@@ -138,7 +138,7 @@ class DetectObjects(Tool):
     ) -> list[ObjectDetections]:
         """Uncached images go through the backend together, ``BATCH_IMAGES`` at a time, so a long
         list is never decoded into memory all at once; each result is cached as ``__call__`` would."""
-        from tools.image_io import as_loaded
+        from argus.tools.image_io import as_loaded
 
         parsed = self.parse_args(args, **kwargs)
         results: list[ObjectDetections] = []

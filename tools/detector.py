@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tools.base import Backend
-from tools.boxes import BoxArrays
+from argus.tools.base import Backend
+from argus.tools.boxes import BoxArrays
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 
 @dataclass

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from tools.errors import (
+from argus.tools.errors import (
     DicomError,
     EmptyFileError,
     ExtensionMismatchError,
@@ -31,7 +31,7 @@ from tools.errors import (
     NotAnImageError,
     TruncatedImageError,
 )
-from tools.runtime import DEFAULT_MAX_PIXELS
+from argus.tools.runtime import DEFAULT_MAX_PIXELS
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tools.errors import ToolInputError
+from argus.tools.errors import ToolInputError
 
 MAX_RLE_PIXELS = 256_000_000
 MAX_POLYGON_POINTS = 100_000

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.base import Availability, Backend, Tool, module_present, package_dir, package_version
-from tools.evidence import TextLine, ToolResult, numbered
-from tools.ocr_spacing import restore_spaces
+from argus.tools.base import Availability, Backend, Tool, module_present, package_dir, package_version
+from argus.tools.evidence import TextLine, ToolResult, numbered
+from argus.tools.ocr_spacing import restore_spaces
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 # RapidOCR scales the longer side down to 2000 px and both sides to multiples of 32: a strip
 # longer than 64 times its height would round its short side to 0 and fail. Such images are

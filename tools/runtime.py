@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tools.errors import ArgusError
+from argus.tools.errors import ArgusError
 
 log = logging.getLogger("argus.tools")
 
@@ -243,9 +243,3 @@ def default_runtime() -> Runtime:
                 cache_dir=Path(cache_dir) if cache_dir else None,
             )
         return _default
-
-
-def set_default_runtime(runtime: Runtime) -> None:
-    global _default
-    with _default_lock:
-        _default = runtime

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tools.base import Backend, Tool
-from tools.coco import resolve_labels, split_labels
-from tools.errors import ToolInputError
-from tools.evidence import Detection, Mask, ToolResult, numbered
-from tools.segmenters import (
+from argus.tools.base import Backend, Tool
+from argus.tools.coco import resolve_labels, split_labels
+from argus.tools.errors import ToolInputError
+from argus.tools.evidence import Detection, Mask, ToolResult, numbered
+from argus.tools.segmenters import (
     BoxSeed,
     FoundMask,
     GrabCutBackend,
@@ -22,7 +22,7 @@ from tools.segmenters import (
 )
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 MAX_BOXES = 500
 OBJECT_MODES = {"objects": ("yolo-seg", "grabcut"), "regions": ("threshold",)}
@@ -226,7 +226,7 @@ class Segment(Tool):
             return seeds, [
                 f"{cut} of the {len(args.boxes)} boxes were left out (max_masks={args.max_masks})"
             ] if cut else []
-        from tools import get_tool
+        from argus.tools import get_tool
 
         detections = get_tool("detect_objects", self.runtime)(
             image, labels=args.labels, min_score=args.min_score, max_detections=args.max_masks

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tools.base import Availability, Backend, missing_modules, module_present, package_version
-from tools.detector import LockedModel
-from tools.errors import ToolInputError
-from tools.masks import CropMask
-from tools.threshold_regions import Regions, threshold_regions
-from tools.yolo import YoloBackend
+from argus.tools.base import Availability, Backend, missing_modules, module_present, package_version
+from argus.tools.detector import LockedModel
+from argus.tools.errors import ToolInputError
+from argus.tools.masks import CropMask
+from argus.tools.threshold_regions import Regions, threshold_regions
+from argus.tools.yolo import YoloBackend
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 GRABCUT_ITERATIONS = 5
 GRABCUT_MAX_SIDE = 256  # GrabCut runs on the box's neighbourhood scaled to this side, then scales back
@@ -111,7 +111,7 @@ class GrabCutBackend(Backend):
 
     def raw_call(self, image: LoadedImage) -> Any:
         """What a user would write by hand: run the offline detector, then GrabCut each box it finds."""
-        from tools import get_tool
+        from argus.tools import get_tool
 
         detector = get_tool("detect_objects", self.runtime)
         boxes = detector.select_backend(detector.parse_args(), image).detect([image], RAW_MIN_SCORE, 100)[0]

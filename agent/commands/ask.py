@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import DeviceOpt, console, print_json, user_errors
+from argus.agent.commands.common import DeviceOpt, console, print_json, user_errors
 
 if TYPE_CHECKING:
-    from agent.answer import Answer
-    from agent.assistant import Assistant
+    from argus.agent.assistant import Assistant
+    from argus.agent.core.answer import Answer
 
 DomainOpt = Annotated[
     str | None,
@@ -51,8 +51,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir, weights) -> Assistant:
-    from agent.assistant import Assistant
-    from tools.runtime import parse_weights
+    from argus.agent.assistant import Assistant
+    from argus.tools.runtime import parse_weights
 
     return Assistant(
         llm=llm,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from agent.commands.common import console, print_json, user_errors
+from argus.agent.commands.common import console, print_json, user_errors
 
 
 def register(app: typer.Typer) -> None:
@@ -58,9 +58,9 @@ def assess(
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
 ) -> None:
     """Threat level, alerts with their rules and sources, zone counts, and what the detector cannot see."""
-    from agent.assistant import Assistant
-    from agent.commands.ask import show_answer
-    from agent.security import assess as run_assessment
+    from argus.agent.assistant import Assistant
+    from argus.agent.commands.ask import show_answer
+    from argus.agent.domains.security.assessment import assess as run_assessment
 
     out = annotate or Path(f"{source.stem}.assessed.png")
     with user_errors():

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import console, print_json, user_errors
+from argus.agent.commands.common import console, print_json, user_errors
 
 if TYPE_CHECKING:
-    from agent.audit import AuditLog
+    from argus.agent.domains.medical.audit import AuditLog
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def register(app_: typer.Typer) -> None:
 
 
 def _open(db: Path | None) -> AuditLog:
-    from agent.audit import AuditLog, default_audit_path
+    from argus.agent.domains.medical.audit import AuditLog, default_audit_path
 
     return AuditLog(db or default_audit_path(), create=False)
 

@@ -1,15 +1,379 @@
-"""``argus bench ...``: benchmarks that print a table and the ratios the issues set targets on."""
+"""``argus bench ...``: benchmarks that print a table and the ratios the issues set targets on.
+
+Each command measures with the project's own code paths and prints a table (``--json`` for machines);
+the work itself lives in ``argus.agent.bench``.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from argus.agent.commands.common import console, err_console, print_json, user_errors
 
 app = typer.Typer(no_args_is_help=True)
 
-from agent.commands import bench_ask, bench_kb, bench_serve, bench_tools, bench_triage  # noqa: E402 - each benchmark lives in its own module
 
-app.command("ask")(bench_ask.ask)
-app.command("kb")(bench_kb.kb)
-app.command("tools")(bench_tools.tools)
-app.command("triage")(bench_triage.triage)
-app.command("serve")(bench_serve.serve)
+OVERHEAD_TARGET = 1.05
+CACHE_HIT_TARGET_MS = 5.0
+
+
+def tools(
+    images: Annotated[
+        list[Path] | None, typer.Argument(help="Images to run on (default: four bundled samples).")
+    ] = None,
+    runs: Annotated[int, typer.Option("--runs", min=1, max=1000, help="Warm runs per image.")] = 10,
+    only: Annotated[list[str] | None, typer.Option("--tool", help="Only these tools (repeatable).")] = None,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+) -> None:
+    """Cold load, warm p50/p95, batch images/s, overhead vs the raw backend call, cache hit, RSS per backend."""
+    from rich.table import Table
+
+    from argus.agent.bench.tools import bench_tools, rows_as_dicts
+    from argus.tools.runtime import Runtime, parse_weights
+
+    with user_errors():
+        rows = bench_tools(
+            images or None,
+            runs=runs,
+            tools=only or None,
+            runtime=Runtime(device=device, weights=parse_weights(os.environ.get("ARGUS_WEIGHTS"))),
+        )
+    if as_json:
+        print_json(
+            {
+                "rows": rows_as_dicts(rows),
+                "targets": {"overhead_ratio": OVERHEAD_TARGET, "cache_hit_ms": CACHE_HIT_TARGET_MS},
+            }
+        )
+        return
+    table = Table(title=f"argus bench tools ({runs} warm runs per image)")
+    for col in ("tool", "backend", "device", "cold ms", "load ms", "warm p50", "warm p95", "raw p50", "ratio",
+                "batch img/s", "cache hit ms", "RSS MB"):  # fmt: skip
+        table.add_column(col, justify="right" if col not in ("tool", "backend", "device") else "left")
+    for r in rows:
+        ratio = f"{r.overhead_ratio:.3f}"
+        ratio = f"[green]{ratio}[/]" if r.overhead_ratio <= OVERHEAD_TARGET else f"[red]{ratio}[/]"
+        hit = f"{r.cache_hit_ms:.3f}"
+        hit = f"[green]{hit}[/]" if r.cache_hit_ms < CACHE_HIT_TARGET_MS else f"[red]{hit}[/]"
+        table.add_row(
+            r.tool, r.backend, r.device, f"{r.cold_ms:.0f}", "" if r.load_ms is None else f"{r.load_ms:.0f}",
+            f"{r.warm_p50_ms:.1f}", f"{r.warm_p95_ms:.1f}", f"{r.raw_p50_ms:.1f}", ratio,
+            f"{r.batch_images_per_s:.1f}", hit, "" if r.rss_added_mb is None else f"{r.rss_added_mb:.0f}",
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"targets: ratio <= {OVERHEAD_TARGET} (ours / raw backend call, cache cleared before each call), "
+        f"cache hit < {CACHE_HIT_TARGET_MS} ms"
+    )
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x.replace("_", "").replace(",", "")) for x in text.split() if x] if text.strip() else []
+    except ValueError:
+        raise typer.BadParameter(
+            f"expected whole numbers separated by spaces like '10000 100000', got {text!r}"
+        ) from None
+    if any(s < 1 or s > 1_000_000 for s in sizes):
+        raise typer.BadParameter(f"synthetic sizes must be from 1 to 1,000,000, got {text!r}")
+    return sizes
+
+
+def kb(
+    sizes: Annotated[
+        str,
+        typer.Option(
+            "--sizes", help="Synthetic rule counts, space-separated; '' for the shipped packs only."
+        ),
+    ] = "10000 100000",
+    queries: Annotated[
+        int, typer.Option("--queries", min=10, max=5000, help="Distinct queries per measurement.")
+    ] = 200,
+    embed_all: Annotated[
+        bool,
+        typer.Option(
+            "--embed-all",
+            help="Embed every synthetic rule text (slow the first time) instead of blending 2,048.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+) -> None:
+    """Index build, retrieval p50/p95 (shipped, 10k, 100k rules) and graph explain p50, with the targets."""
+    from argus.agent.bench.kb import run_kb_bench
+
+    with user_errors():
+        report = run_kb_bench(
+            sizes=_sizes(sizes),
+            queries=queries,
+            embed_all=embed_all,
+            progress=lambda m: err_console.print(m, style="dim"),
+        )
+    if as_json:
+        print_json(report.model_dump())
+        return
+    t = report.targets_ms
+    shipped = report.sizes[0]
+
+    def check(value: float, target: float) -> str:
+        return "[green]yes[/]" if value <= target else "[red]no[/]"
+
+    table = Table(
+        title=f"argus bench kb: {report.model} on {report.device}, {report.cpu_count} CPU(s), {report.queries} queries",
+        title_justify="left",
+    )
+    for column in ("measure", "p50 ms", "p95 ms", "target", "met"):
+        table.add_column(column)
+    table.add_row("embedding model load", f"{report.model_load_ms:.0f}", "", "", "")
+    table.add_row(
+        f"index build, shipped ({shipped.rules} rules, embed + {shipped.index_type})",
+        f"{shipped.build_ms:.0f}",
+        "",
+        "",
+        "",
+    )
+    table.add_row("index load from disk, shipped", f"{report.index_load_ms:.1f}", "", "", "")
+    table.add_row(
+        "query embedding (one question)",
+        f"{report.query_embed.p50_ms:.2f}",
+        f"{report.query_embed.p95_ms:.2f}",
+        "",
+        "",
+    )
+    table.add_row(
+        "kb.search, shipped (embed + search)",
+        f"{report.kb_search.p50_ms:.2f}",
+        f"{report.kb_search.p95_ms:.2f}",
+        "",
+        "",
+    )
+    for size in report.sizes:
+        name = f"{size.rules:,} {'synthetic ' if size.synthetic else ''}rules, {size.index_type}"
+        target, met = "", ""
+        if not size.synthetic:
+            target, met = (
+                f"p50 <= {t['search_shipped_p50']:g}",
+                check(size.search.p50_ms, t["search_shipped_p50"]),
+            )
+        elif size.rules >= 100_000:
+            target, met = f"p95 <= {t['search_100k_p95']:g}", check(size.search.p95_ms, t["search_100k_p95"])
+        table.add_row(
+            f"index search, {name}", f"{size.search.p50_ms:.3f}", f"{size.search.p95_ms:.3f}", target, met
+        )
+        table.add_row(
+            "  filtered to half the rules",
+            f"{size.search_filtered.p50_ms:.3f}",
+            f"{size.search_filtered.p95_ms:.3f}",
+            "",
+            "",
+        )
+        table.add_row(
+            "  embed + search", f"{size.end_to_end.p50_ms:.2f}", f"{size.end_to_end.p95_ms:.2f}", "", ""
+        )
+        if size.synthetic:
+            embed = (
+                f"{size.embed_s:.0f} s embedding" if size.embed_s is not None else "embeddings from the cache"
+            )
+            recall = f", recall@5 vs exact {size.recall_at_5:.3f}" if size.recall_at_5 is not None else ""
+            table.add_row(f"  build {size.build_ms / 1000:.1f} s ({embed}{recall})", "", "", "", "")
+    if report.explain is not None and report.case_graph is not None:
+        table.add_row(
+            f"case graph build ({report.explained_rules} rules fired)",
+            f"{report.case_graph.p50_ms:.3f}",
+            f"{report.case_graph.p95_ms:.3f}",
+            "",
+            "",
+        )
+        table.add_row(
+            "graph explain",
+            f"{report.explain.p50_ms:.3f}",
+            f"{report.explain.p95_ms:.3f}",
+            f"p50 <= {t['explain_p50']:g}",
+            check(report.explain.p50_ms, t["explain_p50"]),
+        )
+    else:
+        table.add_row("graph explain", "n/a (no rule could be made to fire)", "", "", "")
+    console.print(table)
+    console.print(f"synthetic rules: {report.synthetic_vectors}", highlight=False)
+
+
+def ask(
+    runs: Annotated[int, typer.Option("--runs", min=1, max=100, help="Warm runs per question.")] = 3,
+    cold: Annotated[
+        int, typer.Option("--cold", min=0, max=12, help="Fresh argus ask processes to time.")
+    ] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+) -> None:
+    """Cold argus ask, warm p50/p95, warm time over the tools' own time, planner decision time, peak RSS."""
+    from rich.table import Table
+
+    from argus.agent.bench.ask import TARGETS, run_ask_bench
+
+    with user_errors():
+        report = run_ask_bench(runs=runs, cold=cold, progress=lambda m: err_console.print(m, style="dim"))
+    if as_json:
+        print_json(report.as_dict())
+        return
+    table = Table(title=f"argus bench ask ({runs} warm runs per question, result cache cleared before each)")
+    for col in ("image", "question", "warm p50 ms", "warm p95 ms", "tools ms", "ratio", "planner ms"):
+        table.add_column(col, justify="left" if col in ("image", "question") else "right")
+    for r in report.rows:
+        table.add_row(
+            r.image, r.question, f"{r.warm_p50_ms:.0f}", f"{r.warm_p95_ms:.0f}", f"{r.tools_ms:.0f}",
+            f"{r.overhead_ratio:.3f}", f"{r.planner_ms:.2f}",
+        )  # fmt: skip
+    console.print(table)
+
+    def mark(ok: bool) -> str:
+        return "[green]meets[/]" if ok else "[red]misses[/]"
+
+    cold_max = max(report.cold_s) if report.cold_s else float("nan")
+    summary = Table(title="Summary against the targets")
+    for col in ("measure", "value", "target", ""):
+        summary.add_column(col)
+    summary.add_row(
+        "cold argus ask (s, worst)",
+        f"{cold_max:.2f}",
+        f"<= {TARGETS['cold_s']}",
+        mark(cold_max <= TARGETS["cold_s"]),
+    )
+    summary.add_row("warm p50 / p95 (ms)", f"{report.warm_p50_ms:.0f} / {report.warm_p95_ms:.0f}", "", "")
+    summary.add_row(
+        "warm time / tools' own time",
+        f"{report.overhead_ratio:.3f}",
+        f"<= {TARGETS['overhead_ratio']}",
+        mark(report.overhead_ratio <= TARGETS["overhead_ratio"]),
+    )
+    summary.add_row(
+        "planner decision p50 / max (ms)",
+        f"{report.planner_p50_ms:.2f} / {report.planner_max_ms:.2f}",
+        f"<= {TARGETS['planner_ms']}",
+        mark(report.planner_max_ms <= TARGETS["planner_ms"]),
+    )
+    summary.add_row(
+        "peak RSS, every tool warm (GB)",
+        f"{report.peak_rss_gb:.2f}",
+        f"<= {TARGETS['peak_rss_gb']}",
+        mark(report.peak_rss_gb <= TARGETS["peak_rss_gb"]),
+    )
+    console.print(summary)
+
+
+def triage(
+    n: Annotated[int, typer.Option("--n", min=10, max=100_000, help="Images in the generated batch.")] = 500,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "cpu",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+) -> None:
+    """Images/s through triage (end to end and its loop) vs the raw SSD detector, RSS growth and peak, profile."""
+    from rich.table import Table
+
+    from argus.agent.bench.triage import run_triage_bench
+
+    with user_errors():
+        report = run_triage_bench(n=n, device=device, progress=lambda m: err_console.print(m, style="dim"))
+    if as_json:
+        print_json(report.model_dump())
+        return
+    t = report.targets
+
+    def met(ok: bool) -> str:
+        return "[green]yes[/]" if ok else "[red]no[/]"
+
+    table = Table(
+        title=f"argus bench triage: {report.n} images on {report.device}, {report.cpu_count} CPU(s)",
+        title_justify="left",
+    )
+    for column in ("measure", "value", "target", "met"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    table.add_row(
+        "triage end to end (audit, worklist, report)", f"{report.triage.images_per_s:.1f} img/s", "", ""
+    )
+    table.add_row("triage per-image loop", f"{report.triage_loop.images_per_s:.1f} img/s", "", "")
+    table.add_row("raw detector (decode + SSD forward)", f"{report.detector.images_per_s:.1f} img/s", "", "")
+    table.add_row(
+        "ratio, end to end", f"{report.ratio:.2f}x", f">= {t['ratio']:g}x", met(report.ratio >= t["ratio"])
+    )
+    table.add_row(
+        "ratio, loop",
+        f"{report.ratio_loop:.2f}x",
+        f">= {t['ratio']:g}x",
+        met(report.ratio_loop >= t["ratio"]),
+    )
+    table.add_row("RSS after warm-up", f"{report.rss_after_warmup_mb:.0f} MB", "", "")
+    table.add_row(
+        "RSS growth over the batch",
+        f"{report.rss_growth_mb:.1f} MB",
+        f"< {t['rss_growth_mb']:g} MB",
+        met(report.rss_growth_mb < t["rss_growth_mb"]),
+    )
+    table.add_row("peak RSS", f"{report.peak_rss_mb:.0f} MB", "", "")
+    console.print(table)
+    profile = Table(
+        title="where the pipeline's time goes (cProfile, cumulative per stage)", title_justify="left"
+    )
+    for column in ("stage", "ms / image", "share"):
+        profile.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in report.profile:
+        profile.add_row(stage.stage, f"{stage.ms_per_image:.2f}", f"{stage.share:.0%}")
+    console.print(profile)
+    outcomes = ", ".join(f"{k} {v}" for k, v in report.outcomes.items() if v)
+    console.print(f"batch: {report.mix}; outcomes: {outcomes}", highlight=False)
+
+
+def serve(
+    requests: Annotated[
+        int, typer.Option("--requests", min=8, max=10_000, help="Questions per measurement.")
+    ] = 40,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="The server's worker threads.")
+    ] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+) -> None:
+    """Requests/s and p50/p95 at concurrency 1, 4 and 8 against a loopback argus serve, and the ratio
+    of its p50 to in-process Assistant.ask on the same questions (target <= 1.15)."""
+    from rich.table import Table
+
+    from argus.agent.bench.serve import run_serve_bench
+
+    with user_errors():
+        report = run_serve_bench(
+            requests=requests, workers=workers, progress=lambda m: err_console.print(m, style="dim")
+        )
+    if as_json:
+        print_json({**report.model_dump(), "met": report.met})
+        return
+    table = Table(
+        title=f"argus bench serve: {report.cpu_count} CPU(s), {report.workers} server workers, "
+        f"{len(report.cases)} image/question pairs, warm caches",
+        title_justify="left",
+    )
+    for column in ("side", "concurrency", "requests", "req/s", "p50 ms", "p95 ms", "errors"):
+        table.add_column(column)
+    for level in (report.in_process, *report.service):
+        table.add_row(
+            level.side,
+            str(level.concurrency),
+            str(level.requests),
+            f"{level.requests_per_s:.1f}",
+            f"{level.p50_ms:.1f}",
+            f"{level.p95_ms:.1f}",
+            str(level.errors),
+        )
+    console.print(table)
+    met = "[green]met[/]" if report.met else "[red]not met[/]"
+    console.print(
+        f"service p50 / in-process p50 at concurrency 1: {report.ratio_p50:.3f} "
+        f"(target <= {report.target_ratio:g}: {met}); server ready after {report.startup_s:.1f} s"
+    )
+
+
+app.command("tools")(tools)
+app.command("kb")(kb)
+app.command("ask")(ask)
+app.command("triage")(triage)
+app.command("serve")(serve)

@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tools.errors import ArgusError
+from argus.tools.errors import ArgusError
 
 if TYPE_CHECKING:
-    from tools.runtime import Runtime
+    from argus.tools.runtime import Runtime
 
 console = Console()
 err_console = Console(stderr=True)
@@ -30,7 +30,7 @@ DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:
 
 def runtime_for(device: str) -> Runtime:
     """A runtime on ``device``; an explicit device is checked now so a typo fails before any work."""
-    from tools.runtime import Runtime
+    from argus.tools.runtime import Runtime
 
     runtime = Runtime(device=device)
     if device.strip().lower() != "auto":

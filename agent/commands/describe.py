@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from agent.commands.common import DeviceOpt, ImageArg, JsonOpt, console, print_json, runtime_for, user_errors
+from argus.agent.commands.common import (
+    DeviceOpt,
+    ImageArg,
+    JsonOpt,
+    console,
+    print_json,
+    runtime_for,
+    user_errors,
+)
 
 if TYPE_CHECKING:
-    from tools.classify_image import ClassifyImageResult
-    from tools.describe_image import DescribeResult
-    from tools.evidence import ToolResult
-    from tools.read_text import ReadTextResult
+    from argus.tools.classify_image import ClassifyImageResult
+    from argus.tools.describe_image import DescribeResult
+    from argus.tools.evidence import ToolResult
+    from argus.tools.read_text import ReadTextResult
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(tool_name: str, image: Path, device: str, **args: Any) -> tuple[ToolResult, float]:
-    from tools import get_tool
-    from tools.image_io import as_loaded
+    from argus.tools import get_tool
+    from argus.tools.image_io import as_loaded
 
     tool = get_tool(tool_name, runtime_for(device))
     loaded = as_loaded(image, max_pixels=tool.runtime.max_pixels)

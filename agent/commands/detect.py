@@ -8,13 +8,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from agent.commands.common import DeviceOpt, ImageArg, JsonOpt, console, print_json, runtime_for, user_errors
+from argus.agent.commands.common import (
+    DeviceOpt,
+    ImageArg,
+    JsonOpt,
+    console,
+    print_json,
+    runtime_for,
+    user_errors,
+)
 
 if TYPE_CHECKING:
-    from tools.base import ToolCard
-    from tools.evidence import ToolResult
-    from tools.image_io import LoadedImage
-    from tools.runtime import Runtime
+    from argus.tools.base import ToolCard
+    from argus.tools.evidence import ToolResult
+    from argus.tools.image_io import LoadedImage
+    from argus.tools.runtime import Runtime
 
 AnnotateOpt = Annotated[
     Path | None,
@@ -35,8 +43,8 @@ def register(app: typer.Typer) -> None:
 
 def all_cards(schemas: bool = True) -> list[ToolCard]:
     """Every registered tool's card, built without loading a model or a heavy library."""
-    from tools import TOOLS, tool_class
-    from tools.runtime import Runtime
+    from argus.tools import TOOLS, tool_class
+    from argus.tools.runtime import Runtime
 
     runtime = Runtime(device="cpu")
     return [tool_class(name)(runtime).card(schemas) for name in TOOLS]
@@ -146,8 +154,8 @@ def _run_and_annotate(
 ) -> tuple[ToolResult, float, Path | None]:
     """Run one tool on the image: (result, milliseconds the call took, annotated PNG written or None).
     A bad --annotate path is refused before the model runs."""
-    from tools import get_tool
-    from tools.image_io import as_loaded
+    from argus.tools import get_tool
+    from argus.tools.image_io import as_loaded
 
     tool = get_tool(name, runtime_for(device))
     _check_annotate_path(annotate, tool.runtime)
@@ -161,7 +169,7 @@ def _run_and_annotate(
 def _check_annotate_path(out: Path | None, runtime: Runtime) -> None:
     """Refuse a bad --annotate path before the detector runs, with the annotate tool's own message."""
     if out is not None:
-        from tools import get_tool
+        from argus.tools import get_tool
 
         get_tool("annotate", runtime).parse_args(items=[], out=str(out))
 
@@ -170,7 +178,7 @@ def _annotate(image: LoadedImage, result: ToolResult, out: Path | None, runtime:
     """Draw the result's items with their ids through the annotate tool; the path written, if asked."""
     if out is None:
         return None
-    from tools import get_tool
+    from argus.tools import get_tool
 
     drawn = get_tool("annotate", runtime)(
         image, items=[item.model_dump() for item in result.items()], out=str(out)

@@ -1,4 +1,4 @@
-"""``argus eval SUITE.jsonl``: ask a suite's questions and score the answers (see ``agent.evaluation``)."""
+"""``argus eval SUITE.jsonl``: ask a suite's questions and score the answers (see ``argus.agent.evaluation.harness``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from agent.commands.ask import LlmKeyOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesOpt
-from agent.commands.common import DeviceOpt, JsonOpt, console, err_console, print_json, user_errors
+from argus.agent.commands.ask import LlmKeyOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesOpt
+from argus.agent.commands.common import DeviceOpt, JsonOpt, console, err_console, print_json, user_errors
 
 if TYPE_CHECKING:
-    from agent.evaluation import CaseResult, EvalReport
+    from argus.agent.evaluation.harness import CaseResult, EvalReport
 
 EXIT_BELOW_FLOOR = 1
 
@@ -44,8 +44,8 @@ def eval_suite(
 
     A suite with a bad line does not run; every bad line is named with its number."""
     with user_errors():
-        from agent.assistant import Assistant
-        from agent.evaluation import load_suite, run_suite
+        from argus.agent.assistant import Assistant
+        from argus.agent.evaluation.harness import load_suite, run_suite
 
         cases = load_suite(suite)
         assistant = Assistant(

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from agent.commands.common import EXIT_USER_ERROR, console, print_json, user_errors
+from argus.agent.commands.common import EXIT_USER_ERROR, console, print_json, user_errors
 
 if TYPE_CHECKING:
-    from knowledge import KnowledgeBase
+    from argus.knowledge import KnowledgeBase
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def main(
 
 
 def _kb(ctx: typer.Context) -> KnowledgeBase:
-    from knowledge import KnowledgeBase
+    from argus.knowledge import KnowledgeBase
 
     opts = ctx.obj or {}
     return KnowledgeBase.load(extra_dirs=opts.get("rules_dir"), index_dir=opts.get("index_dir"))
@@ -63,11 +63,11 @@ def list_rules(
     as_json: JsonOpt = False,
 ) -> None:
     """List the rules, optionally of one domain or status."""
-    from knowledge.retriever import DOMAINS, STATUSES
-    from knowledge.views import rule_summary
+    from argus.knowledge.retriever import DOMAINS, STATUSES
+    from argus.knowledge.views import rule_summary
 
     with user_errors():
-        from knowledge import QueryError
+        from argus.knowledge import QueryError
 
         if domain is not None and domain not in DOMAINS:
             raise QueryError(f"--domain must be one of {', '.join(DOMAINS)}, got {domain!r}")
@@ -97,8 +97,8 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one rule in full: guards, condition, conclusion, action, urgency, source."""
-    from knowledge.engine import describe
-    from knowledge.views import rule_detail
+    from argus.knowledge.engine import describe
+    from argus.knowledge.views import rule_detail
 
     with user_errors():
         kb = _kb(ctx)
@@ -147,7 +147,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Find the rules nearest a question (sentence embeddings, cosine, FAISS)."""
-    from knowledge.views import hit_summary
+    from argus.knowledge.views import hit_summary
 
     with user_errors():
         kb = _kb(ctx)
@@ -181,7 +181,7 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check the shipped packs and the given ones; list every problem with file and line (exit 2)."""
-    from knowledge import KnowledgeBase, RulePackError
+    from argus.knowledge import KnowledgeBase, RulePackError
 
     opts = ctx.obj or {}
     try:

@@ -8,15 +8,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import DeviceOpt, ImageArg, JsonOpt, console, print_json, runtime_for, user_errors
+from argus.agent.commands.common import (
+    DeviceOpt,
+    ImageArg,
+    JsonOpt,
+    console,
+    print_json,
+    runtime_for,
+    user_errors,
+)
 
 if TYPE_CHECKING:
-    from tools.analyze_colors_shapes import ColorsShapes
-    from tools.assess_quality import QualityReport
-    from tools.evidence import ToolResult
-    from tools.image_io import LoadedImage
-    from tools.runtime import Runtime
-    from tools.segment import Segmentation
+    from argus.tools.analyze_colors_shapes import ColorsShapes
+    from argus.tools.assess_quality import QualityReport
+    from argus.tools.evidence import ToolResult
+    from argus.tools.image_io import LoadedImage
+    from argus.tools.runtime import Runtime
+    from argus.tools.segment import Segmentation
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +34,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(path: Path, runtime: Runtime) -> LoadedImage:
-    from tools.image_io import as_loaded
+    from argus.tools.image_io import as_loaded
 
     return as_loaded(path, max_pixels=runtime.max_pixels)
 
@@ -75,7 +83,7 @@ def segment(
     device: DeviceOpt = "auto",
 ) -> None:
     """Outline objects or regions pixel by pixel: area, share of the image and box per mask, ids M1, M2, ..."""
-    from tools import get_tool
+    from argus.tools import get_tool
 
     with user_errors():
         runtime = runtime_for(device)
@@ -149,7 +157,7 @@ def quality(
     as_json: JsonOpt = False,
 ) -> None:
     """Is the image fit to read? Exposure, contrast, sharpness, noise, colour and size, ids Q1, Q2, ..."""
-    from tools import get_tool
+    from argus.tools import get_tool
 
     with user_errors():
         runtime = runtime_for("cpu")
@@ -197,7 +205,7 @@ def colors(
     as_json: JsonOpt = False,
 ) -> None:
     """Dominant colour names (ids K1, ...) and the shapes in simple scenes with their colours (ids S1, ...)."""
-    from tools import get_tool
+    from argus.tools import get_tool
 
     with user_errors():
         runtime = runtime_for("cpu")

@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.ask import DeviceOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesOpt
-from agent.commands.common import console, user_errors
-from tools.runtime import DEFAULT_MAX_PIXELS
+from argus.agent.commands.ask import DeviceOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesOpt
+from argus.agent.commands.common import console, user_errors
+from argus.tools.runtime import DEFAULT_MAX_PIXELS
 
 KEEP_ALIVE_S = 15
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from agent.server_settings import ServerSettings
+    from argus.agent.service.settings import ServerSettings
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +74,8 @@ def serve(
     """
     from pydantic import ValidationError
 
-    from agent.server_settings import ServerConfigError, ServerSettings, read_token
+    from argus.agent.errors import ServerConfigError
+    from argus.agent.service.settings import ServerSettings, read_token
 
     with user_errors():
         try:
@@ -100,7 +101,7 @@ def serve(
             err = exc.errors()[0]
             option = "--" + str(err["loc"][0]).replace("_", "-")
             raise ServerConfigError(f"{option}: {err['msg']}") from None
-        from agent.server import create_app
+        from argus.agent.service.app import create_app
 
         app = create_app(settings)
         sock = bind(settings.host, settings.port)
@@ -109,7 +110,7 @@ def serve(
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening-ready socket on host:port, so a busy port is a one-line error and port 0 is known."""
-    from agent.server_settings import ServerConfigError
+    from argus.agent.errors import ServerConfigError
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)

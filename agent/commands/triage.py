@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.commands.common import console, err_console, print_json, user_errors
+from argus.agent.commands.common import console, err_console, print_json, user_errors
 
 if TYPE_CHECKING:
-    from agent.triage import TriageBatch, TriageProgress, TriageSummary
+    from argus.agent.domains.medical.batch import TriageBatch, TriageProgress, TriageSummary
 
 EXIT_INTERRUPTED = 130
 EXIT_SOME_FAILED = 1
@@ -71,10 +71,10 @@ def triage(
     the audit log as it is made. Ctrl-C stops after the image in hand (twice: abandons it); --resume
     finishes the rest. Exit status: 0, 1 when some inputs could not be triaged, 130 when stopped.
     """
-    from agent.assistant import Assistant
-    from agent.audit import AuditLog, default_audit_path
-    from agent.triage import TriageBatch
-    from tools.runtime import Runtime, resolve_device
+    from argus.agent.assistant import Assistant
+    from argus.agent.domains.medical.audit import AuditLog, default_audit_path
+    from argus.agent.domains.medical.batch import TriageBatch
+    from argus.tools.runtime import Runtime, resolve_device
 
     with user_errors():
         if device != "auto":
@@ -176,7 +176,7 @@ def _print_summary(summary: TriageSummary) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from knowledge.schema import URGENCY_LEVELS
+    from argus.knowledge.schema import URGENCY_LEVELS
 
     table = Table(title=f"argus triage: run {summary.run_id}", title_justify="left")
     for column in ("group", "meaning", "images"):

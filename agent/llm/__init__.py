@@ -10,9 +10,9 @@ Importing this package is cheap: the factory imports a backend's libraries only 
 
 from __future__ import annotations
 
-from agent.llm.errors import LLMConfigError, LLMUnavailableError
-from agent.llm.factory import check_reachable, make_chat_model
-from agent.llm.spec import KINDS, LLMSpec, describe_backend, llm_spec_from
+from argus.agent.errors import LLMConfigError, LLMUnavailableError
+from argus.agent.llm.factory import check_reachable, make_chat_model
+from argus.agent.llm.spec import KINDS, LLMSpec, describe_backend, llm_spec_from
 
 __all__ = [
     "KINDS",

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent.llm.errors import LLMConfigError, LLMUnavailableError
-from agent.llm.spec import LLMSpec
-from tools.runtime import Runtime
+from argus.agent.errors import LLMConfigError, LLMUnavailableError
+from argus.agent.llm.spec import LLMSpec
+from argus.tools.runtime import Runtime
 
 
 def check_reachable(spec: LLMSpec) -> None:
@@ -24,7 +24,7 @@ def check_reachable(spec: LLMSpec) -> None:
         LLMConfigError: the model option points at something that is not a model.
     """
     if spec.kind == "openai":
-        from agent.llm.openai_compat import check_openai_server
+        from argus.agent.llm.openai_compat import check_openai_server
 
         check_openai_server(spec)
     elif spec.kind == "transformers":
@@ -73,11 +73,11 @@ def make_chat_model(
         runtime: where a local transformers model is loaded once (default: the process runtime).
     """
     if spec.kind == "openai":
-        from agent.llm.openai_compat import make_openai_chat
+        from argus.agent.llm.openai_compat import make_openai_chat
 
         return make_openai_chat(spec)
     if spec.kind == "transformers":
-        from agent.llm.transformers_chat import TransformersChatModel
+        from argus.agent.llm.transformers_chat import TransformersChatModel
 
         return TransformersChatModel(
             model_id=spec.model or "",

@@ -17,8 +17,8 @@ import httpx
 import openai
 from langchain_openai import ChatOpenAI  # noqa: TID253 - this module is imported only for --llm openai
 
-from agent.llm.errors import LLMUnavailableError
-from agent.llm.spec import LLMSpec
+from argus.agent.errors import LLMUnavailableError
+from argus.agent.llm.spec import LLMSpec
 
 log = logging.getLogger("argus.llm")
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from agent.llm.errors import LLMConfigError
+from argus.agent.errors import LLMConfigError
 
 LLMKind = Literal["planner", "openai", "transformers"]
 KINDS: tuple[str, ...] = ("planner", "openai", "transformers")

@@ -26,9 +26,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult  # noqa: TID253
 from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: TID253
 from pydantic import ConfigDict, Field
 
-from agent.llm.errors import LLMUnavailableError
-from agent.llm.toolcall_parse import TOOL_MARKERS, parse_tool_calls
-from tools.runtime import Runtime, default_runtime, resolve_device
+from argus.agent.errors import LLMUnavailableError
+from argus.agent.llm.toolcall_parse import TOOL_MARKERS, parse_tool_calls
+from argus.tools.runtime import Runtime, default_runtime, resolve_device
 
 log = logging.getLogger("argus.llm")
 

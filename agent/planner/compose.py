@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from agent.planner.intents import Intent
-from agent.planner.plans import Plan
-from agent.planner.slots import Slots
-from agent.triage_decision import decisive
-from tools.evidence import Detection, EvidenceItem, ToolResult
+from argus.agent.domains.medical.decision import decisive
+from argus.agent.planner.intents import Intent
+from argus.agent.planner.plans import Plan
+from argus.agent.planner.slots import Slots
+from argus.tools.evidence import Detection, EvidenceItem, ToolResult
 
 CANNOT_ANSWER = (
     "I can't answer that from this image with the available tools. I can count and locate the 80 COCO object "
@@ -164,7 +164,7 @@ class Composer:
         return f"I count {n} {plural(label, n)} {cites(items)}."
 
     def _zone_hits(self) -> list[Any]:
-        from tools.evidence import ZoneHit
+        from argus.tools.evidence import ZoneHit
 
         outcome = self.results.get("evaluate_rules")
         return [i for i in (outcome.made_items if outcome else []) if isinstance(i, ZoneHit)]
@@ -472,7 +472,7 @@ def framing(rule: Any) -> bool:
 def _missing_facts(evaluation: Any) -> list[str]:
     missing: list[str] = []
     for und in getattr(evaluation, "undetermined", []):
-        names = und.missing if hasattr(und, "missing") else und[1]
+        names = und.missing
         missing.extend(n for n in names if n not in missing)
     return missing
 

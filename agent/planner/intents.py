@@ -207,7 +207,7 @@ def default_model() -> IntentModel:
     global _model
     with _lock:
         if _model is None:
-            from knowledge.embedder import default_embedder
+            from argus.knowledge.embedder import default_embedder
 
             _model = IntentModel(default_embedder().encode)
         return _model

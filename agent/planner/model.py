@@ -19,10 +19,10 @@ from langchain_core.language_models.chat_models import BaseChatModel  # noqa: TI
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage  # noqa: TID253
 from langchain_core.outputs import ChatGeneration, ChatResult  # noqa: TID253
 
-from agent.planner import intents, slots
-from agent.planner.compose import Composer
-from agent.planner.intents import Intent
-from agent.planner.plans import Plan, domain_for, make_plan
+from argus.agent.planner import intents, slots
+from argus.agent.planner.compose import Composer
+from argus.agent.planner.intents import Intent
+from argus.agent.planner.plans import Plan, domain_for, make_plan
 
 _CONTEXT = re.compile(r"```json\s*(\{.*\})\s*```", re.S)
 _QUESTION = re.compile(r"^Question:\s*(.*?)\s*(?:\n\s*\n|$)", re.S)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.planner.intents import Intent
-from agent.planner.slots import Slots
+from argus.agent.planner.intents import Intent
+from argus.agent.planner.slots import Slots
 
 Call = tuple[str, dict[str, Any]]
 
@@ -24,7 +24,6 @@ class Plan:
     domain: str
     stages: list[list[Call]] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)  # labels the answer is about
-    refusal: str | None = None
 
 
 def domain_for(explicit: str | None, slots: Slots, intent: Intent, image: dict[str, Any]) -> str:
@@ -102,7 +101,7 @@ def make_plan(
 
 
 def _statable(stated: dict[str, Any]) -> dict[str, Any]:
-    from agent.toolbox import STATABLE_NAMESPACES
+    from argus.agent.core.toolbox import STATABLE_NAMESPACES
 
     return {k: v for k, v in stated.items() if k.split(".")[0] in STATABLE_NAMESPACES}
 

@@ -115,7 +115,7 @@ class Slots:
 
 def find_labels(text: str) -> list[str]:
     """COCO labels named in the text, in order of first mention (synonyms and plurals understood)."""
-    from tools.coco import COCO_80, match_label
+    from argus.tools.coco import COCO_80, match_label
 
     words = _WORD.findall(text.lower())
     found: list[str] = []

@@ -1,0 +1,286 @@
+"""``argus bench triage``: a generated batch through the triage pipeline against the raw detector alone.
+
+The batch is made from the sample images that ship in packages (photos and grayscale pictures from
+Ultralytics and scikit-image, pydicom's CT and MR, the CT retagged as frontal and lateral chest films,
+dark and blurred copies, CTs with a Fleischner sidecar), every file different in its bytes so that no
+result cache can help. Both sides read every file from disk. Triage is timed end to end, as
+``argus triage`` runs it (inputs, decisions recorded in a fresh audit log, worklist and report), and
+its per-image loop alone; the raw detector is the SSD-MobileNet forward pass on the same files, which
+is what a user who only wanted detections would run. Triage does not run the detector, so the ratio
+compares the whole pipeline with one model call. Memory: resident set size after a warm-up and at the
+end of the loop (growth over the batch) and the process's peak. A profile of the pipeline over part of
+the batch says where its time goes.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import json
+import os
+import pstats
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+from pydantic import BaseModel, Field
+
+from argus.tools.base import package_sample
+from argus.tools.runtime import Runtime, rss_bytes
+
+TARGET_RATIO = 0.9
+TARGET_RSS_GROWTH_MB = 50.0
+WARMUP_IMAGES = 20
+PROFILE_IMAGES = 60
+MAX_SIDE = 640
+# Pipeline stages for the profile: (label, file suffix, function name), as cProfile names them.
+STAGES = (
+    ("read and hash the file", "tools/file_io.py", "file_sha256"),
+    ("decode the image", "tools/image_io.py", "load_image"),
+    ("modality route (pixel guess)", "agent/modality.py", "route_image"),
+    ("vision tools (quality gate; classifier where configured)", "agent/toolbox.py", "_vision"),
+    ("findings (sidecars)", "agent/triage_pipeline.py", "gather_findings"),
+    ("facts", "agent/facts.py", "build_facts"),
+    ("rule engine", "knowledge/engine.py", "evaluate"),
+    ("case graph and paths", "knowledge/knowledge_base.py", "case_graph"),
+    ("answer and citation check", "agent/composer.py", "build_answer"),
+    ("audit record (fsync)", "agent/audit.py", "record"),
+    ("worklist.jsonl", "agent/triage.py", "write_worklist"),
+    ("report.html (thumbnails)", "agent/report.py", "write_report"),
+)
+
+
+class Throughput(BaseModel):
+    images: int
+    seconds: float
+    images_per_s: float
+
+
+class Stage(BaseModel):
+    stage: str
+    ms_per_image: float
+    share: float = Field(description="Fraction of the profiled pipeline's time.")
+
+
+class TriageBenchReport(BaseModel):
+    n: int
+    device: str
+    cpu_count: int
+    mix: dict[str, int]
+    generate_s: float
+    triage: Throughput = Field(description="End to end: inputs, decisions, audit log, worklist, report.")
+    triage_loop: Throughput = Field(description="The per-image loop alone (no worklist or report).")
+    detector: Throughput = Field(description="Raw SSD-MobileNet forward on the same files, decode included.")
+    ratio: float = Field(description="Triage end to end images/s over the detector's.")
+    ratio_loop: float
+    outcomes: dict[str, int]
+    rss_after_warmup_mb: float
+    rss_end_mb: float
+    rss_growth_mb: float
+    peak_rss_mb: float
+    profile: list[Stage]
+    targets: dict[str, float] = Field(
+        default_factory=lambda: {"ratio": TARGET_RATIO, "rss_growth_mb": TARGET_RSS_GROWTH_MB}
+    )
+
+
+def run_triage_bench(
+    n: int = 500, device: str = "cpu", progress: Callable[[str], None] | None = None
+) -> TriageBenchReport:
+    """Generate ``n`` images in a temporary folder and measure both sides on them."""
+    from argus.agent.assistant import Assistant
+    from argus.agent.domains.medical.batch import run_triage
+    from argus.agent.domains.medical.inputs import collect_inputs
+
+    say = progress or (lambda message: None)
+    runtime = Runtime(device=device)
+    assistant = Assistant(llm="planner", check_llm=False, runtime=runtime)
+    with tempfile.TemporaryDirectory(prefix="argus-bench-triage-") as tmp:
+        root = Path(tmp)
+        start = time.perf_counter()
+        mix = generate_batch(root / "batch", n)
+        generate_s = time.perf_counter() - start
+        say(f"generated {n} images in {generate_s:.1f} s: {mix}")
+        generate_batch(root / "warm", 10, seed=2)  # one of each kind: rule packs, graph and models loaded
+        run_triage([root / "warm"], root / "warm-out", assistant=assistant, audit_db=root / "warm.sqlite")
+        samples: list[tuple[int, float, int]] = []  # (done, time, rss)
+
+        def watch(event) -> None:
+            samples.append((event.done, time.perf_counter(), rss_bytes()))
+
+        say("triage ...")
+        start = time.perf_counter()
+        summary = run_triage(
+            [root / "batch"],
+            root / "out",
+            progress=watch,
+            assistant=assistant,
+            audit_db=root / "audit.sqlite",
+        )
+        triage_s = time.perf_counter() - start
+        loop_s = samples[-1][1] - samples[0][1]
+        # the kernel's high-water mark (KiB on Linux) is updated lazily: take the samples' maximum too
+        peak_mb = max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, max(r for _, _, r in samples) / 2**20
+        )
+        warm_rss = next((rss for done, _, rss in samples if done >= WARMUP_IMAGES), samples[0][2])
+        end_rss = samples[-1][2]
+        say("raw detector ...")
+        detector_s = time_detector(collect_inputs([root / "batch"]), runtime)
+        say(f"profiling the pipeline on {PROFILE_IMAGES} images ...")
+        profile = profile_pipeline(root, assistant, min(PROFILE_IMAGES, n))
+    triage = Throughput(images=n, seconds=round(triage_s, 3), images_per_s=round(n / triage_s, 2))
+    loop = Throughput(images=n, seconds=round(loop_s, 3), images_per_s=round(n / loop_s, 2))
+    detector = Throughput(images=n, seconds=round(detector_s, 3), images_per_s=round(n / detector_s, 2))
+    return TriageBenchReport(
+        n=n,
+        device=runtime.resolved_device,
+        cpu_count=os.cpu_count() or 1,
+        mix=mix,
+        generate_s=round(generate_s, 2),
+        triage=triage,
+        triage_loop=loop,
+        detector=detector,
+        ratio=round(triage.images_per_s / detector.images_per_s, 3),
+        ratio_loop=round(loop.images_per_s / detector.images_per_s, 3),
+        outcomes={**summary.counts, "failed": len(summary.failed)},
+        rss_after_warmup_mb=round(warm_rss / 2**20, 1),
+        rss_end_mb=round(end_rss / 2**20, 1),
+        rss_growth_mb=round((end_rss - warm_rss) / 2**20, 1),
+        peak_rss_mb=round(peak_mb, 1),
+        profile=profile,
+    )
+
+
+def time_detector(paths: list[Path], runtime: Runtime) -> float:
+    """Seconds for decode + SSD-MobileNet forward on every file, the model loaded and warm first."""
+    from argus.tools import get_tool
+    from argus.tools.image_io import load_image
+
+    backend = get_tool("detect_objects", runtime).backend("ssd-mobilenet-v2-coco")
+    backend.raw_call(load_image(paths[0]))  # load and warm
+    start = time.perf_counter()
+    for path in paths:
+        backend.raw_call(load_image(path))
+    return time.perf_counter() - start
+
+
+def profile_pipeline(root: Path, assistant, count: int) -> list[Stage]:
+    """Where the pipeline's time goes, per image, over ``count`` fresh images."""
+    from argus.agent.domains.medical.batch import run_triage
+
+    folder = root / "profile"
+    generate_batch(folder, count, seed=1)
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    run_triage([folder], root / "profile-out", assistant=assistant, audit_db=root / "profile.sqlite")
+    profiler.disable()
+    total = time.perf_counter() - start
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    stages = []
+    for label, suffix, function in STAGES:
+        seconds = sum(
+            entry[3] for (file, _, name), entry in stats.items() if name == function and file.endswith(suffix)
+        )
+        stages.append(
+            Stage(stage=label, ms_per_image=round(seconds * 1000 / count, 2), share=round(seconds / total, 3))
+        )
+    return stages
+
+
+# ----------------------------------------------------------------------------- the generated batch
+
+
+def generate_batch(folder: Path, n: int, seed: int = 0) -> dict[str, int]:
+    """``n`` distinct images in ``folder`` cycling through the kinds below; returns the count per kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    kinds = _kinds()
+    counts: dict[str, int] = {}
+    for i in range(n):
+        name, make = kinds[i % len(kinds)]
+        make(folder, i, seed)
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _kinds() -> list[tuple[str, Callable[[Path, int, int], None]]]:
+    photos = [
+        package_sample("ultralytics", "assets/bus.jpg"),
+        package_sample("ultralytics", "assets/zidane.jpg"),
+    ]
+    photos += [package_sample("skimage", f"data/{name}.png") for name in ("astronaut", "chelsea", "coffee")]
+    grays = [package_sample("skimage", f"data/{name}.png") for name in ("camera", "coins", "page", "text")]
+
+    def photo(folder: Path, i: int, seed: int) -> None:
+        _save(_picture(photos[i % len(photos)], i, seed), folder / f"{i:05d}_photo.jpg")
+
+    def gray(folder: Path, i: int, seed: int) -> None:
+        _save(_picture(grays[i % len(grays)], i, seed), folder / f"{i:05d}_gray.png")
+
+    def tiff(folder: Path, i: int, seed: int) -> None:
+        _save(_picture(grays[0], i, seed), folder / f"{i:05d}_gray.tiff")
+
+    def dark(folder: Path, i: int, seed: int) -> None:
+        picture = _picture(photos[i % len(photos)], i, seed)
+        _save(Image.fromarray((np.asarray(picture) * 0.08).astype(np.uint8)), folder / f"{i:05d}_dark.jpg")
+
+    def blurred(folder: Path, i: int, seed: int) -> None:
+        _save(
+            _picture(grays[i % len(grays)], i, seed).filter(ImageFilter.GaussianBlur(8)),
+            folder / f"{i:05d}_blur.png",
+        )
+
+    def dicom(sample: str, label: str, **tags: str) -> Callable[[Path, int, int], None]:
+        def make(folder: Path, i: int, seed: int) -> None:
+            import pydicom
+            from pydicom.data import get_testdata_file
+
+            ds = pydicom.dcmread(get_testdata_file(sample))
+            for key, value in tags.items():
+                setattr(ds, key, value)
+            ds.InstanceNumber = i + 100_000 * seed  # every file different in its bytes
+            path = folder / f"{i:05d}_{label}.dcm"
+            ds.save_as(path)
+            if label == "ct_nodule":
+                findings = {"nodule": {"size_mm": 7, "type": "solid", "multiple": False},
+                            "patient": {"age": 60, "high_risk": True, "context": "incidental"}}  # fmt: skip
+                path.with_name(path.name + ".findings.json").write_text(json.dumps(findings))
+
+        return make
+
+    return [
+        ("colour photo", photo),
+        ("grayscale picture", gray),
+        ("CT DICOM", dicom("CT_small.dcm", "ct")),
+        ("MR DICOM", dicom("MR_small.dcm", "mr")),
+        ("frontal chest film (CR PA)", dicom("CT_small.dcm", "cr_pa", Modality="CR", ViewPosition="PA")),
+        ("lateral chest film", dicom("CT_small.dcm", "cr_lat", Modality="CR", ViewPosition="LATERAL")),
+        ("CT with a Fleischner sidecar", dicom("CT_small.dcm", "ct_nodule")),
+        ("dark photo", dark),
+        ("blurred picture", blurred),
+        ("grayscale TIFF", tiff),
+    ]
+
+
+def _picture(path: Path, i: int, seed: int) -> Image.Image:
+    """The sample shrunk to MAX_SIDE, cropped by a few pixels, with its first two pixels set from ``i``
+    so that no two generated files are the same."""
+    with Image.open(path) as im:
+        picture = im.convert("RGB" if im.mode not in ("L", "I;16") else "L")
+    picture.thumbnail((MAX_SIDE, MAX_SIDE))
+    shift = i % 17
+    picture = picture.crop((shift, shift, picture.width, picture.height))
+    pixels = np.array(picture)
+    pixels[0, 0], pixels[0, 1] = i % 256, (i // 256 + 37 * seed) % 256
+    return Image.fromarray(pixels)
+
+
+def _save(picture: Image.Image, path: Path) -> None:
+    if path.suffix == ".jpg":
+        picture.save(path, quality=90)
+    else:
+        picture.save(path)

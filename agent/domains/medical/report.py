@@ -1,0 +1,352 @@
+"""The triage worklist as one self-contained HTML file.
+
+One card per image, most urgent first (U4 to U1, then abstentions, which need a person's read, then
+U0 and images without an urgency), oldest first within a level. Each card shows the thumbnail with its
+annotations, the urgency badge, the answer, its findings, the fired rules with their sources, the
+abstentions with their reasons, the explanation paths and the disclaimer; the header repeats the
+disclaimer above a count per urgency.
+
+The file makes no request of its own: thumbnails are embedded as ``data:`` URIs, the CSS is inline,
+there is no script and no web font, and a Content-Security-Policy forbids anything else. Every string
+from the data (file names, OCR text, DICOM tags, rule text) is HTML-escaped, and only ``http(s)`` URLs
+become links.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer
+from argus.agent.errors import ReportError
+from argus.knowledge.schema import URGENCY_LEVELS
+from argus.tools.errors import ImageLoadError
+from argus.tools.file_io import atomic_output
+
+THUMBNAIL_MAX_SIDE = 480
+_ORDER = ("U4", "U3", "U2", "U1", "abstained", "U0")
+_HIDDEN_EVIDENCE_KEYS = {"id", "tool", "label", "score", "box", "rle", "polygons", "polygon"}
+_MAX_DETAIL_CHARS = 300
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One image of the worklist.
+
+    Args:
+        answer: the image's Answer.
+        image: thumbnail bytes (PNG or JPEG), or the path of the image to show (annotated, if there is one).
+        decided_at: when the decision was made; orders cards within an urgency level.
+        abstention: why no urgency was assigned (wrong modality, failed quality, ...), if so.
+    """
+
+    answer: Answer
+    image: bytes | str | Path
+    decided_at: datetime | None = None
+    abstention: str | None = None
+
+
+def worklist_order(entries: Iterable[ReportEntry]) -> list[ReportEntry]:
+    """Most urgent first; within a level, oldest decision first, then input order."""
+    indexed = list(enumerate(entries))
+    return [e for _, e in sorted(indexed, key=lambda ie: (_ORDER.index(_group(ie[1])), _when(ie[1]), ie[0]))]
+
+
+def write_report(
+    entries: Iterable[ReportEntry | tuple[Answer, bytes | str | Path]],
+    out: str | Path,
+    *,
+    title: str = "Argus triage worklist",
+    disclaimer: str = MEDICAL_DISCLAIMER,
+    generated_at: datetime | None = None,
+) -> Path:
+    """Render the worklist and write it atomically (a temporary file moved into place); returns the path.
+
+    The file is readable by its owner only, as the temporary file was: it holds medical images."""
+    target = Path(out)
+    page = render_report(entries, title=title, disclaimer=disclaimer, generated_at=generated_at)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(target) as fh:
+            fh.write(page)
+    except OSError as exc:
+        raise ReportError(f"cannot write the report {target}: {exc.strerror}") from None
+    return target
+
+
+def render_report(
+    entries: Iterable[ReportEntry | tuple[Answer, bytes | str | Path]],
+    *,
+    title: str = "Argus triage worklist",
+    disclaimer: str = MEDICAL_DISCLAIMER,
+    generated_at: datetime | None = None,
+) -> str:
+    """The report's HTML as a string."""
+    ordered = worklist_order(_entry(e) for e in entries)
+    when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
+    cards = "\n".join(_card(i + 1, e, disclaimer) for i, e in enumerate(ordered))
+    return _PAGE.format(
+        title=_e(title),
+        generated=_e(when),
+        count=len(ordered),
+        disclaimer=_e(disclaimer),
+        summary=_summary(ordered),
+        cards=cards or '<p class="empty">No images in this worklist.</p>',
+        css=_CSS,
+    )
+
+
+def _entry(item: ReportEntry | tuple[Answer, bytes | str | Path]) -> ReportEntry:
+    if isinstance(item, ReportEntry):
+        return item
+    if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Answer):
+        return ReportEntry(answer=item[0], image=item[1])
+    raise ReportError(
+        f"report entries are ReportEntry or (Answer, image bytes or path) pairs, got {type(item).__name__}"
+    )
+
+
+def _group(entry: ReportEntry) -> str:
+    if entry.answer.urgency is not None and entry.answer.urgency.level != "U0":
+        return entry.answer.urgency.level
+    return "abstained" if entry.abstention else "U0"
+
+
+def _when(entry: ReportEntry) -> float:
+    if entry.decided_at is None:
+        return float("inf")
+    moment = entry.decided_at if entry.decided_at.tzinfo else entry.decided_at.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+# ----------------------------------------------------------------------------- pieces
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _summary(entries: list[ReportEntry]) -> str:
+    counts = {key: 0 for key in _ORDER}
+    for entry in entries:
+        counts[_group(entry)] += 1
+    rows = []
+    for key in _ORDER:
+        meaning = "no urgency assigned: needs a person's read" if key == "abstained" else URGENCY_LEVELS[key]
+        if key == "U0":
+            meaning += " (and images without an urgency)"
+        rows.append(
+            f'<tr><td><span class="badge b-{key}">{key}</span></td><td>{_e(meaning)}</td>'
+            f'<td class="num">{counts[key]}</td></tr>'
+        )
+    rows.append(f'<tr class="total"><td>total</td><td></td><td class="num">{len(entries)}</td></tr>')
+    return (
+        '<table class="summary"><thead><tr><th>Urgency</th><th>Meaning</th><th>Images</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _card(number: int, entry: ReportEntry, disclaimer: str) -> str:
+    answer = entry.answer
+    group = _group(entry)
+    image = answer.image
+    name = (image.name or (Path(image.path).name if image.path else None)) if image else None
+    name = name or f"image {number}"
+    sub = []
+    if image is not None:
+        sub.append(f"{image.width}x{image.height}")
+        sub.append(f"modality {image.modality or 'unknown'}")
+        sub.append(f"sha256 {image.sha256[:12]}")
+    if entry.decided_at is not None:
+        sub.append(f"decided {entry.decided_at.isoformat(timespec='seconds')}")
+    urgency = answer.urgency
+    if urgency is not None:
+        badge = f'<span class="badge b-{group}" title="{_e(urgency.label)}">{_e(urgency.level)}</span>'
+        level_line = (
+            f'<p class="level">{_e(urgency.level)} {_e(urgency.label)} (native: {_e(urgency.native)}; '
+            f"rule R:{_e(urgency.rule)})</p>"
+        )
+    else:
+        badge = f'<span class="badge b-{group}">{"abstained" if entry.abstention else "none"}</span>'
+        level_line = ""
+    sections = [
+        _abstention(entry),
+        _evidence(answer.evidence),
+        _rules(answer, fired=True),
+        _rules(answer, fired=False),
+        _paths(answer.graph_paths),
+        _notes(answer),
+    ]
+    return (
+        f'<article class="card g-{group}" id="card-{number}">'
+        f'<div class="thumb">{_thumbnail(entry.image, name)}</div>'
+        f'<div class="body"><h2>{badge} <span class="name">{_e(name)}</span></h2>'
+        f'<p class="sub">{_e(" · ".join(sub))}</p>{level_line}'
+        f'<p class="answer">{_e(answer.answer)}</p>'
+        f"{''.join(s for s in sections if s)}"
+        f'<p class="disclaimer">{_e(answer.disclaimer or disclaimer)}</p></div></article>'
+    )
+
+
+def _thumbnail(source: bytes | str | Path, name: str) -> str:
+    """The image scaled to fit THUMBNAIL_MAX_SIDE and embedded as a JPEG data URI; an image that cannot
+    be read becomes a visible note on its card rather than a missing card."""
+    from argus.tools.image_io import load_image
+
+    try:
+        loaded = load_image(bytes(source) if isinstance(source, bytes | bytearray) else Path(source))
+    except ImageLoadError as exc:
+        return f'<p class="nothumb">No thumbnail: {_e(exc)}</p>'
+    picture = loaded.pil()
+    picture.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<img src="data:image/jpeg;base64,{data}" alt="{_e(name)}" '
+        f'width="{picture.width}" height="{picture.height}">'
+    )
+
+
+def _abstention(entry: ReportEntry) -> str:
+    if not entry.abstention:
+        return ""
+    return f'<p class="abstain"><b>Abstained:</b> {_e(entry.abstention)}</p>'
+
+
+def _evidence(evidence: list[dict[str, Any]]) -> str:
+    if not evidence:
+        return ""
+    rows = []
+    for item in evidence:
+        score = item.get("score")
+        details = "; ".join(
+            f"{_e(k)}: {_e(_short(v))}"
+            for k, v in item.items()
+            if k not in _HIDDEN_EVIDENCE_KEYS and v not in (None, "")
+        )
+        box = item.get("box")
+        if box:
+            details = (
+                (details + "; " if details else "")
+                + "box ["
+                + ", ".join(f"{float(v):.0f}" for v in box)
+                + "]"
+            )
+        rows.append(
+            f"<tr><td>{_e(item.get('id', ''))}</td><td>{_e(item.get('label', ''))}</td>"
+            f'<td class="num">{"" if score is None else f"{float(score):.2f}"}</td>'
+            f"<td>{details}</td><td>{_e(item.get('tool', ''))}</td></tr>"
+        )
+    return (
+        "<section><h3>Findings</h3><table><thead><tr><th>id</th><th>finding</th><th>score</th>"
+        f"<th>details</th><th>tool</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= _MAX_DETAIL_CHARS else text[: _MAX_DETAIL_CHARS - 1] + "…"
+
+
+def _rules(answer: Answer, *, fired: bool) -> str:
+    chosen = [
+        r for r in answer.rules if (r.status == "fired") == fired and r.status in ("fired", "abstained")
+    ]
+    if not chosen:
+        return ""
+    items = []
+    for rule in chosen:
+        version = f" v{_e(rule.version)}" if rule.version else ""
+        level = (
+            f' <span class="badge b-{_e(rule.urgency)}">{_e(rule.urgency)}</span>'
+            if rule.urgency in URGENCY_LEVELS
+            else ""
+        )
+        action = f'<br><span class="action">Action: {_e(rule.action)}</span>' if fired and rule.action else ""
+        reason = "Why" if fired else "Reason"
+        items.append(
+            f"<li><b>R:{_e(rule.id)}</b>{version}{level} {_e(rule.title)}"
+            f"<br>{reason}: {_e(rule.why)}{action}<br>Source: {_source(rule.source, rule.url)}</li>"
+        )
+    heading = "Fired rules" if fired else "Abstentions"
+    return f"<section><h3>{heading}</h3><ul>{''.join(items)}</ul></section>"
+
+
+def _source(text: str, url: str | None) -> str:
+    if url and url.lower().startswith(("https://", "http://")):
+        return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(text)}</a>'
+    return _e(text) + (f" ({_e(url)})" if url else "")
+
+
+def _paths(paths: list[list[str]]) -> str:
+    if not paths:
+        return ""
+    items = "".join(f"<li>{' → '.join(_e(node) for node in path)}</li>" for path in paths)
+    return f'<section><h3>Explanation paths</h3><ol class="paths">{items}</ol></section>'
+
+
+def _notes(answer: Answer) -> str:
+    notes = list(answer.notes)
+    if answer.refused:
+        notes.insert(0, "the request was declined")
+    if not notes:
+        return ""
+    return f"<section><h3>Notes</h3><ul>{''.join(f'<li>{_e(n)}</li>' for n in notes)}</ul></section>"
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p class="meta">Generated {generated} · {count} image(s), most urgent first</p>
+<p class="disclaimer">{disclaimer}</p>
+{summary}
+</header>
+<main>
+{cards}
+</main>
+</body>
+</html>
+"""
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f3f4f6;color:#111827}
+header{background:#fff;padding:16px 24px;border-bottom:1px solid #d1d5db}
+h1{margin:0 0 4px;font-size:22px}.meta{margin:0 0 8px;color:#4b5563}
+.disclaimer{background:#fff7ed;border-left:4px solid #c2410c;padding:6px 10px;margin:8px 0;font-size:13px}
+table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #d1d5db;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f9fafb;white-space:nowrap}.num{text-align:right;white-space:nowrap}
+.body td:first-child{white-space:nowrap}.body td{overflow-wrap:break-word}.summary .total td{font-weight:bold}
+main{padding:16px 24px}
+.card{display:flex;gap:16px;background:#fff;border:1px solid #d1d5db;border-left:8px solid #9ca3af;
+ border-radius:6px;padding:12px;margin:0 0 14px;break-inside:avoid}
+.thumb{flex:0 0 auto;max-width:40%}.thumb img{max-width:100%;height:auto;border:1px solid #e5e7eb;display:block}
+.body{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}
+.card h2{margin:0 0 4px;font-size:17px}.sub{margin:0 0 6px;color:#6b7280;font-size:12px}
+.level{margin:0 0 6px;font-weight:600}.answer{margin:0 0 8px}
+h3{font-size:14px;margin:10px 0 4px}ul,ol{margin:0;padding-left:20px;font-size:13px}li{margin:2px 0}
+.action{color:#1f2937;font-style:italic}.abstain{background:#f3f4f6;border-left:4px solid #6b7280;padding:4px 8px}
+.nothumb{width:200px;color:#991b1b;font-size:13px}.paths li{font-family:ui-monospace,monospace;font-size:12px}
+.badge{display:inline-block;min-width:28px;padding:1px 6px;border-radius:4px;color:#fff;font-weight:700;
+ font-size:12px;text-align:center;background:#6b7280}
+.b-U4{background:#b91c1c}.b-U3{background:#ea580c}.b-U2{background:#facc15;color:#111827}
+.b-U1{background:#2563eb}.b-U0{background:#15803d}.b-abstained{background:#6b7280}
+.g-U4{border-left-color:#b91c1c}.g-U3{border-left-color:#ea580c}.g-U2{border-left-color:#facc15}
+.g-U1{border-left-color:#2563eb}.g-U0{border-left-color:#15803d}.g-abstained{border-left-color:#6b7280}
+@media print{body{background:#fff}.card{border-color:#9ca3af}}
+"""

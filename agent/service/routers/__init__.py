@@ -1,0 +1,1 @@
+"""One APIRouter per module; ``argus.agent.service.app`` includes them."""

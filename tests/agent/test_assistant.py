@@ -1,0 +1,203 @@
+"""The agent end to end with the built-in planner, real tools and real images."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from argus import Assistant
+from argus.agent.core.verifier import verify
+from argus.agent.planner.compose import CANNOT_ANSWER
+from argus.tools.coco import COCO_80
+from tests.support import samples
+
+pytestmark = pytest.mark.slow
+EVAL_IMAGES = samples.SUITES
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    return Assistant()
+
+
+def _cited(answer, prefix: str) -> list[str]:
+    return [c.ref for c in answer.citations if c.ref.startswith(prefix)]
+
+
+def _evidence(answer, evidence_id: str) -> dict:
+    return next(e for e in answer.evidence if e["id"] == evidence_id)
+
+
+def _assert_sound(answer, cites: bool = True) -> None:
+    assert bool(answer.citations) is cites, answer.answer
+    assert all(c.resolved for c in answer.citations), answer.citations
+    assert answer.unsupported_claims == [] and answer.verified, answer.unsupported_claims
+
+
+@pytest.mark.parametrize(("image", "minimum"), [(samples.BUS, 3), (samples.ZIDANE, 2)])
+def test_counts_cite_the_person_detections(assistant, image, minimum):
+    answer = assistant.ask(image, "How many people are in this image?")
+    _assert_sound(answer)
+    count = int(re.search(r"I count (\d+) people", answer.answer).group(1))
+    cited = _cited(answer, "D")
+    assert count >= minimum and len(cited) == count
+    assert all(_evidence(answer, d)["label"] == "person" for d in cited)
+    assert [s.tool for s in answer.trace] == ["detect_objects"]
+    assert answer.backend["detect_objects"].startswith("ssd-mobilenet-v2-coco")
+
+
+def test_presence_of_a_bus(assistant):
+    answer = assistant.ask(samples.BUS, "Is there a bus?")
+    _assert_sound(answer)
+    assert answer.answer.startswith("Yes: 1 bus detected")
+    (bus,) = _cited(answer, "D")
+    box = _evidence(answer, bus)["box"]
+    assert box[2] - box[0] > 0.6 * 810  # the bus spans most of the width
+
+
+def test_reading_text_cites_text_lines(assistant):
+    answer = assistant.ask(samples.PAGE, "What does the text say?")
+    _assert_sound(answer)
+    assert "Region-based segmentation" in answer.answer
+    assert _cited(answer, "T") and [s.tool for s in answer.trace] == ["read_text"]
+
+
+def test_fleischner_question_cites_the_rule(assistant):
+    answer = assistant.ask(
+        samples.BUS, "What does Fleischner say about a 7 mm solid nodule in a 60-year-old patient?"
+    )
+    _assert_sound(answer)
+    assert "R:MED-FLEISCHNER-03" in _cited(answer, "R:")
+    fired = {r.id for r in answer.rules if r.fired}
+    assert "MED-FLEISCHNER-03" in fired
+    assert (
+        answer.urgency is not None
+        and answer.urgency.level == "U1"
+        and answer.urgency.rule == "MED-FLEISCHNER-03"
+    )
+    assert answer.domain == "medical" and answer.disclaimer and "not a medical device" in answer.disclaimer
+    assert any(
+        p[0].startswith("X") and "MED-FLEISCHNER-03" in p and p[-1].startswith("source:")
+        for p in answer.graph_paths
+    ), answer.graph_paths
+
+
+@pytest.mark.parametrize(
+    ("question", "cites"),
+    [
+        ("What is in this image?", True),
+        ("How many buses and people are there?", True),
+        ("Is there a dog?", False),
+        ("Is the image sharp enough?", True),
+        ("What colours are in the image?", True),
+        ("Has anyone fallen?", True),
+        ("How much of the image does the bus cover?", True),
+    ],
+)
+def test_every_citation_resolves(assistant, question, cites):
+    answer = assistant.ask(samples.BUS, question)
+    _assert_sound(answer, cites)
+    assert answer.answer != CANNOT_ANSWER
+
+
+def test_coins_are_counted_as_regions(assistant):
+    answer = assistant.ask(samples.COINS, "How many coins are there?")
+    _assert_sound(answer)
+    count = int(re.search(r"I count (\d+) separate regions", answer.answer).group(1))
+    assert abs(count - 24) <= 1 and len(_cited(answer, "M")) == count
+
+
+def test_verifier_catches_a_planted_wrong_count(assistant):
+    conversation = assistant.conversation(samples.BUS)
+    answer = conversation.ask("How many people are in this image?")
+    persons = _cited(answer, "D")
+    evidence = {i.id: i for i in conversation.ledger.items()}
+    planted = f"I count {len(persons) + 2} people {''.join(f'[{d}]' for d in persons)}."
+    verdict = verify(planted, evidence, set(), COCO_80)
+    assert not verdict.ok
+    assert any(f"states {len(persons) + 2} people but cites {len(persons)}" in p for p in verdict.unsupported)
+
+
+def test_follow_up_reuses_the_detector(assistant, monkeypatch):
+    from argus.tools.ssd import SsdMobileNetBackend
+
+    runs = []
+    original = SsdMobileNetBackend.detect
+
+    def counting(self, images, *args, **kwargs):
+        runs.append(len(images))
+        return original(self, images, *args, **kwargs)
+
+    monkeypatch.setattr(SsdMobileNetBackend, "detect", counting)
+    assistant.runtime.cache.clear()
+    conversation = assistant.conversation(samples.BUS)
+    first = conversation.ask("How many people are in this image?")
+    second = conversation.ask("and how many of them are near the bus?")
+    assert runs == [1]
+    assert second.trace[0].tool == "detect_objects" and second.trace[0].cached
+    assert "Near the bus" in second.answer
+    assert set(_cited(first, "D")) & set(_cited(second, "D"))
+    _assert_sound(second)
+
+
+def test_refuses_face_identification(assistant):
+    answer = assistant.ask(samples.ZIDANE, "Who is the man on the left?")
+    assert answer.refused and answer.answer.startswith("I can't identify people")
+    assert any(r.startswith("R:SEC-PRIV") for r in _cited(answer, "R:"))
+    assert not any(s.tool.startswith("detect") for s in answer.trace)
+
+
+def test_refuses_emotion_inference(assistant):
+    answer = assistant.ask(samples.ZIDANE, "Is the man on the right angry?")
+    assert answer.refused and "infer emotions" in answer.answer
+
+
+def test_unroutable_question_gets_an_honest_answer(assistant):
+    answer = assistant.ask(samples.BUS, "What will the stock market do tomorrow?")
+    assert answer.answer == CANNOT_ANSWER and answer.trace == []
+
+
+def test_medical_image_without_findings_is_not_called_normal(assistant):
+    answer = assistant.ask(samples.dicom("CT_small.dcm"), "Triage this scan: is it urgent?")
+    assert answer.domain == "medical" and answer.image.modality == "CT"
+    assert answer.disclaimer and "Insufficient evidence" in answer.answer
+    assert "normal" not in answer.answer.lower().replace("'normal'", "")
+    # decided as a triage is: the modality guard explains the abstention, it sets no urgency
+    assert answer.urgency is None
+    assert answer.abstention and answer.abstention.startswith("wrong modality: DICOM modality CT")
+    _assert_sound(answer)
+
+
+def test_a_rule_deciding_at_u0_is_a_decision_not_an_abstention(assistant):
+    answer = assistant.ask(
+        samples.BUS, "What does Fleischner say about a 4 mm solid nodule in a 50-year-old low-risk patient?"
+    )
+    assert answer.urgency is not None and answer.urgency.level == "U0"
+    assert answer.urgency.rule == "MED-FLEISCHNER-01" and answer.abstention is None
+    assert "Insufficient evidence" not in answer.answer
+
+
+def test_colour_of_shapes_is_answered_with_their_colours(assistant):
+    answer = assistant.ask(EVAL_IMAGES / "circles.png", "What is the dominant colour of the circles?")
+    assert answer.answer == "Of the 5 circles, 5 are orange [S1][S2][S3][S4][S5]."
+    _assert_sound(answer)
+
+
+def test_stream_yields_steps_then_the_answer(assistant):
+    events = list(assistant.stream(samples.BUS, "How many people are in this image?"))
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "tool_started" and "tool_finished" in kinds and kinds[-1] == "answer"
+    assert events[-1]["answer"].answer.startswith("I count")
+
+
+def test_async_ask(assistant):
+    answer = asyncio.run(assistant.aask(samples.BUS, "Is there a bus?"))
+    assert answer.answer.startswith("Yes")
+
+
+def test_annotate_draws_the_cited_evidence(assistant, tmp_path):
+    out = tmp_path / "annotated.png"
+    answer = assistant.ask(samples.BUS, "How many people are in this image?", annotate=out)
+    assert answer.annotated_image == str(out) and out.stat().st_size > 1000
