@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, Tool, missing_modules, package_version
+from argus.tools.base import Availability, Backend, ImageTool, missing_modules, package_version
 from argus.tools.evidence import Measurement, ToolResult, numbered
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def noise_sigma(gray: np.ndarray) -> float:
     return float(estimate_sigma(crop, channel_axis=None))
 
 
-class AssessQuality(Tool):
+class AssessQuality(ImageTool):
     name = "assess_quality"
     description = (
         "Measures whether the image is fit to be read: exposure (mean brightness and clipped shadows/"

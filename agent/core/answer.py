@@ -7,11 +7,25 @@ backend, disclaimer, annotated_image.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Domain = Literal["general", "medical", "security"]
+DOMAINS: tuple[Domain, ...] = ("general", "medical", "security")
+
+
+class Caller(StrEnum):
+    """Who asked for a tool call. It is a security decision, not a label: findings a chat model states
+    are checked against the user's own words (it reads tool output, which may carry injected text),
+    while Argus's own parse of the user's input is not."""
+
+    PLANNER = "planner"  # the built-in planner, from the user's question
+    AGENT = "agent"  # the agent itself, grounding an answer (the full detection, the rule engine)
+    TRIAGE = "triage"  # the fixed triage pipeline
+    CHAT_MODEL = "chat_model"  # a chat LLM
+
 
 MEDICAL_DISCLAIMER = (
     "Research and education software, not a medical device. This output is flagged for review by a "
@@ -65,8 +79,19 @@ class TraceStep(BaseModel):
     error: str | None = None
     evidence: list[str] = Field(default_factory=list, description="Evidence ids this step produced.")
     by: str = Field(
-        default="", description="Who asked for the step: the chat model, the planner, or the agent."
+        default="",
+        description="Who asked for the step: the planner, the agent, triage, or the chat model's backend name.",
     )
+    _exception: BaseException | None = PrivateAttr(default=None)
+
+    @property
+    def exception(self) -> BaseException | None:
+        """The error itself (a ToolCallError or ToolExecutionError), for code; ``error`` is its text."""
+        return self._exception
+
+    def failed(self, exc: BaseException) -> None:
+        self._exception = exc
+        self.error = str(exc)
 
 
 class Timings(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
+from argus.agent.core.answer import Answer, Caller, ImageInfo, RuleRef, Timings, UrgencyInfo
 from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import RulesOutcome, Toolbox
 from argus.agent.core.verifier import CITATION, Verdict, expand_groups, item_noun, verify
@@ -102,9 +102,9 @@ def _grounding(toolbox: Toolbox, domain: str, refused: bool) -> RulesOutcome | N
         return toolbox.last_rules
     looked = any(s.tool == "detect_objects" and not s.args for s in toolbox.trace)
     if domain == "security" and not refused and not looked:
-        toolbox.run("detect_objects", {}, by="agent")
+        toolbox.run("detect_objects", {}, Caller.AGENT)
     if toolbox.last_rules is None or len(toolbox.ledger.items()) > toolbox.evaluated_items:
-        toolbox.run("evaluate_rules", {"domain": domain}, by="agent")
+        toolbox.run("evaluate_rules", {"domain": domain}, Caller.AGENT)
     return toolbox.last_rules
 
 

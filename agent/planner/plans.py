@@ -101,7 +101,7 @@ def make_plan(
 
 
 def _statable(stated: dict[str, Any]) -> dict[str, Any]:
-    from argus.agent.core.toolbox import STATABLE_NAMESPACES
+    from argus.agent.core.findings import STATABLE_NAMESPACES
 
     return {k: v for k, v in stated.items() if k.split(".")[0] in STATABLE_NAMESPACES}
 
