@@ -12,6 +12,7 @@ from typing import Any
 
 from argus.agent.core.ledger import Ledger
 from argus.agent.domains.medical.chest_findings import classifier_facts
+from argus.tools.box_geometry import standing_near
 from argus.tools.evidence import (
     Detection,
     EvidenceItem,
@@ -251,17 +252,10 @@ def _unattended_facts(sheet: FactSheet, detections: list[Detection], ctx: FactCo
     elif "width" in ctx.metadata:
         width, height = ctx.metadata["width"], ctx.metadata["height"]
     radius = ctx.unattended_radius * math.hypot(width, height)
-    alone = [b.id for b in bags if all(_box_distance(b.box, p.box) > radius for p in persons)]
+    alone = [b.id for b in bags if not any(standing_near(b.box, p.box, radius) for p in persons)]
     sheet.set("unattended.count", len(alone), alone or [b.id for b in bags])
     if alone:
         sheet.concept("event:unattended_item", alone)
-
-
-def _box_distance(a: list[float], b: list[float]) -> float:
-    """Gap between two boxes in pixels (0 when they touch or overlap)."""
-    dx = max(b[0] - a[2], a[0] - b[2], 0.0)
-    dy = max(b[1] - a[3], a[1] - b[3], 0.0)
-    return math.hypot(dx, dy)
 
 
 def _time_facts(sheet: FactSheet, ctx: FactContext) -> None:
