@@ -27,6 +27,18 @@ SHARPNESS_STD = 50.0  # the contrast the Laplacian variance is scaled to
 NOISE_MIN_SIDE = 8
 NOISE_CROP = 768  # noise is estimated on the central crop of at most this size, at full resolution
 
+# Each metric in plain words, for sentences a person reads (the metric names are fact names).
+PLAIN_NAMES = {
+    "exposure": "brightness",
+    "shadows_clipped": "share of pure-black pixels",
+    "highlights_clipped": "share of pure-white pixels",
+    "contrast": "contrast",
+    "sharpness": "sharpness",
+    "noise": "noise",
+    "colour": "colour",
+    "size": "shorter side",
+}
+
 # Verdicts that make the image fail, with the reason given for each.
 FAILING = {
     "underexposed": "too dark",
@@ -202,7 +214,7 @@ class AssessQuality(ImageTool):
             for i, (metric, unit, verdict, threshold) in enumerate(judged)
         ]
         reasons = [
-            f"{FAILING[m.verdict]} ({m.label} {m.value:g}, {m.threshold}) [{m.id}]"
+            f"{FAILING[m.verdict]} ({PLAIN_NAMES[m.label]} {m.value:g}, {m.threshold}) [{m.id}]"
             for m in measurements
             if m.verdict in FAILING
         ]

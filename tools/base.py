@@ -161,8 +161,8 @@ class Tool(ABC):
     planner, limitations, examples), a pydantic input model, and one LangChain face built from them.
 
     Two families share it: ``ImageTool`` (the vision tools here, which look at an image through
-    backends) and the knowledge tools in ``argus.agent.core.knowledge_tools`` (which query the rule
-    packs). A class that breaks the contract fails when it is defined, with the reason.
+    backends) and the agent tools in ``argus.agent.core.agent_tools`` (which query the rule packs or
+    run a typed program). A class that breaks the contract fails when it is defined, with the reason.
     """
 
     name: ClassVar[str]

@@ -1,8 +1,8 @@
 """The answer contract: what ``argus ask --json``, ``Assistant.ask`` and the HTTP API return.
 
-Every consumer relies on these keys (more may be added, none removed): question, answer, domain,
-image, urgency, evidence, rules, graph_paths, citations, unsupported_claims, trace, timings_ms,
-backend, disclaimer, annotated_image.
+Every consumer relies on these keys (more may be added, none removed): question, answer, short_answer,
+program, domain, image, urgency, evidence, rules, graph_paths, citations, unsupported_claims, trace,
+timings_ms, backend, disclaimer, annotated_image.
 """
 
 from __future__ import annotations
@@ -105,7 +105,16 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str
-    answer: str
+    answer: str = Field(description="The first sentence answers; then why, with citations; caveats last.")
+    short_answer: str | None = Field(
+        default=None,
+        description="What a VQA benchmark would score: 'yes', 'no', '4', 'blue', 'cat', 'CT', the quoted text; "
+        "null when the answer cannot be that short (a description, a refusal, 'I can't tell').",
+    )
+    program: dict[str, Any] | None = Field(
+        default=None,
+        description="The typed program that produced the answer (its 'op' and selections), when one ran.",
+    )
     domain: Domain
     image: ImageInfo | None = None
     urgency: UrgencyInfo | None = None

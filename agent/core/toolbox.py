@@ -1,7 +1,7 @@
 """The tools one question may call, bound to its image, its evidence ledger and its trace.
 
 Vision tools come from ``argus.tools``; knowledge tools (``search_rules``, ``evaluate_rules``,
-``explain``) from ``argus.agent.core.knowledge_tools``: both are ``Tool``s and reach a chat model
+``explain``) and ``run_program`` from ``argus.agent.core.agent_tools``: both are ``Tool``s and reach a chat model
 through the same ``Tool.as_langchain``. Every call is timed, bounded by a timeout, recorded in the
 trace, and its result enters the ledger with conversation-wide evidence ids. A failing call becomes
 a ``ToolCallError`` (bad arguments, unknown tool: the caller can fix it) or a ``ToolExecutionError``
@@ -16,18 +16,22 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from argus.agent.core.agent_tools import AGENT_TOOLS, AgentTool
 from argus.agent.core.answer import Caller, TraceStep
 from argus.agent.core.facts import FactContext, FactSheet, build_facts
-from argus.agent.core.knowledge_tools import KNOWLEDGE_TOOLS, KnowledgeTool
 from argus.agent.core.ledger import Ledger
+from argus.agent.core.policy import DomainPolicy
 from argus.agent.errors import ToolCallError, ToolExecutionError
 from argus.tools import TOOLS, get_tool, tool_class
 from argus.tools.base import ImageTool, Tool
 from argus.tools.errors import ArgusError, ToolInputError, ToolTimeoutError
 from argus.tools.image_io import LoadedImage
 from argus.tools.runtime import Runtime
+
+if TYPE_CHECKING:
+    from argus.agent.core.executor import ProgramResult
 
 log = logging.getLogger("argus.agent")
 
@@ -38,13 +42,13 @@ _EXECUTOR = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_pr
 
 def agent_tool_names() -> list[str]:
     """Every tool a chat model may ever be offered: the vision tools it may call, then the knowledge tools."""
-    return [*(n for n in TOOLS if tool_class(n).agent_callable), *KNOWLEDGE_TOOLS]
+    return [*(n for n in TOOLS if tool_class(n).agent_callable), *AGENT_TOOLS]
 
 
 def tool_type(name: str) -> type[Tool]:
     """The class of an agent tool; ToolCallError for a name no tool has."""
-    if name in KNOWLEDGE_TOOLS:
-        return KNOWLEDGE_TOOLS[name]
+    if name in AGENT_TOOLS:
+        return AGENT_TOOLS[name]
     if name in TOOLS and tool_class(name).agent_callable:
         return tool_class(name)
     raise ToolCallError(name, f"there is no tool named {name!r}; available: {', '.join(agent_tool_names())}")
@@ -83,6 +87,13 @@ class Toolbox:
     last_rules: RulesOutcome | None = None
     evaluated_items: int = 0  # ledger size after the last rule evaluation
     search_hits: list[Any] = field(default_factory=list)
+    policy: DomainPolicy = field(default_factory=DomainPolicy)
+    chat_model_name: str = "chat model"  # a chat model's backend name, for the trace
+    program_result: ProgramResult | None = None  # what the last run_program answered
+
+    def caller_name(self, caller: Caller) -> str:
+        """Who made a call, as the trace shows it: a chat model by its backend's name."""
+        return self.chat_model_name if caller is Caller.CHAT_MODEL else caller.value
 
     # ------------------------------------------------------------------ public
     def names(self) -> list[str]:
@@ -106,13 +117,13 @@ class Toolbox:
         self._emit({"type": "tool_started", "step": step.step, "tool": name, "args": args, "by": step.by})
         start = time.perf_counter()
         artifact: Any = None
-        knowledge = name in KNOWLEDGE_TOOLS
+        timer = AGENT_TOOLS[name].timer if name in AGENT_TOOLS else "tools"
         try:
             cls = tool_type(name)
             try:
                 parsed = cls.parse_args(args)
-                if issubclass(cls, KnowledgeTool):
-                    content, artifact = cls().run(self, parsed, caller)
+                if issubclass(cls, AgentTool):
+                    content, artifact = self._agent_tool(cls, parsed, caller)
                 else:
                     content, artifact, step.cached = self._vision(name, parsed)
                     step.evidence = [i.id for i in artifact.items()]
@@ -131,9 +142,9 @@ class Toolbox:
             self.notes.append(f"{name} failed: {step.error}")
         elapsed = (time.perf_counter() - start) * 1000
         step.ms = round(elapsed, 2)
-        if knowledge:
+        if timer == "knowledge":
             self.timers.knowledge += elapsed
-        else:
+        elif timer == "tools":
             self.timers.tools += elapsed
         self.trace.append(step)
         self._emit(
@@ -168,7 +179,18 @@ class Toolbox:
     def current_facts(self, extra: dict[str, Any] | None = None) -> FactSheet:
         stated = {**self.facts_context.stated, **self.stated, **(extra or {})}
         ctx = FactContext(**{**self.facts_context.__dict__, "stated": stated})
-        return build_facts(self.ledger, ctx)
+        return build_facts(self.ledger, ctx, self.policy)
+
+    def _agent_tool(self, cls: type[AgentTool], parsed: Any, caller: Caller) -> tuple[str, Any]:
+        try:
+            return cls().run(self, parsed, caller)
+        except ArgusError:
+            raise
+        except Exception as exc:  # a bug: a failed step the answer reports, not a crash
+            log.exception("tool %s raised", cls.name)
+            raise ToolExecutionError(
+                cls.name, f"{cls.name} raised {type(exc).__name__}: {exc}", exc
+            ) from None
 
     # ----------------------------------------------------------------- vision
     def _vision(self, name: str, parsed: Any) -> tuple[str, Any, bool]:

@@ -24,6 +24,7 @@ from argus.agent.core.toolbox import Toolbox
 from argus.agent.domains.medical.chest_findings import UNCERTAIN_FROM, describe_label
 from argus.agent.domains.medical.decision import Decision, decide
 from argus.agent.domains.medical.modality import Route, route_image
+from argus.agent.domains.medical.policy import MedicalPolicy
 from argus.agent.errors import FindingsError
 from argus.tools.errors import ArgusError
 from argus.tools.evidence import ImageLabel, StatedFinding
@@ -87,6 +88,7 @@ def triage_image(
         ),
         knowledge=assistant.knowledge,
         timeout_s=assistant.tool_timeout_s,
+        policy=MedicalPolicy(),
     )
     _, quality, step = toolbox.run("assess_quality", {}, Caller.TRIAGE)
     classifier = None

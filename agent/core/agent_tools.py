@@ -1,20 +1,22 @@
-"""The tools that query the rule packs: ``search_rules``, ``evaluate_rules`` and ``explain``.
+"""The tools that run inside a question's toolbox rather than on an image: the rule-pack tools
+(``search_rules``, ``evaluate_rules``, ``explain``) and ``run_program``, which runs a typed program.
 
 They are ``Tool``s like the vision tools (one card, one input model, one LangChain face), but they run
-against the question being answered (its evidence ledger and facts) rather than an image, so the
-toolbox hands itself to ``run``.
+against the question being answered (its evidence ledger and facts), so the toolbox hands itself to
+``run``.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, Field
 
 from argus.agent.core.answer import Caller
 from argus.agent.core.findings import STATABLE_NAMESPACES
 from argus.agent.core.grounded_findings import ungrounded
+from argus.agent.core.program import Program
 from argus.tools.base import Tool
 from argus.tools.errors import ToolInputError
 
@@ -22,8 +24,11 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 
-class KnowledgeTool(Tool):
-    """A tool over the rule packs, run for the question the toolbox is answering."""
+class AgentTool(Tool):
+    """A tool run for the question the toolbox is answering."""
+
+    # Which of the answer's timers its time counts to; None when the tools it calls count themselves.
+    timer: ClassVar[str | None] = "knowledge"
 
     @abstractmethod
     def run(self, toolbox: Toolbox, args: Any, caller: Caller) -> tuple[str, Any]:
@@ -36,7 +41,7 @@ class SearchRulesInput(BaseModel):
     domain: str | None = Field(default=None, description="medical, security or general; none for all.")
 
 
-class SearchRules(KnowledgeTool):
+class SearchRules(AgentTool):
     name = "search_rules"
     description = (
         "Search the rule packs (medical triage, security) by meaning. Returns rule ids with titles, "
@@ -67,7 +72,7 @@ class EvaluateRulesInput(BaseModel):
     )
 
 
-class EvaluateRules(KnowledgeTool):
+class EvaluateRules(AgentTool):
     name = "evaluate_rules"
     description = (
         "Run the rule engine on the facts the vision tools found so far (and facts stated in the question). "
@@ -100,7 +105,7 @@ class ExplainInput(BaseModel):
     target: str = Field(description="A rule id (e.g. MED-FLEISCHNER-02) or an urgency level (U3).")
 
 
-class Explain(KnowledgeTool):
+class Explain(AgentTool):
     name = "explain"
     description = "Explain a conclusion: the paths from evidence through concept and rule to urgency, action and source."
     Input = ExplainInput
@@ -112,6 +117,29 @@ class Explain(KnowledgeTool):
         return text, paths
 
 
-KNOWLEDGE_TOOLS: dict[str, type[KnowledgeTool]] = {
-    cls.name: cls for cls in (SearchRules, EvaluateRules, Explain)
+class RunProgram(AgentTool):
+    name = "run_program"
+    description = (
+        "Answer the question by running a typed program over the vision tools: one operation ('op') on "
+        "selections of things. Ops: exists, count, identify, attribute (colour/shape/size/position/area), "
+        "relate (left_of, right_of, above, below, near, inside, on, in_front_of, behind; relation null = "
+        "where), compare (more/fewer/same), arithmetic (add N, remove a selection), read_text, "
+        "text_contains, title, modality, quality, describe, rules, triage, assess, refuse, unanswerable, "
+        "not (of a yes/no op). A selection names a label ('person', 'bus', 'circle', 'object'), and may add "
+        "category, colour, shape, size, position, rank, state, zone and a relation to another selection. "
+        "Returns the answer with its short answer and citations; prefer it over calling tools one by one."
+    )
+    Input = Program
+    timer = None
+
+    def run(self, toolbox: Toolbox, args: Program, caller: Caller) -> tuple[str, Any]:
+        from argus.agent.core.executor import Executor
+
+        result = Executor(toolbox, caller, by=toolbox.caller_name(caller)).run(args)
+        toolbox.program_result = result
+        return result.summary(), result
+
+
+AGENT_TOOLS: dict[str, type[AgentTool]] = {
+    cls.name: cls for cls in (RunProgram, SearchRules, EvaluateRules, Explain)
 }
