@@ -48,6 +48,14 @@ PRIVACY = {
     "emotion": "infer emotions",
     "sensitive_attribute": "infer sensitive attributes such as age, gender, ethnicity, religion, health or orientation",
 }
+# The tools in plain words, for sentences about them.
+TOOL_WORDS = {
+    "detect_objects": "object detector", "detect_falls": "fall detector", "segment": "segmentation",
+    "describe_image": "describer", "classify_image": "image classifier", "read_text": "text reader",
+    "assess_quality": "quality check", "analyze_colors_shapes": "colour and shape analysis",
+    "classify_modality": "modality classifier", "classify_chest_xray": "chest X-ray classifier",
+    "search_rules": "rule search", "evaluate_rules": "rule engine",
+}  # fmt: skip
 # DICOM Modality codes in plain words, and the short answer for each.
 MODALITY_WORDS = {
     "CT": ("a CT scan", "CT"), "MR": ("an MRI scan", "MRI"), "CR": ("an X-ray (computed radiography)", "X-ray"),
@@ -311,6 +319,8 @@ class Executor:
         return Finding("no", "No, I found no text in the image.", value=False)
 
     def _op_count(self, op: p.Count) -> Finding:
+        if op.also:
+            return self._count_several([op.target, *op.also])
         target = op.target
         noun = _noun(target)
         source, things = self.select(target)
@@ -352,6 +362,18 @@ class Executor:
         else:
             lead = f"{count_phrase(n, noun)} {verb} in the image {cites}."
         return Finding(str(n), lead, why, value=n)
+
+    def _count_several(self, targets: list[p.Selection]) -> Finding:
+        """'How many buses and people?': each count, with its citations."""
+        parts = []
+        for target in targets:
+            _, things = self.select(target)
+            if things is None:
+                return Finding(
+                    None, f"I can't count {plural(_noun(target))}: the tool that finds them failed."
+                )
+            parts.append(f"{count_phrase(len(things), _noun(target))} {_cite_things(things)}".strip())
+        return Finding(None, f"{_cap(join_words(parts))}.", value=None)
 
     def _count_regions(self, target: p.Selection, masks: list[Thing]) -> Finding:
         result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})

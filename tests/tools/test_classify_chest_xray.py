@@ -255,7 +255,9 @@ def test_a_present_pneumothorax_on_a_frontal_cr_fires_the_pneumothorax_rule() ->
     ledger = Ledger("0" * 64)
     ledger.add("cxr", result)
     ctx = FactContext(domain="medical", metadata={"Modality": "CR", "ViewPosition": "PA"})
-    evaluation = KnowledgeBase.load().evaluate(build_facts(ledger, ctx, MedicalPolicy()).to_facts(), domain="medical")
+    evaluation = KnowledgeBase.load().evaluate(
+        build_facts(ledger, ctx, MedicalPolicy()).to_facts(), domain="medical"
+    )
     fired = {f.rule.id: f for f in evaluation.fired}
     assert "MED-CXR-PTX-01" in fired and fired["MED-CXR-PTX-01"].rule.urgency.level == "U2"
     assert "L1" in fired["MED-CXR-PTX-01"].evidence
