@@ -11,13 +11,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from argus.tools.base import Availability, Backend, Tool, module_present, package_version
-from argus.tools.colour_names import COLOUR_NAMES, colour_of, name_colour, name_colours, name_shade
+from argus.tools.colour_names import COLOUR_NAMES, name_colour, name_colours
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import Colour, Shape, ToolResult, numbered
-from argus.tools.foreground import Foreground, find_foreground, shrink
 from argus.tools.object_colour import colour_of_pixels, in_front, region_pixels
-from argus.tools.shape_names import classify_contour, classify_solid, is_shaded
-from argus.tools.sizes import size_classes
+from argus.tools.things import describe_things
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
@@ -126,7 +124,7 @@ class ContourBackend(Backend):
 
     def raw_call(self, image: LoadedImage) -> Any:
         """The pipeline without the tool around it: name the sampled pixels, find and classify outlines."""
-        return dominant_colours(image.rgb), find_shapes(image, default_min_area(image))
+        return dominant_colours(image.rgb), describe_things(image, default_min_area(image))
 
 
 class AnalyzeColorsShapes(Tool):
@@ -174,7 +172,7 @@ class AnalyzeColorsShapes(Tool):
         background = None
         notes = []
         if args.shapes:
-            foreground, found = find_shapes(image, args.min_area or default_min_area(image))
+            foreground, found = describe_things(image, args.min_area or default_min_area(image))
             background = name_colour(foreground.background_rgb)
             if not foreground.plain:
                 notes.append(
@@ -281,64 +279,6 @@ def colour_sample(rgb: np.ndarray) -> np.ndarray:
 def default_min_area(image: LoadedImage) -> int:
     """0.05% of the image, at least 30 px."""
     return max(30, int(0.0005 * image.width * image.height))
-
-
-def find_shapes(image: LoadedImage, min_area: int) -> tuple[Foreground, list[dict[str, Any]]]:
-    """The background and the things on it, largest first, each as {shape, box, area, colour, shade,
-    size, mask}: ``mask`` is the thing's boolean crop of the image at ``box``'s corner.
-
-    A thing the image border cuts is "other": its true shape is not in the picture. A shaded thing
-    (lit like a 3D object) is named as a solid, a flat one by its outline.
-    """
-    import cv2
-    from scipy import ndimage
-
-    from argus.tools.colour_names import lab
-
-    foreground = find_foreground(image, min_area)
-    labels = foreground.labels
-    height, width = labels.shape
-    found = []
-    for index, window in enumerate(ndimage.find_objects(labels), start=1):
-        if window is None:
-            continue
-        region = labels[window] == index
-        contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        contour = max(contours, key=cv2.contourArea)
-        x0, y0 = window[1].start, window[0].start
-        x, y, w, h = cv2.boundingRect(contour)
-        x, y = x + x0, y + y0
-        cut = x == 0 or y == 0 or x + w == width or y + h == height
-        inner = _inner(region)
-        pixels = image.rgb[window][region if inner is None else inner]
-        if cut:
-            shape = "other"  # the frame cuts it: shape unknown
-        elif inner is not None and not image.is_grayscale and is_shaded(lab(pixels)[:, 0]):
-            shape = classify_solid(contour)
-        else:
-            shape = classify_contour(contour)
-        shade = name_shade(np.median(pixels, axis=0))
-        found.append(
-            {
-                "shape": shape,
-                "box": [float(x), float(y), float(x + w), float(y + h)],
-                "area": int(np.count_nonzero(region)),
-                "colour": colour_of(shade),
-                "shade": shade,
-                "mask": region,
-                "origin": (x0, y0),
-            }
-        )
-    for thing, size in zip(found, size_classes([t["area"] for t in found], height * width), strict=True):
-        thing["size"] = size
-    return foreground, found
-
-
-def _inner(region: np.ndarray) -> np.ndarray | None:
-    """The region away from its anti-aliased edge, or None when that leaves too little of it (a thin
-    outline: all edge, so neither its shading nor its colour can be read away from the edge)."""
-    inner = shrink(region, 2)
-    return inner if np.count_nonzero(inner) >= 0.2 * np.count_nonzero(region) else None
 
 
 def _region_mask(image: LoadedImage, region: Region, index: int) -> np.ndarray | None:

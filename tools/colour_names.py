@@ -2,7 +2,7 @@
 
 Two levels of name:
 
-- a shade from a palette of 22 (red, maroon, orange, yellow, gold, olive, green, teal, cyan, blue,
+- a shade from a palette of 21 (red, maroon, orange, yellow, gold, olive, green, teal, cyan, blue,
   navy, purple, magenta, pink, brown, tan, beige, black, white, gray, silver) for what an object
   looks like ("navy", "teal", "beige");
 - its colour, one of the 11 basic colour terms most languages share (red, orange, yellow, green,
@@ -13,8 +13,8 @@ Two levels of name:
 Each shade has several swatches, because the shade of a name spans a region of colour space, not a
 point: a single "red" swatch at (255, 0, 0) leaves a shaded red nearer to maroon or black. The
 swatches include the darker and greyer versions of each colour that shading and camera exposure
-produce, so dark blue is navy (never black) and a white bus in daylight (about 200 on each channel) is
-white. Distance is CIEDE2000 between CIELAB values, which weighs hue and chroma differences as people
+produce, so dark blue is navy (never black), light gray is silver (192 on each channel, as CSS defines
+it) and white begins a little above that (a white bus in daylight, about 210 to 250). Distance is CIEDE2000 between CIELAB values, which weighs hue and chroma differences as people
 see them; every 8-bit RGB value is looked up in a table built once per process (32 levels per
 channel).
 """
@@ -49,9 +49,9 @@ PALETTE: dict[str, tuple[str, tuple[tuple[int, int, int], ...]]] = {
     "tan": ("brown", ((210, 180, 140), (195, 165, 120), (180, 150, 110), (200, 170, 150))),
     "beige": ("white", ((245, 240, 215), (235, 225, 200), (240, 230, 190))),
     "black": ("black", ((0, 0, 0), (25, 25, 25), (35, 30, 30), (30, 30, 35), (45, 22, 22), (22, 28, 40), (14, 18, 42))),
-    "white": ("white", ((255, 255, 255), (235, 235, 235), (215, 218, 222), (200, 203, 208))),
+    "white": ("white", ((255, 255, 255), (235, 235, 235), (218, 220, 224))),
     "gray": ("gray", ((128, 128, 128), (90, 90, 90), (110, 112, 118), (140, 138, 132), (65, 65, 68))),
-    "silver": ("gray", ((175, 175, 178), (165, 168, 172), (185, 183, 180))),
+    "silver": ("gray", ((192, 192, 192), (175, 175, 178), (165, 168, 172), (185, 183, 180))),
 }  # fmt: skip
 
 SHADE_NAMES: tuple[str, ...] = tuple(PALETTE)

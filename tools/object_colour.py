@@ -10,6 +10,10 @@ box (the box's surroundings teach GrabCut what the background looks like). Every
 - a small share of white pixels (under ``HIGHLIGHT_SHARE``) on an object of another colour is
   specular highlight or small print, and is left out the same way.
 
+Of the rest, a chromatic colour outranks an achromatic one that covers up to ``CHROMATIC_SALIENCE``
+times as many pixels: gray on a coloured object is mostly glass, metal trim or reflections (a blue
+bus's windows), and people name such an object by its paint.
+
 The second colour is reported when it covers at least ``SECOND_SHARE`` of the counted pixels (a
 two-toned object: a white-and-blue bus, a black suit over a white shirt).
 """
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 SHADOW_SHARE = 0.5  # near-black pixels are left out while they are under this share of the object ...
 CHROMATIC_MAJORITY = 0.4  # ... and one chromatic colour holds this share of the rest, more than any other
 HIGHLIGHT_SHARE = 0.1  # white below this share of an object of another colour is highlight or print
+CHROMATIC_SALIENCE = 1.5  # a chromatic colour outranks gray, black or white covering up to 1.5x its share
 SECOND_SHARE = 0.2  # a second colour at least this share of the counted pixels is named too
 MIN_FOREGROUND = 0.3  # GrabCut keeping less of the box than this has missed the object
 FRONT_AREA = 0.8  # a box under this share of another's area, ...
@@ -40,6 +45,7 @@ _BLACK = COLOUR_NAMES.index("black")
 _WHITE = COLOUR_NAMES.index("white")
 _SHADE_COLOUR = np.array([COLOUR_NAMES.index(colour_of(s)) for s in SHADE_NAMES], np.int8)
 _CHROMATIC = [i for i, name in enumerate(COLOUR_NAMES) if name not in ACHROMATIC]
+_SALIENCE = np.array([1.0 if name in ACHROMATIC else CHROMATIC_SALIENCE for name in COLOUR_NAMES])
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def colour_of_pixels(pixels: np.ndarray, weights: np.ndarray | None = None) -> O
             keep = rest
     votes = np.bincount(colours[keep], weights=weights[keep], minlength=len(COLOUR_NAMES))
     votes /= votes.sum()
-    order = [int(i) for i in np.argsort(-votes, kind="stable") if votes[i] > 0]
+    order = [int(i) for i in np.argsort(-votes * _SALIENCE, kind="stable") if votes[i] > 0]
     top = order[0]
     in_top = keep & (colours == top)
     result = ObjectColour(

@@ -315,3 +315,51 @@ def solids_scene(
         placed.append(Placed(shape, name, rgb, box))
     image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
     return image.filter(ImageFilter.GaussianBlur(0.6)), placed
+
+
+def jittered(rgb: tuple[int, int, int], rng: np.random.Generator) -> tuple[int, int, int]:
+    """A nearby colour: hue turned by up to 6 degrees, saturation and brightness scaled by up to 10%."""
+    import colorsys
+
+    h, s, v = colorsys.rgb_to_hsv(*(c / 255 for c in rgb))
+    h = (h + rng.uniform(-6, 6) / 360) % 1.0
+    s = min(1.0, s * rng.uniform(0.9, 1.1))
+    v = min(1.0, v * rng.uniform(0.9, 1.1))
+    return tuple(int(round(c * 255)) for c in colorsys.hsv_to_rgb(h, s, v))
+
+
+def table_scene(seed: int, width: int = 360, height: int = 260) -> tuple[Image.Image, list[Placed]]:
+    """Four things on a wooden table top seen from above at an angle: a white plate (a flat ellipse),
+    a red apple (a sphere), a blue tin (a cylinder) and a yellow box (a cube), with soft shadows on
+    wood that has a faint grain."""
+    rng = np.random.default_rng(seed)
+    rows = np.arange(height)[:, np.newaxis]
+    grain = 5 * np.sin(rows / rng.uniform(3, 6) + 2 * np.sin(np.arange(width)[np.newaxis] / 40))
+    wood = np.array([176.0, 128.0, 82.0])
+    canvas = wood[np.newaxis, np.newaxis] + grain[..., np.newaxis] + rng.normal(0, 2.0, (height, width, 3))
+    canvas *= np.linspace(1.04, 0.94, height)[:, np.newaxis, np.newaxis]
+    placed = []
+    plate_box = (30.0, 40.0, 150.0, 110.0)
+    _shadow(canvas, plate_box, 0.25)
+    cx, cy, rx, ry = 90, 75, 60, 35
+    ys, xs = np.mgrid[0:height, 0:width]
+    plate = ((xs - cx) / rx) ** 2 + ((ys - cy) / ry) ** 2 <= 1
+    canvas[plate] = np.array([238.0, 238.0, 232.0]) * (0.97 + 0.03 * rng.random((int(plate.sum()), 1)))
+    placed.append(Placed("ellipse", "white", (238, 238, 232), plate_box))
+    things = [
+        ("sphere", "red", (200, 30, 30), (250, 90), 28),
+        ("cylinder", "blue", (40, 80, 200), (110, 215), 26),
+        ("cube", "yellow", (230, 200, 40), (270, 215), 30),
+    ]
+    for _, _, _, (x, y), size in things:
+        _shadow(canvas, (x - size, y - 2 * size, x + size, y), rng.uniform(0.3, 0.4))
+    for shape, name, rgb, (x, y), size in things:
+        if shape == "sphere":
+            box = render_sphere(canvas, x, y - size, size, rgb)
+        elif shape == "cylinder":
+            box = render_cylinder(canvas, x, y - size * 0.3, size * 0.8, size * 1.3, rgb)
+        else:
+            box = render_cube(canvas, x, y - size * 0.25, size * 1.25, rgb, 0.5)
+        placed.append(Placed(shape, name, rgb, box))
+    image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
+    return image.filter(ImageFilter.GaussianBlur(0.6)), placed

@@ -148,7 +148,8 @@ def test_shape_cut_by_the_frame_is_other(analyze):
         ("white", (250, 250, 250)),
         ("gray", (128, 128, 128)),
         ("gray", (175, 175, 180)),
-        ("white", (205, 205, 210)),  # a white bus in the shade of a street
+        ("white", (215, 215, 220)),  # a white bus in daylight
+        ("gray", (192, 192, 192)),  # silver, as CSS defines it
         ("blue", (0, 0, 139)),  # dark blue is navy, never black
         ("blue", (20, 30, 90)),
         ("red", (128, 0, 0)),  # maroon
