@@ -156,16 +156,16 @@ class Executor:
         """Everything the source's tool saw, as things; None when the tool failed."""
         if source == "detections":
             result = self.call("detect_objects")
-            return None if result is None else as_things(result.items(), category_of)
+            return None if result is None else as_things(result.items(), coco_category)
         if source == "shapes":
             result = self.call("analyze_colors_shapes")
             return None if result is None else [t for t in as_things(result.shapes) if t.label != "other"]
         if source == "objects":
-            shapes = self.call("analyze_colors_shapes")
-            if shapes is not None and shapes.shapes and not shapes.notes:
-                return as_things(shapes.shapes)  # objects on a plain background
+            found = self.call("find_objects")
+            if found is not None and found.count is not None:
+                return as_things(found.objects)  # things on a plain background, whatever they are
             result = self.call("detect_objects")
-            return None if result is None else as_things(result.items(), category_of)
+            return None if result is None else as_things(result.items(), coco_category)
         if source == "regions":
             result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})
             return None if result is None else as_things(result.items())
@@ -180,7 +180,7 @@ class Executor:
 
     def select(self, selection: p.Selection) -> tuple[str, list[Thing] | None]:
         """(source, the things that meet the selection); the things are None when the tool failed."""
-        source = source_for(selection, COCO_80, {c: labels_in(c) for c in _categories()})
+        source = source_for(selection, COCO_80)
         if source in ("unseeable", "classifier", "text"):
             return source, []
         found = self.things(source, selection)
@@ -193,7 +193,9 @@ class Executor:
             _, related = self.select(selection.relation.to)
             related = related or []
         members = self.zone_members(selection.zone) if selection.zone else None
-        category = labels_in(selection.category) if selection.category and source == "detections" else None
+        category = (
+            tuple(labels_in(selection.category)) if selection.category and source == "detections" else None
+        )
         chosen = filter_things(
             found,
             selection,
@@ -210,15 +212,16 @@ class Executor:
         todo = [t for t in things if t.box and t.colour is None]
         if not todo:
             return
-        regions = [{"box": t.box, "source": t.id} for t in todo]
+        regions = [{"box": t.box, "source": t.id, "label": t.label} for t in todo]
         result = self.call("analyze_colors_shapes", {"regions": regions, "shapes": False})
         if result is None:
             return
-        by_source = {getattr(k, "source", None): k for k in getattr(result, "region_colours", [])}
+        by_source = {k.source: k for k in result.object_colours}
         for thing in todo:
             colour = by_source.get(thing.id)
             if colour is not None:
-                thing.colour, thing.colour_id = colour.label, colour.id
+                thing.colour, thing.shade, thing.colour_id = colour.label, colour.shade, colour.id
+                thing.second_colour = colour.second_colour
                 thing.cites = [thing.id, colour.id]
 
     def zone_members(self, zone: str) -> set[str]:
@@ -394,7 +397,7 @@ class Executor:
     # --------------------------------------------------------- what and how
     def _op_identify(self, op: p.Identify) -> Finding:
         target = op.target
-        if source_for(target, COCO_80, {c: labels_in(c) for c in _categories()}) == "classifier":
+        if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)
         source, things = self.select(target if target.label else target.model_copy(update={"label": None}))
         if source == "objects" and not target.category and not target.relation and not target.position:
@@ -949,10 +952,9 @@ class Executor:
 
 
 # ------------------------------------------------------------------ wording
-def _categories() -> tuple[str, ...]:
-    from argus.tools.categories import COCO_SUPERCATEGORIES
-
-    return tuple(COCO_SUPERCATEGORIES)
+def coco_category(label: str) -> str | None:
+    found = category_of(label, vocabulary="coco")
+    return found.name if found is not None else None
 
 
 def _noun(selection: p.Selection) -> str:
