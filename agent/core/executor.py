@@ -65,15 +65,6 @@ MODALITY_WORDS = {
     "OP": ("an ophthalmic (fundus) photograph", "fundus photograph"), "SM": ("a microscopy slide", "microscopy"),
     "OT": ("an image of an unspecified kind", "other"), "SC": ("a secondary capture", "other"),
 }  # fmt: skip
-# Nouns the ImageNet classifier may answer for, and the class names that count as them.
-CLASSIFIER_SYNONYMS = {
-    "rocket": ("missile", "projectile", "space shuttle", "rocket"),
-    "missile": ("missile", "projectile", "rocket"),
-    "spaceship": ("space shuttle", "missile", "projectile"),
-    "lion": ("lion",),
-    "tiger": ("tiger", "tiger cat"),
-    "flower": ("daisy", "rose", "sunflower", "flower", "pot"),
-}  # fmt: skip
 
 
 @dataclass
@@ -281,33 +272,28 @@ class Executor:
         )
 
     def _classifier_presence(self, target: p.Selection) -> Finding:
-        noun = target.label or "that"
+        noun = target.label or target.category or "that"
         labels = self._classifier_labels()
         if labels is None:
-            return Finding(
-                None,
-                f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.",
-            )
-        wanted = CLASSIFIER_SYNONYMS.get(noun, (noun,))
-        hit = next(
-            (
-                lab
-                for lab in labels
-                if any(_word_in(w, lab.label) for w in wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR
-            ),
-            None,
-        )
+            return Finding(None, f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.")
+        hit = next((lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR), None)
         if hit is not None:
             return Finding(
                 "yes",
-                f"Yes, probably: the image classifier sees {_article(hit.label)} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
-                [
-                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
-                ],
+                f"Yes, probably: the image classifier sees {_article(_first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
+                [f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."],
                 value=True,
             )
         top = labels[0] if labels else None
-        seen = f"; its best guess is {_article(top.label)} [{top.id}]" if top is not None else ""
+        if top is not None and (top.score or 0) >= 0.3:
+            return Finding(
+                "no",
+                f"No, probably not: the image classifier sees {_article(_first_name(top.label))} [{top.id}] and none of its "
+                f"guesses is {_article(noun)}.",
+                caveats=[f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."],
+                value=False,
+            )
+        seen = f"; its best guess is {_article(_first_name(top.label))} [{top.id}]" if top is not None else ""
         return Finding(
             None,
             f"I can't tell: the detector has no class for {plural(noun)} and the image classifier does not name one{seen}.",
@@ -434,20 +420,31 @@ class Executor:
 
     def _classifier_identify(self, target: p.Selection, kind: str | None = None) -> Finding:
         labels = self._classifier_labels()
+        wanted = target.category or (target.label if target.label not in (None, "object", "thing", "item") else None)
         if not labels:
-            what = kind if kind and kind != "thing" else (target.label or "thing")
-            return Finding(
-                None,
-                f"I can't tell: I don't see {_article(what)} the detector knows, and the image classifier failed.",
-            )
-        top = labels[0]
-        name = _first_name(top.label)
-        what = "" if not kind or kind == "thing" else f" {kind}"
+            return Finding(None, f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.")
+        if wanted:
+            fitting = [lab for lab in labels if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR]
+            if not fitting:
+                top = labels[0]
+                return Finding(
+                    None,
+                    f"I don't see {_article(wanted)}: the detector found none, and the image classifier's best guess "
+                    f"is {_article(_first_name(top.label))} [{top.id}].",
+                )
+            top = fitting[0]
+        else:
+            top = labels[0]
+        specific = _first_name(top.label)
+        group = getattr(top, "group", None)
+        name = group if group and group not in (wanted, "other") and len(group) < len(specific) + 12 else specific
+        also = f" (the classifier's class: {specific})" if name != specific else ""
+        nothing = f"no {wanted}" if wanted else "nothing"
         return Finding(
             name,
-            f"It looks like {_article(name)} [{top.id}].",
+            f"It looks like {_article(name)}{also} [{top.id}].",
             [
-                f"The object detector found no{what} it knows, so this is the image classifier's best guess "
+                f"The object detector found {nothing} it knows, so this is the image classifier's best guess "
                 f"({100 * (top.score or 0):.0f}% confident)."
             ],
             value=name,
@@ -1038,6 +1035,16 @@ def _article(noun: str) -> str:
 def _first_name(imagenet_label: str) -> str:
     """'projectile, missile' -> 'missile' would lose the first name; keep the first, cleaned."""
     return imagenet_label.split(",")[0].strip().replace("_", " ")
+
+
+def _classifier_means(label: Any, noun: str) -> bool:
+    """Whether an ImageNet class answers for ``noun``: one of the classes its kind covers ('rocket': missile,
+    projectile, space shuttle), its category or group, or the noun in the class's own name."""
+    if label.label in labels_in(noun, "imagenet"):
+        return True
+    if noun in (getattr(label, "category", None), getattr(label, "group", None)):
+        return True
+    return _word_in(noun, label.label)
 
 
 def _word_in(word: str, label: str) -> bool:
