@@ -121,8 +121,8 @@ class Executor:
         if policy.name != "general" and root.op not in ("refuse", "unanswerable", "rules"):
             sentences += [c for c in policy.caveats(self.toolbox) if c not in sentences]
         sentences += [
-            f"The {name.replace('_', ' ')} tool failed, so this answer lacks its evidence."
-            for name in self.failed
+            f"The {TOOL_WORDS.get(name, 'tool')} failed, so this answer lacks its evidence."
+            for name in dict.fromkeys(self.failed)
         ]
         text = " ".join(s.strip() for s in sentences if s and s.strip())
         return ProgramResult(short_answer=finding.short, text=text, program=program.dump())

@@ -103,7 +103,7 @@ def test_stream_yields_steps_then_an_answer(argus):
     assert kinds[0] == "tool_started" and kinds[-1] == "answer"
     assert kinds.count("tool_started") == kinds.count("tool_finished")
     assert isinstance(events[-1]["answer"], Answer)
-    assert events[-1]["answer"].short_answer == "3"
+    assert events[-1]["answer"].short_answer == "2"
 
 
 def test_triage_a_worklist(argus, tmp_path):

@@ -107,5 +107,5 @@ def test_the_planner_takes_over_when_the_model_cannot_go_on(runtime):
     result = orchestrate(model, planner, [question], box, Limits(max_malformed=0), "scripted")
     assert result.driver == "planner" and "the built-in planner answered instead" in result.notes[0]
     assert result.text.startswith("3 people") and box.program_result.short_answer == "3"
-    assert [s.tool for s in box.trace][-2:] == ["detect_objects", "run_program"]
-    assert box.trace[-1].by == Caller.PLANNER.value
+    assert [s.tool for s in box.trace][-2:] == ["run_program", "detect_objects"]
+    assert box.trace[-1].by == box.trace[-2].by == Caller.PLANNER.value

@@ -143,9 +143,9 @@ def test_stream_sends_steps_then_the_answer(client):
     assert names[0] == "tool_started" and names[-1] == "answer"
     assert names.count("tool_started") == names.count("tool_finished") >= 1
     started = [d for n, d in events if n == "tool_started"]
-    assert started[0]["tool"] == "detect_objects"
+    assert [s["tool"] for s in started] == ["run_program", "detect_objects"]
     answer = Answer.model_validate(events[-1][1]["answer"])
-    assert answer.short_answer == "3"
+    assert answer.short_answer == "2"
     assert [s.tool for s in answer.trace] == [d["tool"] for d in started]
 
 
