@@ -284,7 +284,7 @@ def test_the_service_answers_through_a_raising_and_a_hanging_tool(assistant, mon
         _stalled_detector(monkeypatch, 3.0)
         hung = _post(client, PEOPLE, unique_png(samples.BUS, seed=202))
         assert hung.status_code == 200, hung.text
-        assert hung.json()["trace"][0]["error"] == "detect_objects did not finish within 0.5 s"
+        assert hung.json()["trace"][1]["error"] == "detect_objects did not finish within 0.5 s"
         monkeypatch.undo()
         for response in (raised, hung):
             assert_no_leak(response.text)
