@@ -23,6 +23,7 @@ TOOLS: dict[str, str] = {
     "analyze_colors_shapes": "argus.tools.analyze_colors_shapes:AnalyzeColorsShapes",
     "annotate": "argus.tools.annotate:Annotate",
     "classify_chest_xray": "argus.tools.classify_chest_xray:ClassifyChestXray",
+    "classify_modality": "argus.tools.classify_modality:ClassifyModality",
 }
 
 
