@@ -124,7 +124,6 @@ class ModalityModel:
     coef: np.ndarray
     intercept: np.ndarray
     training: dict[str, Any]
-    digest: str
 
     def probabilities(self, values: np.ndarray) -> np.ndarray:
         logits = self.coef @ ((values - self.mean) / self.scale) + self.intercept
@@ -141,13 +140,14 @@ def load_model(path: Path = MODEL_PATH) -> ModalityModel:
     from argus.tools.modality_features import feature_names
 
     try:
-        raw = path.read_bytes()
-        data = json.loads(raw)
+        data = json.loads(path.read_bytes())
         classes = tuple(data["classes"])
         arrays = [np.asarray(data[k], np.float64) for k in ("mean", "scale", "coef", "intercept")]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ArgusError(f"the modality model {path} cannot be read ({exc}); rebuild it with "
-                         "python -m argus.tools.modality_training") from None  # fmt: skip
+        raise ArgusError(
+            f"the modality model {path} cannot be read ({exc}); rebuild it with "
+            "python -m argus.tools.modality_training"
+        ) from None
     mean, scale, coef, intercept = arrays
     names = feature_names()
     expected = {"mean": (len(names),), "scale": (len(names),), "coef": (len(classes), len(names))}
@@ -159,9 +159,7 @@ def load_model(path: Path = MODEL_PATH) -> ModalityModel:
             f"(expected {len(names)} features and classes from {CLASSES}); rebuild it with "
             "python -m argus.tools.modality_training"
         )
-    return ModalityModel(
-        classes, mean, scale, coef, intercept, data.get("training", {}), hashlib.sha256(raw).hexdigest()[:12]
-    )
+    return ModalityModel(classes, mean, scale, coef, intercept, data.get("training", {}))
 
 
 @functools.cache

@@ -128,7 +128,7 @@ def collect_sources(extra: dict[str, Path] | None = None) -> tuple[list[Source],
     return kept, skipped + duplicates
 
 
-def _load(path: Path, origin: str) -> LoadedImage:
+def _load(path: Path) -> LoadedImage:
     from argus.tools.image_io import load_image
 
     name = path.name if path.suffix else f"{path.name}.dcm"  # pydicom's DICOMDIR series have no suffix
@@ -153,7 +153,7 @@ def _pydicom_sources() -> tuple[list[Source], list[str]]:
         try:
             with warnings.catch_warnings():  # pydicom's test files are malformed on purpose, and say so
                 warnings.simplefilter("ignore", UserWarning)
-                image = _load(path, origin)
+                image = _load(path)
         except ArgusError as exc:
             skipped.append(f"{origin}: {type(exc).__name__}")
             continue
@@ -179,7 +179,7 @@ def _skimage_sources() -> tuple[list[Source], list[str]]:
     for name, (label, group) in SKIMAGE.items():
         path = root / "data" / name
         if path.is_file():
-            found.append(Source(label, group, f"scikit-image data/{name}", _load(path, name)))
+            found.append(Source(label, group, f"scikit-image data/{name}", _load(path)))
         else:
             skipped.append(f"scikit-image data/{name}: not on disk")
     return found, skipped
@@ -191,7 +191,7 @@ def _package_sources() -> tuple[list[Source], list[str]]:
         root = package_dir(package)
         path = root / relative if root else None
         if path is not None and path.is_file():
-            found.append(Source(label, group, f"{package} {relative}", _load(path, relative)))
+            found.append(Source(label, group, f"{package} {relative}", _load(path)))
         else:
             skipped.append(f"{package} {relative}: not on disk")
     return found, skipped
@@ -217,7 +217,7 @@ def _networkx_sources() -> tuple[list[Source], list[str]]:
     if folder is None or not folder.is_dir():
         return [], [f"networkx {NETWORKX_DRAWINGS}: not on disk"]
     return [
-        Source("document or graphic", "networkx-drawings", f"networkx {path.name}", _load(path, path.name))
+        Source("document or graphic", "networkx-drawings", f"networkx {path.name}", _load(path))
         for path in sorted(folder.glob("*.png"))
     ], []
 
@@ -228,7 +228,7 @@ def _folder_sources(label: str, folder: Path) -> tuple[list[Source], list[str]]:
     found, skipped = [], []
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES):
         try:
-            found.append(Source(label, f"{label}:{path}", str(path), _load(path, str(path))))
+            found.append(Source(label, f"{label}:{path}", str(path), _load(path)))
         except ArgusError as exc:
             skipped.append(f"{path}: {exc}")
     return found, skipped
