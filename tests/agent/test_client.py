@@ -113,7 +113,8 @@ def test_triage_a_worklist(argus, tmp_path):
     )
     assert [a.image.name for a in worklist] == [ct.name, samples.CAMERA.name]
     assert worklist[0].urgency.rule == "MED-FLEISCHNER-03"
-    assert worklist[1].urgency is None and worklist[1].abstention.startswith("insufficient evidence")
+    assert worklist[1].urgency is None  # a photograph: the pixels say so, and no rule decides
+    assert worklist[1].abstention.startswith("wrong modality (guessed from pixels)")
     for answer in worklist:
         assert answer.annotated_image == str(tmp_path / "png" / f"{answer.image.sha256}.png")
         with Image.open(answer.annotated_image) as png:

@@ -218,7 +218,7 @@ def test_triage_returns_a_worklist_most_urgent_first(client):
     assert first.image.name == "ct.dcm" and first.urgency.level == "U1"
     assert first.urgency.rule == "MED-FLEISCHNER-03"
     assert second.image.name == "camera.png" and second.urgency is None
-    assert second.abstention.startswith("insufficient evidence")
+    assert second.abstention.startswith("wrong modality (guessed from pixels)")  # a photograph
     for answer in (first, second):
         assert answer.disclaimer and answer.image.path is None
         png = base64.b64decode(answer.annotated_image.split(",", 1)[1])
