@@ -19,6 +19,12 @@ A suite is JSON Lines, one case a line::
   ``contains`` (each string appears in the answer, ignoring case), ``refused`` (the request was declined).
 - ``tools``: the tools a good plan calls; routing is right when the tools the model asked for (the
   agent's own grounding pass left out) are exactly these.
+- Question suites add: ``expect.short_answer`` (the acceptable short answers, compared after
+  ``answers.normalise``; an answer without a ``short_answer`` field is judged by its first sentence),
+  ``expect.mentions`` (groups of words; a description names one word of each), ``form`` (the question's
+  family), ``op`` (the root op of the program that answers it, compared with the answer's ``program``
+  when it has one), ``limit`` (the tool that cannot see the truth here, e.g. ``detector``: such misses
+  are reported apart), and ``template`` and ``tags`` (how a generated question was made).
 
 Bad lines (not JSON, unknown keys, a missing image, a duplicate id ...) are all reported with their
 line numbers and the suite does not run: a case skipped in one run and not the next would make two
@@ -32,11 +38,20 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from argus.agent.errors import SuiteError
+from argus.agent.evaluation.answers import (
+    answer_kind,
+    matches,
+    mentions,
+    prose_answers,
+    starts_with_number,
+    starts_yes_no,
+)
+from argus.agent.evaluation.prose_lint import lint_prose
 from argus.tools.base import package_dir
 from argus.tools.errors import ArgusError
 
@@ -51,6 +66,11 @@ SAMPLE_PACKAGES = (
     ("sklearn", "datasets/images"),
     ("matplotlib", "mpl-data/sample_data"),
 )
+RootOp = Literal[
+    "exists", "count", "identify", "attribute", "relate", "compare", "arithmetic", "read_text",
+    "text_contains", "title", "modality", "quality", "describe", "rules", "triage", "assess", "refuse", "not",
+]  # fmt: skip
+ROOT_OPS: tuple[str, ...] = get_args(RootOp)
 _CITATION = re.compile(r"\[(?:R:[A-Z0-9-]+|[A-Z]\d+(?:\s*,\s*[A-Z]\d+)*)\]")
 _NUMBER = r"(?<![\w.])(\d+(?:\.\d+)?)"
 
@@ -70,10 +90,15 @@ class Expect(BaseModel):
     urgency: Literal["U0", "U1", "U2", "U3", "U4"] | None = None
     contains: list[str] | None = Field(default=None, min_length=1)
     refused: bool | None = None
+    short_answer: list[Annotated[str, Field(min_length=1)]] | None = Field(default=None, min_length=1)
+    mentions: list[Annotated[list[str], Field(min_length=1)]] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _something_to_check(self) -> Expect:
-        checks = {"exact", "number", "labels", "rules", "not_rules", "urgency", "contains", "refused"}
+        checks = {
+            "exact", "number", "labels", "rules", "not_rules", "urgency", "contains", "refused", "short_answer",
+            "mentions",
+        }  # fmt: skip
         if not checks & self.model_fields_set:
             raise ValueError(f"expect needs at least one of {', '.join(sorted(checks))}")
         if {"tolerance", "unit"} & self.model_fields_set and self.number is None:
@@ -96,6 +121,11 @@ class EvalCase(BaseModel):
     findings: str | dict[str, Any] | None = None
     time: str | None = None
     tools: list[str] | None = None
+    form: str | None = Field(default=None, min_length=1, max_length=50)
+    op: RootOp | None = None
+    limit: str | None = Field(default=None, min_length=1, max_length=50)
+    template: str | None = Field(default=None, max_length=100)
+    tags: list[str] | None = None
 
 
 class SuiteCase(BaseModel):
@@ -125,6 +155,23 @@ class CaseResult(BaseModel):
     backend: str = ""
     answer: str = ""
     urgency: str | None = None
+    question: str = ""
+    form: str | None = None
+    op: str | None = Field(default=None, description="The expected root op of the answer's program.")
+    limit: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    short_answer: str | None = Field(default=None, description="The answer's short_answer, when it has one.")
+    short_answer_match: bool | None = Field(
+        default=None, description="The short answer matched; None when the case expects none."
+    )
+    judged_by: Literal["short_answer", "prose"] | None = None
+    program_op: str | None = Field(default=None, description="The root op of the answer's program.")
+    op_routed: bool | None = Field(default=None, description="program_op == op; None without either.")
+    yes_no_format: bool | None = Field(
+        default=None, description="A yes/no case's answer starts with Yes, No or I can't tell."
+    )
+    number_first: bool | None = Field(default=None, description="A number case's answer starts with it.")
+    lint: list[str] = Field(default_factory=list, description="Versions, field names, reprs in the prose.")
 
 
 class Score(BaseModel):
@@ -153,6 +200,34 @@ class EvalReport(BaseModel):
     latency_p50_ms: float
     latency_p95_ms: float
     by_backend: dict[str, BackendScore]
+    by_form: dict[str, Score] = Field(default_factory=dict)
+    by_op: dict[str, Score] = Field(default_factory=dict)
+    by_tag: dict[str, Score] = Field(default_factory=dict)
+    short_answer_cases: int = 0
+    short_answers_given: int = Field(
+        default=0, description="Answers to those cases that carried a short answer."
+    )
+    short_answer_exact: float | None = Field(
+        default=None, description="Short answers that matched, over the cases that expect one."
+    )
+    program_cases: int = Field(default=0, description="Cases with an expected op whose answer had a program.")
+    program_routing: float | None = Field(default=None, description="Program root op == expected op.")
+    yes_no_cases: int = 0
+    yes_no_format: float | None = Field(
+        default=None, description="Yes/no answers that start with Yes/No/I can't tell."
+    )
+    number_cases: int = 0
+    number_first: float | None = Field(
+        default=None, description="Number answers whose first word is the number."
+    )
+    prose_issues: int = Field(default=0, description="Answers whose prose has a version, field name or repr.")
+    prose_issue_kinds: dict[str, int] = Field(default_factory=dict)
+    limited_misses: dict[str, int] = Field(
+        default_factory=dict, description="Wrong answers on cases marked with a tool's limit, by tool."
+    )
+    accuracy_unlimited: float | None = Field(
+        default=None, description="Accuracy over the cases with no limit."
+    )
     results: list[CaseResult]
 
 
@@ -313,6 +388,17 @@ def check(expect: Expect, answer: Answer) -> list[str]:
             failures.append(f"the answer does not contain {wanted!r}")
     if expect.refused is not None and answer.refused != expect.refused:
         failures.append("expected a refusal" if expect.refused else "the request was refused")
+    if expect.short_answer is not None:
+        given = getattr(answer, "short_answer", None)
+        wanted = " / ".join(expect.short_answer[:4]) + (" / ..." if len(expect.short_answer) > 4 else "")
+        if given is not None:
+            if not matches(given, expect.short_answer):
+                failures.append(f"short answer {given!r}, expected {wanted}")
+        elif not prose_answers(expect.short_answer, text, answer.question):
+            failures.append(f"the first sentence does not answer {wanted}")
+    for group in expect.mentions or []:
+        if not mentions(text, group):
+            failures.append(f"the answer mentions none of {', '.join(group[:5])}")
     return failures
 
 
@@ -341,7 +427,17 @@ def run_suite(
 
 def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
     case = item.case
-    base = {"id": case.id, "category": case.category, "line": item.line, "expected_tools": case.tools}
+    base = {
+        "id": case.id,
+        "category": case.category,
+        "line": item.line,
+        "expected_tools": case.tools,
+        "question": case.question,
+        "form": case.form,
+        "op": case.op,
+        "limit": case.limit,
+        "tags": case.tags or [],
+    }
     start = time.perf_counter()
     try:
         answer = assistant.ask(
@@ -362,6 +458,7 @@ def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
     failures = check(case.expect, answer)
     return CaseResult(
         **base,
+        **_form_checks(case, answer),
         correct=not failures,
         failures=failures,
         called_tools=called,
@@ -374,6 +471,26 @@ def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
         answer=answer.answer,
         urgency=answer.urgency.level if answer.urgency else None,
     )
+
+
+def _form_checks(case: EvalCase, answer: Answer) -> dict[str, Any]:
+    """What the question suites measure besides correctness: the short answer, the program's root op,
+    whether the answer leads with yes/no or the number, and the prose linter's findings."""
+    expected = case.expect.short_answer
+    given = getattr(answer, "short_answer", None)
+    program = getattr(answer, "program", None)
+    program_op = program.get("op") if isinstance(program, dict) else None
+    kind = answer_kind(expected) if expected else None
+    return {
+        "short_answer": given,
+        "short_answer_match": None if expected is None else given is not None and matches(given, expected),
+        "judged_by": None if expected is None else "short_answer" if given is not None else "prose",
+        "program_op": program_op if isinstance(program_op, str) else None,
+        "op_routed": None if case.op is None or not isinstance(program_op, str) else program_op == case.op,
+        "yes_no_format": starts_yes_no(answer.answer) if kind == "yes/no" else None,
+        "number_first": starts_with_number(answer.answer) if kind == "number" else None,
+        "lint": [str(f) for f in lint_prose(answer.answer)],
+    }
 
 
 def summarise(results: list[CaseResult], suite: str = "") -> EvalReport:
@@ -397,8 +514,47 @@ def summarise(results: list[CaseResult], suite: str = "") -> EvalReport:
         latency_p50_ms=_percentile([r.latency_ms for r in results], 50),
         latency_p95_ms=_percentile([r.latency_ms for r in results], 95),
         by_backend={b: _backend_score([r for r in results if r.backend == b]) for b in backends},
+        **_question_measures(results),
         results=results,
     )
+
+
+def _question_measures(results: list[CaseResult]) -> dict[str, Any]:
+    def grouped(key: Callable[[CaseResult], list[str]]) -> dict[str, Score]:
+        names = sorted({name for r in results for name in key(r)})
+        return {n: _score([r for r in results if n in key(r)]) for n in names}
+
+    expecting = [r for r in results if r.short_answer_match is not None]
+    routed = [r for r in results if r.op_routed is not None]
+    yes_no = [r for r in results if r.yes_no_format is not None]
+    numbers = [r for r in results if r.number_first is not None]
+    unlimited = [r for r in results if r.limit is None]
+    kinds: dict[str, int] = {}
+    for r in results:
+        for kind in {finding.split(":", 1)[0] for finding in r.lint}:
+            kinds[kind] = kinds.get(kind, 0) + 1
+    limited: dict[str, int] = {}
+    for r in results:
+        if r.limit is not None and not r.correct:
+            limited[r.limit] = limited.get(r.limit, 0) + 1
+    return {
+        "by_form": grouped(lambda r: [r.form] if r.form else []),
+        "by_op": grouped(lambda r: [r.op] if r.op else []),
+        "by_tag": grouped(lambda r: r.tags),
+        "short_answer_cases": len(expecting),
+        "short_answers_given": sum(r.short_answer is not None for r in expecting),
+        "short_answer_exact": _share(sum(bool(r.short_answer_match) for r in expecting), len(expecting)),
+        "program_cases": len(routed),
+        "program_routing": _share(sum(bool(r.op_routed) for r in routed), len(routed)),
+        "yes_no_cases": len(yes_no),
+        "yes_no_format": _share(sum(bool(r.yes_no_format) for r in yes_no), len(yes_no)),
+        "number_cases": len(numbers),
+        "number_first": _share(sum(bool(r.number_first) for r in numbers), len(numbers)),
+        "prose_issues": sum(bool(r.lint) for r in results),
+        "prose_issue_kinds": dict(sorted(kinds.items())),
+        "limited_misses": dict(sorted(limited.items())),
+        "accuracy_unlimited": _share(sum(r.correct for r in unlimited), len(unlimited)),
+    }
 
 
 def _score(results: list[CaseResult]) -> Score:
