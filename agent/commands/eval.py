@@ -130,6 +130,7 @@ def generate(
                 "cases": len(suite.cases),
                 "images": len(suite.images),
                 "templates": families,
+                "unused_templates": sorted(k for k, n in suite.template_use.items() if n == 0),
                 **{k: dict(sorted(v.items())) for k, v in counts.items()},
             }
         )

@@ -197,7 +197,7 @@ def write(out: str | Path, seed: int = 0) -> GeneratedSuite:
     (folder / "img").mkdir(parents=True, exist_ok=True)
     suite = build(seed)
     for name, picture in suite.images.items():
-        picture.save(folder / name, optimize=True)
+        picture.save(folder / name)
     lines = [json.dumps(case, ensure_ascii=False) for case in suite.cases]
     (folder / "suite.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return suite
