@@ -60,11 +60,13 @@ _VEHICLES = "bicycle car motorcycle motorbike airplane bus train truck boat lorr
 
 
 def strip_citations(text: str) -> str:
-    return " ".join(_CITATION.sub(" ", text).split())
+    """The text without [D1] / [R:RULE] citations, its spaces collapsed (line breaks kept)."""
+    lines = (" ".join(_CITATION.sub(" ", line).split()) for line in text.splitlines())
+    return "\n".join(re.sub(r"\s+([.,;:!?])", r"\1", line) for line in lines).strip()
 
 
 def first_sentence(text: str) -> str:
-    plain = strip_citations(text).strip()
+    plain = strip_citations(text)
     return _SENTENCE_END.split(plain, maxsplit=1)[0] if plain else ""
 
 

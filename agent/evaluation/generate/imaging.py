@@ -50,7 +50,6 @@ BY_REFERENCE = (
     ("sample:china.jpg", "photo"),
     ("sample:motorcycle_left.png", "photo"),
     ("sample:astronaut.png", "photo"),
-    ("sample:horse.png", "photo"),
 )
 AS_PNG = (
     ("ct-chest", "dicom", "CT_small.dcm", "CT"),

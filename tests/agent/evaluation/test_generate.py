@@ -270,3 +270,20 @@ def test_cli_generate_refuses_a_file_as_folder(tmp_path):
 def test_pasted_objects_are_named_by_what_a_detector_calls_them(drawn):
     labels = Counter(t.kind for _, s in drawn if s.family == "pasted" for t in s.things)
     assert set(labels) == {"cat", "horse", "motorcycle", "bus", "cup", "person"}
+
+
+@pytest.mark.slow
+def test_the_bundled_detector_finds_every_pasted_object(drawn):
+    """Pasted photos are sized so the offline SSD detector sees each object: a miss here would be a
+    detector limit, not a question the engine could answer."""
+    from argus.tools import get_tool
+
+    detect = get_tool("detect_objects")
+    missed = []
+    for _, scene in drawn:
+        if scene.family != "pasted":
+            continue
+        found = Counter(d.label for d in detect(GENERATED / scene.image).detections)
+        wanted = Counter(t.kind for t in scene.things)
+        missed += [(scene.id, label) for label, n in wanted.items() if found[label] < n]
+    assert not missed
