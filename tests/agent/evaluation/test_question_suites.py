@@ -16,9 +16,10 @@ from tests.support import samples
 GENERATED = samples.SUITES / "generated" / "suite.jsonl"
 PHOTOS = samples.SUITES / "photos.jsonl"
 SAMPLE = {GENERATED: 60, PHOTOS: 40}
-# Accuracy on the seed-0 sample of each suite, one constant per suite (see the module docstring).
-GENERATED_FLOOR = 0.0
-PHOTOS_FLOOR = 0.0
+# Accuracy on the seed-0 sample of each suite, one constant per suite (see the module docstring):
+# the built-in planner answered 17 of the 60 generated (28.3%) and 9 of the 40 hand-checked (22.5%).
+GENERATED_FLOOR = 0.28
+PHOTOS_FLOOR = 0.22
 
 
 @pytest.fixture(scope="module")
