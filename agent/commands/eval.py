@@ -17,7 +17,7 @@ from argus.agent.commands.common import DeviceOpt, JsonOpt, console, err_console
 from argus.agent.errors import SuiteError
 
 if TYPE_CHECKING:
-    from argus.agent.evaluation.harness import CaseResult, EvalReport, Score
+    from argus.agent.evaluation.report import CaseResult, EvalReport, Score
 
 EXIT_BELOW_FLOOR = 1
 

@@ -14,7 +14,7 @@ from argus.agent.evaluation.generate.language import (
     confusable,
 )
 from argus.agent.evaluation.generate.referents import OBJECT_FAMILIES, colour_ok, refer, sizes_shown
-from argus.agent.evaluation.generate.scene import Scene, Selector, level, side
+from argus.agent.evaluation.generate.scene import Scene, Selector, Thing, level, side
 from argus.agent.evaluation.generate.templates import (
     SIZE_ANSWERS,
     SIZE_WORDS,
@@ -253,7 +253,9 @@ def build_attribute(template: Template, scene: Scene, rng: random.Random) -> Que
     return Question(fill(template, rng, tags, **values), "attribute", answer, tags=tags)
 
 
-def _where(template, scene, thing, rng, tags, values) -> Question | None:
+def _where(
+    template: Template, scene: Scene, thing: Thing, rng: random.Random, tags: set[str], values: dict[str, str]
+) -> Question | None:
     horizontal, vertical = side(scene, thing), level(scene, thing)
     if horizontal is None and vertical is None:
         return None

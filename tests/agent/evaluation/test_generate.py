@@ -287,3 +287,17 @@ def test_the_bundled_detector_finds_every_pasted_object(drawn):
         wanted = Counter(t.kind for t in scene.things)
         missed += [(scene.id, label) for label, n in wanted.items() if found[label] < n]
     assert not missed
+
+
+@pytest.mark.parametrize("argv", [["--seed", "x"], ["--nope"]])
+def test_the_module_entry_point_refuses_bad_arguments(argv, capsys):
+    from argus.agent.evaluation.generate.__main__ import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2 and "usage:" in capsys.readouterr().err
+
+
+def test_cli_generate_refuses_a_bad_seed(tmp_path):
+    result = CliRunner().invoke(app, ["eval", "generate", "--out", str(tmp_path), "--seed", "many"])
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from argus.agent.core.answer import Answer, Citation, RuleRef, UrgencyInfo
 from argus.agent.errors import SuiteError
 from argus.agent.evaluation import scenes
-from argus.agent.evaluation.harness import CaseResult, Expect, check, load_suite, run_suite, summarise
+from argus.agent.evaluation.harness import Expect, check, load_suite, run_suite
+from argus.agent.evaluation.report import CaseResult, summarise
 from argus.cli import app
 from tests.support import samples
 
