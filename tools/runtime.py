@@ -26,6 +26,9 @@ log = logging.getLogger("argus.tools")
 T = TypeVar("T")
 
 DEFAULT_MAX_PIXELS = 64_000_000
+# Only the first frame of a multi-frame DICOM is decoded and kept; the cap bounds the rest of the work.
+DEFAULT_MAX_FRAMES = 1000
+MAX_FRAMES_ENV = "ARGUS_MAX_FRAMES"
 
 
 def resolve_device(requested: str = "auto") -> str:
