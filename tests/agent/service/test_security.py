@@ -24,7 +24,7 @@ from argus.agent.service.routers import ask as ask_routes
 from argus.agent.service.settings import ServerSettings
 from argus.agent.service.url_fetch import check_address
 from argus.cli import app as cli_app
-from tests.support import samples
+from tests.support import dicom_files, samples
 from tests.support.server_helpers import TOKEN, app_client, assert_no_leak
 
 pytestmark = pytest.mark.slow
@@ -184,6 +184,31 @@ def test_image_pixel_limit_uses_the_loaders_message(assistant):
     assert message == "bus.jpg: 810x1080 = 874,800 pixels, over the 100,000-pixel limit"
 
 
+def test_the_service_caps_pixels_lower_than_the_cli_and_says_so_in_readyz(assistant):
+    from argus.tools.runtime import DEFAULT_MAX_FRAMES, DEFAULT_MAX_PIXELS
+
+    assert ServerSettings().max_pixels == 24_000_000 < DEFAULT_MAX_PIXELS
+    with app_client(assistant) as defaults:
+        limits = defaults.get("/readyz").json()["limits"]
+    assert limits == {
+        "max_pixels": 24_000_000,
+        "max_frames": DEFAULT_MAX_FRAMES,
+        "max_body_bytes": 50 * 1024 * 1024,
+        "max_triage_images": 16,
+        "deadline_s": 60.0,
+    }
+    with app_client(assistant, max_pixels=1_000_000, max_frames=5, max_body_mb=2) as small:
+        limits = small.get("/readyz").json()["limits"]
+        response = small.post(
+            "/v1/ask",
+            files={"image": ("cine.dcm", dicom_files.native_frames(2, 2, 6))},
+            data={"question": "hi"},
+        )
+    assert limits["max_pixels"] == 1_000_000 and limits["max_frames"] == 5
+    assert limits["max_body_bytes"] == 2 * 1024 * 1024
+    assert "6 frames, over the 5-frame limit" in _error(response, 413, "image_too_large")
+
+
 def _png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG that declares a huge image: refused from its header, before any pixel is decoded."""
 
@@ -230,6 +255,9 @@ def _truncated_jpeg() -> bytes:
         ({"image": ("a.png", BUS)}, {"question": "hi"}, 422, "extension_mismatch", "the bytes are JPEG"),
         ({"image": ("a.jpg", _truncated_jpeg())}, {"question": "hi"}, 422, "truncated_image", "truncated"),
         ({"image": ("bomb.png", _png_header_only(60_000, 60_000))}, {"question": "hi"}, 413, "image_too_large", "decompression bomb"),
+        ({"image": ("big.png", _png_header_only(6000, 5000))}, {"question": "hi"}, 413, "image_too_large", "30,000,000 pixels, over the 24,000,000-pixel limit"),
+        ({"image": ("cine.dcm", dicom_files.native_frames(2, 2, 1001))}, {"question": "hi"}, 413, "image_too_large", "cine.dcm: 1,001 frames, over the 1,000-frame limit"),
+        ({"image": ("bomb.dcm", dicom_files.deflated(1000, 1000, 400))}, {"question": "hi"}, 413, "image_too_large", "inflates to over 193,048,576 bytes"),
         (None, {"question": "hi", **{f"f{i}": "x" for i in range(80)}}, 400, "bad_request", "Too many fields"),
     ],
 )  # fmt: skip
