@@ -63,7 +63,10 @@ def serve(
     allow_url_host: Annotated[
         list[str] | None,
         typer.Option(
-            "--allow-url-host", help="Host whose image URLs may be fetched (repeatable; none: no URLs)."
+            "--allow-url-host",
+            help="Host (name, IP or CIDR range) whose image URLs may be fetched, on ports 80 and 443, or "
+            "HOST:PORT for that one port (repeatable; none: no URLs). A name must resolve to public "
+            "addresses unless its address or range is listed too.",
         ),
     ] = None,
     image_cache: Annotated[

@@ -2,14 +2,13 @@
 
 The checks that protect a deployment live here rather than in the CLI, so a program that calls
 ``create_app`` directly gets the same refusals: no ``--no-auth`` off loopback, no server without
-a token, no weak token, no URL allow-list entry that is more than a host name.
+a token, no weak token, no URL allow-list entry that is more than a host, address or range and a port.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -24,9 +23,6 @@ TOKEN_ENV = "ARGUS_API_TOKEN"
 # 4300x4300 = 18.5 MP), at under 40% of that cost; an operator who needs more sets --max-pixels.
 SERVICE_MAX_PIXELS = 24_000_000
 MIN_TOKEN_CHARS = 16
-_HOST = re.compile(
-    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
-)
 
 
 class ServerSettings(BaseModel):
@@ -96,11 +92,16 @@ class ServerSettings(BaseModel):
                     f"the API token must be at least {MIN_TOKEN_CHARS} characters with no spaces, got "
                     f"{len(secret)} characters (make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
                 )
-        for host in self.allow_url_hosts:
-            if not _HOST.match(host.lower()) and not _is_ip(host):
+        from argus.agent.service.url_fetch import parse_allow_entry
+
+        for entry in self.allow_url_hosts:
+            try:
+                parse_allow_entry(entry)
+            except ValueError:
                 raise ServerConfigError(
-                    f"--allow-url-host takes a bare host name or IP address such as images.example.org, got {host!r}"
-                )
+                    "--allow-url-host takes a bare host name, IP address or CIDR range, optionally with :PORT "
+                    f"(images.example.org, images.example.org:8443, 10.20.0.0/16), got {entry!r}"
+                ) from None
         return self
 
 
@@ -111,14 +112,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 def read_token(token_file: Path | None) -> SecretStr | None:
