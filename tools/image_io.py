@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import os
 import struct
 import zlib
 from collections.abc import Sequence
@@ -31,7 +30,6 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from argus.tools.errors import (
-    ArgusError,
     DicomError,
     EmptyFileError,
     ExtensionMismatchError,
@@ -40,7 +38,7 @@ from argus.tools.errors import (
     NotAnImageError,
     TruncatedImageError,
 )
-from argus.tools.runtime import DEFAULT_MAX_FRAMES, DEFAULT_MAX_PIXELS, MAX_FRAMES_ENV
+from argus.tools.runtime import DEFAULT_MAX_PIXELS, max_frames_from_env
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 # A deflated DICOM inflates to at most what one image within the pixel cap can need: 8 bytes a pixel
@@ -233,14 +231,7 @@ def load_image(
 
 def frame_limit(max_frames: int | None = None) -> int:
     """``max_frames`` when given, else ``ARGUS_MAX_FRAMES``, else the default; a bad value is an ArgusError."""
-    if max_frames is not None:
-        return max_frames
-    text = os.environ.get(MAX_FRAMES_ENV, "").strip()
-    if not text:
-        return DEFAULT_MAX_FRAMES
-    if not text.isdigit() or int(text) < 1:
-        raise ArgusError(f"{MAX_FRAMES_ENV} must be a whole number of frames, 1 or more, got {text[:40]!r}")
-    return int(text)
+    return max_frames if max_frames is not None else max_frames_from_env()
 
 
 def inflate_limit(max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
