@@ -78,3 +78,12 @@ def test_ultralytics_settings_follow_argus_home(home):
     assert done.returncode == 0, done.stderr
     assert (home / "argus-home" / "config" / "Ultralytics" / "settings.json").is_file()
     assert not (home / "user" / ".config").exists()
+
+
+def test_the_audit_log_follows_argus_home(home, monkeypatch):
+    from argus.agent.domains.medical.audit import default_audit_path
+
+    monkeypatch.setenv("ARGUS_HOME", str(home / "argus-home"))
+    assert default_audit_path() == home / "argus-home" / "data" / "audit.sqlite"
+    monkeypatch.setenv("ARGUS_AUDIT_DB", str(home / "chosen.sqlite"))
+    assert default_audit_path() == home / "chosen.sqlite"
