@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from argus.tools.base import Tool
+    from argus.tools.base import ImageTool
     from argus.tools.runtime import Runtime
 
 TOOLS: dict[str, str] = {
@@ -26,7 +26,7 @@ TOOLS: dict[str, str] = {
 }
 
 
-def tool_class(name: str) -> type[Tool]:
+def tool_class(name: str) -> type[ImageTool]:
     from argus.tools.errors import ToolInputError
 
     try:
@@ -37,6 +37,6 @@ def tool_class(name: str) -> type[Tool]:
     return getattr(importlib.import_module(module), cls)
 
 
-def get_tool(name: str, runtime: Runtime | None = None) -> Tool:
+def get_tool(name: str, runtime: Runtime | None = None) -> ImageTool:
     """An instance of the named tool sharing ``runtime`` (the process default when None)."""
     return tool_class(name)(runtime)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, Tool, module_present, package_version
+from argus.tools.base import Availability, Backend, ImageTool, module_present, package_version
 from argus.tools.colour_names import COLOUR_NAMES, name_colour, name_colours
 from argus.tools.evidence import Colour, Shape, ToolResult, numbered
 from argus.tools.threshold_regions import threshold_regions
@@ -90,7 +90,7 @@ class ContourBackend(Backend):
         return dominant_colours(image.rgb), find_outlines(image, default_min_area(image))
 
 
-class AnalyzeColorsShapes(Tool):
+class AnalyzeColorsShapes(ImageTool):
     name = "analyze_colors_shapes"
     description = (
         "Names the image's dominant colours (red, orange, yellow, green, blue, purple, pink, brown, black, "

@@ -15,7 +15,7 @@ from argus.tools.errors import BackendUnavailableError, ToolInputError
 from argus.tools.evidence import Colour, Detection, EvidenceItem, ImageLabel, Measurement, TextLine
 
 if TYPE_CHECKING:
-    from argus.tools.base import Tool
+    from argus.tools.base import ImageTool
     from argus.tools.evidence import ToolResult
     from argus.tools.image_io import LoadedImage
 
@@ -218,7 +218,7 @@ class ComposedDescriber(Backend):
     def version(self) -> str:
         return f"argus {package_version('argus')}"
 
-    def _tools(self, names: list[str]) -> list[Tool]:
+    def _tools(self, names: list[str]) -> list[ImageTool]:
         from argus.tools import get_tool
 
         return [get_tool(name, self.runtime) for name in names]
@@ -264,7 +264,7 @@ class ComposedDescriber(Backend):
         return Composition(intro + "; ".join(parts) + ".", used, notes)
 
 
-def _usable(tool: Tool) -> bool:
+def _usable(tool: ImageTool) -> bool:
     return any(backend.availability().available for backend in tool.backends())
 
 

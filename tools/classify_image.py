@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
 from argus.tools.ssd import model_dir
 
@@ -130,7 +130,7 @@ class EfficientNetLite3(Backend):
             return interpreter.get_tensor(classifier.output_index)
 
 
-class ClassifyImage(Tool):
+class ClassifyImage(ImageTool):
     name = "classify_image"
     description = (
         "Names what the whole image shows with the 1000 ImageNet classes (EfficientNet-Lite3): returns the "

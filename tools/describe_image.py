@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Backend, Tool
+from argus.tools.base import Backend, ImageTool
 from argus.tools.captioners import COMPOSED, TRANSFORMERS, ComposedDescriber, TransformersCaptioner
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import Caption, Colour, Detection, ImageLabel, Measurement, TextLine, ToolResult
@@ -67,7 +67,7 @@ class DescribeResult(ToolResult):
         return renumbered
 
 
-class DescribeImage(Tool):
+class DescribeImage(ImageTool):
     name = "describe_image"
     description = (
         "Describes the whole image in one caption (id C1). Offline it composes a factual description from "

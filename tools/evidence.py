@@ -8,10 +8,16 @@ Boxes are always ``xyxy`` in the original image's pixels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# How answers cite: [D1] for an evidence item, [R:SEC-EXIT-01] for a rule; [D1, D2] groups items.
+# The one definition the verifier, the descriptions and the evaluation all read.
+CITATION = re.compile(r"\[(R:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]\d+)\]")
+GROUPED = re.compile(r"\[((?:[A-Z]\d+\s*,\s*)+[A-Z]\d+)\]")
 
 # One prefix per kind of evidence. Rules are cited as [R:RULE-ID] and are not listed here.
 PREFIXES: dict[str, str] = {
@@ -225,6 +231,11 @@ def describe_item(item: EvidenceItem) -> str:
         if value not in (None, ""):
             parts.append(f"{key}={value!r}" if key == "text" else f"{key}={value}")
     return " ".join(parts)
+
+
+def expand_groups(text: str) -> str:
+    """Rewrite grouped citations '[D1, D2]' as '[D1][D2]' so they read and check one by one."""
+    return GROUPED.sub(lambda m: "".join(f"[{p.strip()}]" for p in m.group(1).split(",")), text)
 
 
 def numbered(prefix: str, index: int) -> str:

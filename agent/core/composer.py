@@ -7,12 +7,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
+from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings
 from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import RulesOutcome, Toolbox
-from argus.agent.core.verifier import CITATION, Verdict, expand_groups, item_noun, verify
-from argus.agent.domains.medical.decision import Decision, decide, decide_ungated, urgency_of
-from argus.agent.domains.medical.modality import route_image
+from argus.agent.core.verifier import Verdict, item_noun, verify
+from argus.tools.evidence import CITATION, expand_groups
 
 REPAIR_PROMPT = (
     "Your answer failed the citation check:\n{problems}\nRewrite the answer. Cite only evidence ids and rule ids "
@@ -33,12 +32,12 @@ def build_answer(
     refused: bool,
     disclaimer: str | None,
     started: float,
-    decision: Decision | None = None,
+    decision: Any = None,
 ) -> Answer:
-    """The Answer for a finished loop. ``decision``: a medical urgency or abstention already decided
-    (triage decides before it composes its text); otherwise a medical one is decided here."""
+    """The Answer for a finished loop. ``decision``: an urgency or abstention already decided (triage
+    decides before it composes its text); otherwise the domain's policy decides here."""
     notes = list(loop.notes) + list(toolbox.notes)
-    outcome = _grounding(toolbox, domain, refused)
+    outcome = toolbox.policy.ground(toolbox, refused)
     rule_refs, rule_ids = _rules(toolbox, outcome)
     labels = _nouns(toolbox)
     evidence = {i.id: i for i in toolbox.ledger.items()}
@@ -52,10 +51,14 @@ def build_answer(
     if not verdict.ok:
         notes.append("this answer failed the citation check: see unsupported_claims")
     used = _evidence_ids(toolbox, text)
+    result = toolbox.program_result
+    # The program's short answer stands only where the text is still the program's own answer.
+    short_answer = result.short_answer if result is not None and text == result.text.strip() else None
+    program = result.program if result is not None else None
     if decision is not None:
         urgency, abstention = decision.urgency, decision.abstention
     else:
-        urgency, abstention = _urgency(toolbox, domain, outcome, refused)
+        urgency, abstention = toolbox.policy.decide(toolbox, outcome, refused)
     paths: list[list[str]] = []
     if outcome is not None and outcome.case_graph is not None:
         for fired in outcome.evaluation.fired:
@@ -89,43 +92,9 @@ def build_answer(
         backend=backends,
         disclaimer=disclaimer,
         refused=refused,
+        short_answer=short_answer,
+        program=program,
     )
-
-
-def _grounding(toolbox: Toolbox, domain: str, refused: bool) -> RulesOutcome | None:
-    """Medical and security answers always rest on the rule engine's verdict on every fact found;
-    when the model did not ask for it after its last tool call, the agent asks itself. A security
-    verdict also rests on the detector's full view of the scene, as the planner's always does: a
-    model that skipped it, or asked for some labels only (obeying text in the image, say), would
-    otherwise leave people in a zone unseen and the urgency unset. A refused request looks at nothing."""
-    if domain not in ("medical", "security"):
-        return toolbox.last_rules
-    looked = any(s.tool == "detect_objects" and not s.args for s in toolbox.trace)
-    if domain == "security" and not refused and not looked:
-        toolbox.run("detect_objects", {}, by="agent")
-    if toolbox.last_rules is None or len(toolbox.ledger.items()) > toolbox.evaluated_items:
-        toolbox.run("evaluate_rules", {"domain": domain}, by="agent")
-    return toolbox.last_rules
-
-
-def _urgency(
-    toolbox: Toolbox, domain: str, outcome: RulesOutcome | None, refused: bool
-) -> tuple[UrgencyInfo | None, str | None]:
-    """The answer's urgency. A medical one is decided as a triage is: only a rule on a real scale sets
-    it, a failed quality gate withholds it, and no decision is an abstention with its reason; a
-    question about the rules alone (no quality check ran) is not gated on the image."""
-    if outcome is None or refused:
-        return None, None
-    if domain == "medical":
-        route = route_image(toolbox.image)
-        quality = toolbox.ledger.latest("assess_quality")
-        if quality is not None:
-            decision = decide(route, quality, outcome.evaluation)
-        else:
-            decision = decide_ungated(route, outcome.evaluation)
-        return decision.urgency, decision.abstention
-    top = outcome.evaluation.top
-    return (urgency_of(top.rule) if top is not None else None), None
 
 
 def _made(toolbox: Toolbox) -> set[str]:
@@ -169,10 +138,10 @@ def _ref(rule: Any, fired: bool, why: str, status: str) -> RuleRef:
 
 
 def _nouns(toolbox: Toolbox) -> set[str]:
-    from argus.agent.planner.slots import SHAPES
+    from argus.agent.core.lexicon import SHAPES
     from argus.tools.coco import COCO_80
 
-    nouns = set(COCO_80) | set(SHAPES.values()) | {"region"}
+    nouns = set(COCO_80) | set(SHAPES) | {"region"}
     nouns.update(item_noun(i) for i in toolbox.ledger.items() if i.id[:1] in ("D", "F", "M", "S", "Z"))
     return nouns
 

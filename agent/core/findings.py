@@ -18,9 +18,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argus.agent.core.toolbox import STATABLE_NAMESPACES
 from argus.agent.errors import FindingsError
 from argus.tools.yaml_guard import read_data_file
+
+# Namespaces a model or a user may state facts in; what the tools see (labels, zones, falls,
+# quality, image tags, time, requests) can never be overridden by a stated fact.
+STATABLE_NAMESPACES = (
+    "patient",
+    "nodule",
+    "finding",
+    "device",
+    "vitals",
+    "esi",
+    "birads",
+    "lungrads",
+    "scene",
+)
+
 
 MAX_FINDINGS_BYTES = 256_000
 MAX_FINDINGS = 200

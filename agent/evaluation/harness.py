@@ -216,9 +216,9 @@ def _parse_line(raw: str, base: Path) -> SuiteCase:
 
 
 def _check_tools(names: list[str] | None) -> None:
-    from argus.agent.core.toolbox import KNOWLEDGE_TOOLS, OPTIONAL_VISION_TOOLS, VISION_TOOLS
+    from argus.agent.core.toolbox import agent_tool_names
 
-    known = (*VISION_TOOLS, *OPTIONAL_VISION_TOOLS, *KNOWLEDGE_TOOLS)
+    known = agent_tool_names()
     unknown = [n for n in names or [] if n not in known]
     if unknown:
         raise ValueError(f"unknown tool(s) {unknown} in tools; known: {', '.join(known)}")

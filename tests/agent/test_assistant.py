@@ -9,7 +9,7 @@ import pytest
 
 from argus import Assistant
 from argus.agent.core.verifier import verify
-from argus.agent.planner.compose import CANNOT_ANSWER
+from argus.agent.core.executor import CANNOT_ANSWER
 from argus.tools.coco import COCO_80
 from tests.support import samples
 
@@ -156,7 +156,8 @@ def test_refuses_emotion_inference(assistant):
 
 def test_unroutable_question_gets_an_honest_answer(assistant):
     answer = assistant.ask(samples.BUS, "What will the stock market do tomorrow?")
-    assert answer.answer == CANNOT_ANSWER and answer.trace == []
+    assert answer.answer == CANNOT_ANSWER and answer.short_answer is None
+    assert [s.tool for s in answer.trace] == ["run_program"]  # no tool looked at the image
 
 
 def test_medical_image_without_findings_is_not_called_normal(assistant):

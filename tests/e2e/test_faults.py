@@ -77,7 +77,7 @@ def test_a_tool_that_raises_is_a_note_and_the_next_question_is_answered(assistan
 
 def test_a_failing_tool_in_a_security_answer_says_what_is_missing(assistant, monkeypatch):
     _broken_detector(monkeypatch, RuntimeError("device lost"))
-    zones = samples.ROOT / "tests" / "data" / "zones" / "bus.yaml"
+    zones = samples.SUITES / "bus_zones.yaml"
     answer = assistant.ask(
         unique_png(samples.BUS, seed=102), "Is anyone in the restricted zone?", zones=zones
     )

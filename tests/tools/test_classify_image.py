@@ -122,7 +122,7 @@ def test_card_lists_the_backend_and_its_bundled_model(classifier):
 
 @pytest.mark.slow
 def test_langchain_face_classifies_the_bound_image(classifier):
-    lc = classifier.as_langchain(lambda: samples.BUS)
+    lc = classifier.as_langchain(classifier.invoke_on(samples.BUS))
     message = lc.invoke({"type": "tool_call", "name": "classify_image", "id": "c1", "args": {"top_k": 2}})
     assert message.content.splitlines()[1].startswith("[L1] minibus score=0.8")
     assert len(message.artifact.labels) == 2

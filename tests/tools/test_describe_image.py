@@ -250,7 +250,7 @@ def test_card_says_which_backends_run_here(describer):
 
 @pytest.mark.slow
 def test_langchain_face_describes_the_bound_image(describer):
-    lc = describer.as_langchain(lambda: samples.BUS)
+    lc = describer.as_langchain(describer.invoke_on(samples.BUS))
     message = lc.invoke({"type": "tool_call", "name": "describe_image", "id": "d1", "args": {"ocr": "never"}})
     assert message.content.splitlines()[1].startswith("[C1] description")
     assert message.artifact.captions[0].backend == "composed"
