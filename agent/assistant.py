@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from argus.agent.core.answer import Answer, ImageInfo
+from argus.agent.core.answer import Answer, Caller, ImageInfo
 from argus.agent.core.composer import build_answer
+from argus.agent.core.executor import Executor
 from argus.agent.core.facts import FactContext
 from argus.agent.core.findings import load_findings
 from argus.agent.core.ledger import Ledger
@@ -270,7 +271,15 @@ class Conversation:
             "planner" if refuse or self.assistant.llm_spec.kind == "planner" else self.assistant.llm_spec.kind
         )
         loop = orchestrate(model, planner, messages, toolbox, self.assistant.limits, driver)
+
+        def rewrite() -> str:
+            """The built-in engine's answer to the same program, from the evidence already gathered."""
+            result = Executor(toolbox, Caller.AGENT).run(parsed.program)
+            toolbox.program_result = result
+            return result.text
+
         answer = build_answer(
+            rewrite=rewrite,
             question=question,
             domain=domain,
             image=ImageInfo(

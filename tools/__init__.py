@@ -21,6 +21,7 @@ TOOLS: dict[str, str] = {
     "read_text": "argus.tools.read_text:ReadText",
     "assess_quality": "argus.tools.assess_quality:AssessQuality",
     "analyze_colors_shapes": "argus.tools.analyze_colors_shapes:AnalyzeColorsShapes",
+    "find_objects": "argus.tools.find_objects:FindObjects",
     "annotate": "argus.tools.annotate:Annotate",
     "classify_chest_xray": "argus.tools.classify_chest_xray:ClassifyChestXray",
 }

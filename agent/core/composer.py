@@ -4,10 +4,13 @@ timings and which backends ran."""
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from typing import Any
 
-from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings
+from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
+from argus.agent.core.consistency import contradictions, privacy_violations
 from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import RulesOutcome, Toolbox
 from argus.agent.core.verifier import Verdict, item_noun, verify
@@ -33,9 +36,12 @@ def build_answer(
     disclaimer: str | None,
     started: float,
     decision: Any = None,
+    rewrite: Callable[[], str] | None = None,
 ) -> Answer:
     """The Answer for a finished loop. ``decision``: an urgency or abstention already decided (triage
-    decides before it composes its text); otherwise the domain's policy decides here."""
+    decides before it composes its text); otherwise the domain's policy decides here. ``rewrite``: the
+    built-in engine's answer, for a chat model's text that contradicts the decision or infers what no
+    answer may about a person."""
     notes = list(loop.notes) + list(toolbox.notes)
     outcome = toolbox.policy.ground(toolbox, refused)
     rule_refs, rule_ids = _rules(toolbox, outcome)
@@ -48,17 +54,28 @@ def build_answer(
         text, verdict, repair_ms = _repair(chat_model, loop, text, verdict, evidence, rule_ids, labels)
         llm_ms += repair_ms
         notes.append("the chat model's first answer failed the citation check and was rewritten")
-    if not verdict.ok:
-        notes.append("this answer failed the citation check: see unsupported_claims")
-    used = _evidence_ids(toolbox, text)
-    result = toolbox.program_result
-    # The program's short answer stands only where the text is still the program's own answer.
-    short_answer = result.short_answer if result is not None and text == result.text.strip() else None
-    program = result.program if result is not None else None
     if decision is not None:
         urgency, abstention = decision.urgency, decision.abstention
     else:
         urgency, abstention = toolbox.policy.decide(toolbox, outcome, refused)
+    problems = _disagreements(text, domain, urgency, toolbox, chat_model is not None)
+    if problems and chat_model is not None and rewrite is not None:
+        text = rewrite().strip()
+        # the rewrite may have looked again (new evidence, rules evaluated on it)
+        outcome = toolbox.policy.ground(toolbox, refused)
+        rule_refs, rule_ids = _rules(toolbox, outcome)
+        evidence = {i.id: i for i in toolbox.ledger.items()}
+        verdict = verify(text, evidence, rule_ids, _nouns(toolbox))
+        notes.append("the chat model's answer was rewritten from the decision: " + "; ".join(problems))
+        problems = _disagreements(text, domain, urgency, toolbox, False)
+    if problems:
+        verdict.unsupported.extend(problems)
+    if not verdict.ok:
+        notes.append("this answer failed the citation check: see unsupported_claims")
+    used = _evidence_ids(toolbox, text)
+    result = toolbox.program_result
+    program = result.program if result is not None else None
+    short_answer = _short_answer(text, result)
     paths: list[list[str]] = []
     if outcome is not None and outcome.case_graph is not None:
         for fired in outcome.evaluation.fired:
@@ -95,6 +112,34 @@ def build_answer(
         short_answer=short_answer,
         program=program,
     )
+
+
+def _disagreements(
+    text: str, domain: str, urgency: UrgencyInfo | None, toolbox: Toolbox, chat_model: bool
+) -> list[str]:
+    """Where the text contradicts the decision, and (for a chat model's text) what it infers about a person."""
+    verdict = toolbox.policy.verdict(toolbox)
+    problems = contradictions(
+        text,
+        domain=domain,
+        urgency=urgency.level if urgency is not None else None,
+        threat_level=verdict[0] if verdict else None,
+        alerts=verdict[1] if verdict else 0,
+    )
+    if chat_model:
+        problems += privacy_violations(text)
+    return problems
+
+
+def _short_answer(text: str, result: Any) -> str | None:
+    """The program's short answer, where the text still gives it: the executor's own text, or a chat
+    model's that states it in its first sentence."""
+    if result is None or result.short_answer is None:
+        return None
+    if text == result.text.strip():
+        return result.short_answer
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].lower()
+    return result.short_answer if re.search(rf"\b{re.escape(result.short_answer.lower())}\b", first) else None
 
 
 def _made(toolbox: Toolbox) -> set[str]:

@@ -48,6 +48,14 @@ PRIVACY = {
     "emotion": "infer emotions",
     "sensitive_attribute": "infer sensitive attributes such as age, gender, ethnicity, religion, health or orientation",
 }
+# The tools in plain words, for sentences about them.
+TOOL_WORDS = {
+    "detect_objects": "object detector", "detect_falls": "fall detector", "segment": "segmentation",
+    "describe_image": "describer", "classify_image": "image classifier", "read_text": "text reader",
+    "assess_quality": "quality check", "analyze_colors_shapes": "colour and shape analysis",
+    "classify_modality": "modality classifier", "classify_chest_xray": "chest X-ray classifier",
+    "search_rules": "rule search", "evaluate_rules": "rule engine",
+}  # fmt: skip
 # DICOM Modality codes in plain words, and the short answer for each.
 MODALITY_WORDS = {
     "CT": ("a CT scan", "CT"), "MR": ("an MRI scan", "MRI"), "CR": ("an X-ray (computed radiography)", "X-ray"),
@@ -56,15 +64,6 @@ MODALITY_WORDS = {
     "PT": ("a PET scan", "PET"), "XA": ("an X-ray angiogram", "angiogram"), "RF": ("a fluoroscopy image", "fluoroscopy"),
     "OP": ("an ophthalmic (fundus) photograph", "fundus photograph"), "SM": ("a microscopy slide", "microscopy"),
     "OT": ("an image of an unspecified kind", "other"), "SC": ("a secondary capture", "other"),
-}  # fmt: skip
-# Nouns the ImageNet classifier may answer for, and the class names that count as them.
-CLASSIFIER_SYNONYMS = {
-    "rocket": ("missile", "projectile", "space shuttle", "rocket"),
-    "missile": ("missile", "projectile", "rocket"),
-    "spaceship": ("space shuttle", "missile", "projectile"),
-    "lion": ("lion",),
-    "tiger": ("tiger", "tiger cat"),
-    "flower": ("daisy", "rose", "sunflower", "flower", "pot"),
 }  # fmt: skip
 
 
@@ -122,8 +121,8 @@ class Executor:
         if policy.name != "general" and root.op not in ("refuse", "unanswerable", "rules"):
             sentences += [c for c in policy.caveats(self.toolbox) if c not in sentences]
         sentences += [
-            f"The {name.replace('_', ' ')} tool failed, so this answer lacks its evidence."
-            for name in self.failed
+            f"The {TOOL_WORDS.get(name, 'tool')} failed, so this answer lacks its evidence."
+            for name in dict.fromkeys(self.failed)
         ]
         text = " ".join(s.strip() for s in sentences if s and s.strip())
         return ProgramResult(short_answer=finding.short, text=text, program=program.dump())
@@ -148,16 +147,16 @@ class Executor:
         """Everything the source's tool saw, as things; None when the tool failed."""
         if source == "detections":
             result = self.call("detect_objects")
-            return None if result is None else as_things(result.items(), category_of)
+            return None if result is None else as_things(result.items(), coco_category)
         if source == "shapes":
             result = self.call("analyze_colors_shapes")
             return None if result is None else [t for t in as_things(result.shapes) if t.label != "other"]
         if source == "objects":
-            shapes = self.call("analyze_colors_shapes")
-            if shapes is not None and shapes.shapes and not shapes.notes:
-                return as_things(shapes.shapes)  # objects on a plain background
+            found = self.call("find_objects")
+            if found is not None and found.count is not None:
+                return as_things(found.objects)  # things on a plain background, whatever they are
             result = self.call("detect_objects")
-            return None if result is None else as_things(result.items(), category_of)
+            return None if result is None else as_things(result.items(), coco_category)
         if source == "regions":
             result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})
             return None if result is None else as_things(result.items())
@@ -172,7 +171,7 @@ class Executor:
 
     def select(self, selection: p.Selection) -> tuple[str, list[Thing] | None]:
         """(source, the things that meet the selection); the things are None when the tool failed."""
-        source = source_for(selection, COCO_80, {c: labels_in(c) for c in _categories()})
+        source = source_for(selection, COCO_80)
         if source in ("unseeable", "classifier", "text"):
             return source, []
         found = self.things(source, selection)
@@ -185,7 +184,9 @@ class Executor:
             _, related = self.select(selection.relation.to)
             related = related or []
         members = self.zone_members(selection.zone) if selection.zone else None
-        category = labels_in(selection.category) if selection.category and source == "detections" else None
+        category = (
+            tuple(labels_in(selection.category)) if selection.category and source == "detections" else None
+        )
         chosen = filter_things(
             found,
             selection,
@@ -202,15 +203,16 @@ class Executor:
         todo = [t for t in things if t.box and t.colour is None]
         if not todo:
             return
-        regions = [{"box": t.box, "source": t.id} for t in todo]
+        regions = [{"box": t.box, "source": t.id, "label": t.label} for t in todo]
         result = self.call("analyze_colors_shapes", {"regions": regions, "shapes": False})
         if result is None:
             return
-        by_source = {getattr(k, "source", None): k for k in getattr(result, "region_colours", [])}
+        by_source = {k.source: k for k in result.object_colours}
         for thing in todo:
             colour = by_source.get(thing.id)
             if colour is not None:
-                thing.colour, thing.colour_id = colour.label, colour.id
+                thing.colour, thing.shade, thing.colour_id = colour.label, colour.shade, colour.id
+                thing.second_colour = colour.second_colour
                 thing.cites = [thing.id, colour.id]
 
     def zone_members(self, zone: str) -> set[str]:
@@ -270,33 +272,38 @@ class Executor:
         )
 
     def _classifier_presence(self, target: p.Selection) -> Finding:
-        noun = target.label or "that"
+        noun = target.label or target.category or "that"
         labels = self._classifier_labels()
         if labels is None:
             return Finding(
                 None,
                 f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.",
             )
-        wanted = CLASSIFIER_SYNONYMS.get(noun, (noun,))
         hit = next(
-            (
-                lab
-                for lab in labels
-                if any(_word_in(w, lab.label) for w in wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR
-            ),
+            (lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR),
             None,
         )
         if hit is not None:
             return Finding(
                 "yes",
-                f"Yes, probably: the image classifier sees {_article(hit.label)} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
+                f"Yes, probably: the image classifier sees {_article(_first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
                 [
                     f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
                 ],
                 value=True,
             )
         top = labels[0] if labels else None
-        seen = f"; its best guess is {_article(top.label)} [{top.id}]" if top is not None else ""
+        if top is not None and (top.score or 0) >= 0.3:
+            return Finding(
+                "no",
+                f"No, probably not: the image classifier sees {_article(_first_name(top.label))} [{top.id}] and none of its "
+                f"guesses is {_article(noun)}.",
+                caveats=[
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
+                value=False,
+            )
+        seen = f"; its best guess is {_article(_first_name(top.label))} [{top.id}]" if top is not None else ""
         return Finding(
             None,
             f"I can't tell: the detector has no class for {plural(noun)} and the image classifier does not name one{seen}.",
@@ -311,6 +318,8 @@ class Executor:
         return Finding("no", "No, I found no text in the image.", value=False)
 
     def _op_count(self, op: p.Count) -> Finding:
+        if op.also:
+            return self._count_several([op.target, *op.also])
         target = op.target
         noun = _noun(target)
         source, things = self.select(target)
@@ -353,6 +362,18 @@ class Executor:
             lead = f"{count_phrase(n, noun)} {verb} in the image {cites}."
         return Finding(str(n), lead, why, value=n)
 
+    def _count_several(self, targets: list[p.Selection]) -> Finding:
+        """'How many buses and people?': each count, with its citations."""
+        parts = []
+        for target in targets:
+            _, things = self.select(target)
+            if things is None:
+                return Finding(
+                    None, f"I can't count {plural(_noun(target))}: the tool that finds them failed."
+                )
+            parts.append(f"{count_phrase(len(things), _noun(target))} {_cite_things(things)}".strip())
+        return Finding(None, f"{_cap(join_words(parts))}.", value=None)
+
     def _count_regions(self, target: p.Selection, masks: list[Thing]) -> Finding:
         result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})
         n = (
@@ -372,7 +393,7 @@ class Executor:
     # --------------------------------------------------------- what and how
     def _op_identify(self, op: p.Identify) -> Finding:
         target = op.target
-        if source_for(target, COCO_80, {c: labels_in(c) for c in _categories()}) == "classifier":
+        if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)
         source, things = self.select(target if target.label else target.model_copy(update={"label": None}))
         if source == "objects" and not target.category and not target.relation and not target.position:
@@ -409,20 +430,44 @@ class Executor:
 
     def _classifier_identify(self, target: p.Selection, kind: str | None = None) -> Finding:
         labels = self._classifier_labels()
+        wanted = target.category or (
+            target.label if target.label not in (None, "object", "thing", "item") else None
+        )
         if not labels:
-            what = kind if kind and kind != "thing" else (target.label or "thing")
             return Finding(
                 None,
-                f"I can't tell: I don't see {_article(what)} the detector knows, and the image classifier failed.",
+                f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.",
             )
-        top = labels[0]
-        name = _first_name(top.label)
-        what = "" if not kind or kind == "thing" else f" {kind}"
+        if wanted:
+            fitting = [
+                lab
+                for lab in labels
+                if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR
+            ]
+            if not fitting:
+                top = labels[0]
+                return Finding(
+                    None,
+                    f"I don't see {_article(wanted)}: the detector found none, and the image classifier's best guess "
+                    f"is {_article(_first_name(top.label))} [{top.id}].",
+                )
+            top = fitting[0]
+        else:
+            top = labels[0]
+        specific = _first_name(top.label)
+        group = getattr(top, "group", None)
+        name = (
+            group
+            if group and group not in (wanted, "other") and len(group) < len(specific) + 12
+            else specific
+        )
+        also = f" (the classifier's class: {specific})" if name != specific else ""
+        nothing = f"no {wanted}" if wanted else "nothing"
         return Finding(
             name,
-            f"It looks like {_article(name)} [{top.id}].",
+            f"It looks like {_article(name)}{also} [{top.id}].",
             [
-                f"The object detector found no{what} it knows, so this is the image classifier's best guess "
+                f"The object detector found {nothing} it knows, so this is the image classifier's best guess "
                 f"({100 * (top.score or 0):.0f}% confident)."
             ],
             value=name,
@@ -927,10 +972,9 @@ class Executor:
 
 
 # ------------------------------------------------------------------ wording
-def _categories() -> tuple[str, ...]:
-    from argus.tools.categories import COCO_SUPERCATEGORIES
-
-    return tuple(COCO_SUPERCATEGORIES)
+def coco_category(label: str) -> str | None:
+    found = category_of(label, vocabulary="coco")
+    return found.name if found is not None else None
 
 
 def _noun(selection: p.Selection) -> str:
@@ -963,7 +1007,7 @@ def _any(noun: str, selection: p.Selection) -> str:
 
 
 def _the(selection: p.Selection, thing: Thing) -> str:
-    noun = thing.label if thing.label not in ("other",) else _noun(selection)
+    noun = thing.label if thing.label not in ("other", "object", "thing") else _noun(selection)
     if selection.rank or selection.position:
         side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
                 "largest": "", "smallest": ""}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
@@ -1014,6 +1058,16 @@ def _article(noun: str) -> str:
 def _first_name(imagenet_label: str) -> str:
     """'projectile, missile' -> 'missile' would lose the first name; keep the first, cleaned."""
     return imagenet_label.split(",")[0].strip().replace("_", " ")
+
+
+def _classifier_means(label: Any, noun: str) -> bool:
+    """Whether an ImageNet class answers for ``noun``: one of the classes its kind covers ('rocket': missile,
+    projectile, space shuttle), its category or group, or the noun in the class's own name."""
+    if label.label in labels_in(noun, "imagenet"):
+        return True
+    if noun in (getattr(label, "category", None), getattr(label, "group", None)):
+        return True
+    return _word_in(noun, label.label)
 
 
 def _word_in(word: str, label: str) -> bool:

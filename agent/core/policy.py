@@ -76,6 +76,10 @@ class DomainPolicy:
             out.append("Also noted: " + "; ".join(f"{f.rule.title} [R:{f.rule.id}]" for f in notes) + ".")
         return out
 
+    def verdict(self, toolbox: Toolbox) -> tuple[int, int] | None:
+        """(level, alerts) on the domain's own verdict scale, where it has one (security's threat level)."""
+        return None
+
     def caveats(self, toolbox: Toolbox) -> list[str]:
         """What every answer of this domain must say last (what its tools cannot see)."""
         return []

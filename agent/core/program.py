@@ -81,8 +81,11 @@ class Exists(_Model):
 
 
 class Count(_Model):
+    """How many: of ``target``, and of each of ``also`` ('how many buses and people?')."""
+
     op: Literal["count"] = "count"
     target: Selection
+    also: list[Selection] = Field(default_factory=list, max_length=8)
 
 
 class Identify(_Model):
@@ -234,8 +237,8 @@ class Program(_Model):
     root: Op = Field(description="The operation, e.g. {'op': 'count', 'target': {'label': 'person'}}.")
 
     def dump(self) -> dict[str, Any]:
-        """The JSON the answer contract carries: the root operation, unset fields left out."""
-        return self.root.model_dump(mode="json", exclude_none=True)
+        """The JSON the answer contract carries: the root operation, unset and empty fields left out."""
+        return _pruned(self.root.model_dump(mode="json", exclude_none=True))
 
 
 RelationFilter.model_rebuild()
@@ -275,3 +278,11 @@ def render(op: dict[str, Any]) -> str:
     if op.get("requests"):
         parts.append(", ".join(op["requests"]))
     return f"{name}({'; '.join(parts)})"
+
+
+def _pruned(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _pruned(v) for k, v in data.items() if v != [] and not (k == "add" and v == 0)}
+    if isinstance(data, list):
+        return [_pruned(v) for v in data]
+    return data

@@ -40,6 +40,8 @@ class Thing:
     score: float | None = None
     colour: str | None = None
     colour_id: str | None = None  # the colour item (K) that named it, cited with it
+    shade: str | None = None  # a finer colour name (navy, teal), where the tool gave one
+    second_colour: str | None = None  # a two-toned thing's other colour
     shape: str | None = None
     category: str | None = None
     cites: list[str] = field(default_factory=list)
@@ -53,10 +55,11 @@ class Thing:
         return geometry.area(self.box) if self.box else 0.0
 
 
-def source_for(
-    selection: Selection, coco_labels: tuple[str, ...], categories: dict[str, tuple[str, ...]]
-) -> Source:
-    """The kind of tool that finds the selected things."""
+def source_for(selection: Selection, coco_labels: tuple[str, ...]) -> Source:
+    """The kind of tool that finds the selected things: a kind of thing with COCO classes (animal,
+    vehicle) goes to the detector, one without (musical instrument, insect) to the image classifier."""
+    from argus.tools.categories import labels_in
+
     label = selection.label
     if selection.state == "fallen":
         return "falls"
@@ -66,8 +69,10 @@ def source_for(
         return "text"
     if label in SHAPES or selection.shape in SHAPES and label in (None, *GENERIC_NOUNS):
         return "shapes"
-    if label in coco_labels or (label is None and selection.category in categories):
+    if label in coco_labels or (label is None and selection.category and labels_in(selection.category)):
         return "detections"
+    if label is None and selection.category:
+        return "classifier"
     if label in REGION_NOUNS.values():
         return "regions"
     if label is None or label in GENERIC_NOUNS:
@@ -96,7 +101,12 @@ def filter_things(
     if selection.shape:
         out = [t for t in out if shape_matches(selection.shape, t.shape or t.label)]
     if selection.colour:
-        out = [t for t in out if colours_match(selection.colour, t.colour)]
+        out = [
+            t
+            for t in out
+            if colours_match(selection.colour, t.shade or t.colour)
+            or colours_match(selection.colour, t.colour)
+        ]
     if zone_members is not None:
         out = [t for t in out if t.id in zone_members]
     if selection.relation is not None and related is not None:
@@ -190,6 +200,7 @@ def as_things(items: list[Any], categories_of: Any = None) -> list[Thing]:
                 box=list(item.box) if item.box else None,
                 score=item.score,
                 colour=getattr(item, "colour", None),
+                shade=getattr(item, "shade", None),
                 shape=shape,
                 category=categories_of(item.label) if categories_of else None,
             )

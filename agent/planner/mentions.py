@@ -24,7 +24,6 @@ from argus.agent.core.lexicon import (
 )
 from argus.agent.core.program import Selection
 from argus.agent.planner.normalize import FUNCTION_WORDS
-from argus.tools.categories import CATEGORY_WORDS
 from argus.tools.words import singular
 
 SIZE_WORDS = {
@@ -99,8 +98,6 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
             if phrase == "spot" and i > 0 and tokens[i - 1] in ("you", "to", "can", "i", "we", "please"):
                 continue  # "can you spot a dog": the verb
             return n, {"label": REGION_NOUNS[phrase]}, plural
-        if phrase in CATEGORY_WORDS and phrase not in ("device", "equipment", "dish"):
-            return n, {"category": CATEGORY_WORDS[phrase]}, plural
         if phrase in GENERIC_NOUNS:
             return n, {"label": "object"} if phrase not in ("shape", "shapes") else {"label": "shape"}, plural
         if phrase in ANYTHING:
@@ -114,6 +111,21 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
         label = match_label(phrase, coco)
         if label is not None:
             return n, {"label": label}, plural
+        kind = kind_word(phrase)
+        if kind is not None:
+            return n, {"category": kind}, plural
+    return None
+
+
+@lru_cache(maxsize=2048)
+def kind_word(phrase: str) -> str | None:
+    """A word for a kind of thing ('animals', 'vehicle', 'mammal', 'musical instrument'), singular; else None."""
+    from argus.tools.categories import labels_in
+
+    if phrase in STOP or phrase in ("thing", "things", "stuff", "kind", "type", "sort", "part", "side"):
+        return None
+    if labels_in(phrase, "coco") or labels_in(phrase, "imagenet"):
+        return singular(phrase)
     return None
 
 

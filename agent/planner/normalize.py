@@ -376,17 +376,20 @@ def known_words() -> frozenset[str]:
         TEXT_NOUNS,
         UNSEEABLE,
     )
-    from argus.tools.categories import CATEGORY_WORDS
+    from argus.tools.categories import KIND_WORDS, WIDER_GROUPS, kinds
     from argus.tools.coco import COCO_80, SYNONYMS
     from argus.tools.words import NUMBER_WORDS, plural
 
     words: set[str] = set(FUNCTION_WORDS)
+    categories = {name for vocabulary in ("coco", "imagenet") for name in kinds(vocabulary)}  # type: ignore[arg-type]
     for source in (
         COLOUR_WORDS,
         SHAPE_WORDS,
         REGION_NOUNS,
         UNSEEABLE,
-        CATEGORY_WORDS,
+        KIND_WORDS,
+        WIDER_GROUPS,
+        categories,
         SYNONYMS,
         NUMBER_WORDS,
     ):

@@ -562,7 +562,21 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         target = unknown.selection if unknown else p.Selection(label="object")
     if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
         target = target.model_copy(update={"state": "fallen"})
-    return p.Count(target=target)
+    # "how many buses and people": each thing joined to the counted one by "and" is counted too
+    also: list[p.Selection] = []
+    for before, after in zip(mentions, mentions[1:], strict=False):
+        joined = " ".join(tokens[before.end : after.start]) in (
+            "and",
+            "or",
+            "and the",
+            "and also",
+            "as well as",
+        )
+        if before.selection == target or also:
+            if not joined:
+                break
+            also.append(after.selection)
+    return p.Count(target=target, also=also)
 
 
 def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
@@ -598,6 +612,30 @@ def _negated(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     if not mentions:
         return p.Not(inner=p.Exists(target=p.Selection(label="text")))
     return p.Not(inner=p.Exists(target=mentions[0].selection))
+
+
+def _who_is_there(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Who is in the restricted zone?': the people there, counted and cited, never named."""
+    if re.match(r"^who(?: is| are)? (?:in|inside|at|near|on|standing in|standing at|within|present)\b", text):
+        person = next((m.selection for m in mentions if m.selection.label == "person"), None)
+        place = next((m.selection for m in mentions if m.selection.label != "person"), None)
+        target = person or p.Selection(label="person")
+        zone = _zone_word(text)
+        if zone:
+            target = target.model_copy(update={"zone": zone})
+        elif place is not None:
+            target = target.model_copy(update={"relation": p.RelationFilter(relation="near", to=place)})
+        return p.Count(target=target)
+    return None
+
+
+def _zone_word(text: str) -> str | None:
+    match = re.search(r"\b(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)", text)
+    return (
+        {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1)) if match else None
+    )
 
 
 def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
@@ -639,6 +677,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("attribute", _attribute),
     ("identify", _identify),
     ("count", _count),
+    ("who_is_there", _who_is_there),
     ("assess", _assess),
     ("triage", _triage),
     ("exists", _exists),

@@ -10,29 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from argus.agent.planner.privacy import requests
+
 # The words the "named object the detector cannot see" rule knows, from the question's terms.
 ASKED_LABELS = {
     "gun": "gun", "guns": "gun", "pistol": "pistol", "rifle": "rifle", "firearm": "firearm", "fire": "fire",
     "flames": "flame", "smoke": "smoke", "helmet": "helmet", "helmets": "helmet", "hard hat": "hard_hat",
     "hardhat": "hard_hat", "vest": "vest", "vests": "vest", "hi-vis": "hi_vis_vest", "high-visibility": "hi_vis_vest",
 }  # fmt: skip
-
-# Generic nouns for separable things the detector does not name: counted as regions.
-FACE_ID = re.compile(
-    r"\b(who\s+(is|are|was)\b|identify|identification|recogni[sz]e|recognition|what\s+is\s+(his|her|their)\s+name|"
-    r"name\s+of\s+(the|this|that)\s+(person|man|woman|guy|girl|boy)|face\s*(id|match|search)|match\s+(the|this)\s+face)",
-    re.I,
-)
-EMOTION = re.compile(
-    r"\b(emotion|emotions|emotional|feel|feeling|feelings|mood|angry|anger|happy|sad|afraid|scared|upset|"
-    r"nervous|anxious|stressed|depressed|smiling\s+because|facial\s+expression)\b",
-    re.I,
-)
-SENSITIVE = re.compile(
-    r"\b(ethnicity|ethnic|race|racial|religion|religious|muslim|christian|jewish|hindu|gay|lesbian|"
-    r"sexual\s+orientation|political|politics|pregnant|disabled|disability|nationality|immigrant|illegal)\b",
-    re.I,
-)
 
 MEDICAL_WORDS = re.compile(
     r"\b(x-?ray|xray|radiograph|radiology|ct|mri|mr|scan|dicom|chest|lung|lungs|nodule|nodules|pneumothorax|"
@@ -76,11 +61,7 @@ def parse(question: str, zone_names: list[str] | None = None) -> Slots:
     for name in zone_names or []:
         if re.search(rf"\b{re.escape(name.lower())}\b", low):
             slots.zone_names.append(name)
-    slots.requests = {
-        "face_identification": bool(FACE_ID.search(text)) and not _about_text(low),
-        "emotion": bool(EMOTION.search(text)),
-        "sensitive_attribute": bool(SENSITIVE.search(text)),
-    }
+    slots.requests = requests(text)
     slots.stated = stated_findings(text)
     t = _TIME.search(text)
     if t:
@@ -88,11 +69,6 @@ def parse(question: str, zone_names: list[str] | None = None) -> Slots:
     slots.medical_words = len(MEDICAL_WORDS.findall(text))
     slots.security_words = len(SECURITY_WORDS.findall(text))
     return slots
-
-
-def _about_text(low: str) -> bool:
-    """'who is the sign for' style questions are about text, not about a person's identity."""
-    return bool(re.search(r"\b(text|sign|written|says|label|logo)\b", low))
 
 
 def stated_findings(text: str) -> dict[str, str | int | float | bool]:

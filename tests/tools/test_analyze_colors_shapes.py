@@ -86,7 +86,7 @@ def test_drawn_scene_colours(analyze):
         ("rectangle", "rectangle"),
         ("ellipse", "ellipse"),
         ("circle", "circle"),
-        ("star", "other"),
+        ("star", "star"),
     ],
 )
 def test_each_shape_is_named(analyze, draw, expected):
@@ -147,7 +147,12 @@ def test_shape_cut_by_the_frame_is_other(analyze):
         ("black", (40, 10, 10)),
         ("white", (250, 250, 250)),
         ("gray", (128, 128, 128)),
-        ("gray", (200, 200, 205)),
+        ("gray", (175, 175, 180)),
+        ("white", (215, 215, 220)),  # a white bus in daylight
+        ("gray", (192, 192, 192)),  # silver, as CSS defines it
+        ("blue", (0, 0, 139)),  # dark blue is navy, never black
+        ("blue", (20, 30, 90)),
+        ("red", (128, 0, 0)),  # maroon
     ],
 )
 def test_colour_names(name, rgb):

@@ -58,6 +58,12 @@ class SecurityPolicy(DomainPolicy):
             toolbox.run("evaluate_rules", {"domain": "security"}, Caller.AGENT)
         return toolbox.last_rules
 
+    def verdict(self, toolbox: Toolbox) -> tuple[int, int] | None:
+        if toolbox.last_rules is None:
+            return None
+        fired = toolbox.last_rules.evaluation.fired
+        return threat_level(fired)[0], len(alerts(fired))
+
     def verdict_sentence(self, toolbox: Toolbox) -> tuple[int, str]:
         """(threat level, the sentence that states it)."""
         fired = toolbox.last_rules.evaluation.fired if toolbox.last_rules is not None else []

@@ -378,7 +378,7 @@ def test_an_allowed_host_is_fetched(fetching, image_host):
             "/v1/ask", data={"question": "Is there a bus?", "image_url": image_host + path}
         )
         assert response.status_code == 200, response.text
-        assert response.json()["answer"].startswith("Yes: 1 bus detected")
+        assert response.json()["answer"].startswith("Yes, there is 1 bus")
         assert response.json()["image"]["name"] == "bus.jpg"
 
 
