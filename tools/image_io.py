@@ -132,7 +132,8 @@ class LoadedImage:
     def nbytes(self) -> int:
         """The bytes this image keeps alive: every buffer behind its arrays (the stored pixels, the RGB
         copy, and the gray and BGR copies once a tool has asked for them), each counted once."""
-        buffers = dict(_buffer(value) for value in vars(self).values() if isinstance(value, np.ndarray))
+        held = tuple(vars(self).values())  # one snapshot: a worker may be adding a cached copy meanwhile
+        buffers = dict(_buffer(value) for value in held if isinstance(value, np.ndarray))
         return sum(buffers.values())
 
     @property
