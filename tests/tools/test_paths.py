@@ -9,7 +9,14 @@ import pytest
 
 from argus.tools.paths import audit_db_path, cache_dir, config_dir, data_dir
 
-VARIABLES = ("ARGUS_HOME", "ARGUS_CACHE_DIR", "ARGUS_AUDIT_DB", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+VARIABLES = (
+    "ARGUS_HOME",
+    "ARGUS_CACHE_DIR",
+    "ARGUS_AUDIT_DB",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+)
 
 
 @pytest.fixture
