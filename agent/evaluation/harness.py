@@ -362,7 +362,8 @@ def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
             **base, correct=False, error=str(exc), latency_ms=round(elapsed, 2), backend="error"
         )
     elapsed = (time.perf_counter() - start) * 1000
-    called = sorted({s.tool for s in answer.trace if s.by != "agent"})
+    # the tools the question's driver called; run_program is the program itself, not a tool it chose
+    called = sorted({s.tool for s in answer.trace if s.by != "agent" and s.tool != "run_program"})
     failures = check(case.expect, answer)
     return CaseResult(
         **base,
