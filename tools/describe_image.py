@@ -3,7 +3,6 @@ composed from the other tools' evidence (which it cites)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,6 +11,7 @@ from argus.tools.base import Backend, ImageTool
 from argus.tools.captioners import COMPOSED, TRANSFORMERS, ComposedDescriber, TransformersCaptioner
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import (
+    CITATION,
     Caption,
     Colour,
     Detection,
@@ -24,8 +24,6 @@ from argus.tools.evidence import (
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
-
-CITATION = re.compile(r"\[([A-Z]\d+)\]")
 
 
 class DescribeImageInput(BaseModel):

@@ -32,6 +32,7 @@ from argus.tools.evidence import (
     ObjectProposal,
     TextLine,
 )
+from argus.tools.words import plural
 
 CONFIDENT = 0.5  # detections at least this sure are stated; weaker ones are "possibly"
 STRONG = 0.7  # a detection this sure leads the sentence even where find_objects counts things
@@ -40,10 +41,6 @@ COLOUR_SHARE = 0.4  # an object's colour is said when it covers at least this sh
 MAX_TEXT_LINES = 3
 SURFACES = frozenset({"dining table", "bed", "couch", "bench", "chair", "toilet", "sink", "surfboard"})
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-IRREGULAR = {
-    "person": "people", "mouse": "mice", "knife": "knives", "sheep": "sheep", "skis": "skis",
-    "scissors": "scissors", "shelf": "shelves",
-}  # fmt: skip
 # Verdicts a plain white or black background causes by itself: not said of a picture of things on one.
 BACKGROUND_DRIVEN = frozenset({"overexposed", "underexposed", "clipped", "low contrast"})
 # Verdicts under which colour names say nothing about the things: no colour, or too little light.
@@ -76,21 +73,6 @@ class Sentence:
     @property
     def text(self) -> str:
         return " ".join(p for p in self.parts if p)
-
-
-def plural(label: str, count: int) -> str:
-    if count == 1:
-        return label
-    head, _, last = label.rpartition(" ")
-    if last in IRREGULAR:
-        word = IRREGULAR[last]
-    elif last.endswith(("s", "x", "ch", "sh")):
-        word = last + "es"
-    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
-        word = last[:-1] + "ies"
-    else:
-        word = last + "s"
-    return f"{head} {word}" if head else word
 
 
 def counted(label: str, count: int) -> str:
