@@ -28,7 +28,7 @@ PERSON = (
 
 IDENTITY = re.compile(
     r"\bwho (?:is|are|was|were|'s)\b|\bidentif(?:y|ies|ied|ication)\b|\brecogni[sz](?:e|es|ed|ing|tion)\b|"
-    r"\bwhat(?:'s| is| was) (?:his|her|their|the person's|this person's) name\b|\bname (?:of|for) (?:the|this|that) "
+    r"\bwhat(?:'s| is| was) (?:his|her|their|(?:the|this|that) \w+'s?) names?\b|\bname (?:of|for) (?:the|this|that) "
     r"(?:person|man|woman|guy|girl|boy|lady|kid|child|player)\b|\bface ?(?:id|match|search|recognition)\b|"
     r"\bmatch (?:the|this) face\b|\bdo you know (?:him|her|them|this person|who)\b|\bwhose face\b|"
     r"\btell me who\b|\bname (?:him|her|them|this person|these people)\b|\bwho (?:this|that) (?:is|was)\b|"
