@@ -124,7 +124,7 @@ def _shade_table() -> np.ndarray:
     was computed for this palette, else computed here (seconds: CIEDE2000 for 32,768 cells)."""
     from argus.tools import colour_table
 
-    if colour_table.FINGERPRINT == palette_fingerprint():
+    if palette_fingerprint() == colour_table.FINGERPRINT:
         packed = zlib.decompress(base64.b64decode(colour_table.TABLE))
         return np.frombuffer(packed, np.int8).copy()
     return compute_shade_table()

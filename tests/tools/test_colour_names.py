@@ -96,5 +96,5 @@ def test_the_stored_lookup_table_is_the_one_this_palette_computes():
     from argus.tools import colour_table
     from argus.tools.colour_names import _shade_table, compute_shade_table, palette_fingerprint
 
-    assert colour_table.FINGERPRINT == palette_fingerprint()
+    assert palette_fingerprint() == colour_table.FINGERPRINT
     assert np.array_equal(_shade_table(), compute_shade_table())
