@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, Tool, package_version
+from argus.tools.base import Availability, Backend, ImageTool, package_version
 from argus.tools.errors import ArgusError, ToolInputError
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
 
@@ -198,7 +198,7 @@ class PixelStatisticsModel(Backend):
         return self.model().probabilities(features(image.rgb))
 
 
-class ClassifyModality(Tool):
+class ClassifyModality(ImageTool):
     name = "classify_modality"
     description = (
         "Says what kind of image this is: radiograph (X-ray), CT, MRI, ultrasound, fundus photo, microscopy, "
