@@ -29,6 +29,10 @@ RELATIONS = {
     "in_front_of": "in front of",
     "behind": "behind",
     "overlapping": "overlapping",
+    "larger_than": "larger than",
+    "smaller_than": "smaller than",
+    "taller_than": "taller than",
+    "wider_than": "wider than",
 }
 
 
@@ -125,6 +129,14 @@ def holds(relation: str, a: Box, b: Box, diagonal: float) -> bool:
         return intersection(a, b) > 0
     if relation == "near":
         return near(a, b, diagonal)
+    if relation == "larger_than":
+        return area(a) > 1.1 * area(b)
+    if relation == "smaller_than":
+        return area(a) < area(b) / 1.1
+    if relation == "taller_than":
+        return height(a) > 1.05 * height(b)
+    if relation == "wider_than":
+        return width(a) > 1.05 * width(b)
     raise ValueError(f"unknown relation {relation!r}; known: {', '.join(RELATIONS)}")
 
 

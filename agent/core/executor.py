@@ -234,7 +234,55 @@ class Executor:
 
     # ------------------------------------------------------------- presence
     def _op_exists(self, op: p.Exists) -> Finding:
-        target = op.target
+        if op.any_of:
+            return self._exists_any([op.target, *op.any_of], op.unchecked)
+        found = self._exists(op.target)
+        if op.unchecked and found.value is not None:
+            return self._unchecked(op, found)
+        return found
+
+    def _exists_any(self, targets: list[p.Selection], unchecked: str | None) -> Finding:
+        """'Is there a dog or a cat?': yes when one of them is there, saying which."""
+        findings = [(target, self._exists(target)) for target in targets]
+        present = [(target, f) for target, f in findings if f.value]
+        absent = [_noun(target) for target, f in findings if f.value is False]
+        if present:
+            said = join_words(
+                [
+                    f.lead.split(", there ", 1)[-1].rstrip(".").replace("is ", "", 1).replace("are ", "", 1)
+                    for _, f in present
+                ]
+            )
+            none = f" (no {join_words([plural(a) for a in absent], 'or')})" if absent else ""
+            return Finding("yes", f"Yes: {said}{none}.", value=True)
+        if all(f.value is False for _, f in findings):
+            return Finding(
+                "no",
+                f"No, I see neither {join_words([plural(_noun(t)) for t in targets], 'nor')}.",
+                findings[0][1].why,
+                findings[0][1].caveats,
+                value=False,
+            )
+        return next(f for _, f in findings if f.value is None)
+
+    def _unchecked(self, op: p.Exists, found: Finding) -> Finding:
+        """The thing is there (or not), but the rest of the question no tool can check."""
+        noun = _noun(op.target)
+        if found.value is False:
+            return found
+        seen = (
+            found.lead.split(": ", 1)[-1]
+            if found.lead.startswith("Yes, possibly")
+            else found.lead.split(", there ", 1)[-1].rstrip(".")
+        )
+        return Finding(
+            None,
+            f"I can't tell whether the {noun} is {op.unchecked}: no tool here checks that.",
+            [f"I do see {seen.replace('is ', '', 1).replace('are ', '', 1)}."],
+            value=None,
+        )
+
+    def _exists(self, target: p.Selection) -> Finding:
         noun = _noun(target)
         source, things = self.select(target)
         if source == "unseeable":
@@ -614,25 +662,70 @@ class Executor:
                 lead = "Yes, " + lead[5:]
             return Finding("yes", lead, value=True)
         subject, obj = pairs[0]
+        other = _the(op.object, obj)
+        other = other[:1].lower() + other[1:]
+        if op.relation in ("larger_than", "smaller_than", "taller_than", "wider_than"):
+            return Finding(
+                "no",
+                f"No, {_the(op.subject, subject).lower()} [{subject.id}] is not {words} {other} [{obj.id}] in the image.",
+                caveats=["Sizes are of the boxes in the picture: nearer things look bigger."],
+                value=False,
+            )
         actual = geometry.RELATIONS[geometry.describe_relation(subject.box, obj.box, self.diagonal)]
         return Finding(
             "no",
-            f"No, {_the(op.subject, subject).lower()} is {actual} the {o_noun} [{subject.id}][{obj.id}], not {words} it.",
+            f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",
             value=False,
         )
 
     def _op_compare(self, op: p.Compare) -> Finding:
         left_source, left = self.select(op.left)
+        if op.right is None:
+            return self._compare_number(op, left_source, left)
         right_source, right = self.select(op.right)
         if left is None or right is None or "unseeable" in (left_source, right_source):
             return Finding(None, "I can't tell: one of the two cannot be counted here.")
         a, b = len(left), len(right)
-        holds = {"more": a > b, "fewer": a < b, "same": a == b}[op.comparison]
         counts = f"{count_phrase(a, _noun(op.left))} {_cite(left)} and {count_phrase(b, _noun(op.right))} {_cite(right)}".replace(
             "  ", " "
         )
+        if op.which:
+            if a == b:
+                return Finding(None, f"Neither: there are as many of each. I count {counts}.", value=None)
+            more_left = a > b if op.comparison == "more" else a < b
+            winner = _noun(op.left) if more_left else _noun(op.right)
+            return Finding(plural(winner), f"{_cap(plural(winner))}: I count {counts}.", value=winner)
+        holds = _compared(a, b, op.comparison)
         return Finding(
             "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
+        )
+
+    def _compare_number(self, op: p.Compare, source: str, things: list[Thing] | None) -> Finding:
+        noun = _noun(op.left)
+        if things is None or source in ("unseeable", "classifier", "text"):
+            return Finding(None, f"I can't tell: {plural(noun)} cannot be counted here.")
+        if source == "regions":
+            counted = self._count_regions(op.left, things)
+            n = int(counted.short or 0)
+        else:
+            n = len(things)
+        holds = _compared(n, op.than or 0, op.comparison)
+        words = {
+            "more": "more than",
+            "fewer": "fewer than",
+            "same": "exactly",
+            "at_least": "at least",
+            "at_most": "at most",
+        }[op.comparison]
+        cites = (
+            _cite_things(things)
+            if len(things) == n
+            else f"(the largest {len(things)}: {_cite_things(things)})"
+        )
+        return Finding(
+            "yes" if holds else "no",
+            f"{'Yes' if holds else 'No'}: I count {count_phrase(n, noun)} {cites}, {'' if holds else 'not '}{words} {op.than}.",
+            value=holds,
         )
 
     def _op_arithmetic(self, op: p.Arithmetic) -> Finding:
@@ -760,6 +853,15 @@ class Executor:
         result = self.call("assess_quality")
         if result is None:
             return Finding(None, "I can't tell: the quality check failed.")
+        if op.aspect in ("colour", "grayscale"):
+            kind = next((m for m in result.measurements if m.verdict in ("colour", "grayscale")), None)
+            if kind is None:
+                return Finding(None, "I can't tell: the quality check did not measure colour.")
+            yes = kind.verdict == op.aspect
+            words = "a colour image" if kind.verdict == "colour" else "a grayscale (black and white) image"
+            return Finding(
+                "yes" if yes else "no", f"{'Yes' if yes else 'No'}, it is {words} [{kind.id}].", value=yes
+            )
         by_label = {m.label: m for m in result.measurements}
         aspect_metrics = {
             "sharp": ("sharpness",), "blurry": ("sharpness",), "dark": ("exposure", "shadows_clipped"),
@@ -881,6 +983,8 @@ class Executor:
         )
 
     def _op_unanswerable(self, op: p.Unanswerable) -> Finding:
+        if op.reason and op.reason != "no form of question matched":
+            return Finding(None, f"I can't tell: {op.reason}.", [CANNOT_ANSWER.split(". ", 1)[1]])
         return Finding(None, CANNOT_ANSWER)
 
     def _op_not(self, op: p.Not) -> Finding:
@@ -1014,6 +1118,10 @@ def _the(selection: p.Selection, thing: Thing) -> str:
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"
+
+
+def _compared(a: int, b: int, comparison: str) -> bool:
+    return {"more": a > b, "fewer": a < b, "same": a == b, "at_least": a >= b, "at_most": a <= b}[comparison]
 
 
 def _lower_first(text: str) -> str:

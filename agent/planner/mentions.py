@@ -49,7 +49,7 @@ ANYTHING = {"anything", "something", "everything", "nothing"}
 # Trailing place phrases: "the person on the left", "the circle at the top".
 PLACE = re.compile(
     r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in|to) the (far |very )?(left|right|top|bottom|middle|center|centre)"
-    r"(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?\b"
+    r"(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?\b(?! of\b)"
 )
 STOP = FUNCTION_WORDS | {"image", "picture", "photo", "photograph", "scene", "frame", "scan"}
 
@@ -213,9 +213,10 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             else:
                 fields["position"] = side
             end += len(place.group(0).split())
-        zone = _zone_after(tokens, end, zone_names or [])
+        zone, used = _zone_after(tokens, end, zone_names or [])
         if zone:
             fields["zone"] = zone
+            end += used
         start = pending_start if pending_start is not None else i
         mentions.append(Mention(start, end, Selection(**fields), plural=plural))
         pending, pending_start = {}, None
@@ -247,20 +248,22 @@ def _colour_is_noun(tokens: list[str], i: int) -> bool:
     return nxt is None
 
 
-def _zone_after(tokens: list[str], i: int, zone_names: list[str]) -> str | None:
-    """'in the dock', 'in zone dock', 'in the restricted zone' after a noun."""
-    rest = " ".join(tokens[i : i + 6])
+def _zone_after(tokens: list[str], i: int, zone_names: list[str]) -> tuple[str | None, int]:
+    """'in the dock', 'in zone dock', 'in the restricted zone' after a noun: (the zone, words it took)."""
+    rest = " ".join(tokens[i : i + 8])
     for name in zone_names:
         low = name.lower().replace("_", " ")
-        if re.match(
-            rf"^(?:that (?:is|are) |who (?:is|are) |standing )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}\b",
+        match = re.match(
+            rf"^(?:that (?:is|are) |who (?:is|are) |standing )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}(?: zone| area)?\b",
             rest,
-        ):
-            return name
+        )
+        if match:
+            return name, len(match.group(0).split())
     match = re.match(
-        r"^(?:that (?:is|are) |who (?:is|are) )?(?:in|inside|within) (?:the |a |any )?(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)",
+        r"^(?:that (?:is|are) |who (?:is|are) )?(?:in|inside|within) (?:the |a |any )?(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)s?\b",
         rest,
     )
     if match:
-        return {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1))
-    return None
+        zone = {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1))
+        return zone, len(match.group(0).split())
+    return None, 0

@@ -18,7 +18,7 @@ from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
 from argus.agent.core.lexicon import COLOUR_WORDS
 from argus.agent.planner import slots as slot_parser
-from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
+from argus.agent.planner.mentions import SIZE_WORDS, Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.tools.words import number_value
 
@@ -33,6 +33,8 @@ RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
     ("next to", "near"), ("near", "near"), ("close to", "near"), ("beside", "near"), ("by", "near"),
     ("alongside", "near"), ("adjacent to", "near"), ("nearby", "near"), ("around", "near"),
     ("inside", "inside"), ("in", "inside"), ("within", "inside"), ("overlapping", "overlapping"),
+    ("bigger than", "larger_than"), ("larger than", "larger_than"), ("smaller than", "smaller_than"),
+    ("taller than", "taller_than"), ("wider than", "wider_than"),
 )  # fmt: skip
 _RELATION = "|".join(re.escape(w) for w, _ in sorted(RELATION_WORDS, key=lambda x: -len(x[0])))
 RELATIONS = dict(RELATION_WORDS)
@@ -386,11 +388,15 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     return None
 
 
-def _relation_in(text: str) -> tuple[p.RelationKind, int, int] | None:
-    match = re.search(rf"\b({_RELATION})\b", text)
-    if not match:
-        return None
-    return RELATIONS[match.group(1)], match.start(), match.end()
+def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.RelationKind, int, int] | None:
+    """The first relation word outside the mentions ('on' in 'the man on the left' belongs to him)."""
+    spans = [
+        (_token_offset(text, m.start), _token_offset(text, m.end)) for m in mentions or [] if m.end > m.start
+    ]
+    for match in re.finditer(rf"\b({_RELATION})\b", text):
+        if not any(a <= match.start() < b for a, b in spans):
+            return RELATIONS[match.group(1)], match.start(), match.end()
+    return None
 
 
 def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
@@ -400,7 +406,7 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     )
     if where and relative and len(mentions) >= 2:
         return p.Relate(subject=mentions[0].selection, relation=None, object=mentions[1].selection)
-    found = _relation_in(text)
+    found = _relation_in(text, mentions)
     if found is None or len(mentions) < 2:
         return None
     kind, start, end = found
@@ -645,20 +651,118 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     if not yes_no and not re.search(r"^(?:find|spot|look for|detect|check for|search for|show me)\b", text):
         return None
     if mentions:
-        selection = mentions[0].selection
-        # "is the bus red?": the bus, in that colour
-        trailing = re.search(r"\b(" + "|".join(map(re.escape, COLOUR_WORDS)) + r")$", text)
-        if (
-            trailing
-            and not selection.colour
-            and re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those)\b", text)
-        ):
-            selection = selection.model_copy(update={"colour": COLOUR_WORDS[trailing.group(1)]})
-        return p.Exists(target=selection)
+        first = mentions[0]
+        selection = first.selection
+        definite = re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those|its|his|her|their)\b", text)
+        rest = tokens[first.end :]
+        # "is the bus red?", "is the cat big?": the thing, in that colour or size
+        if definite and rest and rest[-1] in COLOUR_WORDS and not selection.colour:
+            selection = selection.model_copy(update={"colour": COLOUR_WORDS[rest[-1]]})
+            rest = rest[:-1]
+        if definite and rest and rest[-1] in SIZE_WORDS and not selection.size:
+            selection = selection.model_copy(update={"size": SIZE_WORDS[rest[-1]]})
+            rest = rest[:-1]
+        # "is there a dog or a cat?"
+        any_of = []
+        for before, after in zip(mentions, mentions[1:], strict=False):
+            if " ".join(tokens[before.end : after.start]) in ("or", "or a", "or an", "or any", "or the"):
+                any_of.append(after.selection)
+                rest = tokens[after.end :]
+            else:
+                break
+        unchecked = _unchecked(rest, mentions[1 + len(any_of) :])
+        return p.Exists(target=selection, any_of=any_of, unchecked=unchecked)
     unknown = unknown_noun(tokens, 0)
     if unknown is not None:
-        return p.Exists(target=unknown.selection)
+        return p.Exists(target=unknown.selection, unchecked=_unchecked(tokens[unknown.end :], []))
     return None
+
+
+ACTIVITY = re.compile(
+    r"\b(wearing|wear|holding|hold|carrying|carry|doing|eating|drinking|playing|reading|writing|looking at|"
+    r"watching|thinking|saying|talking|using|riding|driving|throwing|kicking|catching|sleeping|running|walking|"
+    r"sitting|standing|waiting|working|cooking|dressed|wears|holds|carries)\b"
+)
+
+
+def _activity(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is the astronaut holding?': what people wear, hold or do, which no tool here recognises."""
+    match = re.search(r"^(?:what|which|how|why)\b", text)
+    activity = ACTIVITY.search(text)
+    if match and activity and not re.search(r"^how many\b", text):
+        return p.Unanswerable(
+            reason=f"no tool here recognises what people or animals are {activity.group(1)}"
+        )
+    return None
+
+
+def _colour_image(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Is this a colour photo?', 'Is the image black and white?'."""
+    if not YES_NO_START.match(text):
+        return None
+    if re.search(
+        r"\b(?:black and white|b&w|grayscale|greyscale|monochrome|gray ?scale)\b", text
+    ) and re.search(rf"\b(?:this|it|the {IMAGE}|{IMAGE})\b", text):
+        return p.Quality(aspect="grayscale")
+    if re.search(
+        rf"\b(?:a |in )?colou?r(?:ed)? (?:{IMAGE}|image)\b|\b(?:{IMAGE}|it) (?:in|a) colou?r\b|\bin colou?r$",
+        text,
+    ):
+        return p.Quality(aspect="colour")
+    return None
+
+
+NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozen)"
+
+
+def _count_check(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?'."""
+    if not mentions or not YES_NO_START.match(text):
+        return None
+    patterns: tuple[tuple[str, str], ...] = (
+        (rf"\b(?:more than|over|greater than|above) {NUMBER}\b", "more"),
+        (rf"\b(?:fewer than|less than|under|below) {NUMBER}\b", "fewer"),
+        (rf"\bat least {NUMBER}\b", "at_least"),
+        (rf"\bat most {NUMBER}\b|\bno more than {NUMBER}\b", "at_most"),
+        (rf"\b(?:exactly|precisely|only|just) {NUMBER}\b", "same"),
+        (
+            rf"^(?:are|is|were) there {NUMBER}\b|\bdo you (?:see|count) {NUMBER}\b|\b(?:contain|contains|show|shows|have|has) {NUMBER}\b",
+            "same",
+        ),
+    )
+    for pattern, comparison in patterns:
+        match = re.search(pattern, text)
+        if match:
+            word = next(g for g in match.groups() if g)
+            value = number_value(word.replace("a dozen", "dozen"))
+            if value is None or (comparison == "same" and word in ("one",) and "exactly" not in text):
+                continue
+            return p.Compare(left=mentions[0].selection, comparison=comparison, than=value)  # type: ignore[arg-type]
+    return None
+
+
+# Words a yes/no question may end with that ask nothing of the image.
+IDLE_WORDS = {
+    "here", "there", "now", "visible", "present", "shown", "seen", "pictured", "depicted", "anywhere", "at",
+    "all", "in", "on", "of", "the", "this", "image", "picture", "photo", "photograph", "scene", "frame", "shot",
+    "please", "too", "also", "somewhere", "around", "inside", "within", "a", "an", "any", "some", "you", "can",
+    "see", "spot", "find", "notice", "detect", "is", "are", "it", "that", "exist", "exists",
+}  # fmt: skip
+
+
+def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
+    """What a yes/no question asks after its subject that no op checks: 'sleeping', 'parked on a street'."""
+    words = [w for w in rest if w not in IDLE_WORDS]
+    if not words or later:
+        return None
+    phrase = " ".join(rest).strip()
+    return phrase[:200] or None
 
 
 FORMS: tuple[tuple[str, Any], ...] = (
@@ -666,12 +770,15 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("finding", _finding),
     ("text", _text),
     ("falls", _falls),
+    ("colour_image", _colour_image),
     ("quality", _quality),
     ("modality", _modality),
     ("describe", _describe),
     ("arithmetic", _arithmetic),
+    ("count_check", _count_check),
     ("compare", _compare),
     ("negated", _negated),
+    ("activity", _activity),
     ("what_relation", _what_relation),
     ("relate", _relate),
     ("attribute", _attribute),
