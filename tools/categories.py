@@ -97,6 +97,21 @@ KIND_WORDS: dict[str, str] = {
     "mushroom": "fungus",
     "landscape": "landscape",
     "scenery": "landscape",
+    "creature": "animal",
+    "beast": "animal",
+    "critter": "animal",
+    "pet": "animal",
+    "wildlife": "animal",
+    "transport": "vehicle",
+    "transportation": "vehicle",
+    "modeoftransport": "vehicle",
+    "meansoftransport": "vehicle",
+    "modeoftransportation": "vehicle",
+    "meansoftransportation": "vehicle",
+    "conveyance": "vehicle",
+    "dessert": "food",
+    "snack": "food",
+    "produce": "food",
 }
 
 

@@ -94,5 +94,7 @@ def join_words(words: list[str], conjunction: str = "and") -> str:
 
 
 def article(noun: str) -> str:
-    """'a bus', 'an apple', 'an umbrella'."""
-    return f"{'an' if noun[:1].lower() in VOWELS else 'a'} {noun}"
+    """'a bus', 'an apple', 'an umbrella'; an initialism by how its letter sounds: 'an MRI', 'an X-ray', 'a CT'."""
+    spelled = len(noun) > 1 and noun[0].isupper() and (noun[1].isupper() or noun[1] in "-")
+    vowel_sound = noun[:1] in "AEFHILMNORSX" if spelled else noun[:1].lower() in VOWELS
+    return f"{'an' if vowel_sound else 'a'} {noun}"

@@ -25,6 +25,7 @@ from argus.agent.core.things import (
     as_things,
     describe_place,
     filter_things,
+    name_objects,
     source_for,
 )
 from argus.tools import box_geometry as geometry
@@ -154,10 +155,11 @@ class Executor:
             return None if result is None else [t for t in as_things(result.shapes) if t.label != "other"]
         if source == "objects":
             found = self.call("find_objects")
-            if found is not None and found.count is not None:
-                return as_things(found.objects)  # things on a plain background, whatever they are
             result = self.call("detect_objects")
-            return None if result is None else as_things(result.items(), coco_category)
+            detected = [] if result is None else as_things(result.items(), coco_category)
+            if found is not None and found.count is not None:
+                return name_objects(as_things(found.objects), detected)  # on a plain background
+            return None if result is None else detected
         if source == "regions":
             result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})
             return None if result is None else as_things(result.items())
@@ -445,8 +447,6 @@ class Executor:
         if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)
         source, things = self.select(target if target.label else target.model_copy(update={"label": None}))
-        if source == "objects" and not target.category and not target.relation and not target.position:
-            source, things = "detections", self.things("detections")
         if things is None:
             return Finding(None, "I can't tell: the detector failed.")
         sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
@@ -456,7 +456,15 @@ class Executor:
             names = _ranked_labels(chosen)
             first = names[0]
             groups = [[t for t in chosen if t.label == name] for name in names]
-            listed = join_words([f"{_noun_group(g)} {_cite(g)}" for g in groups])
+            # a drawn shape is named with its colour ("a brown square"); the colour is part of what it is
+            groups = [
+                [t for t in g if t.colour == colour]
+                for g in groups
+                for colour in dict.fromkeys(t.colour for t in g)
+            ]
+            listed = join_words(
+                [f"{_noun_group(g, coloured=source == 'objects')} {_cite_things(g)}" for g in groups]
+            )
             hedge = "" if sure else "Possibly "
             lead = f"{hedge}{listed}."
             lead = lead[0].upper() + lead[1:]
@@ -523,6 +531,69 @@ class Executor:
         )
 
     def _op_attribute(self, op: p.Attribute) -> Finding:
+        if op.attribute == "position" and (op.choices or op.expected):
+            return self._position_check(op)
+        found = self._attribute(op)
+        asked = [*op.choices, *([op.expected] if op.expected else [])]
+        if not asked or found.value is None or op.attribute not in ("colour", "shape", "size"):
+            return found
+        value = str(found.value)
+        body = _lower_first(found.lead)
+        matching = [a for a in asked if _attribute_matches(op.attribute, a, value)]
+        if op.expected:
+            yes = bool(matching)
+            return Finding(
+                "yes" if yes else "no",
+                f"{'Yes' if yes else 'No'}: {body}",
+                found.why,
+                found.caveats,
+                value=yes,
+            )
+        if not matching:
+            return Finding(value, f"Neither: {body}", found.why, found.caveats, value=value)
+        return Finding(matching[0], found.lead, found.why, found.caveats, value=matching[0])
+
+    def _position_check(self, op: p.Attribute) -> Finding:
+        """'Is the box near the bottom?', 'on the left or the right?': the half of the image its centre
+        is in, with a middle band where it is neither."""
+        target = op.target
+        source, things = self.select(target)
+        noun = _noun(target)
+        if things is None:
+            return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
+        placed = [t for t in things if t.box]
+        if not placed:
+            return Finding(
+                None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
+            )
+        thing = placed[0]
+        x, y = geometry.centre(thing.box or [0, 0, 0, 0])
+        fx, fy = x / self.width, y / self.height
+        sides = {
+            "left": fx < 0.45, "right": fx > 0.55, "top": fy < 0.45, "bottom": fy > 0.55,
+            "middle": 0.3 <= fx <= 0.7 and 0.3 <= fy <= 0.7,
+        }  # fmt: skip
+        place = describe_place(thing, self.width, self.height)
+        why = f"{_the(target, thing)} is {place} of the image {_cite_things([thing])}."
+        if op.expected:
+            yes = sides.get(op.expected, False)
+            return Finding(
+                "yes" if yes else "no", f"{'Yes' if yes else 'No'}: {_lower_first(why)}", value=yes
+            )
+        chosen = [c for c in op.choices if sides.get(c)]
+        if not chosen:
+            short = place.split()[-1]
+            return Finding(short, f"Neither: {_lower_first(why)}", value=short)
+        where = (
+            "on the" if chosen[0] in ("left", "right") else "at the" if chosen[0] != "middle" else "in the"
+        )
+        return Finding(
+            chosen[0],
+            f"{_the(target, thing)} is {where} {chosen[0]} {_cite_things([thing])}.",
+            value=chosen[0],
+        )
+
+    def _attribute(self, op: p.Attribute) -> Finding:
         target = op.target
         if op.attribute == "area":
             return self._area(target)
@@ -565,7 +636,7 @@ class Executor:
             first = shapes[0]
             return Finding(
                 first.shape,
-                f"{_the(target, first)} is {_article(first.shape or '')} [{first.id}].",
+                f"{_the(target, first, as_asked=True)} is {_article(first.shape or '')} [{first.id}].",
                 value=first.shape,
             )
         if op.attribute == "size":
@@ -581,8 +652,6 @@ class Executor:
                 value=size,
             )
         thing = things[0]
-        if op.choices and thing.box:
-            return self._choose_side(target, thing, op.choices)
         place = describe_place(thing, self.width, self.height)
         short = place.replace("on the ", "").replace("at the ", "").replace("in the ", "")
         return Finding(short, f"{_the(target, thing)} is {place} of the image [{thing.id}].", value=short)
@@ -609,16 +678,6 @@ class Executor:
             )
         parts = [f"{c} {_cite_things([t for t in named if t.colour == c])}" for c in colours]
         return Finding(first, f"The {plural(noun)} are {join_words(parts)}.", value=first)
-
-    def _choose_side(self, target: p.Selection, thing: Thing, choices: list[str]) -> Finding:
-        """'On the left or the right?': the side of the image its centre is on."""
-        x, y = geometry.centre(thing.box or [0, 0, 0, 0])
-        side = {
-            "left": x < self.width / 2, "right": x >= self.width / 2, "top": y < self.height / 2, "bottom": y >= self.height / 2
-        }  # fmt: skip
-        chosen = next((c for c in choices if side.get(c)), choices[0])
-        where = "on the" if chosen in ("left", "right") else "at the"
-        return Finding(chosen, f"{_the(target, thing)} is {where} {chosen} [{thing.id}].", value=chosen)
 
     def _region_colour(self, box: list[float], label: str) -> Any:
         result = self.call(
@@ -892,10 +951,30 @@ class Executor:
     # -------------------------------------------------------------- the image
     def _op_modality(self, op: p.Modality) -> Finding:
         finding = self._modality()
-        if op.expected is None or finding.value is None:
+        if finding.value is None or (op.expected is None and not op.choices):
             return finding
-        yes = _same_modality(op.expected, str(finding.value))
+        seen = str(finding.value)
         body = finding.lead[0].lower() + finding.lead[1:]
+        if op.choices:
+            picked = next((c for c in op.choices if _same_modality(c, seen)), None)
+            if picked is None:
+                return Finding(seen, f"Neither: {body}", finding.why, finding.caveats, value=seen)
+            named = "medical scan" if picked == "medical" else picked
+            return Finding(
+                named, f"{_cap(_article(named))}: {body}", finding.why, finding.caveats, value=named
+            )
+        assert op.expected is not None
+        yes = _same_modality(op.expected, seen)
+        untrained = self._untrained_kinds()
+        if not yes and _modality_key(op.expected) in untrained:
+            return Finding(
+                None,
+                f"I can't tell whether it is {_article(op.expected)}: the pixel classifier was never shown "
+                f"one, so it cannot recognise one. Its best guess is "
+                + re.sub(r"^(?:it may be|it looks like|it is) ", "", body),
+                finding.why,
+                finding.caveats,
+            )
         return Finding(
             "yes" if yes else "no",
             f"{'Yes' if yes else 'No'}, {body}",
@@ -936,6 +1015,13 @@ class Executor:
             ],
             value=name,
         )
+
+    def _untrained_kinds(self) -> set[str]:
+        """The kinds the pixel classifier cannot give (it had no images of them); none for a tagged DICOM."""
+        if self.toolbox.image.metadata.get("Modality"):
+            return set()
+        result = self.call("classify_modality")
+        return {_modality_key(k) for k in getattr(result, "untrained", None) or []}
 
     def _op_quality(self, op: p.Quality) -> Finding:
         from argus.tools.assess_quality import FAILING, PLAIN_NAMES
@@ -1225,14 +1311,27 @@ def _any(noun: str, selection: p.Selection) -> str:
     return f"any {plural(noun)}{where}"
 
 
-def _the(selection: p.Selection, thing: Thing) -> str:
-    noun = thing.label if thing.label not in ("other", "object", "thing") else _noun(selection)
+def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
+    """'The bus', 'The person on the left'; ``as_asked`` names it as the question did ('the blue object')."""
+    own = thing.label not in ("other", "object", "thing") and not as_asked
+    noun = thing.label if own else _noun(selection)
     if selection.rank or selection.position:
         side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
                 "largest": "", "smallest": ""}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"
+
+
+def _attribute_matches(attribute: str, asked: str, value: str) -> bool:
+    """Whether the value seen is the one asked about ('navy' is blue; 'big' is large; an oblong is a rectangle)."""
+    from argus.agent.core.lexicon import SHAPE_WORDS, SIZE_WORDS, colours_match, shape_matches
+
+    if attribute == "colour":
+        return colours_match(asked, value)
+    if attribute == "shape":
+        return shape_matches(SHAPE_WORDS.get(asked, asked), value)
+    return SIZE_WORDS.get(asked, asked) == value
 
 
 def _compared(a: int, b: int, comparison: str) -> bool:
@@ -1258,8 +1357,10 @@ def _cite_things(things: list[Thing]) -> str:
     return "".join(f"[{c}]" for t in things for c in t.cites)
 
 
-def _noun_group(things: list[Thing]) -> str:
+def _noun_group(things: list[Thing], coloured: bool = False) -> str:
     label = things[0].label
+    if coloured and things[0].colour and things[0].label in SHAPES:
+        label = f"{things[0].shade or things[0].colour} {label}"
     return f"{len(things)} {plural(label, len(things))}" if len(things) > 1 else _article(label)
 
 
@@ -1324,17 +1425,41 @@ def _mentions(text: str, query: str) -> bool:
     return all(any(close(w, x) for x in words) for w in wanted)
 
 
-def _same_modality(expected: str, seen: str) -> bool:
-    def key(name: str) -> str:
-        low = name.lower()
-        for word, canonical in (("x-ray", "x-ray"), ("radiograph", "x-ray"), ("mri", "mri"), ("ct", "ct"),
-                                ("ultrasound", "ultrasound"), ("fundus", "fundus"), ("microscop", "microscopy"),
-                                ("mammo", "mammogram"), ("photo", "photo")):  # fmt: skip
-            if word in low:
-                return canonical
-        return low
+MEDICAL_KINDS = frozenset(
+    {
+        "x-ray",
+        "ct",
+        "mri",
+        "ultrasound",
+        "fundus",
+        "microscopy",
+        "mammogram",
+        "pet",
+        "nuclear medicine",
+        "angiogram",
+        "fluoroscopy",
+    }
+)
 
-    return key(expected) == key(seen)
+
+def _modality_key(name: str) -> str:
+    """One name per kind of image, whichever way it was written ("CT", "a CT slice", "radiograph")."""
+    low = name.lower()
+    for word, canonical in (("x-ray", "x-ray"), ("radiograph", "x-ray"), ("mri", "mri"), ("ct", "ct"),
+                            ("ultrasound", "ultrasound"), ("fundus", "fundus"), ("microscop", "microscopy"),
+                            ("mammo", "mammogram"), ("pet", "pet"), ("document", "document"),
+                            ("photo", "photo"), ("scan", "medical"), ("medical", "medical")):  # fmt: skip
+        if re.search(rf"\b{word}", low):
+            return canonical
+    return low
+
+
+def _same_modality(expected: str, seen: str) -> bool:
+    """Whether the kind seen is the kind asked about; "a scan" or "medical" is any medical kind."""
+    want, got = _modality_key(expected), _modality_key(seen)
+    if want == "medical":
+        return got in MEDICAL_KINDS
+    return want == got
 
 
 def _source(rule: Any) -> str:

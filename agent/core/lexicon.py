@@ -21,10 +21,10 @@ SHAPE_WORDS = {
     "cube": "cube", "cubes": "cube", "block": "cube", "blocks": "cube", "box-shaped": "cube",
     "cylinder": "cylinder", "cylinders": "cylinder", "cylindrical": "cylinder", "can-shaped": "cylinder",
     "cone": "cone", "cones": "cone",
-    "oblong": "rectangle", "oblongs": "rectangle", "six-sided shape": "hexagon", "six-sided shapes": "hexagon",
+    "oblongs": "rectangle", "six-sided shape": "hexagon", "six-sided shapes": "hexagon",
     "six-sided figure": "hexagon", "five-sided shape": "pentagon", "five-sided shapes": "pentagon",
     "three-sided shape": "triangle", "three-sided shapes": "triangle", "discs": "circle", "disks": "circle",
-    "spheres": "sphere", "balls": "sphere", "ball": "sphere", "boxes": "cube", "box": "cube",
+    "balls": "sphere", "ball": "sphere", "boxes": "cube", "box": "cube",
     "round shape": "circle", "round shapes": "circle", "round thing": "circle", "round things": "circle",
     "round object": "circle", "round objects": "circle", "round item": "circle", "round figure": "circle",
 }  # fmt: skip
@@ -117,3 +117,9 @@ def colours_match(asked: str, seen: str | None) -> bool:
 
 def shape_matches(asked: str, seen: str | None) -> bool:
     return bool(seen) and (asked == seen or seen in SHAPE_ALSO.get(asked, ()))
+
+
+SIZE_WORDS = {
+    "big": "large", "large": "large", "huge": "large", "giant": "large", "larger": "large", "bigger": "large",
+    "small": "small", "tiny": "small", "little": "small", "smaller": "small", "mini": "small",
+}  # fmt: skip

@@ -131,6 +131,11 @@ class Attribute(_Model):
     target: Selection
     attribute: AttributeName
     choices: list[str] = Field(default_factory=list, max_length=6)
+    expected: str | None = Field(
+        default=None,
+        max_length=40,
+        description="For a yes/no question, the value asked about: 'is the box near the bottom?' -> 'bottom'.",
+    )
     part: str | None = Field(
         default=None, max_length=40, description="What of the target is asked about: 'suit'."
     )
@@ -186,6 +191,9 @@ class Modality(_Model):
 
     op: Literal["modality"] = "modality"
     expected: str | None = None
+    choices: list[str] = Field(
+        default_factory=list, description="The kinds offered ('CT or MRI?', 'a scan or a photo?')."
+    )
 
 
 class Quality(_Model):
@@ -290,7 +298,7 @@ def is_yes_no(op: Any) -> bool:
         return op.relation is not None
     if isinstance(op, Compare):
         return not op.which
-    if isinstance(op, Modality):
+    if isinstance(op, Modality | Attribute):
         return op.expected is not None
     return getattr(op, "op", None) in YES_NO_OPS
 
@@ -314,6 +322,7 @@ def render(op: dict[str, Any]) -> str:
         "finding",
         "expected",
         "unchecked",
+        "choices",
     ):
         if op.get(key) not in (None, ""):
             parts.append(f"{key}={op[key]}")

@@ -44,6 +44,7 @@ class Thing:
     second_colour: str | None = None  # a two-toned thing's other colour
     shape: str | None = None
     category: str | None = None
+    suggested: str | None = None  # what the detector took a shape on a plain background for
     cites: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -186,6 +187,33 @@ def describe_place(thing: Thing, width: float, height: float) -> str:
     if horizontal == "middle":
         return f"at the {vertical}"
     return f"at the {vertical} {horizontal}"
+
+
+SURE_DETECTION = 0.8  # a solid the detector names this surely is that thing (an orange, not a sphere)
+FLAT_SHAPES = frozenset(
+    {"circle", "ellipse", "square", "rectangle", "triangle", "pentagon", "hexagon", "star"}
+)
+
+
+def name_objects(found: list[Thing], detected: list[Thing]) -> list[Thing]:
+    """Name each thing found on a plain background: a clean flat shape by its shape (a detector's
+    "kite" that is exactly a hexagon is a drawn hexagon), else what the detector saw there, else its
+    solid's name unless the detector is sure, else "object". The detector's other reading stays with it as ``suggested``."""
+    for thing in found:
+        match = max(
+            (d for d in detected if d.box and thing.box and geometry.iou(d.box, thing.box) >= 0.5),
+            key=lambda d: d.score or 0.0,
+            default=None,
+        )
+        sure = match is not None and (match.score or 0.0) >= SURE_DETECTION
+        if thing.shape in FLAT_SHAPES or (thing.shape and not sure):
+            thing.label = thing.shape
+            thing.suggested = match.label if match is not None else None
+        elif match is not None:
+            thing.label, thing.category = match.label, match.category
+            thing.suggested = thing.shape
+            thing.cites = [thing.id, match.id]
+    return found
 
 
 def as_things(items: list[Any], categories_of: Any = None) -> list[Thing]:

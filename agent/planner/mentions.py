@@ -19,6 +19,7 @@ from argus.agent.core.lexicon import (
     GENERIC_NOUNS,
     REGION_NOUNS,
     SHAPE_WORDS,
+    SIZE_WORDS,
     TEXT_NOUNS,
     UNSEEABLE,
 )
@@ -26,10 +27,6 @@ from argus.agent.core.program import Selection
 from argus.agent.planner.normalize import FUNCTION_WORDS
 from argus.tools.words import singular
 
-SIZE_WORDS = {
-    "big": "large", "large": "large", "huge": "large", "giant": "large", "larger": "large", "bigger": "large",
-    "small": "small", "tiny": "small", "little": "small", "smaller": "small", "mini": "small",
-}  # fmt: skip
 RANK_WORDS = {
     "biggest": "largest", "largest": "largest", "smallest": "smallest", "tiniest": "smallest",
     "leftmost": "leftmost", "rightmost": "rightmost", "topmost": "topmost", "bottommost": "bottommost",
@@ -191,6 +188,8 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             pending_start = i if pending_start is None else pending_start
             i += 1
             continue
+        if found is None and word in ("one", "ones") and pending:
+            found = (1, {"label": "object"}, word == "ones")  # "the big one", "the red ones"
         if found is None:
             pending, pending_start = {}, None
             i += 1

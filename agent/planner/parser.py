@@ -16,9 +16,9 @@ from typing import Any
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
-from argus.agent.core.lexicon import COLOUR_WORDS
+from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS
 from argus.agent.planner import slots as slot_parser
-from argus.agent.planner.mentions import SIZE_WORDS, Mention, find_mentions, unknown_noun
+from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.tools.words import number_value
 
@@ -42,15 +42,21 @@ RELATIONS = dict(RELATION_WORDS)
 IMAGE = r"(?:image|picture|photo|photograph|pic|scene|frame|shot|scan)"
 YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|will|would|should)\b")
 
+# The kinds of image a question may name, longest phrase first, and the kind each one means.
 MODALITY_NAMES = {
-    "ct": "CT", "cat scan": "CT", "computed tomography": "CT", "mri": "MRI", "mr": "MRI",
-    "magnetic resonance": "MRI", "x ray": "X-ray", "xray": "X-ray", "x-ray": "X-ray", "radiograph": "X-ray",
-    "ultrasound": "ultrasound", "sonogram": "ultrasound", "echo": "ultrasound", "fundus": "fundus photograph",
-    "retinal": "fundus photograph", "retina": "fundus photograph", "microscopy": "microscopy",
-    "microscope": "microscopy", "histology": "microscopy", "mammogram": "mammogram", "pet": "PET",
-    "slide": "microscopy", "histology slide": "microscopy",
-    "photo": "photo", "photograph": "photo",
+    "computed tomography": "CT", "cat scan": "CT", "ct scan": "CT", "ct slice": "CT", "ct": "CT",
+    "magnetic resonance": "MRI", "mri scan": "MRI", "mri": "MRI", "mr": "MRI",
+    "x ray": "X-ray", "xray": "X-ray", "x-ray": "X-ray", "radiograph": "X-ray", "plain film": "X-ray",
+    "ultrasound": "ultrasound", "sonogram": "ultrasound", "sonography": "ultrasound", "echo": "ultrasound",
+    "eye fundus": "fundus photograph", "fundus": "fundus photograph", "retinal": "fundus photograph",
+    "retina": "fundus photograph", "eye": "fundus photograph",
+    "microscopy": "microscopy", "microscope": "microscopy", "micrograph": "microscopy",
+    "histology": "microscopy", "slide": "microscopy", "microscopic": "microscopy",
+    "mammogram": "mammogram", "pet": "PET",
+    "medical scan": "medical", "medical image": "medical", "scan": "medical", "medical": "medical",
+    "photograph": "photo", "photo": "photo", "snapshot": "photo", "picture": "photo",
 }  # fmt: skip
+_MODALITY = "|".join(re.escape(w) for w in sorted(MODALITY_NAMES, key=len, reverse=True))
 
 
 @dataclass
@@ -99,6 +105,9 @@ def _read(
     asked = [k for k, v in slots.requests.items() if v]
     if asked:
         return p.Refuse(requests=asked), "refusal"
+    positive = _rhetorical(text)
+    if positive is not None:  # "isn't the horse black?" asks whether it is
+        text, tokens = positive, positive.split()
     mentions = find_mentions(tokens, zone_names)
     mentions = _resolve_pronouns(text, mentions, previous)
     for name, form in FORMS:
@@ -184,27 +193,38 @@ def _modality(
 ) -> Any:
     if re.search(
         rf"\b(what|which) (?:kind|type|sort|form) of (?:scan|{IMAGE}|imaging|medical image|study|exam|examination)\b"
-        rf"|\bwhat (?:modality|imaging modality)\b|\bwhich modality\b|\bmodality\b|\bhow was (?:this|it|the {IMAGE}) (?:taken|acquired|made|captured)\b"
+        rf"|\b(?:what|which) (?:imaging )?(?:modality|modalities|exam|examination|study|imaging)\b|\bmodality\b"
+        rf"|\bhow was (?:this|it|the {IMAGE}) (?:taken|acquired|made|captured|imaged)\b"
         rf"|\bwhat (?:is|was) (?:this|the) (?:scan|study)\b|\bwhat scan\b|\bwhat imaging\b",
         text,
     ):
         return p.Modality()
-    kinds = (
-        r"(ct|cat scan|mri|mr|x ray|xray|x-ray|radiograph|ultrasound|sonogram|fundus|retinal|microscopy|microscope|"
-        r"histology|mammogram|pet|photo|photograph)"
-    )
-    this = rf"(?:this|it|the (?:image|scan|picture|{IMAGE}))"
+    this = rf"(?:(?:this|the|that) (?:{IMAGE}|image)|this|it|that)"
+    kinds = rf"(?:an? |the )?(?:plain |regular |normal |ordinary |everyday |ordinary |real |medical |eye )?({_MODALITY})"
+    offered = re.search(rf"^(?:(?:is|was) {this} )?{kinds}(?: \w+)? or {kinds}(?: \w+)?$", text)
+    if offered:  # "CT or MRI?", "is this a scan or a regular photo?"
+        return p.Modality(choices=[MODALITY_NAMES[offered.group(1)], MODALITY_NAMES[offered.group(2)]])
     negated = re.search(
-        rf"^(?:is it (?:true|correct|the case) that )?{this} (?:is )?not (?:an? )?(?:plain )?{kinds}\b"
-        rf"|^is it (?:true|correct|the case) that {this} is not (?:an? )?(?:plain )?{kinds}\b",
+        rf"^(?:is it (?:true|correct|the case) that )?{this} (?:is )?not {kinds}\b"
+        rf"|^is it (?:true|correct|the case) that {this} is not {kinds}\b",
         text,
     )
     if negated:
         word = next(g for g in negated.groups() if g)
         return p.Not(inner=p.Modality(expected=MODALITY_NAMES[word]))
-    match = re.search(rf"^(?:is|was) {this} (?:an? )?(?:plain |regular |normal |medical )?{kinds}\b", text)
-    if match:
-        return p.Modality(expected=MODALITY_NAMES[match.group(1)])
+    asked = re.search(
+        rf"^(?:is|was) {this} {kinds}\b(?! of\b)"
+        rf"|^(?:is|was) {this} (?:an? )?(?:picture|photo|image|view|scan) of (?:the |an? )?({_MODALITY})\b"
+        rf"|^(?:is|was) {this} (?:taken|made|captured|acquired|imaged|done|seen|viewed|recorded) "
+        rf"(?:with|by|using|through|under|on|from) (?:an? |the )?({_MODALITY})\b",
+        text,
+    )
+    if asked:
+        word = next(g for g in asked.groups() if g)
+        expected = MODALITY_NAMES[word]
+        if expected == "photo" and re.search(r"\b(?:picture|photo|image) of\b", text):
+            return None  # "is this a picture of a cat?" asks about what it shows
+        return p.Modality(expected=expected)
     return None
 
 
@@ -228,11 +248,18 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     ):
         return None
     for pattern, aspect in aspects:
-        if re.search(pattern, text):
+        match = re.search(pattern, text)
+        if match:
             if aspect == "dark" and re.search(
                 r"\bdark (?:colou?r|red|blue|green|brown|grey|gray|hair)\b", text
             ):
                 continue
+            # "is it true that the photo is not well exposed?": whether it is not
+            if not match.group(0).startswith("not ") and re.search(
+                r"\b(?:not|never)(?: (?:well|properly|too|very|quite|enough|adequately|correctly))?\s*$",
+                text[: match.start()],
+            ):
+                return p.Not(inner=p.Quality(aspect=aspect))
             return p.Quality(aspect=aspect)
     return None
 
@@ -497,7 +524,7 @@ def _what_relation(
 def _attribute(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
-    asked = re.search(r"\b(?:what|which) (shape|size|colou?r)\b", text)
+    asked = re.search(r"\b(?:what|which)(?: (?:kind|sort|type) of)? (shape|size|colou?r)\b", text)
     if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
         mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
     target = mentions[0].selection if mentions else None
@@ -558,9 +585,45 @@ def _attribute(
     return None
 
 
+# Ways of asking what something is, whatever the thing: "what would you call the red item?", "the red
+# item is a what?", "tell me what the small thing is", "identify the grey figure".
+NAMING = (
+    r"^(?:what|how) (?:would|do|should|could|might|can) (?:you|we|i|one|people) (?:call|name|describe)\b"
+    r"|\b(?:is|are) (?:a|an) what$"
+    r"|^(?:please )?(?:identify|name|recognise|recognize|classify|label)\b"
+    r"|^(?:tell me|say|can you tell me|could you tell me|do you know|guess) what\b"
+    r"|^(?:what|which) (?:object|thing|item|figure|shape|solid)s? (?:is|are) (?:\w+ )?(?:colou?red )?"
+    + "(?:"
+    + "|".join(sorted({re.escape(w) for w in COLOUR_WORDS if " " not in w}, key=len, reverse=True))
+    + ")$"
+)
+GENERAL_WHAT = (
+    r"^(?:what|which) (?:thing|object|item|figure)s? (?:is|are) (?:in|on|there|shown|visible|here)\b"
+    r"|^what(?: is|'s) the (?:object|thing|item|figure|shape|subject) (?:in|on|here|shown)\b"
+    r"|^(?:can|could) you (?:tell|say|see|guess) what (?:this|that|it) is\b"
+    r"|^what (?:is|are) (?:drawn|painted|sketched|rendered|displayed|featured|pictured|depicted)\b"
+    r"|^what am i (?:looking at|seeing|viewing)\b"
+    r"|^what is (?:this|that|it)$"
+)
+
+
 def _identify(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
+    if re.search(NAMING, text):
+        named = next(
+            (m.selection for m in mentions if m.selection.label not in ("shape",) or m.selection.colour), None
+        )
+        trailing = COLOUR_WORDS.get(tokens[-1]) if tokens else None
+        if named is not None and trailing and not named.colour:  # "which object is pink?"
+            named = named.model_copy(update={"colour": trailing})
+        if named is not None and named.category and not named.label:
+            return p.Identify(target=named)
+        return p.Identify(target=named or p.Selection())
+    if re.search(GENERAL_WHAT, text) and not any(
+        m.known and m.selection.label not in (None, "object") for m in mentions
+    ):
+        return p.Identify(target=p.Selection())
     if re.search(
         r"^(?:what|which) (?:shapes?|figures?|solids?|objects?)\b.*\b(?:see|there|shown|visible|in|are)\b",
         text,
@@ -590,7 +653,7 @@ def _identify(
         )
     if mentions and re.search(r"^(?:what|which) (?:is|are) (?:the )?", text):
         first = mentions[0].selection
-        if first.label == "object" and (
+        if first.label in ("object", "shape") and (
             first.colour or first.size or first.rank or first.position or first.shape
         ):
             return p.Identify(target=first)
@@ -640,31 +703,73 @@ def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
 
 
 CONFIRM = (
-    r"^(?:is it (?:true|correct|the case|right|so) that|would you say that|am i right (?:that|in thinking that)|"
-    r"can you confirm that|do you agree that|would it be (?:true|right) to say that|so|i (?:think|believe|guess) that)\s+"
+    r"^(?:is it (?:true|correct|the case|right|so) that|would you say(?: that)?|am i right (?:that|in thinking that)|"
+    r"(?:can|could) you confirm(?: that)?|please confirm(?: that)?|confirm(?: that)?|do you agree(?: that)?|"
+    r"would it be (?:true|right|fair|correct) to say(?: that)?|so|i (?:think|believe|guess) that)\s+"
 )
+# A statement put up to be denied: "is it false that there is a cat?" asks whether there is none.
+DENY = (
+    r"^(?:is it (?:false|untrue|wrong|incorrect|not true|not the case) that|"
+    r"would it be (?:wrong|false|incorrect|a mistake|untrue) to say(?: that)?|am i wrong (?:that|to say that|in thinking that))\s+"
+)
+AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|has|have|will|would|should)"
 CONFIRM_AFTER = (
     r"[,\s]+(?:right|correct|true|yes|is not it|isn't it|are not they|am i right|agreed|no|or not)$"
 )
-NEGATION = r"\b(?:not|no|none|never|nothing|n't)\b"
+NEGATION = r"\b(?:not|no|none|never|nothing|zero|n't)\b"
 
 
 def _negated(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     """A negative statement put up for confirmation ('Is it true that there is no rectangle?', 'The cat is not
     black, right?', 'Is the picture free of circles?'): the positive question's program, negated."""
-    if not mentions:
-        return None
-    positive = _positive(text)
+    denied = re.match(DENY, text)
+    positive = _as_question(text[denied.end() :]) if denied else _positive(text)
     if positive is None:
         return None
     inner_tokens = positive.split()
-    inner_mentions = find_mentions(inner_tokens, [])
+    inner_mentions = find_mentions(inner_tokens, slots.zone_names)
+    if not inner_mentions and not re.search(r"\b(?:this|it|the (?:image|scan|picture|photo))\b", positive):
+        return None
     for name, form in FORMS:
         if name in ("negated", "rules", "finding", "text", "describe", "arithmetic", "activity"):
             continue
         op = form(positive, inner_tokens, inner_mentions, slots, image)
         if op is not None:
             return p.Not(inner=op) if p.is_yes_no(op) and not isinstance(op, p.Not) else None
+    return None
+
+
+def _as_question(statement: str) -> str | None:
+    """'there is a cat' -> 'is there a cat'; 'the cup is right of the car' -> 'is the cup right of the car'."""
+    statement = statement.strip()
+    there = re.match(r"^there (is|are) (.+)$", statement)
+    if there:
+        return f"{there.group(1)} there {there.group(2)}"
+    having = re.match(
+        rf"^(?:the |this )?(?:{IMAGE}|it) (?:has|have|contains?|shows?|includes?|depicts?) (.+)$", statement
+    )
+    if having:
+        return f"is there {having.group(1)}"
+    copula = re.match(r"^(.+?) (is|are) (.+)$", statement)
+    if copula:
+        return f"{copula.group(2)} {copula.group(1)} {copula.group(3)}"
+    return None
+
+
+def _rhetorical(text: str) -> str | None:
+    """The question a rhetorically negative one asks: "isn't there a cat?", "don't you see a dog?",
+    "the star isn't orange, is it?" and "there's no cat, is there?" are answered as whether it is so."""
+    leading = re.match(rf"^({AUXILIARY}) not (.+)$", text)
+    if leading and not re.match(r"^(?:is|are) not there (?:a single|any|one)\b", leading.group(2)):
+        return f"{leading.group(1)} {leading.group(2)}"
+    tagged = re.match(rf"^(.+?) {AUXILIARY} (?:it|there|they|he|she|this|that)$", text)
+    if tagged and re.search(NEGATION, tagged.group(1)):
+        statement = re.sub(r"\b(?:is|are) (?:not|no)\b", lambda m: m.group(0).split()[0], tagged.group(1))
+        statement = re.sub(r"\bthere (is|are) (?:not )?(?:any )?", r"there \1 ", statement)
+        statement = re.sub(r"\b(?:do|does) not (\w+)", r"\1", statement)
+        if re.search(NEGATION, statement):
+            return None
+        return _as_question(statement)
     return None
 
 
@@ -686,6 +791,30 @@ def _positive(text: str) -> str | None:
     )
     if single:
         return f"is there {single.group(1) or single.group(2)}"
+    lack = re.match(
+        rf"^(?:does|do) (?:the |this )?(?:{IMAGE}|it) (?:lack|miss|not (?:have|contain|show|include)) (.+)$",
+        text,
+    )
+    if lack:
+        return f"is there {lack.group(1)}"
+    unseen = re.match(
+        r"^(?:is|are) (?:there )?no (.+?)(?: to be (?:seen|found)| (?:visible|present|shown|here|there))+$",
+        text,
+    )
+    if unseen:
+        return f"is there {unseen.group(1)}"
+    zero = re.match(
+        r"^(?:is|are) the (?:number|count|amount) of (.+?) (?:zero|0|nil|none)$|^(?:are|is) there zero (.+)$",
+        text,
+    )
+    if zero:
+        return f"is there {zero.group(1) or zero.group(2)}"
+    other = re.match(r"^(?:is|are) (the .+?) (?:any|some) (?:colou?r|shade) other than (\w+)$", text)
+    if other:
+        return f"is {other.group(1)} {other.group(2)}"
+    not_so = re.match(r"^(is|are) ((?:the|this|that|these|those) .+?) not (.+)$", text)
+    if not_so:
+        return f"{not_so.group(1)} {not_so.group(2)} {not_so.group(3)}"
     none_of = re.match(r"^none of the (?:\w+) (?:is|are) (?:an? )?(.+?)(?:" + CONFIRM_AFTER + ")?$", text)
     if none_of:
         return f"is there {none_of.group(1)}"
@@ -702,7 +831,7 @@ def _positive(text: str) -> str | None:
     if not confirming or not re.search(NEGATION, trimmed):
         return None
     trimmed = trimmed.strip()
-    there = re.match(r"^there (is|are) (?:no|not any|not an?|not) (.+)$", trimmed)
+    there = re.match(r"^there (is|are) (?:no|not any|not an?|not|zero) (.+)$", trimmed)
     if there:
         return f"{there.group(1)} there {there.group(2)}"
     subject = re.match(r"^(.+?) (is|are) not (.+)$", trimmed)
@@ -715,9 +844,21 @@ def _positive(text: str) -> str | None:
             if none.group(3).split()[0] in COLOUR_WORDS
             else f"is there {none.group(1)} {none.group(3)}"
         )
-    noun = re.match(r"^(?:there is |there are )?(?:no|not any) (.+)$", trimmed)
+    noun = re.match(
+        r"^(?:there is |there are )?(?:no|not any|zero) (.+?)(?: appears?| exists?| (?:is|are) (?:there|present|visible|shown))?$",
+        trimmed,
+    )
     if noun:
         return f"is there {noun.group(1)}"
+    nothing = re.match(r"^(?:nothing|none)(?: here| in (?:the |this )?\w+)? (?:is|are) (.+)$", trimmed)
+    if nothing:
+        return f"is there {nothing.group(1)}"
+    having = re.match(
+        rf"^(?:the |this )?(?:{IMAGE}|it) (?:has|have|contains?|shows?|includes?) (?:no|not any|zero) (.+)$",
+        trimmed,
+    )
+    if having:
+        return f"is there {having.group(1)}"
     return None
 
 
@@ -806,17 +947,105 @@ ACTIVITY = re.compile(
 )
 
 
-def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
-    """'Is the dog on the left or the right?': where it is, between the sides offered."""
-    match = re.search(
-        r"\b(left|right|top|bottom)(?: side| half)? or (?:on |at |in )?(?:the )?(left|right|top|bottom)\b",
-        text,
-    )
-    if not match:
+POSITION_WORDS = {
+    "left": "left", "right": "right", "top": "top", "bottom": "bottom", "upper": "top", "lower": "bottom",
+    "middle": "middle", "centre": "middle", "center": "middle", "higher": "top",
+}  # fmt: skip
+# Words around a choice that name no value: "a little one or a big one", "the upper or the lower half".
+CHOICE_FILLER = {
+    "a", "an", "the", "one", "ones", "of", "on", "in", "at", "to", "towards", "side", "half", "part", "hand",
+    "left-hand", "right-hand", "items", "item", "things", "thing", "shapes", "objects", "solids", "figures",
+}  # fmt: skip
+DEFINITE = r"^(?:is|are|was|were|does|do) (?:the|this|that|these|those|its|his|her|their|it)\b"
+
+
+def _attribute_family(word: str) -> tuple[str, str] | None:
+    """('size', 'large') for 'big', ('colour', 'navy'), ('shape', 'rectangle') for 'oblong', ..."""
+    from argus.agent.core.lexicon import SHAPE_WORDS
+
+    for family, table in (
+        ("position", POSITION_WORDS),
+        ("size", SIZE_WORDS),
+        ("colour", COLOUR_WORDS),
+        ("shape", SHAPE_WORDS),
+    ):
+        if word in table:
+            return family, table[word]
+    return None
+
+
+def _offered(tokens: list[str], at: int) -> tuple[str, str] | None:
+    """The two words a question offers around the 'or' at token ``at`` (fillers skipped)."""
+    before = [t for t in tokens[:at] if t not in CHOICE_FILLER]
+    after = [t for t in tokens[at + 1 :] if t not in CHOICE_FILLER]
+    if not before or not after:
         return None
-    target = next((m.selection for m in mentions if m.selection.label not in (None,)), None)
+    left = " ".join(before[-2:]) if _attribute_family(" ".join(before[-2:])) else before[-1]
+    right = " ".join(after[:2]) if _attribute_family(" ".join(after[:2])) else after[0]
+    return left, right
+
+
+def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'Is the dog on the left or the right?', 'Is the oblong big or small?', 'Is the figure a rectangle
+    or a star?', 'Is the horse orange or black?': the value of that attribute, between those offered."""
+    if "or" not in tokens:
+        return None
+    offered = _offered(tokens, tokens.index("or"))
+    if offered is None:
+        return None
+    first, second = (_attribute_family(w) for w in offered)
+    if first is None or second is None or first[0] != second[0]:
+        return None
+    family = first[0]
+    if family != "position" and not re.match(DEFINITE, text):
+        return None  # "are there red or blue cars?" asks whether there are any
+    offered_at = {i for i, t in enumerate(tokens) if t in offered or " ".join(tokens[i : i + 2]) in offered}
+    target = next(
+        (m.selection for m in mentions if m.start not in offered_at and m.selection.label not in (None,)),
+        None,
+    )
+    if target is not None and family == "position":
+        target = target.model_copy(update={"rank": None, "position": None})
     target = target or p.Selection(label="object", rank="largest")
-    return p.Attribute(target=target, attribute="position", choices=[match.group(1), match.group(2)])
+    return p.Attribute(target=target, attribute=family, choices=[first[1], second[1]])  # type: ignore[arg-type]
+
+
+PLACE_ASKED = re.compile(
+    r"^(?:(?:sit|sits|lie|lies|stand|stands|appear|appears|rest|rests|located|placed|found|positioned) )?"
+    r"(?:on|at|in|near|towards|toward|to) (?:the )?(?:far |very )?(left|right|top|bottom|upper|lower|middle|centre|center)"
+    r"(?:[- ]hand)?(?: side| half| part| edge| corner| end| area)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?$"
+)
+
+
+def _attribute_check(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Is the yellow shape big?', 'Is the navy figure an oblong?', 'Is the box near the bottom of the
+    picture?', 'Does the cup sit on the right-hand side?': whether the thing has that size, shape or place."""
+    if not mentions or not re.match(DEFINITE, text):
+        return None
+    first = mentions[0]
+    rest = (
+        [t for t in tokens[first.end :] if t not in ("one", "in", "size")] if first.end < len(tokens) else []
+    )
+    words = " ".join(tokens[first.end :])
+    selection = first.selection
+    placed = PLACE_ASKED.match(words)
+    own_place = re.search(
+        r" (?:on|at|in) the (?:far |very )?(left|right|top|bottom|middle|centre|center)(?: side| half| part)?(?: of (?:the )?\w+)?$",
+        " ".join(tokens[first.start : first.end]),
+    )
+    if placed or (own_place and not words):
+        side = (placed or own_place).group(1)  # type: ignore[union-attr]
+        target = selection.model_copy(update={"rank": None, "position": None}) if own_place else selection
+        return p.Attribute(target=target, attribute="position", expected=POSITION_WORDS[side])
+    asked = " ".join(t for t in rest if t not in ("a", "an"))
+    family = _attribute_family(asked) if asked else None
+    if family is None and len(mentions) > 1 and mentions[1].known:
+        return None
+    if family is not None and family[0] in ("size", "shape"):
+        return p.Attribute(target=selection, attribute=family[0], expected=family[1])  # type: ignore[arg-type]
+    return None
 
 
 def _activity(
@@ -825,6 +1054,8 @@ def _activity(
     """'What is the astronaut holding?': what people wear, hold or do, which no tool here recognises."""
     match = re.search(r"^(?:what|which|how|why)\b", text)
     activity = ACTIVITY.search(text)
+    if re.match(r"^what am i (?:looking at|seeing|watching)\b", text):
+        return None  # asks what the picture shows
     if match and activity and not re.search(r"^how many\b", text):
         return p.Unanswerable(
             reason=f"no tool here recognises what people or animals are {activity.group(1)}"
@@ -901,7 +1132,7 @@ ASK_PREFIX = (
 def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
     """What a yes/no question asks after its subject that no op checks: 'sleeping', 'parked on a street'."""
     words = [w for w in rest if w not in IDLE_WORDS]
-    if not words or later:
+    if not words or (later and not ACTIVITY.search(" ".join(rest))):
         return None
     phrase = " ".join(rest).strip()
     return phrase[:200] or None
@@ -913,6 +1144,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("text", _text),
     ("falls", _falls),
     ("choice", _choice),
+    ("attribute_check", _attribute_check),
     ("colour_image", _colour_image),
     ("quality", _quality),
     ("modality", _modality),
