@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
-from argus.agent.core.lexicon import REGION_NOUNS, SHAPES, UNSEEABLE
+from argus.agent.core.lexicon import REGION_NOUNS, SHAPES, UNSEEABLE, colours_match, shape_matches
 from argus.agent.core.things import (
     Thing,
     as_things,
@@ -826,6 +826,8 @@ class Executor:
         )
 
     def _op_compare(self, op: p.Compare) -> Finding:
+        if op.attribute is not None and op.right is not None:
+            return self._compare_things(op, op.right)
         left_source, left = self.select(op.left)
         if op.right is None:
             return self._compare_number(op, left_source, left)
@@ -846,6 +848,66 @@ class Executor:
         return Finding(
             "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
         )
+
+    def _compare_things(self, op: p.Compare, right: p.Selection) -> Finding:
+        """One thing's colour, shape or size against another's: 'same colour?', 'which is larger?'."""
+        picked: list[Thing] = []
+        for selection in (op.left, right):
+            source, things = self.select(selection)
+            if things is None:
+                return Finding(None, f"I can't tell: the tool that finds {plural(_noun(selection))} failed.")
+            if not things:
+                return Finding(
+                    None,
+                    f"I can't tell: I don't see {_article(_noun(selection))}.",
+                    self._instead(source, selection),
+                )
+            if op.attribute == "colour":
+                self.name_colours(things[:1])
+            picked.append(things[0])
+        a, b = picked
+        if a.id == b.id:
+            return Finding(None, f"I can't tell: both descriptions pick the same {a.label} [{a.id}].")
+        the_a, the_b = _the(op.left, a, as_asked=True), _lower_first(_the(right, b, as_asked=True))
+        if op.attribute == "size":
+            ratio = a.area / max(b.area, 1e-9)
+            if op.which:
+                bigger = ratio >= 1 if op.comparison == "more" else ratio < 1
+                winner, selection = (a, op.left) if bigger else (b, right)
+                word = "larger" if op.comparison == "more" else "smaller"
+                noun = _noun(selection)
+                return Finding(
+                    noun,
+                    f"{_the(selection, winner, as_asked=True)} is {word} {_cite_things([winner])}: "
+                    f"it covers {max(ratio, 1 / ratio):.1f} times the area of the other {_cite_things([b if winner is a else a])}.",
+                    value=noun,
+                )
+            same = 1 / 1.25 <= ratio <= 1.25
+            detail = (
+                "about the same size"
+                if same
+                else f"{'larger' if ratio > 1 else 'smaller'} ({ratio:.1f} times the area)"
+            )
+            return Finding(
+                "yes" if same else "no",
+                f"{'Yes' if same else 'No'}: {_lower_first(the_a)} {_cite_things([a])} is {detail} than {the_b} {_cite_things([b])}.".replace(
+                    "about the same size than", "about the same size as"
+                ),
+                value=same,
+            )
+        if op.attribute == "colour":
+            seen_a, seen_b = a.colour, b.colour
+            same = bool(seen_a and seen_b and colours_match(seen_a, seen_b))
+        else:
+            seen_a, seen_b = a.shape or a.label, b.shape or b.label
+            same = bool(seen_a and seen_b and shape_matches(seen_a, seen_b))
+        if not seen_a or not seen_b:
+            return Finding(None, f"I can't tell: no tool here gave the {op.attribute} of both.")
+        if same:
+            lead = f"Yes: both are {seen_a} {_cite_things([a])}{_cite_things([b])}."
+        else:
+            lead = f"No: {_lower_first(the_a)} is {seen_a} {_cite_things([a])} and {the_b} is {seen_b} {_cite_things([b])}."
+        return Finding("yes" if same else "no", lead, value=same)
 
     def _compare_number(self, op: p.Compare, source: str, things: list[Thing] | None) -> Finding:
         noun = _noun(op.left)
@@ -877,29 +939,69 @@ class Executor:
 
     def _op_arithmetic(self, op: p.Arithmetic) -> Finding:
         source, things = self.select(op.target)
+        noun = _noun(op.target)
         if things is None or source in ("unseeable", "classifier"):
-            return Finding(None, f"I can't tell: {plural(_noun(op.target))} cannot be counted here.")
+            return Finding(None, f"I can't tell: {plural(noun)} cannot be counted here.")
+        if op.minus is not None:
+            return self._difference(op, things, op.minus)
+        parts: list[str] = []
+        counted = list(things)
+        for extra in op.plus:
+            _, more = self.select(extra)
+            if more is None:
+                return Finding(None, f"I can't tell: {plural(_noun(extra))} cannot be counted here.")
+            new = [t for t in more if not any(_same_thing(t, c) for c in counted)]
+            counted += new if extra != op.target else more
+            parts.append(f"{count_phrase(len(more), _noun(extra))} {_cite_things(more)}")
+        if op.plus:
+            total = len(counted)
+            lead = f"{count_phrase(len(things), noun)} {_cite_things(things)} and {join_words(parts)}"
+            return Finding(str(total), f"{total}: {lead}.".replace("  ", " "), value=total)
         removed: list[Thing] = []
         if op.remove is not None:
             _, gone = self.select(op.remove)
-            removed = [t for t in (gone or []) if t.id in {x.id for x in things}]
+            removed = [t for t in things if any(_same_thing(t, g) for g in gone or [])]
+            if op.remove_count is not None:
+                if len(removed) < op.remove_count:
+                    have = count_phrase(len(removed), _noun(op.remove))
+                    return Finding(
+                        None,
+                        f"I can't take away {op.remove_count}: I see only {have} {_cite_things(removed)}.".replace(
+                            "  ", " "
+                        ),
+                    )
+                removed = removed[: op.remove_count]
         left = [t for t in things if t not in removed]
-        result = len(left) + op.add
-        noun = _noun(op.target)
-        parts = []
+        result = len(left) * op.times + op.add
         if removed:
+            taken = count_phrase(len(removed), _noun(op.remove or op.target))
             parts.append(
-                f"taking away {count_phrase(len(removed), _noun(op.remove or op.target))} {_cite(removed)} leaves {count_phrase(len(left), noun)} {_cite(left)}"
+                f"taking away {taken} {_cite_things(removed)} leaves {count_phrase(len(left), noun)} {_cite_things(left)}"
             )
         else:
-            parts.append(
-                f"there {'is' if len(left) == 1 else 'are'} {count_phrase(len(left), noun)} here {_cite(left)}"
-            )
+            verb = "is" if len(left) == 1 else "are"
+            parts.append(f"there {verb} {count_phrase(len(left), noun)} here {_cite_things(left)}")
+        if op.times != 1:
+            parts.append({2: "doubled", 3: "tripled"}.get(op.times, f"times {op.times}"))
         if op.add:
             parts.append(f"plus {op.add} more" if op.add > 0 else f"minus {-op.add}")
+        value = max(result, 0)
         return Finding(
-            str(max(result, 0)), f"{max(result, 0)}: {' '.join(parts)}.".replace("  ", " "), value=result
+            str(value), f"{value}: {', '.join(parts)}.".replace("  ", " ").replace(" ,", ","), value=value
         )
+
+    def _difference(self, op: p.Arithmetic, things: list[Thing], other: p.Selection) -> Finding:
+        """'How many more cats than dogs?', 'the difference between the number of A and of B'."""
+        _, theirs = self.select(other)
+        if theirs is None:
+            return Finding(None, f"I can't tell: {plural(_noun(other))} cannot be counted here.")
+        a, b = len(things), len(theirs)
+        counts = (
+            f"{count_phrase(a, _noun(op.target))} {_cite_things(things)} and "
+            f"{count_phrase(b, _noun(other))} {_cite_things(theirs)}"
+        ).replace("  ", " ")
+        gap = abs(a - b)
+        return Finding(str(gap), f"{gap}: I count {counts}.", value=gap)
 
     # ----------------------------------------------------------------- text
     def _text_lines(self) -> list[Any] | None:
@@ -1321,6 +1423,13 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"
+
+
+def _same_thing(a: Thing, b: Thing) -> bool:
+    """The same thing seen by two tools: the same evidence id, or boxes that mostly overlap."""
+    if a.id == b.id:
+        return True
+    return bool(a.box and b.box and geometry.iou(a.box, b.box) >= 0.6)
 
 
 def _attribute_matches(attribute: str, asked: str, value: str) -> bool:

@@ -162,15 +162,26 @@ class Compare(_Model):
     which: bool = Field(
         default=False, description="Ask which of the two there are more (fewer) of, not yes/no."
     )
+    attribute: Literal["colour", "shape", "size"] | None = Field(
+        default=None,
+        description="Compare one thing's attribute with the other's instead of counts: 'same colour?', "
+        "'which is larger?' (size with more/fewer).",
+    )
 
 
 class Arithmetic(_Model):
-    """A count changed: how many ``target`` there would be after adding ``add`` and taking away ``remove``."""
+    """A count worked on: how many ``target`` there would be after taking away ``remove`` (all of them,
+    or ``remove_count``), adding ``add``, multiplying by ``times``; with ``plus`` the total of the target
+    and those ('how many cats and dogs altogether?'); with ``minus`` the difference between the two counts."""
 
     op: Literal["arithmetic"] = "arithmetic"
     target: Selection
     add: int = Field(default=0, ge=-1000, le=1000)
     remove: Selection | None = None
+    remove_count: int | None = Field(default=None, ge=1, le=1000, description="Take away only this many.")
+    times: int = Field(default=1, ge=0, le=100)
+    plus: list[Selection] = Field(default_factory=list, max_length=8)
+    minus: Selection | None = None
 
 
 class ReadText(_Model):
@@ -323,14 +334,22 @@ def render(op: dict[str, Any]) -> str:
         "expected",
         "unchecked",
         "choices",
+        "which",
     ):
-        if op.get(key) not in (None, ""):
+        if op.get(key) not in (None, "", [], False):
             parts.append(f"{key}={op[key]}")
-    for key in ("object", "right", "remove"):
+    for key in ("object", "right", "remove", "minus"):
         if isinstance(op.get(key), dict):
             parts.append(f"{key}: {Selection.model_validate(op[key]).describe()}")
     if op.get("add"):
         parts.append(f"add={op['add']}")
+    for key in ("remove_count",):
+        if op.get(key):
+            parts.append(f"{key}={op[key]}")
+    if op.get("times", 1) != 1:
+        parts.append(f"times={op['times']}")
+    for extra in op.get("plus") or []:
+        parts.append(f"plus: {Selection.model_validate(extra).describe()}")
     if op.get("requests"):
         parts.append(", ".join(op["requests"]))
     return f"{name}({'; '.join(parts)})"
@@ -338,7 +357,11 @@ def render(op: dict[str, Any]) -> str:
 
 def _pruned(data: Any) -> Any:
     if isinstance(data, dict):
-        return {k: _pruned(v) for k, v in data.items() if v != [] and not (k == "add" and v == 0)}
+        return {
+            k: _pruned(v)
+            for k, v in data.items()
+            if v != [] and not (k == "add" and v == 0) and not (k == "times" and v == 1)
+        }
     if isinstance(data, list):
         return [_pruned(v) for v in data]
     return data

@@ -340,45 +340,131 @@ def _describe(
     return None
 
 
+REMOVAL = (
+    r"\b(?:remove|removed|removing|take away|taken away|taking away|took away|takes away|subtract|subtracted|"
+    r"subtracting|delete|deleted|eliminate|eliminated|without|minus|ignore|ignoring|ignored|excluding|exclude|"
+    r"except|discount|discounting|leave out|leaving out|left out|not counting|disregard|disregarding)\b"
+)
+ADDING = (
+    r"\b(?:add|added|adding|plus|another|more|extra|additional|joined|join|arrive|arrived|came|come|bring|"
+    r"brought|put|placed)\b"
+)
+
+
 def _arithmetic(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
-    removal = re.search(
-        r"\b(?:remove|removed|removing|take away|taken away|taking away|subtract|subtracted|subtracting|delete|deleted|"
-        r"eliminate|without|minus|ignore|ignoring|excluding|exclude|except)\b",
+    """Counts worked on: what would be left, added, doubled, the total of two kinds, their difference."""
+    if not mentions or not re.search(
+        r"\b(?:how many|what is the (?:total|number|count|sum|difference)|count|number of|total|twice|double|"
+        r"doubled|triple|tripled|difference|what do you get|left|remain|remaining)\b",
         text,
-    )
-    adding = re.search(
-        r"\b(?:add|added|adding|plus|another|more|extra|additional|joined|join|arrive|arrived|came|come|bring|put)\b",
-        text,
-    )
-    if not re.search(r"\b(how many|what is the (?:total|number|count)|count|number of|total)\b", text):
+    ):
         return None
-    if removal and mentions:
-        after = [m for m in mentions if _token_offset(text, m.start) > removal.start()]
-        removed = after[0] if after else None
-        others = [m for m in mentions if m is not removed]
+    counted = _counted_after(text, mentions)
+    pair = len(mentions) >= 2
+    if pair and (
+        re.search(r"\bdifference between\b", text)
+        or re.search(r"\bhow many (?:more|fewer|less)\b.*\bthan\b", text)
+    ):
+        return p.Arithmetic(target=mentions[0].selection, minus=mentions[1].selection)
+    if pair and re.search(
+        r"\b(?:total|altogether|in all|combined|together|sum|all together|in total)\b", text
+    ):
+        joined = [
+            after.selection
+            for before, after in zip(mentions, mentions[1:], strict=False)
+            if " ".join(tokens[before.end : after.start])
+            in ("and", "and the", "plus", "and also", "as well as")
+        ]
+        if joined:
+            return p.Arithmetic(target=mentions[0].selection, plus=joined)
+    times = re.search(r"\b(twice|double|triple|thrice) (?:the )?(?:number|count|amount|total)\b", text)
+    if times:
+        after = [m for m in mentions if _token_offset(text, m.start) > times.end()]
+        target = after[0].selection if after else mentions[0].selection
+        return p.Arithmetic(target=target, times=3 if times.group(1) in ("triple", "thrice") else 2)
+    grown = re.search(r"\b(?:were|was|are|is|got|get|gets) (doubled|tripled)\b", text)
+    if grown:
+        before = [m for m in mentions if _token_offset(text, m.start) < grown.start()]
+        copied = before[-1] if before else mentions[0]
+        factor = 3 if grown.group(1) == "tripled" else 2
+        if counted is None or _same_kind(counted.selection, copied.selection):
+            return p.Arithmetic(target=copied.selection, times=factor)
+        return p.Arithmetic(target=counted.selection, plus=[copied.selection] * (factor - 1))
+    removal = re.search(REMOVAL, text)
+    if removal:
+        removed = _nearest(text, mentions, removal.start(), removal.end(), exclude=counted)
         if removed is not None:
-            target = _counted(text, others) or p.Selection(label="object")
-            return p.Arithmetic(target=target, remove=removed.selection)
+            amount = _amount_before(tokens, removed.start)
+            if counted is not None and counted is not removed:
+                target = counted.selection
+            elif amount is not None:
+                target = removed.selection  # "one of the cats were removed: how many would be left?"
+            else:
+                target = p.Selection(label="object")
+            return p.Arithmetic(target=target, remove=removed.selection, remove_count=amount)
+    leaving = re.search(
+        r"\b(?:if|when|suppose|after|once) (\w+) (?:of (?:the|them|those) )?.*?\b(?:leave|leaves|left|go away|went away|"
+        r"walk away|walked away|walks away|depart|departs|departed)\b",
+        text,
+    )
+    if leaving and number_value(leaving.group(1)):
+        target = (counted or mentions[0]).selection
+        return p.Arithmetic(target=target, add=-(number_value(leaving.group(1)) or 0))
+    adding = re.search(ADDING, text)
     if adding:
         amount = _amount(text, adding.start())
         if amount:
-            target = _counted(text, mentions) or (
-                mentions[0].selection if mentions else p.Selection(label="object")
-            )
+            target = (counted or mentions[0]).selection
             sign = (
                 -1
-                if re.search(r"\b(left|leave|leaves|go away|went away|leave|gone)\b", text[adding.start() :])
+                if re.search(r"\b(left|leave|leaves|go away|went away|gone)\b", text[adding.start() :])
                 and not re.search(r"\bmore\b", text)
                 else 1
             )
             return p.Arithmetic(target=target, add=sign * amount)
-    if removal:
-        amount = _amount(text, removal.start())
-        if amount and mentions:
-            return p.Arithmetic(target=_counted(text, mentions) or mentions[0].selection, add=-amount)
     return None
+
+
+def _same_kind(a: p.Selection, b: p.Selection) -> bool:
+    """'pink shapes' and 'pink items' select the same things; 'men' and 'people' do not."""
+    generic = (None, "object", "shape")
+    same_label = a.label == b.label or (a.label in generic and b.label in generic)
+    return same_label and a.model_copy(update={"label": None}) == b.model_copy(update={"label": None})
+
+
+def _counted_after(text: str, mentions: list[Mention]) -> Mention | None:
+    """The mention right after 'how many' / 'the number of': what is being counted."""
+    match = re.search(r"\bhow many\b|\b(?:number|count|total) of\b", text)
+    if match is None:
+        return None
+    after = [m for m in mentions if _token_offset(text, m.start) > match.start()]
+    return after[0] if after else None
+
+
+def _nearest(
+    text: str, mentions: list[Mention], start: int, end: int, exclude: Mention | None
+) -> Mention | None:
+    """The mention a verb at [start, end) acts on: the first after it, else the last before it."""
+    after = [m for m in mentions if _token_offset(text, m.start) >= end and m is not exclude]
+    before = [m for m in mentions if _token_offset(text, m.start) < start and m is not exclude]
+    if after and (not before or _token_offset(text, after[0].start) - end < 30):
+        return after[0]
+    return before[-1] if before else None
+
+
+def _amount_before(tokens: list[str], start: int) -> int | None:
+    """'one of the cats', 'two cats', 'a single cat' just before a mention: that many; 'all', 'every' -> None."""
+    words = tokens[max(0, start - 4) : start]
+    text = " ".join(words)
+    match = re.search(r"(\w+)(?: of (?:the|those|these|them))?(?: (?:single|lone))?$", text)
+    if match is None or match.group(1) in ("all", "every", "each", "the", "any"):
+        return None
+    value = number_value(match.group(1))
+    if value is None and match.group(1) in ("a", "an") and not re.search(r"\bof\b", text):
+        return 1
+    return value if value else None
 
 
 def _token_offset(text: str, index: int) -> int:
@@ -411,27 +497,52 @@ def _counted(text: str, mentions: list[Mention]) -> p.Selection | None:
     return mentions[0].selection if mentions else None
 
 
+COUNT_WORDS = (
+    r"\b(?:count|number|amount|quantity|tally|how many|there|of them|often|outnumbers?|outnumbered)\b"
+)
+MORE = r"\b(?:more|greater|higher|larger|bigger|outnumbers?|exceeds?)\b"
+FEWER = r"\b(?:fewer|less|lower|smaller|outnumbered)\b"
+AS_MANY = (
+    r"\b(?:as many|same number|equal number|the same amount|equal (?:in )?number|same count|as much|as numerous|"
+    r"equally (?:often|many|numerous|common|frequent)|equal to the (?:number|count)|the same as the (?:number|count))\b"
+)
+
+
 def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """Two counts compared ('are there more cats than dogs?', 'which are there fewer of: A or B?'), or
+    two things' colour, shape or size ('are the star and the square the same colour?', 'which is larger,
+    the cube or the sphere?')."""
     if len(mentions) < 2:
         return None
     left, right = mentions[0].selection, mentions[1].selection
-    if re.search(
-        r"\b(more|greater|larger number|outnumber|outnumbers|exceed|exceeds|many more)\b", text
-    ) and re.search(r"\bthan\b|\boutnumber", text):
-        if re.search(r"\bwhich\b|\bwhat\b", text):
-            return p.Compare(left=left, right=right, comparison="more", which=True)
-        if re.search(r"\boutnumbered by\b", text):
-            return p.Compare(left=left, right=right, comparison="fewer")
-        return p.Compare(left=left, right=right, comparison="more")
-    if re.search(r"\b(fewer|less|smaller number|lower number)\b", text) and re.search(r"\bthan\b", text):
-        if re.search(r"\bwhich\b|\bwhat\b", text):
-            return p.Compare(left=left, right=right, comparison="fewer", which=True)
-        return p.Compare(left=left, right=right, comparison="fewer")
-    if re.search(
-        r"\b(as many|same number|equal number|the same amount|equal (?:in )?number|same count|as much)\b",
+    same = re.search(r"\bsame (colou?r|shape|size)\b|\b(?:equally|as) (big|large|small|tall)\b", text)
+    if same:
+        word = same.group(1) or "size"
+        attribute = "colour" if word.startswith("colo") else "shape" if word == "shape" else "size"
+        return p.Compare(left=left, right=right, comparison="same", attribute=attribute)  # type: ignore[arg-type]
+    sized = re.search(
+        r"^(?:which|what)(?: one| thing| object| item| shape)?(?: of (?:the|these|them)(?: \w+)?)? (?:is|looks|appears) "
+        r"(?:the )?(bigger|larger|smaller|taller|shorter|tinier|biggest|largest|smallest)\b",
         text,
-    ) or re.search(r"\bnumber of \w+(?: \w+)? (?:is |the )?(?:same as|equal to|equals)\b", text):
+    )
+    if sized:
+        larger = sized.group(1) in ("bigger", "larger", "taller", "biggest", "largest")
+        return p.Compare(
+            left=left, right=right, comparison="more" if larger else "fewer", attribute="size", which=True
+        )
+    between = " ".join(tokens[mentions[0].end : mentions[1].start])
+    if not (re.search(COUNT_WORDS, text) or mentions[0].plural or mentions[1].plural):
+        return None
+    if re.search(AS_MANY, text):
         return p.Compare(left=left, right=right, comparison="same")
+    offered = re.search(r"\bor\b", between) and not re.search(r"\bthan\b", text)
+    which = bool(re.match(r"^(?:which|what)\b", text)) or bool(offered)
+    outnumbered = re.search(r"\boutnumbered by\b", text)
+    fewer = re.search(FEWER, text) and not re.search(r"\bno (?:fewer|less)\b", text) or outnumbered
+    if fewer and (which or re.search(r"\bthan\b|\boutnumbered\b", text)):
+        return p.Compare(left=left, right=right, comparison="fewer", which=which)
+    if re.search(MORE, text) and (which or re.search(r"\bthan\b|\boutnumber|\bexceed", text)):
+        return p.Compare(left=left, right=right, comparison="more", which=which)
     return None
 
 
