@@ -51,6 +51,8 @@ GENERIC_NOUNS = {
     "shapes",
     "figure",
     "figures",
+    "solid",
+    "solids",
 }
 # Things counted as regions of a plain background (coins on a table, cells on a slide).
 REGION_NOUNS = {

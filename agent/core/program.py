@@ -185,7 +185,10 @@ class Arithmetic(_Model):
 
 
 class ReadText(_Model):
+    """The text in the image; ``part`` narrows it: the largest letters, the lines at the top or bottom."""
+
     op: Literal["read_text"] = "read_text"
+    part: Literal["all", "largest", "top", "bottom"] = "all"
 
 
 class TextContains(_Model):
@@ -335,6 +338,7 @@ def render(op: dict[str, Any]) -> str:
         "unchecked",
         "choices",
         "which",
+        "part",
     ):
         if op.get(key) not in (None, "", [], False):
             parts.append(f"{key}={op[key]}")
@@ -360,7 +364,10 @@ def _pruned(data: Any) -> Any:
         return {
             k: _pruned(v)
             for k, v in data.items()
-            if v != [] and not (k == "add" and v == 0) and not (k == "times" and v == 1)
+            if v != []
+            and not (k == "add" and v == 0)
+            and not (k == "times" and v == 1)
+            and not (k == "part" and v == "all")
         }
     if isinstance(data, list):
         return [_pruned(v) for v in data]

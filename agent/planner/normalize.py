@@ -433,6 +433,10 @@ FUNCTION_WORDS = frozenset(
         "altogether",
         "quantity",
         "whole",
+        "usable",
+        "readable",
+        "exposure",
+        "focus",
     ]  # fmt: skip
 )
 

@@ -35,6 +35,17 @@ RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
     ("inside", "inside"), ("in", "inside"), ("within", "inside"), ("overlapping", "overlapping"),
     ("bigger than", "larger_than"), ("larger than", "larger_than"), ("smaller than", "smaller_than"),
     ("taller than", "taller_than"), ("wider than", "wider_than"),
+    ("lower down than", "below"), ("further down than", "below"), ("higher up than", "above"),
+    ("further up than", "above"), ("further left than", "left_of"), ("farther left than", "left_of"),
+    ("more to the left than", "left_of"), ("further right than", "right_of"), ("farther right than", "right_of"),
+    ("more to the right than", "right_of"), ("closer to the camera than", "in_front_of"),
+    ("nearer to the camera than", "in_front_of"), ("nearer the camera than", "in_front_of"),
+    ("further from the camera than", "behind"), ("farther from the camera than", "behind"),
+    ("further back than", "behind"), ("farther back than", "behind"), ("directly beside", "near"),
+    ("right next to", "near"), ("directly next to", "near"), ("to the side of", "near"),
+    ("directly above", "above"), ("directly below", "below"), ("directly under", "below"),
+    ("in the middle of", "inside"), ("enclosed by", "inside"), ("surrounded by", "inside"),
+    ("to the left of", "left_of"), ("to the right of", "right_of"), ("left from", "left_of"), ("right from", "right_of"),
 )  # fmt: skip
 _RELATION = "|".join(re.escape(w) for w, _ in sorted(RELATION_WORDS, key=lambda x: -len(x[0])))
 RELATIONS = dict(RELATION_WORDS)
@@ -54,7 +65,7 @@ MODALITY_NAMES = {
     "histology": "microscopy", "slide": "microscopy", "microscopic": "microscopy",
     "mammogram": "mammogram", "pet": "PET",
     "medical scan": "medical", "medical image": "medical", "scan": "medical", "medical": "medical",
-    "photograph": "photo", "photo": "photo", "snapshot": "photo", "picture": "photo",
+    "photograph": "photo", "photo": "photo", "snapshot": "photo",
 }  # fmt: skip
 _MODALITY = "|".join(re.escape(w) for w in sorted(MODALITY_NAMES, key=len, reverse=True))
 
@@ -231,10 +242,13 @@ def _modality(
 def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     aspects: tuple[tuple[str, p.QualityAspect], ...] = (
         (r"\b(blurr?y|blurred|blur|out of focus|unfocused|fuzzy|not sharp|smudged)\b", "blurry"),
-        (r"\b(sharp|in focus|focused|crisp|clear enough)\b", "sharp"),
-        (r"\b(too dark|dark|underexposed|under exposed|dim)\b", "dark"),
-        (r"\b(too bright|bright|overexposed|over exposed|washed out|blown out)\b", "bright"),
-        (r"\b(exposure|exposed)\b", "exposure"),
+        (r"\b(sharp|in focus|focused|focus|crisp|clear enough|sharpness)\b", "sharp"),
+        (
+            r"\b(too dark|dark|underexposed|under exposed|dim|too low|not enough light|poorly lit|badly lit|too little light)\b",
+            "dark",
+        ),
+        (r"\b(too bright|bright|overexposed|over exposed|washed out|blown out|too much light)\b", "bright"),
+        (r"\b(exposure|exposed|brightness|lighting|enough light|well lit|lit)\b", "exposure"),
         (r"\b(noisy|noise|grainy|grain)\b", "noise"),
         (r"\b(contrast)\b", "contrast"),
         (
@@ -247,6 +261,11 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         rf"\b(the|this) {IMAGE}\b|\bquality\b", text
     ):
         return None
+    if re.search(
+        r"\b(?:retake|re-take|reshoot|redo|take (?:it|this|the \w+) again|new (?:photo|picture|image|scan))\b",
+        text,
+    ):
+        return p.Not(inner=p.Quality(aspect="overall"))  # "should I retake this picture?"
     for pattern, aspect in aspects:
         match = re.search(pattern, text)
         if match:
@@ -265,8 +284,15 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
 
 
 def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
-    if re.search(r"\b(title|heading|headline|header)\b", text) and re.search(
-        r"\b(what|which|read|tell|give)\b", text
+    if (
+        re.search(r"\b(title|titled|heading|headline|header)\b", text)
+        and re.search(r"\b(what|which|read|tell|give)\b", text)
+        or re.search(
+            rf"^what (?:is|was) (?:the |this )?{TEXTUAL} (?:called|named|titled)\b"
+            rf"|^what(?: is|'s) the name of (?:the |this )?(?:document|page|paper|book|article|report|poster|form|sheet)\b"
+            r"|\b(?:first|top|opening) line\b|\bwritten (?:at|across) the top\b|\bat the top of the (?:page|document|sheet)\b",
+            text,
+        )
     ):
         return p.Title()
     query = _mention_query(text)
@@ -277,17 +303,34 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         r"|read (?:the |out )?(?:text|sign|words|label|page|writing|caption|it|this|me)|transcribe|what text|"
         r"what (?:label|text|word|words|name|number|letters?) (?:is|are) (?:printed|written|shown|visible|on)|"
         r"what does (?:the )?(?:text|sign|label|writing|page|caption|note|card|poster) (?:say|read)|words (?:on|in)|"
-        r"what (?:is|are) (?:written|printed)|any text|is there (?:any )?(?:text|writing)|can you read|ocr)\b",
+        r"what (?:is|are) (?:written|printed)|any text|is there (?:any )?(?:text|writing)|can you read|ocr|"
+        r"(?:what|which) (?:words?|text|letters|message|numbers?|digits) (?:can|do|could) you (?:make out|see|read|spot)|"
+        r"what (?:do|does) the (?:letters|words|characters|text|writing|sign|label) (?:spell|say|read)|"
+        rf"what (?:message|words?|text|writing|numbers?) (?:is|are) (?:on|in|written|printed|shown|displayed)|"
+        rf"read (?:out |aloud )?(?:the |this |that |what the )?{TEXTUAL}|what (?:is|does) (?:the |this )?{TEXTUAL} (?:say|read)s?)\b",
         text,
     ):
         if re.search(r"^(?:is|are) there (?:any )?(?:text|writing|words)\b", text):
             return p.Exists(target=p.Selection(label="text"))
+        if re.search(
+            r"\b(?:big|large|largest|biggest|huge|giant|bold|capital) (?:letters|text|print|type|writing|words)\b",
+            text,
+        ):
+            return p.ReadText(part="largest")
+        place = re.search(
+            r"\b(?:at|along|across|near) the (top|bottom)\b|\b(under|below|beneath|above|over) the (?:image|picture|photo|scan)\b",
+            text,
+        )
+        if place:
+            word = place.group(1) or place.group(2)
+            return p.ReadText(part="top" if word in ("top", "above", "over") else "bottom")
         return p.ReadText()
     return None
 
 
 TEXTUAL = (
-    r"(?:text|page|sign|label|writing|note|document|poster|card|caption|heading|title|letter|paper|words?|it)"
+    r"(?:text|page|sign|label|writing|note|notice|document|poster|card|caption|heading|title|letters?|paper|words?|"
+    r"panel|board|banner|plate|screen|display|message|placard|plaque|menu|form|sheet|it)"
 )
 
 
@@ -298,9 +341,11 @@ def _mention_query(text: str) -> str | None:
         rf"\b(?:does|do|did) (?:the |this |that |any )?{TEXTUAL}(?: (?:in|on) the \w+)? (?:mention|say|contain|include|read|state|spell)s?(?: the words?)? (.+)$",
         r"\b(?:does|do|did) (?:it|this|that) (?:mention|say|read|spell)(?: the words?)? (.+)$",
         r"\b(?:is there|are there) (?:anything|something) about (.+?) (?:written|printed|mentioned)(?: \w+)?$",
+        r"^(?:is|are) there (?:a|the|any) (?:word|words|phrase|name|term) (.+?)(?: (?:on|in) the \w+)?$",
         r"\b(?:can you |do you )?(?:find|see|spot) the (?:word|words|phrase|name|term) (.+?)(?: (?:in|on) the \w+)?$",
         r"\b(?:is|are) (?:the )?(?:words?|text|phrase|name) (.+?) (?:written|mentioned|printed|shown|visible|on|in)\b",
-        r"\b(?:is|are) (.+?) (?:written|mentioned|printed) (?:on|in|anywhere)\b",
+        r"\b(?:is|are) (.+?) (?:written|mentioned|printed|shown) (?:on|in|anywhere|somewhere|here|there)\b",
+        r"^(?:is|are) (.+?) (?:written|mentioned|printed)$",
         r"\b(?:is|are) there (?:any )?(?:mention|mentions) of (.+)$",
         r"\bmention(?:s|ed)? (?:of )?(.+)$",
         r"\b(?:does|do) (?:it|the \w+) (?:talk|speak) about (.+)$",
@@ -311,7 +356,7 @@ def _mention_query(text: str) -> str | None:
             if quoted:
                 return quoted.group(1).strip()
             words = re.sub(
-                r"\b(?:anywhere|somewhere|at all|on (?:it|the \w+)|in (?:it|the \w+)|please)\b",
+                r"\b(?:anywhere|somewhere|at all|on (?:it|the \w+)|in (?:it|the \w+)|please|here|there)\b",
                 " ",
                 match.group(1),
             )
@@ -330,8 +375,12 @@ def _describe(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
     if re.search(
+        r"\bdescribe (?:the |its |their )?(?:colou?rs?|shapes?|sizes?|position|location)\b", text
+    ) or re.search(rf"\bwhat (?:do|can) you see(?: directly| immediately| just)? (?:{_RELATION}) ", text):
+        return None  # an attribute, or what is next to something
+    if re.search(
         rf"\b(describe|description|caption|summari[sz]e|what is happening|what is going on|what happens|"
-        rf"what do you see|what can you see|what (?:is|are) (?:in|on|shown in|depicted in|visible in) (?:the |this )?{IMAGE}|"
+        rf"what do you see|what can you see|what you (?:can )?see|into words|in (?:a few|your own) words|what (?:is|are) (?:in|on|shown in|depicted in|visible in) (?:the |this )?{IMAGE}|"
         rf"what (?:is|does) (?:the |this )?{IMAGE} (?:show|depict|contain)|tell me about (?:the |this )?{IMAGE}|"
         rf"what (?:is|are) (?:they|the people|people) doing|explain (?:the |this )?{IMAGE}|give (?:me )?an overview)\b",
         text,
@@ -558,6 +607,19 @@ def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.Re
 
 
 def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    order = re.search(
+        r"\b(?:from|going|reading|read|counting|looking) (left to right|right to left|top to bottom|bottom to top)\b.*"
+        r"\b(?:come|comes|appear|appears|is|sit|sits) (before|after|first|earlier|later)\b",
+        text,
+    )
+    if order and len(mentions) >= 2:  # "reading from left to right, does the cat come before the dog?"
+        forward = order.group(2) in ("before", "first", "earlier")
+        kinds = {
+            "left to right": ("left_of", "right_of"), "right to left": ("right_of", "left_of"),
+            "top to bottom": ("above", "below"), "bottom to top": ("below", "above"),
+        }[order.group(1)]  # fmt: skip
+        kind = kinds[0] if forward else kinds[1]
+        return p.Relate(subject=mentions[0].selection, relation=kind, object=mentions[1].selection)  # type: ignore[arg-type]
     where = re.search(r"\bwhere (?:is|are|was|were)\b", text)
     relative = re.search(
         r"\b(relative to|in relation to|compared to|with respect to|relative to the position of)\b", text
@@ -600,10 +662,12 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         return p.Count(
             target=subject.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)})
         )
-    if re.search(r"\b(?:what|which) (?:colou?r)\b", text):
+    asked = re.search(r"\b(?:what|which)(?: (?:kind|sort|type) of)? (colou?r|shape|size)\b", text)
+    if asked:
+        attribute = "colour" if asked.group(1).startswith("colo") else asked.group(1)
         return p.Attribute(
             target=subject.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)}),
-            attribute="colour",
+            attribute=attribute,  # type: ignore[arg-type]
         )
     if re.search(r"^(?:what|which|who|name)\b", text):
         keep = before[-1].selection.label not in (None, "object") or before[-1].selection.category
@@ -619,7 +683,11 @@ def _what_relation(
 ) -> Any:
     """'What is left of the bus?' / 'What is on the table?': one mention, after a relation word."""
     match = re.search(
-        rf"^(?:what|which (?:object|thing|item)s?|who) (?:is|are|sits|stands|lies) (?:there )?({_RELATION}) ",
+        rf"^(?:what|which (?:object|thing|item|shape|figure|solid)s?|who) (?:is|are|sits|stands|lies|rests|can you see|do you see|"
+        rf"(?:can|do) you see|is there|lies|sit|stand|lie)(?: directly| immediately| just)? (?:there )?({_RELATION}) ",
+        text,
+    ) or re.search(
+        rf"^what (?:do|can) (?:you|i|we) (?:see|find|spot)(?: directly| immediately| just)? ({_RELATION}) ",
         text,
     )
     if match and mentions:

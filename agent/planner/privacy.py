@@ -33,7 +33,15 @@ IDENTITY = re.compile(
     r"(?:person|man|woman|guy|girl|boy|lady|kid|child|player)\b|\bface ?(?:id|match|search|recognition)\b|"
     r"\bmatch (?:the|this) face\b|\bdo you know (?:him|her|them|this person|who)\b|\bwhose face\b|"
     r"\btell me who\b|\bname (?:him|her|them|this person|these people)\b|\bwho (?:this|that) (?:is|was)\b|"
-    r"\bcelebrity\b|\bfamous person\b|"
+    r"\bcelebrity\b|\bfamous person\b|\b(?:someone|somebody|anyone|anybody) (?:famous|well known|important|known)\b|"
+    rf"\b(?:is|was) {PERSON} (?:famous|well known|a celebrity|a public figure|known)\b|"
+    r"\b(?:is|was) (?:this|that|he|she|it) (?:my|our|your|his|her|their) (?:\w+ )?(?:neighbou?r|friend|wife|husband|"
+    r"partner|boss|colleague|mother|father|mum|mom|dad|brother|sister|son|daughter|cousin|ex|boyfriend|girlfriend|"
+    r"teacher|student|employee|tenant|landlord)\b|"
+    rf"\b(?:find|search for|look up|track down|trace|locate|stalk) (?:{PERSON}|this face|her|him) "
+    r"(?:on|online|in (?:a|the|any) (?:database|register)|on the (?:internet|web)|elsewhere|anywhere else)\b|"
+    r"\blook (?:him|her|them|this person) up\b|"
+    r"\b(?:social media|facebook|instagram|linkedin|twitter) (?:profile|account|page)\b|"
     # Spanish, German, French, Italian, Portuguese, Chinese
     r"\bqui[eé]n(?:es)? (?:es|son|era)\b|\bc[oó]mo se llama\b|\bidentifica\b|\bwer (?:ist|sind|war)\b|"
     r"\bwie hei(?:ß|ss)t\b|\berkenn\w*\b|\bqui (?:est|sont|était)\b|\bcomment s'appelle\b|\bidentifie\b|"
@@ -57,7 +65,9 @@ SENSITIVE = re.compile(
     r"nationality|immigrant|illegal alien|citizenship|how old|what age|age of|(?:his|her|their) age|"
     r"where (?:is|are|was|were|does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:come )?from|"
     r"(?:his|her|their|what|which) race|guess (?:his|her|their|the) age|gender|sex of|"
-    r"male or female|man or (?:a )?woman|boy or (?:a )?girl|"
+    r"male or female|man or (?:a )?woman|boy or (?:a )?girl|home address|(?:his|her|their) address|"
+    r"phone number|email address|where (?:does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:\w+ )?(?:live|work|sleep)|"
+    r"personal details|contact details|"
     # Spanish, German, French, Italian, Portuguese, Chinese
     r"edad|cu[aá]ntos a[nñ]os|g[eé]nero|raza|religi[oó]n|wie alt|geschlecht|quel [aâ]ge|sexe|"
     r"quanti anni|sesso|quantos anos|idade)\b|多大|年龄|性别|种族|宗教",
@@ -69,6 +79,13 @@ PERSON_ATTRIBUTE = re.compile(
     r"(?:man|woman|male|female|boy|girl|sick|ill|healthy|unwell|obese|overweight|fat|thin|rich|poor|attractive|"
     r"pretty|ugly|beautiful|handsome|old|young|criminal|dangerous|trustworthy|gay|straight|foreign|american|"
     r"european|african|asian|muslim|christian|jewish|pregnant|disabled|drunk|high)\b",
+    re.I,
+)
+# A depicted person's health: "does the man have any illness?" (a patient's scan is triage, not this).
+PERSON_HEALTH = re.compile(
+    rf"\b(?:does|do|did|has|have) {PERSON} (?:have|has|got|suffer from|show signs? of) (?:any |an? |some )?"
+    r"(?:illness|illnesses|disease|diseases|condition|medical condition|disorder|health (?:problem|issue)s?|"
+    r"sickness|infection|mental illness|addiction)\b",
     re.I,
 )
 # "Is this Grace Hopper?", "Is that Barack Obama": a name, asked of a depicted person.
@@ -114,9 +131,9 @@ def requests_in(text: str, question: str) -> dict[str, bool]:
         and not about_text
     )
     emotion = bool(EMOTION.search(text)) and not (about_text and not ABOUT_PEOPLE.search(text))
-    sensitive = bool(SENSITIVE.search(text) or PERSON_ATTRIBUTE.search(text)) and not (
-        about_text and not ABOUT_PEOPLE.search(text)
-    )
+    sensitive = bool(
+        SENSITIVE.search(text) or PERSON_ATTRIBUTE.search(text) or PERSON_HEALTH.search(text)
+    ) and not (about_text and not ABOUT_PEOPLE.search(text))
     # "How old is this photo?" asks about the image, not a person.
     if sensitive and re.search(
         r"\bhow old is (?:the|this) (?:photo|picture|image|building|car|scan)\b", text, re.I
