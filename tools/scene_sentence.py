@@ -109,9 +109,12 @@ def describe(
     sure = [d for d in detections if (d.score or 0) >= CONFIDENT]
     unsure = [d for d in detections if (d.score or 0) < CONFIDENT]
     top = labels[0] if labels and (labels[0].score or 0) >= CLASS_CONFIDENT else None
+    kin = _kin(labels)
+    if top is None and kin:
+        top = kin[0]  # no one class is sure, but several agree on the kind: a palace, a boathouse, a church
     if not _colours_tell(measurements):
         colours = []
-    if objects and not any((d.score or 0) >= STRONG for d in detections):
+    if objects and not any((d.score or 0) >= STRONG and not _drawn(d, objects) for d in detections):
         # things on a plain background, and no detection strong enough to outweigh them; the background
         # alone makes such a picture look over- or underexposed, which says nothing about the things
         measurements = [m for m in measurements if m.verdict not in BACKGROUND_DRIVEN]
@@ -121,16 +124,13 @@ def describe(
         if top is not None and not top_used:
             out.parts.append(f"It looks like {article(top.label)} {top.label} {out.cite([top])}.")
     elif top is not None:
-        # close runners-up of the same kind are named too: "a projectile or a missile"
-        alike = [
-            top,
-            *(
-                lab
-                for lab in labels[1:]
-                if lab.group == top.group and (lab.score or 0) >= CLASS_CONFIDENT / 2
-            ),
-        ]
-        named = " or ".join(f"{article(lab.label)} {lab.label}" for lab in alike)
+        # close runners-up of the same kind are named too, under their kind when it has a plain name:
+        # "a rocket (a projectile or a missile)", "a building (a palace, a boathouse or a church)"
+        alike = kin if kin and kin[0] is top else [top]
+        named = _or_list([f"{article(lab.label)} {lab.label}" for lab in alike])
+        group = top.group or ""
+        if len(alike) > 1 and group and " " not in group and group not in ("other", top.label):
+            named = f"{article(group)} {group} ({named})"
         out.parts.append(f"{_cap(kind)} of what looks like {named} {out.cite(alike)}.")
         if unsure:
             out.parts.append(f"It may show {_possibly(out, unsure)}.")
@@ -140,6 +140,38 @@ def describe(
     _quality_sentence(out, measurements)
     _text_sentence(out, text_lines)
     return out
+
+
+FLAT_SHAPES = frozenset(
+    {"circle", "ellipse", "square", "rectangle", "triangle", "pentagon", "hexagon", "star"}
+)
+
+
+def _drawn(detection: Detection, objects: list[ObjectProposal]) -> bool:
+    """Whether a detection is a drawn flat shape the detector took for a thing (a hexagon 'kite')."""
+    from argus.tools.box_geometry import iou
+
+    return any(o.shape in FLAT_SHAPES and iou(list(detection.box), list(o.box)) >= 0.5 for o in objects)
+
+
+def _kin(labels: list[ImageLabel]) -> list[ImageLabel]:
+    """The classes of the most probable kind (the classifier's group), when together they are probable
+    enough and more than one of them is named; else empty."""
+    totals: dict[str, float] = {}
+    for lab in labels:
+        if lab.group:
+            totals[lab.group] = totals.get(lab.group, 0.0) + (lab.score or 0.0)
+    if not totals:
+        return []
+    group = max(totals, key=lambda g: totals[g])
+    members = [lab for lab in labels if lab.group == group and (lab.score or 0) >= CLASS_CONFIDENT / 3]
+    if totals[group] < CLASS_CONFIDENT or len(members) < 2:
+        return []
+    return members[:3]
+
+
+def _or_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
 
 
 def _colours_tell(measurements: list[Measurement]) -> bool:
@@ -175,6 +207,8 @@ def _objects_sentence(
     noun, named_by = subject.label, []
     if top is not None and len(own) == 1 and top.group and match_label(top.group, COCO_80) == subject.label:
         noun, named_by = top.label, [top]  # the classifier's finer name for it: a minibus, an Egyptian cat
+        if subject.label.split()[-1] not in noun.lower():
+            noun = f"{noun} ({subject.label})"  # "a moped (motorcycle)": the finer name with the plain one
     if len(own) == 1 and subject.label == "person":  # a person's colour is their clothes', never their own
         shared, shared_items = _shared_colour([colour_of.get(subject.id)], subject.label)
         subject_text = f"{article(noun)} {noun} {out.cite([subject, *named_by])}"
@@ -315,10 +349,7 @@ def _quality_sentence(out: Sentence, measurements: list[Measurement]) -> None:
 
 
 def _text_sentence(out: Sentence, lines: list[TextLine] | None) -> None:
-    if lines is None:
-        return
-    if not lines:
-        out.parts.append("No text is legible in it.")
+    if not lines:  # not read, or nothing legible: a description does not list what is absent
         return
     shown = lines[:MAX_TEXT_LINES]
     quoted = ", ".join(f"{json.dumps(line.text, ensure_ascii=False)} {out.cite([line])}" for line in shown)

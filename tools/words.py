@@ -6,6 +6,8 @@ spelled one way everywhere and a count the answer writes is a count the verifier
 
 from __future__ import annotations
 
+import re
+
 NUMBER_WORDS = {
     "no": 0, "zero": 0, "none": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -97,4 +99,8 @@ def article(noun: str) -> str:
     """'a bus', 'an apple', 'an umbrella'; an initialism by how its letter sounds: 'an MRI', 'an X-ray', 'a CT'."""
     spelled = len(noun) > 1 and noun[0].isupper() and (noun[1].isupper() or noun[1] in "-")
     vowel_sound = noun[:1] in "AEFHILMNORSX" if spelled else noun[:1].lower() in VOWELS
+    if not spelled and re.match(r"(?i)u(?:ni|til|se|su|ten|ro|ku)|eu|one\b", noun):
+        vowel_sound = False  # 'a utensil', 'a unicorn', 'a uniform', 'a European', 'a one-way sign'
+    if not spelled and re.match(r"(?i)hour|honest|honou?r|heir", noun):
+        vowel_sound = True
     return f"{'an' if vowel_sound else 'a'} {noun}"

@@ -19,7 +19,14 @@ from pydantic import BaseModel, Field
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
-from argus.agent.core.lexicon import REGION_NOUNS, SHAPES, UNSEEABLE, colours_match, shape_matches
+from argus.agent.core.lexicon import (
+    OWN_NAME_SHADES,
+    REGION_NOUNS,
+    SHAPES,
+    UNSEEABLE,
+    colours_match,
+    shape_matches,
+)
 from argus.agent.core.things import (
     Thing,
     as_things,
@@ -40,6 +47,7 @@ LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
 ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
+CLASSIFIER_UNSURE = 0.2  # an identification this probable or less is offered as "possibly"
 CANNOT_ANSWER = (
     "I can't answer that from this image with the available tools. I can count and locate the 80 COCO object "
     "classes, read text, describe the scene, name colours and shapes, check image quality, tell the kind of "
@@ -447,8 +455,21 @@ class Executor:
         if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)
         source, things = self.select(target if target.label else target.model_copy(update={"label": None}))
+        bare = not (
+            target.colour or target.size or target.shape or target.rank or target.position or target.relation
+        )
+        if (
+            source == "objects"
+            and bare
+            and things
+            and sum(t.label == "object" for t in things) * 2 > len(things)
+        ):
+            # things on a plain background that no tool can name: what the picture shows is the question
+            source, things = "detections", self.things("detections")
         if things is None:
             return Finding(None, "I can't tell: the detector failed.")
+        if target.relation is not None and target.relation.relation == "near" and len(things) > 1:
+            things = self._nearest(things, target.relation.to)  # "what is next to X": the closest
         sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
         kind = target.category or "thing"
         if sure or things:
@@ -485,6 +506,17 @@ class Executor:
             )
         return self._classifier_identify(target, kind)
 
+    def _nearest(self, things: list[Thing], anchor: p.Selection) -> list[Thing]:
+        """The things closest to the anchor (the gap between boxes), ties within a few pixels kept."""
+        _, anchors = self.select(anchor)
+        boxes = [a.box for a in anchors or [] if a.box]
+        placed = [t for t in things if t.box and not any(_same_thing(t, a) for a in anchors or [])]
+        if not boxes or not placed:
+            return things
+        gaps = {t.id: min(geometry.gap(t.box or [0, 0, 0, 0], b) for b in boxes) for t in placed}
+        best = min(gaps.values())
+        return [t for t in placed if gaps[t.id] <= best + 0.01 * self.diagonal]
+
     def _classifier_identify(self, target: p.Selection, kind: str | None = None) -> Finding:
         labels = self._classifier_labels()
         wanted = target.category or (
@@ -518,17 +550,28 @@ class Executor:
             if group and group not in (wanted, "other") and len(group) < len(specific) + 12
             else specific
         )
-        also = f" (the classifier's class: {specific})" if name != specific else ""
-        nothing = f"no {wanted}" if wanted else "nothing"
-        return Finding(
-            name,
-            f"It looks like {_article(name)}{also} [{top.id}].",
-            [
-                f"The object detector found {nothing} it knows, so this is the image classifier's best guess "
-                f"({100 * (top.score or 0):.0f}% confident)."
-            ],
-            value=name,
+        kin = [lab for lab in labels if group and getattr(lab, "group", None) == group]
+        confidence = sum(lab.score or 0 for lab in kin) if name == group else (top.score or 0)
+        classes = join_words([_first_name(lab.label) for lab in kin[:3]], "or") if name == group else ""
+        if name != group:
+            classes = ""
+        label_word = "classes" if name == group and len(kin) > 1 else "class"
+        also = (
+            f" (the classifier's {label_word}: {classes or specific})"
+            if (classes or specific) != name
+            else ""
         )
+        cites = "".join(f"[{lab.id}]" for lab in (kin[:3] if name == group else [top]))
+        nothing = f"no {wanted}" if wanted else "nothing"
+        why = [
+            f"The object detector found {nothing} it knows, so this is the image classifier's best guess "
+            f"({100 * confidence:.0f}% confident)."
+        ]
+        if confidence < CLASSIFIER_UNSURE:
+            return Finding(
+                name, f"Possibly {_article(name)}{also} {cites}, but I am not sure.", why, value=name
+            )
+        return Finding(name, f"It looks like {_article(name)}{also} {cites}.", why, value=name)
 
     def _op_attribute(self, op: p.Attribute) -> Finding:
         if op.attribute == "position" and (op.choices or op.expected):
@@ -580,6 +623,8 @@ class Executor:
             return Finding(
                 "yes" if yes else "no", f"{'Yes' if yes else 'No'}: {_lower_first(why)}", value=yes
             )
+        if "middle" not in op.choices:  # "on the left or the right?": the nearer side, whatever the margin
+            sides |= {"left": fx < 0.5, "right": fx >= 0.5, "top": fy < 0.5, "bottom": fy >= 0.5}
         chosen = [c for c in op.choices if sides.get(c)]
         if not chosen:
             short = place.split()[-1]
@@ -667,7 +712,9 @@ class Executor:
             )
         for thing in named:  # a red motorcycle with black parts and chrome is red, not gray
             if thing.colour in ACHROMATIC and thing.second_colour and thing.second_colour not in ACHROMATIC:
-                thing.colour = thing.second_colour
+                thing.colour, thing.shade = thing.second_colour, None
+            if thing.shade in OWN_NAME_SHADES:
+                thing.colour = thing.shade  # teal is teal: neither plainly blue nor green
         colours = list(dict.fromkeys(t.colour for t in named))
         first = named[0].colour
         if len(named) == 1:
@@ -1078,6 +1125,22 @@ class Executor:
         assert op.expected is not None
         yes = _same_modality(op.expected, seen)
         untrained = self._untrained_kinds()
+        if (
+            not yes
+            and _modality_key(op.expected) in untrained
+            and _modality_key(op.expected) in GRAYSCALE_KINDS
+        ):
+            colour = self._colour_measurement()
+            if colour is not None and colour.verdict == "colour":
+                return Finding(
+                    "no",
+                    f"No: it is a colour image [{colour.id}], and {_article(op.expected)} is grayscale. "
+                    f"The pixel classifier's best guess is "
+                    + re.sub(r"^(?:it may be|it looks like|it is) ", "", body),
+                    finding.why,
+                    finding.caveats,
+                    value=False,
+                )
         if not yes and _modality_key(op.expected) in untrained:
             return Finding(
                 None,
@@ -1127,6 +1190,11 @@ class Executor:
             ],
             value=name,
         )
+
+    def _colour_measurement(self) -> Any:
+        """The quality tool's colour check (grayscale or colour), or None."""
+        result = self.call("assess_quality")
+        return next((m for m in getattr(result, "measurements", []) if m.label == "colour"), None)
 
     def _untrained_kinds(self) -> set[str]:
         """The kinds the pixel classifier cannot give (it had no images of them); none for a tagged DICOM."""
@@ -1189,7 +1257,7 @@ class Executor:
         medical = self._medical_kind()
         if medical is not None:
             return medical
-        result = self.call("describe_image")
+        result = self.call("describe_image", {"ocr": "always"})  # a sign's words are what it shows
         if result is None or not result.items():
             return Finding(None, "I can't describe it: the describer failed.")
         caption = result.items()[0]
@@ -1544,6 +1612,7 @@ def _mentions(text: str, query: str) -> bool:
     return all(any(close(w, x) for x in words) for w in wanted)
 
 
+GRAYSCALE_KINDS = frozenset({"x-ray", "ct", "mri", "mammogram"})  # never in colour as acquired
 MEDICAL_KINDS = frozenset(
     {
         "x-ray",

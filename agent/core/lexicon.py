@@ -106,6 +106,10 @@ COLOUR_FAMILY = {
 }  # fmt: skip
 
 
+# Shades between two basic colours, named as colours of their own: teal is neither plainly blue nor green.
+OWN_NAME_SHADES = frozenset({"teal", "cyan", "magenta"})
+
+
 def colour_family(name: str) -> str:
     return COLOUR_FAMILY.get(name, name)
 
@@ -114,6 +118,8 @@ def colours_match(asked: str, seen: str | None) -> bool:
     """Whether a thing seen as ``seen`` answers a question about ``asked`` (families count)."""
     if not seen:
         return False
+    if seen in OWN_NAME_SHADES or asked in OWN_NAME_SHADES:
+        return asked == seen
     return asked == seen or colour_family(asked) == colour_family(seen)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from argus.agent.core.lexicon import (
     GENERIC_NOUNS,
+    OWN_NAME_SHADES,
     REGION_NOUNS,
     SHAPES,
     UNSEEABLE,
@@ -99,14 +100,18 @@ def filter_things(
         out = [t for t in out if t.label == label or shape_matches(label, t.shape)]
     if category_labels is not None:
         out = [t for t in out if t.label in category_labels or t.category == selection.category]
-    if selection.shape:
-        out = [t for t in out if shape_matches(selection.shape, t.shape or t.label)]
+    if selection.shape:  # "a ball": a drawn sphere, or the detector's sports ball (which has no shape)
+        out = [
+            t
+            for t in out
+            if shape_matches(selection.shape, t.shape or t.label) or (t.shape is None and t.label == label)
+        ]
     if selection.colour:
         out = [
             t
             for t in out
             if colours_match(selection.colour, t.shade or t.colour)
-            or colours_match(selection.colour, t.colour)
+            or (t.shade not in OWN_NAME_SHADES and colours_match(selection.colour, t.colour))
         ]
     if zone_members is not None:
         out = [t for t in out if t.id in zone_members]

@@ -362,8 +362,15 @@ def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
             **base, correct=False, error=str(exc), latency_ms=round(elapsed, 2), backend="error"
         )
     elapsed = (time.perf_counter() - start) * 1000
-    # the tools the question's driver called; run_program is the program itself, not a tool it chose
-    called = sorted({s.tool for s in answer.trace if s.by != "agent" and s.tool != "run_program"})
+    # the tools the question's driver called, and the rule engine wherever the agent ran it for the
+    # domain; run_program is the program itself, and the agent's other grounding is not a choice
+    called = sorted(
+        {
+            s.tool
+            for s in answer.trace
+            if (s.by != "agent" or s.tool == "evaluate_rules") and s.tool != "run_program"
+        }
+    )
     failures = check(case.expect, answer)
     return CaseResult(
         **base,

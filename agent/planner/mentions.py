@@ -189,7 +189,9 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             i += 1
             continue
         if found is None and word in ("one", "ones") and pending:
-            found = (1, {"label": "object"}, word == "ones")  # "the big one", "the red ones"
+            # "the big one", "white squares and black ones": the kind named before, else any object
+            earlier = next((m.selection.label for m in reversed(mentions) if m.selection.label), "object")
+            found = (1, {"label": earlier}, word == "ones")
         if found is None:
             pending, pending_start = {}, None
             i += 1

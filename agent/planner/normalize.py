@@ -472,7 +472,7 @@ def known_words() -> frozenset[str]:
     ):
         for key in source:
             words.update(key.split())
-    for label in (*COCO_80, *SYNONYMS.values()):
+    for label in (*COCO_80, *SYNONYMS.values(), *SYNONYMS):
         words.update(label.split())
         words.update(plural(label).split())
     words.update(GENERIC_NOUNS)
@@ -521,11 +521,14 @@ def normalize(question: str) -> str:
 
 def mend(token: str) -> str:
     """A typo mended to the closest known word, when one is very close; else the token unchanged."""
-    if len(token) < 4 or not token.isalpha():
+    if len(token) < 3 or not token.isalpha():
         return token
     words = known_words()
     if token in words or token in english_words():
         return token
+    if len(token) == 3:  # a four-letter word missing a letter ("ble", "knd"), when only one word fits
+        fits = [w for w in words if len(w) == 4 and any(w[:i] + w[i + 1 :] == token for i in range(4))]
+        return fits[0] if len(fits) == 1 else token
     matches = difflib.get_close_matches(token, words, n=5, cutoff=0.75)
     # a known word inside a longer one is a compound ("outnumber", "underneath"), not a typo of it
     matches = [m for m in matches if not (len(m) >= 4 and m in token and len(token) > len(m) + 1)]

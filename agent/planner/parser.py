@@ -789,6 +789,8 @@ GENERAL_WHAT = (
 def _identify(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
+    if re.search(r"\b(?:total|number|count|amount|quantity|sum) of\b", text):
+        return None  # "what's the total of green figures?" counts them
     if re.search(NAMING, text):
         named = next(
             (m.selection for m in mentions if m.selection.label not in ("shape",) or m.selection.colour), None
@@ -840,9 +842,18 @@ def _identify(
 
 
 def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
-    if not re.search(r"\b(how many|count|number of|tally|total number|amount of|quantity of)\b", text):
+    if not re.search(
+        r"\b(how many|count|number of|tally|total number|amount of|quantity of|total of)\b", text
+    ):
         return None
     target = _counted(text, mentions)
+    trailing = re.search(r"\bhow many (?:\w+ ){1,3}(?:are|is) (\w+)(?: ones?)?$", text)
+    if target is not None and trailing:  # "how many things are little?", "how many shapes are red?"
+        word = trailing.group(1)
+        if word in SIZE_WORDS and not target.size:
+            target = target.model_copy(update={"size": SIZE_WORDS[word]})
+        elif word in COLOUR_WORDS and not target.colour:
+            target = target.model_copy(update={"colour": COLOUR_WORDS[word]})
     if target is None:
         unknown = unknown_noun(tokens, 0)
         match = re.search(r"\bhow many (\w+)", text)

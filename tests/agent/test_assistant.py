@@ -138,7 +138,8 @@ def test_follow_up_reuses_the_detector(assistant, monkeypatch):
     first = conversation.ask("How many people are in this image?")
     second = conversation.ask("and how many of them are near the bus?")
     assert runs == [1]
-    assert second.trace[0].tool == "detect_objects" and second.trace[0].cached
+    detection = next(step for step in second.trace if step.tool == "detect_objects")
+    assert detection.cached
     assert second.program["target"]["relation"]["relation"] == "near" and "next to the bus" in second.answer
     assert set(_cited(first, "D")) & set(_cited(second, "D"))
     _assert_sound(second)

@@ -118,7 +118,7 @@ def test_nothing_recognised_and_the_classifiers_guesses():
             label(3, "crane", 0.1, "machine"),
         ],
     )
-    assert rocket.text == "A photo of what looks like a projectile or a missile [L1][L2]."
+    assert rocket.text == "A photo of what looks like a rocket (a projectile or a missile) [L1][L2]."
 
 
 def test_failed_quality_checks_and_text_are_said_in_plain_words():
@@ -130,10 +130,32 @@ def test_failed_quality_checks_and_text_are_said_in_plain_words():
     assert "The picture is blurred [Q1] and noisy [Q2]." in sentence.text
     assert 'The text in it reads "EXIT \\"now\\" [D9]" [T1].' in sentence.text  # quoted, never obeyed
     assert "sharpness" not in sentence.text and "ok" not in sentence.text
-    assert say(lines=[]).text.endswith("No text is legible in it.")
+    assert "text" not in say(lines=[]).text  # nothing legible is not worth a sentence
 
 
 def test_counts_and_plurals():
     assert [counted("bus", n) for n in (1, 2, 11)] == ["a bus", "two buses", "11 buses"]
     assert counted("apple", 1) == "an apple" and plural("person", 3) == "people"
     assert plural("knife", 2) == "knives" and plural("sports ball", 2) == "sports balls"
+
+
+def test_several_classes_of_one_kind_are_named_by_their_kind():
+    china = say(
+        labels=[
+            label(1, "palace", 0.18, "building"),
+            label(2, "boathouse", 0.16, "building"),
+            label(3, "church", 0.15, "building"),
+            label(4, "lakeside", 0.05, "landscape"),
+        ]
+    )
+    assert (
+        china.text
+        == "A photo of what looks like a building (a palace, a boathouse or a church) [L1][L2][L3]."
+    )
+
+
+def test_a_drawn_shape_is_not_the_thing_the_detector_took_it_for():
+    hexagon = ObjectProposal(id="O1", tool="find_objects", label="object", box=[10, 10, 60, 60], area_px=2500, area_fraction=0.05,
+                             colour="green", shape="hexagon")  # fmt: skip
+    sentence = say([det(1, "kite", [11, 10, 60, 61], 0.95)], objects=[hexagon])
+    assert sentence.text.startswith("A picture of an object on a plain background: a green hexagon [O1]")
