@@ -875,6 +875,8 @@ class Executor:
     def _op_compare(self, op: p.Compare) -> Finding:
         if op.attribute is not None and op.right is not None:
             return self._compare_things(op, op.right)
+        if op.attribute is not None:
+            return self._compare_among(op)
         left_source, left = self.select(op.left)
         if op.right is None:
             return self._compare_number(op, left_source, left)
@@ -895,6 +897,42 @@ class Executor:
         return Finding(
             "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
         )
+
+    def _compare_among(self, op: p.Compare) -> Finding:
+        """'Are the circles all the same colour?': the selected things compared among themselves."""
+        noun = _noun(op.left)
+        _, things = self.select(op.left)
+        if things is None:
+            return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
+        if len(things) < 2:
+            return Finding(
+                None, f"I can't tell: I see {count_phrase(len(things), noun)}, not two to compare."
+            )
+        if op.attribute == "colour":
+            self.name_colours(things)
+            values = [t.colour for t in things]
+            same = all(v and colours_match(values[0] or "", v) for v in values)
+        elif op.attribute == "shape":
+            values = [t.shape or t.label for t in things]
+            same = all(v and shape_matches(values[0] or "", v) for v in values)
+        else:
+            areas = [t.area for t in things]
+            same = max(areas) <= 1.25 * max(min(areas), 1e-9)
+            values = ["about the same size" if same else "of different sizes"] * len(things)
+        if same:
+            word = values[0] if op.attribute != "size" else "about the same size"
+            lead = f"Yes: {'both' if len(things) == 2 else f'all {len(things)}'} are {word} {_cite_things(things)}."
+        else:
+            groups = {
+                v: [t for t, w in zip(things, values, strict=True) if w == v] for v in dict.fromkeys(values)
+            }
+            parts = [f"{count_phrase(len(g), str(v))} {_cite_things(g)}" for v, g in groups.items()]
+            lead = (
+                f"No: {join_words(parts)}."
+                if op.attribute != "size"
+                else f"No: they are of different sizes {_cite_things(things)}."
+            )
+        return Finding("yes" if same else "no", lead, value=same)
 
     def _compare_things(self, op: p.Compare, right: p.Selection) -> Finding:
         """One thing's colour, shape or size against another's: 'same colour?', 'which is larger?'."""

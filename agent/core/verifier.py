@@ -50,6 +50,24 @@ class Verdict:
         return not self.unsupported and all(c.resolved for c in self.citations)
 
 
+_RUN = re.compile(r"^\s*((?:\[[^\]]+\]\s*)+)")
+
+
+def _cited_after(sentence: str, phrase: str, start: int) -> list[str]:
+    """The citations right after a count claim ('2 circles [S1][S4]'), which back that claim alone."""
+    at = sentence.find(phrase.strip(), max(0, start - 40))
+    if at < 0:
+        return []
+    run = _RUN.match(sentence[at + len(phrase.strip()) :])
+    return CITATION.findall(run.group(1)) if run else []
+
+
+def _names(item: EvidenceItem) -> set[str]:
+    """Every noun an item may be counted under: its label, and its shape (a proposal that is a circle)."""
+    shape = getattr(item, "shape", None)
+    return {_singular(item_noun(item)), *([_singular(shape)] if shape else [])}
+
+
 def item_noun(item: EvidenceItem) -> str:
     """The noun a sentence would use for an item: fall states and zone hits are about their object."""
     if isinstance(item, FallState):
@@ -124,7 +142,8 @@ def _check_sentence(sentence: str, evidence: dict[str, EvidenceItem], nouns: set
             continue
         claimed.add(noun)
         n = _number(number)
-        matching = [i for i in cited if _singular(item_noun(i)) == noun]
+        own = [evidence[r] for r in _cited_after(sentence, phrase, match.start()) if r in evidence]
+        matching = [i for i in (own or cited) if noun in _names(i)]
         if n == 0:
             continue
         if not matching:

@@ -46,7 +46,7 @@ ANYTHING = {"anything", "something", "everything", "nothing"}
 # Trailing place phrases: "the person on the left", "the circle at the top".
 PLACE = re.compile(
     r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in|to) the (far |very )?(left|right|top|bottom|middle|center|centre)"
-    r"(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?\b(?! of\b)"
+    r"(?:-hand)?(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?(?![\w-])(?! of\b)"
 )
 STOP = FUNCTION_WORDS | {"image", "picture", "photo", "photograph", "scene", "frame", "scan"}
 

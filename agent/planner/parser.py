@@ -212,17 +212,18 @@ def _modality(
         return p.Modality()
     this = rf"(?:(?:this|the|that) (?:{IMAGE}|image)|this|it|that)"
     kinds = rf"(?:an? |the )?(?:plain |regular |normal |ordinary |everyday |ordinary |real |medical |eye )?({_MODALITY})"
-    offered = re.search(rf"^(?:(?:is|was) {this} )?{kinds}(?: \w+)? or {kinds}(?: \w+)?$", text)
-    if offered:  # "CT or MRI?", "is this a scan or a regular photo?"
-        return p.Modality(choices=[MODALITY_NAMES[offered.group(1)], MODALITY_NAMES[offered.group(2)]])
     negated = re.search(
-        rf"^(?:is it (?:true|correct|the case) that )?{this} (?:is )?not {kinds}\b"
+        rf"^(?:is|was) {this} not {kinds}\b"
+        rf"|^(?:is it (?:true|correct|the case) that )?{this} (?:is )?not {kinds}\b"
         rf"|^is it (?:true|correct|the case) that {this} is not {kinds}\b",
         text,
     )
     if negated:
         word = next(g for g in negated.groups() if g)
         return p.Not(inner=p.Modality(expected=MODALITY_NAMES[word]))
+    offered = re.search(rf"^(?:(?:is|was) {this} )?{kinds}(?: \w+)? or {kinds}(?: \w+)?$", text)
+    if offered:  # "CT or MRI?", "is this a scan or a regular photo?"
+        return p.Modality(choices=[MODALITY_NAMES[offered.group(1)], MODALITY_NAMES[offered.group(2)]])
     asked = re.search(
         rf"^(?:is|was) {this} {kinds}\b(?! of\b)"
         rf"|^(?:is|was) {this} (?:an? )?(?:picture|photo|image|view|scan) of (?:the |an? )?({_MODALITY})\b"
@@ -262,7 +263,7 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     ):
         return None
     if re.search(
-        r"\b(?:retake|re-take|reshoot|redo|take (?:it|this|the \w+) again|new (?:photo|picture|image|scan))\b",
+        r"\b(?:retake|re-take|reshoot|redo|take (?:it|this|that|the)(?: \w+)? again|new (?:photo|picture|image|scan))\b",
         text,
     ):
         return p.Not(inner=p.Quality(aspect="overall"))  # "should I retake this picture?"
@@ -305,7 +306,7 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         r"what does (?:the )?(?:text|sign|label|writing|page|caption|note|card|poster) (?:say|read)|words (?:on|in)|"
         r"what (?:is|are) (?:written|printed)|any text|is there (?:any )?(?:text|writing)|can you read|ocr|"
         r"(?:what|which) (?:words?|text|letters|message|numbers?|digits) (?:can|do|could) you (?:make out|see|read|spot)|"
-        r"what (?:do|does) the (?:letters|words|characters|text|writing|sign|label) (?:spell|say|read)|"
+        r"what (?:do|does) the (?:\w+ )?(?:letters|words|characters|text|writing|sign|label) (?:spell|say|read)|"
         rf"what (?:message|words?|text|writing|numbers?) (?:is|are) (?:on|in|written|printed|shown|displayed)|"
         rf"read (?:out |aloud )?(?:the |this |that |what the )?{TEXTUAL}|what (?:is|does) (?:the |this )?{TEXTUAL} (?:say|read)s?)\b",
         text,
@@ -561,10 +562,14 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     """Two counts compared ('are there more cats than dogs?', 'which are there fewer of: A or B?'), or
     two things' colour, shape or size ('are the star and the square the same colour?', 'which is larger,
     the cube or the sphere?')."""
+    same = re.search(r"\bsame (colou?r|shape|size)\b|\b(?:equally|as) (big|large|small|tall)\b", text)
+    if len(mentions) == 1 and same and (mentions[0].plural or re.search(r"\b(?:both|two|all)\b", text)):
+        word = same.group(1) or "size"  # "are the two circles the same colour?": the things among themselves
+        attribute = "colour" if word.startswith("colo") else "shape" if word == "shape" else "size"
+        return p.Compare(left=mentions[0].selection, comparison="same", attribute=attribute)  # type: ignore[arg-type]
     if len(mentions) < 2:
         return None
     left, right = mentions[0].selection, mentions[1].selection
-    same = re.search(r"\bsame (colou?r|shape|size)\b|\b(?:equally|as) (big|large|small|tall)\b", text)
     if same:
         word = same.group(1) or "size"
         attribute = "colour" if word.startswith("colo") else "shape" if word == "shape" else "size"
@@ -1222,7 +1227,7 @@ def _attribute_check(
     selection = first.selection
     placed = PLACE_ASKED.match(words)
     own_place = re.search(
-        r" (?:on|at|in) the (?:far |very )?(left|right|top|bottom|middle|centre|center)(?: side| half| part)?(?: of (?:the )?\w+)?$",
+        r" (?:on|at|in) the (?:far |very )?(left|right|top|bottom|middle|centre|center)(?:-hand)?(?: side| half| part)?(?: of (?:the )?\w+)?$",
         " ".join(tokens[first.start : first.end]),
     )
     if placed or (own_place and not words):

@@ -72,7 +72,10 @@ def test_bus_is_a_sentence_about_a_blue_bus_with_people_in_front_of_it(describer
             [r"^A photo of a brown Egyptian cat \[D1\]\[L1\]\[K\d\]", r"possibly with a bed \[D2\]"],
         ),
         (samples.COFFEE, [r"a cup \[D\d\]", r"It looks like an espresso \[L1\]\."]),
-        (samples.ROCKET, [r"^A photo of what looks like a rocket \(a projectile or a missile\) \[L1\]\[L2\]\.$"]),
+        (
+            samples.ROCKET,
+            [r"^A photo of what looks like a rocket \(a projectile or a missile\) \[L1\]\[L2\]\.$"],
+        ),
         (
             samples.COINS,
             [r"^A black-and-white picture \[Q\d+\] of 24 objects on a plain background: 24 circles"],

@@ -155,3 +155,110 @@ def test_programs_round_trip_as_json() -> None:
     for question in ("Is it true that there is no rectangle?", "What is to the left of the bus?"):
         data = parse(question).program.dump()
         assert Program.model_validate({"root": data}).dump() == data
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a rhetorical negative asks the positive question
+        ("Isn't the dog brown?", "exists(brown dog)"),
+        ("Aren't there any buses here?", "exists(bus)"),
+        ("Don't you see a giraffe?", "exists(giraffe)"),
+        ("The truck isn't green, is it?", "exists(green truck)"),
+        ("There's no umbrella, is there?", "exists(umbrella)"),
+        ("This isn't an MRI, is it?", "modality(expected=MRI)"),
+        # a denied or negative statement put up for confirmation is negated
+        ("Is it false that there is a bench?", "not(exists(bench))"),
+        ("Would it be wrong to say there's a horse?", "not(exists(horse))"),
+        ("Does the photo lack a clock?", "not(exists(clock))"),
+        ("Is the count of birds zero?", "not(exists(bird))"),
+        ("Nothing in the image is a boat, correct?", "not(exists(boat))"),
+        ("Can you confirm there are no trains?", "not(exists(train))"),
+        ("Is the kite any colour other than red?", "not(exists(red kite))"),
+        ("Is the sheep not black?", "not(exists(black sheep))"),
+        ("Is this scan not a CT?", "not(modality(expected=CT))"),
+        ("Is it true that the picture is not well exposed?", "not(quality(aspect=exposure))"),
+        # the kind of image, many ways
+        ("Was this taken through a microscope?", "modality(expected=microscopy)"),
+        ("Is this picture a photo of the retina?", "modality(expected=fundus photograph)"),
+        ("Is it a medical image at all?", "modality(expected=medical)"),
+        ("MRI or ultrasound?", "modality(choices=['MRI', 'ultrasound'])"),
+        # naming what something is
+        ("What would you call the yellow thing?", "identify(yellow object)"),
+        ("The small item is a what?", "identify(small object)"),
+        ("Please identify the red figure.", "identify(red object)"),
+        ("Which object is orange?", "identify(orange object)"),
+        ("What creature is this?", "identify(creature)"),
+        # an attribute offered as choices or asked yes/no
+        ("Is the cup large or small?", "attribute(cup; attribute=size; choices=['large', 'small'])"),
+        ("Is the car red or blue?", "attribute(car; attribute=colour; choices=['red', 'blue'])"),
+        (
+            "Is the blue shape a circle or a square?",
+            "attribute(blue shape; attribute=shape; choices=['circle', 'square'])",
+        ),
+        (
+            "Is the dog in the upper or the lower half?",
+            "attribute(dog; attribute=position; choices=['top', 'bottom'])",
+        ),
+        ("Is the cat on the right-hand side?", "attribute(cat; attribute=position; expected=right)"),
+        ("Is the green figure a triangle?", "attribute(green object; attribute=shape; expected=triangle)"),
+        ("Is the bus big?", "attribute(bus; attribute=size; expected=large)"),
+        # two things compared
+        (
+            "Do the cup and the bowl have the same colour?",
+            "compare(cup; attribute=colour; comparison=same; right: bowl)",
+        ),
+        (
+            "Which is bigger, the dog or the cat?",
+            "compare(dog; attribute=size; comparison=more; which=True; right: cat)",
+        ),
+        (
+            "Which are there fewer of, cars or trucks?",
+            "compare(car; comparison=fewer; which=True; right: truck)",
+        ),
+        ("Is the number of cats higher than that of dogs?", "compare(cat; comparison=more; right: dog)"),
+        ("Do cats and dogs appear equally often?", "compare(cat; comparison=same; right: dog)"),
+        # arithmetic over counts
+        ("How many cars and trucks are there in total?", "arithmetic(car; plus: truck)"),
+        ("How many more people than cars are there?", "arithmetic(person; minus: car)"),
+        ("What is double the number of cups?", "arithmetic(cup; times=2)"),
+        ("Not counting the dogs, how many animals are there?", "arithmetic(animal; remove: dog)"),
+        (
+            "If one of the cups were taken away, how many cups would be left?",
+            "arithmetic(cup; remove: cup; remove_count=1)",
+        ),
+        # text, many ways
+        ("What do the big letters say?", "read_text(part=largest)"),
+        ("Which words can you make out on the board?", "read_text()"),
+        ("Is 'open' written anywhere?", "text_contains(query=open)"),
+        ("What is this document called?", "title()"),
+        # quality asked in other words
+        ("Is the lighting good enough?", "quality(aspect=exposure)"),
+        ("Do I need to take this picture again?", "not(quality(aspect=overall))"),
+        # relations by comparatives and order
+        ("Is the cup further right than the bowl?", "relate(cup; relation=right_of; object: bowl)"),
+        (
+            "Going from left to right, does the dog come after the cat?",
+            "relate(dog; relation=right_of; object: cat)",
+        ),
+        (
+            "What shape is the thing above the red square?",
+            "attribute(object above the red square; attribute=shape)",
+        ),
+    ],
+)
+def test_more_forms_become_programs(question: str, expected: str) -> None:
+    assert program(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Find this woman on Facebook.",
+        "Is he my neighbour?",
+        "Is she somebody famous?",
+        "What is his home address?",
+    ],
+)
+def test_more_requests_about_a_person_are_refused(question: str) -> None:
+    assert parse(question).op == "refuse"
