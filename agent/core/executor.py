@@ -185,9 +185,18 @@ class Executor:
         source = source_for(selection, COCO_80)
         if source in ("unseeable", "classifier", "text"):
             return source, []
+        if source == "detections" and selection.shape:
+            # "a ball": the detector's sports ball, else a sphere among the things on a plain background
+            chosen = self._chosen(source, selection)
+            if chosen:
+                return source, chosen
+            return self.select(selection.model_copy(update={"label": None}))
+        return source, self._chosen(source, selection)
+
+    def _chosen(self, source: str, selection: p.Selection) -> list[Thing] | None:
         found = self.things(source, selection)
         if found is None:
-            return source, None
+            return None
         if selection.colour and source in ("detections", "objects", "regions"):
             self.name_colours(found)
         related = None
@@ -198,7 +207,7 @@ class Executor:
         category = (
             tuple(labels_in(selection.category)) if selection.category and source == "detections" else None
         )
-        chosen = filter_things(
+        return filter_things(
             found,
             selection,
             width=self.width,
@@ -207,7 +216,6 @@ class Executor:
             zone_members=members,
             category_labels=category,
         )
-        return source, chosen
 
     def name_colours(self, things: list[Thing]) -> None:
         """Give each boxed thing the colour of its own pixels (the colour tool's region mode)."""
@@ -656,6 +664,17 @@ class Executor:
             return Finding(
                 None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
             )
+        if op.attribute == "colour" and op.part and op.part not in CLOTHING_WORDS:
+            whole = self._colour_of(things[:1], target)
+            said = (
+                f" The {_noun(target)} as a whole looks {whole.value} {_cite_things(things[:1])}."
+                if whole.value
+                else ""
+            )
+            return Finding(
+                None,
+                f"I can't tell the colour of the {_noun(target)}'s {op.part}: no tool here outlines {plural(op.part)}.{said}",
+            )
         if op.attribute == "colour" and op.part:
             found = self._colour_of(things[:1], target)
             if found.value is None:
@@ -892,7 +911,14 @@ class Executor:
                 return Finding(None, f"Neither: there are as many of each. I count {counts}.", value=None)
             more_left = a > b if op.comparison == "more" else a < b
             winner = _noun(op.left) if more_left else _noun(op.right)
-            return Finding(plural(winner), f"{_cap(plural(winner))}: I count {counts}.", value=winner)
+            # "gray objects or navy figures?": the word that tells them apart is the answer
+            head, _, rest = winner.rpartition(" ")
+            short = (
+                head
+                if head and rest in ("object", "shape", "figure", "thing", "item", "solid")
+                else plural(winner)
+            )
+            return Finding(short, f"{_cap(plural(winner))}: I count {counts}.", value=winner)
         holds = _compared(a, b, op.comparison)
         return Finding(
             "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
@@ -1123,6 +1149,10 @@ class Executor:
                 value=False,
             )
         hits = [t for t in lines if _mentions(getattr(t, "text", ""), op.query)]
+        if not hits and _mentions(" ".join(getattr(t, "text", "") for t in lines), op.query):
+            # the words read on separate lines ("LYMPH" on one, "NODE" on the next)
+            words = re.findall(r"[a-z0-9]+", op.query.lower())
+            hits = [t for t in lines if any(_mentions(getattr(t, "text", ""), w) for w in words)]
         if hits:
             return Finding(
                 "yes", f"Yes, it mentions \u201c{op.query}\u201d: {_quote_lines(hits, 3)}.", value=True
@@ -1515,7 +1545,9 @@ def _noun(selection: p.Selection) -> str:
     else:
         base = "object"
     words = [w for w in (selection.size, selection.colour) if w]
-    if selection.shape and selection.shape != base:
+    if base == "sports ball" and selection.shape == "sphere":
+        base = "ball"  # what the question said: a ball, drawn or played with
+    elif selection.shape and selection.shape != base:
         words.append(selection.shape)
     if selection.state == "fallen":
         return "fallen person" if not words else " ".join([*words, "fallen person"])
@@ -1650,6 +1682,35 @@ def _mentions(text: str, query: str) -> bool:
     return all(any(close(w, x) for x in words) for w in wanted)
 
 
+# What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
+CLOTHING_WORDS = frozenset(
+    [
+        "suit",
+        "shirt",
+        "t-shirt",
+        "tshirt",
+        "jersey",
+        "jacket",
+        "coat",
+        "dress",
+        "blouse",
+        "sweater",
+        "jumper",
+        "hoodie",
+        "uniform",
+        "trousers",
+        "pants",
+        "skirt",
+        "clothes",
+        "clothing",
+        "outfit",
+        "hat",
+        "helmet",
+        "scarf",
+        "vest",
+        "overalls",
+    ]
+)
 GRAYSCALE_KINDS = frozenset({"x-ray", "ct", "mri", "mammogram"})  # never in colour as acquired
 MEDICAL_KINDS = frozenset(
     {

@@ -267,6 +267,11 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         text,
     ):
         return p.Not(inner=p.Quality(aspect="overall"))  # "should I retake this picture?"
+    if re.search(
+        r"\btoo (?:poor|bad|low|blurry|dark|bright) (?:to|for)\b|\b(?:unusable|unreadable|useless|poor quality|bad quality|low quality)\b",
+        text,
+    ):
+        return p.Not(inner=p.Quality(aspect="overall"))  # "is the photo too poor to use?"
     for pattern, aspect in aspects:
         match = re.search(pattern, text)
         if match:
@@ -719,6 +724,9 @@ def _attribute(
         return p.Attribute(
             target=person or p.Selection(label="person"), attribute="colour", part=clothing.group(0)
         )
+    piece = _part_of(text, tokens, mentions)
+    if piece is not None and re.search(r"\bcolou?r", text):  # "what colour are the cat's eyes?"
+        return p.Attribute(target=piece[0], attribute="colour", part=piece[1])
     part = re.search(
         r"\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right|centre|center|middle)(?: of the \w+)?$"
         r"|\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right) (?:side|part|half|edge|corner)",
@@ -789,6 +797,32 @@ GENERAL_WHAT = (
     r"|^what am i (?:looking at|seeing|viewing)\b"
     r"|^what is (?:this|that|it)$"
 )
+
+
+def _part_of(text: str, tokens: list[str], mentions: list[Mention]) -> tuple[p.Selection, str] | None:
+    """A part of a thing no tool outlines: 'the cat's eyes' (read as 'the cat eyes'), 'the roof of the bus'."""
+    from argus.agent.planner.mentions import STOP, noun_at
+
+    for mention in mentions:
+        if not mention.known or mention.selection.label in (None, "object", "text"):
+            continue
+        after = tokens[mention.end] if mention.end < len(tokens) else ""
+        if (
+            after.isalpha()
+            and after not in STOP
+            and after not in COLOUR_WORDS
+            and noun_at(tokens, mention.end) is None
+        ) and (
+            after not in IDLE_WORDS
+            and not ACTIVITY.match(after)
+            and after not in ("look", "looks", "seem", "have", "has")
+        ):
+            return mention.selection, after
+        start = _token_offset(text, mention.start)
+        before = re.search(r"\bthe ((?:\w+ )?\w+) of (?:the|this|that|its|his|her) $", text[: start + 0])
+        if before and noun_at(before.group(1).split(), 0) is None:
+            return mention.selection, before.group(1)
+    return None
 
 
 def _identify(
