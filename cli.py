@@ -11,9 +11,11 @@ import logging
 import typer
 
 from argus.agent.commands import ask, assess, audit, bench, describe, detect, eval, kb, segment, serve, triage
+from argus.agent.commands.help_format import ArgusGroup
 
 app = typer.Typer(
     name="argus",
+    cls=ArgusGroup,
     help="Ask questions about images; every answer cites its evidence (detections, rules, sources).",
     no_args_is_help=True,
     add_completion=False,

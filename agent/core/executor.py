@@ -275,13 +275,21 @@ class Executor:
         noun = target.label or target.category or "that"
         labels = self._classifier_labels()
         if labels is None:
-            return Finding(None, f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.")
-        hit = next((lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR), None)
+            return Finding(
+                None,
+                f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.",
+            )
+        hit = next(
+            (lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR),
+            None,
+        )
         if hit is not None:
             return Finding(
                 "yes",
                 f"Yes, probably: the image classifier sees {_article(_first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
-                [f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."],
+                [
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
                 value=True,
             )
         top = labels[0] if labels else None
@@ -290,7 +298,9 @@ class Executor:
                 "no",
                 f"No, probably not: the image classifier sees {_article(_first_name(top.label))} [{top.id}] and none of its "
                 f"guesses is {_article(noun)}.",
-                caveats=[f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."],
+                caveats=[
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
                 value=False,
             )
         seen = f"; its best guess is {_article(_first_name(top.label))} [{top.id}]" if top is not None else ""
@@ -420,11 +430,20 @@ class Executor:
 
     def _classifier_identify(self, target: p.Selection, kind: str | None = None) -> Finding:
         labels = self._classifier_labels()
-        wanted = target.category or (target.label if target.label not in (None, "object", "thing", "item") else None)
+        wanted = target.category or (
+            target.label if target.label not in (None, "object", "thing", "item") else None
+        )
         if not labels:
-            return Finding(None, f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.")
+            return Finding(
+                None,
+                f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.",
+            )
         if wanted:
-            fitting = [lab for lab in labels if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR]
+            fitting = [
+                lab
+                for lab in labels
+                if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR
+            ]
             if not fitting:
                 top = labels[0]
                 return Finding(
@@ -437,7 +456,11 @@ class Executor:
             top = labels[0]
         specific = _first_name(top.label)
         group = getattr(top, "group", None)
-        name = group if group and group not in (wanted, "other") and len(group) < len(specific) + 12 else specific
+        name = (
+            group
+            if group and group not in (wanted, "other") and len(group) < len(specific) + 12
+            else specific
+        )
         also = f" (the classifier's class: {specific})" if name != specific else ""
         nothing = f"no {wanted}" if wanted else "nothing"
         return Finding(
