@@ -242,7 +242,9 @@ def test_triage_of_three_images_lists_them_by_urgency_with_downloads(browser, se
         wait_for(browser, lambda d: "findings.json" in text_of(d, "#triage-findings"), 120)
         css(browser, "#triage-run").click()
         wait_for(browser, lambda d: "3 image(s)" in css(d, "#triage-summary").text)
-        rows = [r.text.replace("\n", " ") for r in all_css(browser, "#triage-worklist [role=row]")][1:]  # less the header
+        rows = [r.text.replace("\n", " ") for r in all_css(browser, "#triage-worklist [role=row]")][
+            1:
+        ]  # less the header
         assert len(rows) == 3, rows
         assert "CT_small.dcm" in rows[0] and "U1" in rows[0] and "MED-FLEISCHNER" in rows[0], rows
         # a photograph is no medical image: an abstention with its reason, never an urgency
