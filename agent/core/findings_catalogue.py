@@ -78,13 +78,27 @@ def _show(value: Any) -> str:
 
 
 def catalogue(rules: dict[str, Any]) -> list[FindingKey]:
-    """The statable keys the ``rules`` read (guards included), sorted by name."""
+    """The statable keys the ``rules`` read (guards included) or are triggered by, sorted by name."""
+    from argus.knowledge.schema import Leaf
+
     seen: dict[str, dict[str, Any]] = {}
     for rule in sorted(rules.values(), key=lambda r: r.id):
         if rule.status == "retired":
             continue
         conditions = [rule.condition, *(guard.when for guard in rule.applies_to)]
-        for leaf in (leaf for cond in conditions for leaf in _leaves(cond)):
+        leaves = [leaf for cond in conditions for leaf in _leaves(cond)]
+        stated = [
+            leaf.fact.split(".")[0] for leaf in leaves if leaf.fact.split(".")[0] in STATABLE_NAMESPACES
+        ]
+        if not stated or all(ns == "finding" for ns in stated):
+            # a finding the rule is triggered by is stated as finding.<name>.present: true (a nodule,
+            # a tube or a breast lesion are stated by their measurements instead)
+            leaves += [
+                Leaf(fact=f"finding.{c.split(':', 1)[1]}.present", op="eq", value=True)
+                for c in rule.trigger
+                if c.startswith("finding:")
+            ]
+        for leaf in leaves:
             if leaf.fact.split(".")[0] not in STATABLE_NAMESPACES:
                 continue
             entry = seen.setdefault(leaf.fact, {"ops": set(), "values": [], "rules": [], "families": []})
