@@ -183,7 +183,6 @@ def test_ask_about_bus_shows_the_answer_and_the_cited_evidence(browser, server, 
     legend = css(browser, "#ask-annotated").text
     assert "D1 person" in legend and "D3 person" in legend, legend
     assert "ms in all" in css(browser, "#ask-timings").text
-    shoot(browser, screens, "web-ask.png")
 
     # a follow-up in the same session reuses the conversation: both turns stay in the chat
     css(browser, "#ask-question textarea").send_keys("Is there a bus?")
@@ -197,6 +196,7 @@ def test_ask_about_bus_shows_the_answer_and_the_cited_evidence(browser, server, 
     chat = css(browser, "#ask-chat").text
     assert "How many people are in this image?" in chat and "Is there a bus?" in chat
     assert "D2 bus" in css(browser, "#ask-annotated").text
+    shoot(browser, screens, "web-ask.png")
 
 
 def test_a_medical_answer_shows_its_disclaimer_with_the_answer(browser, server, screens):
