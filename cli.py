@@ -10,10 +10,26 @@ import logging
 
 import typer
 
-from argus.agent.commands import ask, assess, audit, bench, describe, detect, eval, kb, segment, serve, triage
+from argus.agent.commands import (
+    ask,
+    assess,
+    audit,
+    bench,
+    describe,
+    detect,
+    eval,
+    kb,
+    mcp,
+    segment,
+    serve,
+    triage,
+    ui,
+)
+from argus.agent.commands.help_format import ArgusGroup
 
 app = typer.Typer(
     name="argus",
+    cls=ArgusGroup,
     help="Ask questions about images; every answer cites its evidence (detections, rules, sources).",
     no_args_is_help=True,
     add_completion=False,
@@ -38,6 +54,8 @@ app.add_typer(bench.app, name="bench", help="Benchmarks that print tables and ra
 audit.register(app)
 triage.register(app)
 serve.register(app)
+ui.register(app)
+mcp.register(app)
 eval.register(app)
 
 

@@ -24,6 +24,7 @@ line and exits 2; the HTTP service maps its type to a status in ``argus.agent.se
     │   ├── NotFoundError        a route that does not exist
     │   ├── UrlNotAllowedError   an image URL the server will not fetch
     │   ├── UrlFetchError        an allowed image URL that could not be fetched
+    │   ├── PathNotAllowedError  an image path outside the folders an MCP server may read
     │   ├── ServerBusyError      every worker busy and the queue full (retry_after_s)
     │   └── DeadlineExceededError  past the per-request deadline
     └── ClientError              what ArgusClient raises
@@ -119,6 +120,10 @@ class UrlNotAllowedError(ServiceError):
 
 class UrlFetchError(ServiceError):
     """An allowed image URL that could not be fetched."""
+
+
+class PathNotAllowedError(ServiceError):
+    """An image path the MCP server may not read: outside its --allow-dir folders, or sent over HTTP."""
 
 
 class ServerBusyError(ServiceError):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from argus.agent.commands.common import DeviceOpt, console, print_json, user_errors
+from argus.agent.commands.layout import Records, is_wide, print_hanging
+from argus.agent.commands.progress import progress
 
 if TYPE_CHECKING:
     from argus.agent.assistant import Assistant
@@ -15,34 +19,55 @@ if TYPE_CHECKING:
 
 DomainOpt = Annotated[
     str | None,
-    typer.Option("--domain", help="general, medical or security (default: from the image and question)."),
+    typer.Option(
+        "--domain",
+        metavar="DOMAIN",
+        help="general, medical or security (default: from the image and question).",
+    ),
 ]
 ZonesOpt = Annotated[
-    Path | None, typer.Option("--zones", help="Zones file (YAML or JSON) for security questions.")
+    Path | None,
+    typer.Option("--zones", metavar="FILE", help="Zones file (YAML or JSON) for security questions."),
 ]
 FindingsOpt = Annotated[
     Path | None,
-    typer.Option("--findings", help="Structured findings (YAML or JSON), e.g. nodule size, patient age."),
+    typer.Option(
+        "--findings", metavar="FILE", help="Structured findings (YAML or JSON): see argus kb findings."
+    ),
 ]
-TimeOpt = Annotated[str | None, typer.Option("--time", help="Time of day the image was taken, HH:MM.")]
+TimeOpt = Annotated[
+    str | None, typer.Option("--time", metavar="HH:MM", help="Time of day the image was taken, HH:MM.")
+]
 LlmOpt = Annotated[
     str | None,
-    typer.Option("--llm", help="planner (default), openai (any OpenAI-compatible server) or transformers."),
+    typer.Option(
+        "--llm",
+        metavar="KIND",
+        help="planner (default), openai (any OpenAI-compatible server) or transformers.",
+    ),
 ]
-LlmUrlOpt = Annotated[str | None, typer.Option("--llm-url", help="Base URL of an OpenAI-compatible server.")]
+LlmUrlOpt = Annotated[
+    str | None, typer.Option("--llm-url", metavar="URL", help="Base URL of an OpenAI-compatible server.")
+]
 LlmModelOpt = Annotated[
-    str | None, typer.Option("--llm-model", help="Model name on the server, or a local model.")
+    str | None,
+    typer.Option("--llm-model", metavar="NAME", help="Model name on the server, or a local model."),
 ]
-LlmKeyOpt = Annotated[str | None, typer.Option("--llm-key", help="API key for the server, if it needs one.")]
+LlmKeyOpt = Annotated[
+    str | None, typer.Option("--llm-key", metavar="KEY", help="API key for the server, if it needs one.")
+]
 WeightsOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--weights",
+        metavar="BACKEND=PATH",
         help="Your own model for a backend, BACKEND=PATH (repeatable): yolo, yolo-seg, transformers-captioner, "
         "torchxrayvision.",
     ),
 ]
-RulesOpt = Annotated[list[Path] | None, typer.Option("--rules-dir", help="Extra rule packs (repeatable).")]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules-dir", metavar="DIR", help="Extra rule packs (repeatable).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +99,8 @@ def ask(
     time: TimeOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer contract as JSON only.")] = False,
     annotate: Annotated[
-        Path | None, typer.Option("--annotate", help="Write the cited evidence drawn on the image.")
+        Path | None,
+        typer.Option("--annotate", metavar="OUT.png", help="Write the cited evidence drawn on the image."),
     ] = None,
     llm: LlmOpt = None,
     llm_url: LlmUrlOpt = None,
@@ -85,17 +111,12 @@ def ask(
     weights: WeightsOpt = None,
 ) -> None:
     """Ask a question about an image; the answer cites its evidence, rules and sources."""
-    with user_errors():
+    with user_errors(), progress("loading models") as on_event:
         assistant = _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir, weights)
-        answer = assistant.ask(
-            image,
-            question,
-            domain=domain,
-            zones=zones,
-            findings=findings,
-            time_of_day=time,
-            annotate=annotate,
+        conversation = assistant.conversation(
+            image, domain=domain, zones=zones, findings=findings, time_of_day=time
         )
+        answer = conversation.ask(question, annotate=annotate, on_event=on_event)
     if as_json:
         print_json(answer.model_dump(mode="json"))
     else:
@@ -120,7 +141,7 @@ def chat(
 
     Commands: /image PATH switches image, /json toggles JSON output, /trace shows the last trace, /quit ends.
     """
-    with user_errors():
+    with user_errors(), progress("loading models"):
         assistant = _assistant(llm, llm_url, llm_model, llm_key, device, rules_dir, weights)
         conversation = assistant.conversation(
             image, domain=domain, zones=zones, findings=findings, time_of_day=time
@@ -132,6 +153,7 @@ def chat(
         try:
             line = console.input("[bold cyan]you>[/] ").strip()
         except (EOFError, KeyboardInterrupt):
+            console.print()  # the prompt's line ends here, not at the shell's next prompt
             break
         if not line:
             continue
@@ -157,8 +179,8 @@ def chat(
             console.print("commands: /image PATH, /json, /trace, /quit")
             continue
         try:
-            with user_errors():
-                last = conversation.ask(line)
+            with user_errors(), progress("thinking") as on_event:
+                last = conversation.ask(line, on_event=on_event)
         except typer.Exit:
             continue
         if json_mode:
@@ -171,9 +193,11 @@ def chat(
 
 
 def show_answer(answer: Answer, compact: bool = False) -> None:
-    """Answer, evidence, rules with sources, explanation paths, timings and backends, for people."""
+    """Answer, evidence, rules with sources, explanation paths, timings and backends, for people.
+
+    Wide terminals get tables; narrow ones (and output that is not a terminal) get one record per
+    rule or step, so nothing is squeezed to a word per line and nothing is cut."""
     from rich.panel import Panel
-    from rich.table import Table
 
     title = "Answer" + (
         f": {answer.short_answer}" if answer.short_answer and len(answer.short_answer) <= 40 else ""
@@ -181,79 +205,87 @@ def show_answer(answer: Answer, compact: bool = False) -> None:
     if answer.urgency is not None:
         title += f"  urgency {answer.urgency.level} ({answer.urgency.label}) from {answer.urgency.rule}"
     style = "red" if answer.refused or not answer.verified else "green"
-    console.print(Panel(answer.answer, title=title, border_style=style))
+    console.print(Panel(Text(answer.answer), title=Text(title), title_align="left", border_style=style))
     if answer.disclaimer:
-        console.print(f"[yellow]{answer.disclaimer}[/]")
+        console.print(Text(answer.disclaimer, style="bold yellow"))
     for note in answer.notes:
-        console.print(f"[dim]note: {note}[/]")
+        console.print(Text(f"note: {note}", style="dim"))
     for claim in answer.unsupported_claims:
-        console.print(f"[red]unsupported: {claim}[/]")
+        console.print(Text(f"unsupported: {claim}", style="red"))
     if answer.evidence and not compact:
-        table = Table(title="Evidence", show_lines=False)
-        for col in ("id", "tool", "label", "score", "box / detail"):
-            table.add_column(col)
-        for item in answer.evidence[:40]:
-            detail = item.get("text") or item.get("zone") or item.get("value") or ""
-            box = item.get("box")
-            shown = "[" + ", ".join(f"{v:.0f}" for v in box) + "]" if box else str(detail)
-            score = item.get("score")
-            table.add_row(
-                item["id"],
-                item["tool"],
-                str(item["label"]),
-                f"{score:.2f}" if score is not None else "",
-                shown,
-            )
-        if len(answer.evidence) > 40:
-            table.caption = f"{len(answer.evidence) - 40} more items in --json"
-        console.print(table)
+        _evidence_table(answer)
     if answer.rules:
-        table = Table(title="Rules")
-        for col in ("rule", "status", "urgency", "title", "source"):
-            table.add_column(col)
+        rules = Records("Rules", head=("rule", "status", "urgency"), body=("title", "source"))
         for rule in answer.rules[:15]:
-            table.add_row(
-                rule.id,
-                rule.status,
-                rule.urgency or "",
-                rule.title,
-                rule.source + (f" {rule.url}" if rule.url else ""),
-            )
-        console.print(table)
+            source = rule.source + (f" {rule.url}" if rule.url else "")
+            rules.add((rule.id, rule.status, rule.urgency or ""), (rule.title, source))
+        if len(answer.rules) > 15:
+            rules.caption = f"{len(answer.rules) - 15} more rules in --json"
+        rules.print(console)
     if answer.graph_paths and not compact:
-        console.print("[bold]Why[/] (evidence -> concept -> rule -> urgency/action/source):")
+        console.print(Text("Why (evidence -> concept -> rule -> urgency/action/source):", style="bold"))
         for path in answer.graph_paths[:8]:
-            console.print("  " + " -> ".join(path), highlight=False)
+            print_hanging(console, " -> ".join(path), indent=4, first=Text("  "))
     if not compact:
         _trace_table(answer)
     t = answer.timings_ms
     backends = ", ".join(f"{k}: {v}" for k, v in answer.backend.items())
-    console.print(
-        f"[dim]{t.total:.0f} ms total (tools {t.tools:.0f}, llm {t.llm:.0f}, knowledge {t.knowledge:.0f}); {backends}[/]"
+    print_hanging(
+        console,
+        Text(
+            f"{t.total:.0f} ms total (tools {t.tools:.0f}, llm {t.llm:.0f}, knowledge {t.knowledge:.0f}); "
+            f"{backends}",
+            style="dim",
+        ),
     )
     if answer.annotated_image:
-        console.print(f"annotated image: {answer.annotated_image}")
+        console.print(Text(f"annotated image: {answer.annotated_image}"))
+
+
+def _evidence_table(answer: Answer) -> None:
+    """One row per item; a narrow terminal drops the tool column and names each id letter's tool below."""
+    from rich.table import Table
+
+    wide = is_wide(console)
+    table = Table(title="Evidence", title_justify="left", caption_justify="left")
+    for col in (
+        ("id", "tool", "label", "score", "box / detail") if wide else ("id", "label", "score", "detail")
+    ):
+        table.add_column(col, overflow="fold")
+    tools: dict[str, str] = {}
+    for item in answer.evidence[:40]:
+        detail = item.get("text") or item.get("zone") or item.get("value") or ""
+        box = item.get("box")
+        shown = "[" + ", ".join(f"{v:.0f}" for v in box) + "]" if box else str(detail)
+        score = item.get("score")
+        cells = [item["id"], str(item["label"]), f"{score:.2f}" if score is not None else "", shown]
+        if wide:
+            cells.insert(1, item["tool"])
+        tools.setdefault(item["id"].rstrip("0123456789"), item["tool"])
+        table.add_row(*(Text(c) for c in cells))
+    notes = []
+    if not wide:
+        notes.append("; ".join(f"{prefix}: {tool}" for prefix, tool in tools.items()))
+    if len(answer.evidence) > 40:
+        notes.append(f"{len(answer.evidence) - 40} more items in --json")
+    table.caption = "\n".join(notes) or None
+    console.print(table)
 
 
 def _trace_table(answer: Answer) -> None:
-    from rich.table import Table
-
     if answer.program:
         from argus.agent.core.program import render
 
-        console.print(f"[bold]Program[/] {render(answer.program)}", highlight=False)
-    table = Table(title="Trace")
-    for col in ("step", "by", "tool", "args", "ms", "cached", "evidence / error"):
-        table.add_column(col)
+        console.print(Text.assemble(("Program ", "bold"), render(answer.program)))
+    trace = Records("Trace", head=("step", "tool", "by", "ms", "cached"), body=("args", "evidence", "error"))
     for step in answer.trace:
         ids = ", ".join(step.evidence[:8]) + (" ..." if len(step.evidence) > 8 else "")
-        table.add_row(
-            str(step.step),
-            step.by,
-            step.tool,
-            str(step.args) if step.args else "",
-            f"{step.ms:.0f}",
-            "yes" if step.cached else "",
-            f"[red]{step.error}[/]" if step.error else ids,
+        trace.add(
+            (str(step.step), step.tool, step.by, f"{step.ms:.0f} ms", "cached" if step.cached else ""),
+            (
+                json.dumps(step.args, ensure_ascii=False, default=str) if step.args else "",
+                ids,
+                Text(step.error or "", style="red"),
+            ),
         )
-    console.print(table)
+    trace.print(console)

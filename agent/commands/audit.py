@@ -53,24 +53,28 @@ def list_(
         if as_json:
             print_json([e.summary() for e in entries])
             return
-        from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=f"audit log {log.path} ({len(entries)} shown of {log.count()})")
-        for column in ("id", "recorded (UTC)", "urgency", "modality", "file", "abstention", "run"):
-            table.add_column(column, overflow="fold")
+        from argus.agent.commands.layout import Records
+
+        rows = Records(
+            f"audit log {log.path} ({len(entries)} shown of {log.count()})",
+            head=("id", "recorded (UTC)", "urgency", "modality", "file"),
+            body=("abstention", "run"),
+        )
         for e in entries:
             level = e.urgency or "-"
-            table.add_row(
-                str(e.id),
-                e.recorded_at[:19].replace("T", " "),
-                Text(level, style=_URGENCY_STYLE.get(level, "")),
-                Text(e.modality or "-"),
-                Text(Path(e.path).name or e.path),
-                Text(e.abstention or ""),
-                Text(e.run_id),
+            rows.add(
+                (
+                    str(e.id),
+                    e.recorded_at[:19].replace("T", " "),
+                    Text(level, style=_URGENCY_STYLE.get(level, "")),
+                    Text(e.modality or "-"),
+                    Text(Path(e.path).name or e.path),
+                ),
+                (Text(e.abstention or ""), Text(e.run_id)),
             )
-        console.print(table, highlight=False)
+        rows.print(console)
 
 
 @app.command("show")

@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from argus.agent.commands.common import EXIT_USER_ERROR, console, print_json, user_errors
+from argus.agent.commands.layout import Records
 
 if TYPE_CHECKING:
     from argus.knowledge import KnowledgeBase
@@ -82,12 +83,12 @@ def list_rules(
     if as_json:
         print_json({"count": len(rules), "rules": [rule_summary(r, kb.origins[r.id]) for r in rules]})
         return
-    table = Table(title=f"{len(rules)} rules", title_justify="left")
-    for column in ("id", "domain", "status", "urgency", "title", "source"):
-        table.add_column(column, overflow="fold")
+    listing = Records(
+        f"{len(rules)} rules", head=("id", "domain", "status", "urgency"), body=("title", "source")
+    )
     for r in rules:
-        table.add_row(r.id, r.domain, r.status, _urgency(r), r.title, r.source.org)
-    console.print(table)
+        listing.add((r.id, r.domain, r.status, _urgency(r)), (r.title, r.source.org))
+    listing.print(console)
 
 
 @app.command()
@@ -162,14 +163,44 @@ def search(
             }
         )
         return
-    table = Table(title=f"rules nearest {query!r}", title_justify="left")
-    for column in ("rank", "score", "id", "urgency", "title", "source"):
-        table.add_column(column, overflow="fold")
+    if not hits:
+        console.print("no rule matches these filters")
+        return
+    found = Records(
+        f"rules nearest {query!r}", head=("rank", "score", "id", "urgency"), body=("title", "source")
+    )
     for h in hits:
-        table.add_row(
-            str(h.rank), f"{h.score:.3f}", h.rule.id, _urgency(h.rule), h.rule.title, h.rule.source.org
+        found.add(
+            (str(h.rank), f"{h.score:.3f}", h.rule.id, _urgency(h.rule)), (h.rule.title, h.rule.source.org)
         )
-    console.print(table if hits else "no rule matches these filters")
+    found.print(console)
+
+
+@app.command()
+def findings(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The keys a findings file may carry that the rules read: kind, unit, values and the rules.
+
+    Derived from the loaded packs (your own included). A findings file is YAML or JSON, nested or
+    flat: {nodule: {size_mm: 7}} and {"nodule.size_mm": 7} are the same finding."""
+    from argus.agent.core.findings_catalogue import catalogue
+
+    with user_errors():
+        keys = catalogue(_kb(ctx).rules)
+    if as_json:
+        print_json({"count": len(keys), "findings": [k.model_dump() for k in keys]})
+        return
+    listing = Records(
+        f"{len(keys)} findings the rules read", head=("name", "kind", "unit"), body=("values", "rules")
+    )
+    for key in keys:
+        listing.add(
+            (key.name, key.kind, key.unit or ""),
+            (
+                ", ".join(key.values),
+                ", ".join(key.rules[:6]) + (f" and {len(key.rules) - 6} more" if len(key.rules) > 6 else ""),
+            ),
+        )
+    listing.print(console)
 
 
 @app.command()
@@ -258,19 +289,19 @@ def stats(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for domain, counts in data["rules"]["by_domain"].items():
         table.add_row(domain, *(str(counts.get(s, 0)) for s in ("active", "draft", "retired")))
     console.print(table)
-    packs = Table(title="packs", title_justify="left")
-    for column in ("pack", "layer", "rules", "concepts", "sha256", "file"):
-        packs.add_column(column, overflow="fold")
+    packs = Records("packs", head=("pack", "layer", "rules", "concepts", "sha256"), body=("file",))
     for p in data["packs"]:
-        packs.add_row(
-            f"{p['name']} {p['version']}",
-            p["layer"],
-            str(p["rules"]),
-            str(p["concepts"]),
-            p["sha256"][:12],
-            p["path"],
+        packs.add(
+            (
+                f"{p['name']} {p['version']}",
+                p["layer"],
+                f"{p['rules']} rules",
+                f"{p['concepts']} concepts",
+                p["sha256"][:12],
+            ),
+            (p["path"],),
         )
-    console.print(packs)
+    packs.print(console)
     for o in data["overrides"]:
         console.print(
             f"override: {o['kind']} {o['id']} from {o['user']['path']}:{o['user']['line']}", highlight=False

@@ -72,15 +72,23 @@ def serve(
     image_cache: Annotated[
         int, typer.Option("--image-cache", help="Decoded uploads kept for image_sha256 requests.")
     ] = 32,
+    web: Annotated[
+        bool, typer.Option("--web/--no-web", help="Serve the web app at / (sign in with the token).")
+    ] = True,
+    mcp: Annotated[
+        bool, typer.Option("--mcp/--no-mcp", help="Serve MCP (streamable HTTP) at /mcp, same token.")
+    ] = True,
     llm: LlmOpt = None,
     llm_url: LlmUrlOpt = None,
     llm_model: LlmModelOpt = None,
     device: DeviceOpt = "auto",
     rules_dir: RulesOpt = None,
 ) -> None:
-    """Serve the agent over HTTP: /v1/ask, /v1/ask/stream, /v1/triage, /v1/tools, /v1/kb/..., /docs.
+    """Serve the agent over HTTP: the API (/v1/ask, /v1/triage, /v1/kb/..., /docs), MCP at /mcp and the
+    web app at /.
 
-    Every /v1 route needs 'Authorization: Bearer <token>' (--no-auth: loopback only).
+    Every /v1 and /mcp request needs 'Authorization: Bearer <token>'; the web app signs in with the same
+    token (--no-auth: loopback only).
 
     SIGTERM or Ctrl-C stops taking requests and lets those in flight finish.
     """
@@ -109,6 +117,8 @@ def serve(
                 llm=llm,
                 llm_url=llm_url,
                 llm_model=llm_model,
+                web=web,
+                mcp=mcp,
             ).check()
         except ValidationError as exc:
             err = exc.errors()[0]
@@ -163,8 +173,13 @@ def _run(app: FastAPI, sock: socket.socket, settings: ServerSettings) -> None:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     auth = "off (loopback only)" if settings.no_auth else "bearer token"
+    extras = "".join(
+        f", {what}: {path}"
+        for on, what, path in ((settings.web, "web app", "/"), (settings.mcp, "MCP", "/mcp"))
+        if on
+    )
     console.print(
-        f"Argus API on http://{shown}:{port} (docs: /docs, ready: /readyz); auth {auth}; "
+        f"Argus API on http://{shown}:{port} (docs: /docs, ready: /readyz{extras}); auth {auth}; "
         f"{settings.workers} workers, queue {settings.queue}",
         highlight=False,
         soft_wrap=True,

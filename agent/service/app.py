@@ -17,6 +17,8 @@ server runs on loopback with ``--no-auth``), one router module each under ``rout
     GET  /healthz         the process is up
     GET  /readyz          the models are loaded (503 until then)
     GET  /docs            OpenAPI documentation
+    POST /mcp             MCP over streamable HTTP (settings.mcp; same token): argus.agent.service.mcp
+    GET  /                the web app (settings.web; signs in with the token): argus.agent.service.web
 
 Models load once, at start-up, in a background thread; questions run on a bounded pool of worker
 threads with a bounded queue (429 with Retry-After when full) under a per-request deadline (504).
@@ -27,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI, Security
@@ -81,12 +83,16 @@ def create_app(settings: ServerSettings, assistant: Assistant | None = None) -> 
     """
     settings.check()
     service = Service(settings, assistant or make_assistant(settings))
+    mcp_server: Any = None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         service.pool = WorkerPool(settings.workers, settings.queue)
         threading.Thread(target=service.warm, name="argus-warm-up", daemon=True).start()
-        yield
+        async with AsyncExitStack() as stack:
+            if mcp_server is not None:
+                await stack.enter_async_context(mcp_server.session_manager.run())
+            yield
         await asyncio.to_thread(service.pool.shutdown)  # lets admitted questions finish
 
     app = FastAPI(
@@ -101,7 +107,10 @@ def create_app(settings: ServerSettings, assistant: Assistant | None = None) -> 
     token = settings.token.get_secret_value() if settings.token is not None else None
     # The last added runs first: auth, then the body limit, then the app.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, max_mb=settings.max_body_mb)
-    app.add_middleware(BearerAuthMiddleware, token=None if settings.no_auth else token)
+    api_prefixes = ("/v1", "/mcp") if settings.web else None  # the web app signs its own pages in
+    app.add_middleware(
+        BearerAuthMiddleware, token=None if settings.no_auth else token, api_prefixes=api_prefixes
+    )
 
     app.include_router(probes.router)
     # HTTPBearer here only documents the scheme in /docs; BearerAuthMiddleware enforces it.
@@ -109,4 +118,12 @@ def create_app(settings: ServerSettings, assistant: Assistant | None = None) -> 
     for module in (ask, triage, catalogue):
         v1.include_router(module.router)
     app.include_router(v1)
+    if settings.mcp:
+        from argus.agent.service.mcp.server import mount_mcp
+
+        mcp_server = mount_mcp(app, service)
+    if settings.web:
+        from argus.agent.service.web import mount_web
+
+        mount_web(app, service)  # last: it serves every path not taken above
     return app

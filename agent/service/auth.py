@@ -22,12 +22,23 @@ PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect
 
 
 class BearerAuthMiddleware:
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
+    """``api_prefixes`` None: every path but the public ones needs the token; a tuple: only paths under
+    those prefixes (the web app, mounted beside the API, signs its pages in itself)."""
+
+    def __init__(self, app: ASGIApp, token: str | None, api_prefixes: tuple[str, ...] | None = None) -> None:
         self.app = app
         self._token = token.encode() if token else None
+        self._prefixes = api_prefixes
+
+    def _open(self, path: str) -> bool:
+        if path in PUBLIC_PATHS:
+            return True
+        return self._prefixes is not None and not any(
+            path == p or path.startswith(p + "/") for p in self._prefixes
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._token is None or scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+        if self._token is None or scope["type"] != "http" or self._open(scope["path"]):
             await self.app(scope, receive, send)
             return
         header = Headers(scope=scope).get("authorization")

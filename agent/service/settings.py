@@ -49,6 +49,10 @@ class ServerSettings(BaseModel):
     llm: str | None = None
     llm_url: str | None = None
     llm_model: str | None = None
+    web: bool = Field(default=False, description="Serve the web app at / (argus serve turns it on).")
+    mcp: bool = Field(
+        default=False, description="Serve MCP (streamable HTTP) at /mcp (argus serve turns it on)."
+    )
 
     @property
     def max_body_bytes(self) -> int:
