@@ -138,6 +138,21 @@ class BackendInfo(BaseModel):
     summary: str = ""
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the vision tools' source and data files, read once per process (a few ms)."""
+    import hashlib
+
+    from argus import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.glob("*.py")) + sorted(root.glob("*.json")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class ToolCard(BaseModel):
     """What a planner, the docs and ``argus tools`` read about a tool."""
 
@@ -335,12 +350,10 @@ class ImageTool(Tool):
         return invoke
 
     def cache_key(self, image: LoadedImage, backend: Backend, args: BaseModel) -> str:
-        # Argus's own version is part of the key: an upgrade changes the algorithms, and a disk
-        # cache must not keep answering with the old ones.
-        from argus import __version__
-
+        # The tools' own code is part of the key: an upgrade (or an edit) changes the algorithms,
+        # and a disk cache must not keep answering with the old ones.
         return self.runtime.cache.key(
-            __version__,
+            code_fingerprint(),
             image.sha256,
             self.name,
             backend.name,

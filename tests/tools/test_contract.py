@@ -60,12 +60,20 @@ def test_tool_contract(name, runtime, bus, tmp_path):
     assert runtime.cache.hits == hits + 1 and again == result
 
 
-def test_disk_cache_is_not_read_across_argus_versions(tmp_path, bus, monkeypatch):
+def test_disk_cache_is_not_read_across_argus_versions_or_code(tmp_path, bus, monkeypatch):
     """A result cached by one Argus release is not served by the next: the algorithms changed."""
     import argus
 
     tool = get_tool("assess_quality", Runtime(device="cpu", cache_dir=tmp_path))
     tool(bus)
     assert tool.cached(bus)
+    from argus.tools.base import code_fingerprint
+
     monkeypatch.setattr(argus, "__version__", "0.0.0-older")
-    assert not tool.cached(bus)
+    code_fingerprint.cache_clear()
+    try:
+        assert not tool.cached(bus)
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert tool.cached(bus)
