@@ -83,8 +83,8 @@ def build_answer(
                 if path not in paths:
                     paths.append(path)
     backends = {"llm": llm_name}
-    for result in toolbox.ledger.results():
-        backends[result.tool] = f"{result.backend} {result.backend_version}".strip()
+    for tool_result in toolbox.ledger.results():
+        backends[tool_result.tool] = f"{tool_result.backend} {tool_result.backend_version}".strip()
     return Answer(
         question=question,
         answer=text,

@@ -846,11 +846,12 @@ class Executor:
             missing = s_noun if not subjects else o_noun
             return Finding(None, f"I can't tell: I don't see {_article(missing)}.")
         pairs = [(s, o) for s in subjects for o in objects if s.id != o.id and s.box and o.box]
+        boxes = {t.id: t.box or [0.0, 0.0, 0.0, 0.0] for t in [*subjects, *objects]}
         if not pairs:
             return Finding(None, f"I can't tell: the {s_noun} and the {o_noun} are the same thing.")
         if op.relation is None:
             subject, obj = pairs[0]
-            relation = geometry.describe_relation(subject.box, obj.box, self.diagonal)
+            relation = geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
             words = geometry.RELATIONS[relation]
             return Finding(
                 words,
@@ -884,7 +885,9 @@ class Executor:
                 caveats=["Sizes are of the boxes in the picture: nearer things look bigger."],
                 value=False,
             )
-        actual = geometry.RELATIONS[geometry.describe_relation(subject.box, obj.box, self.diagonal)]
+        actual = geometry.RELATIONS[
+            geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
+        ]
         return Finding(
             "no",
             f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",

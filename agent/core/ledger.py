@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 
 from argus.tools.evidence import EvidenceItem, ToolResult
 
@@ -38,7 +39,7 @@ class Ledger:
                 self._items[item.id] = item
             return renumbered
 
-    def add_items(self, key: str, items: list[EvidenceItem]) -> list[EvidenceItem]:
+    def add_items(self, key: str, items: Sequence[EvidenceItem]) -> list[EvidenceItem]:
         """Record items the agent made itself (zone hits, stated findings) with fresh ids; the same key
         gives back the same items."""
         with self._lock:

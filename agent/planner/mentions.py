@@ -224,7 +224,7 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             fields["zone"] = zone
             end += used
         start = pending_start if pending_start is not None else i
-        mentions.append(Mention(start, end, Selection(**fields), plural=plural))
+        mentions.append(Mention(start, end, Selection.model_validate(fields), plural=plural))
         pending, pending_start = {}, None
         i = end
     return mentions

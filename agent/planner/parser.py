@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
@@ -115,7 +115,7 @@ def _read(
 ) -> tuple[Any, str]:
     asked = [k for k, v in slots.requests.items() if v]
     if asked:
-        return p.Refuse(requests=asked), "refusal"
+        return p.Refuse.model_validate({"requests": asked}), "refusal"
     positive = _rhetorical(text)
     if positive is not None:  # "isn't the horse black?" asks whether it is
         text, tokens = positive, positive.split()
@@ -137,7 +137,9 @@ def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     ) and re.search(
         r"\b(what|which|how|should|does|do|according|say|says|recommend\w*|require\w*|follow)\b", text
     ):
-        domain = "medical" if slots.medical_words >= slots.security_words and slots.medical_words else None
+        domain: Literal["medical", "security"] | None = (
+            "medical" if slots.medical_words >= slots.security_words and slots.medical_words else None
+        )
         if domain is None and slots.security_words:
             domain = "security"
         return p.Rules(query=text[:500], domain=domain)
