@@ -15,6 +15,7 @@ the batch says where its time goes.
 from __future__ import annotations
 
 import cProfile
+import inspect
 import json
 import os
 import pstats
@@ -36,20 +37,25 @@ TARGET_RSS_GROWTH_MB = 50.0
 WARMUP_IMAGES = 20
 PROFILE_IMAGES = 60
 MAX_SIDE = 640
-# Pipeline stages for the profile: (label, file suffix, function name), as cProfile names them.
+# Pipeline stages for the profile: (label, module, function), resolved to the function's source file
+# when the profile is read, so that a moved or renamed function fails loudly instead of reading 0 ms.
 STAGES = (
-    ("read and hash the file", "tools/file_io.py", "file_sha256"),
-    ("decode the image", "tools/image_io.py", "load_image"),
-    ("modality route (pixel guess)", "agent/modality.py", "route_image"),
-    ("vision tools (quality gate; classifier where configured)", "agent/toolbox.py", "_vision"),
-    ("findings (sidecars)", "agent/triage_pipeline.py", "gather_findings"),
-    ("facts", "agent/facts.py", "build_facts"),
-    ("rule engine", "knowledge/engine.py", "evaluate"),
-    ("case graph and paths", "knowledge/knowledge_base.py", "case_graph"),
-    ("answer and citation check", "agent/composer.py", "build_answer"),
-    ("audit record (fsync)", "agent/audit.py", "record"),
-    ("worklist.jsonl", "agent/triage.py", "write_worklist"),
-    ("report.html (thumbnails)", "agent/report.py", "write_report"),
+    ("read and hash the file", "argus.tools.file_io", "file_sha256"),
+    ("decode the image", "argus.tools.image_io", "load_image"),
+    ("modality route (pixel guess)", "argus.agent.domains.medical.modality", "route_image"),
+    (
+        "vision tools (quality gate; classifier where configured)",
+        "argus.agent.core.toolbox",
+        "Toolbox._vision",
+    ),
+    ("findings (sidecars)", "argus.agent.domains.medical.pipeline", "gather_findings"),
+    ("facts", "argus.agent.core.facts", "build_facts"),
+    ("rule engine", "argus.knowledge.engine", "RuleEngine.evaluate"),
+    ("case graph and paths", "argus.knowledge.knowledge_base", "KnowledgeBase.case_graph"),
+    ("answer and citation check", "argus.agent.core.composer", "build_answer"),
+    ("audit record (fsync)", "argus.agent.domains.medical.audit", "AuditLog.record"),
+    ("worklist.jsonl", "argus.agent.domains.medical.batch", "write_worklist"),
+    ("report.html (thumbnails)", "argus.agent.domains.medical.report", "write_report"),
 )
 
 
@@ -182,14 +188,24 @@ def profile_pipeline(root: Path, assistant, count: int) -> list[Stage]:
     total = time.perf_counter() - start
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     stages = []
-    for label, suffix, function in STAGES:
-        seconds = sum(
-            entry[3] for (file, _, name), entry in stats.items() if name == function and file.endswith(suffix)
-        )
+    for label, module, qualname in STAGES:
+        key = stage_function(module, qualname)
+        seconds = stats[key][3] if key in stats else 0.0
         stages.append(
             Stage(stage=label, ms_per_image=round(seconds * 1000 / count, 2), share=round(seconds / total, 3))
         )
     return stages
+
+
+def stage_function(module: str, qualname: str) -> tuple[str, int, str]:
+    """The (file, first line, name) key cProfile gives the function ``module.qualname``."""
+    import importlib
+
+    target = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    code = inspect.unwrap(target).__code__
+    return code.co_filename, code.co_firstlineno, code.co_name
 
 
 # ----------------------------------------------------------------------------- the generated batch
