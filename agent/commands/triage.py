@@ -42,7 +42,12 @@ def triage(
         ),
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Skip images the audit log already has a decision for (sha256).")
+        bool,
+        typer.Option(
+            "--resume",
+            help="Reuse a file's recorded decision when its image, findings, rule packs and options are "
+            "unchanged; decide the rest.",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON only.")] = False,
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
@@ -63,6 +68,21 @@ def triage(
     ] = None,
     rules_dir: Annotated[
         list[Path] | None, typer.Option("--rules-dir", help="Extra rule packs (repeatable).")
+    ] = None,
+    new_audit_log: Annotated[
+        bool,
+        typer.Option(
+            "--new-audit-log",
+            help="Start a new audit log in an existing empty file (an empty file is refused without it).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes deciding images (default: the CPUs available, or 1 for a small batch).",
+        ),
     ] = None,
 ) -> None:
     """Triage medical images: urgency U0-U4 with its rule and action, or an abstention with its reason.
@@ -86,9 +106,18 @@ def triage(
             runtime=Runtime(device=device, weights=weights),
             rules_dirs=rules_dir,
         )
-        with AuditLog(audit_db or default_audit_path()) as audit, _ProgressBar(quiet=as_json) as bar:
+        with (
+            AuditLog(audit_db or default_audit_path(), new_log=new_audit_log) as audit,
+            _ProgressBar(quiet=as_json) as bar,
+        ):
             batch = TriageBatch(
-                assistant, out, audit=audit, findings_file=findings, resume=resume, progress=bar.update
+                assistant,
+                out,
+                audit=audit,
+                findings_file=findings,
+                resume=resume,
+                progress=bar.update,
+                workers=workers,
             )
             with _stop_on_ctrl_c(batch):
                 summary = batch.run(paths)
@@ -191,13 +220,20 @@ def _print_summary(summary: TriageSummary) -> None:
     state = "stopped before the end; rerun with --resume to finish" if summary.interrupted else "done"
     console.print(
         f"{summary.inputs} input(s): {summary.decided} decided now, {summary.resumed} decided earlier (resumed), "
-        f"{summary.duplicates} duplicate(s), {len(summary.failed)} failed; {state} in {summary.seconds:.1f} s",
+        f"{summary.duplicates} repeat(s) of another input, {len(summary.failed)} failed; {state} in "
+        f"{summary.seconds:.1f} s on {summary.workers} worker(s)",
         highlight=False,
     )
     for failed in summary.failed:
         console.print(f"[red]failed[/] {escape(failed.path)}: {escape(failed.error)}", highlight=False)
     for name in summary.unmatched_findings:
         console.print(f"[yellow]findings for {escape(name)} match no input image[/]", highlight=False)
+    if not summary.written:
+        console.print(
+            "[yellow]no image was triaged, so the worklist and report were not written (any earlier ones "
+            "are unchanged)[/]",
+            highlight=False,
+        )
     console.print(
         f"worklist: {escape(summary.worklist)}\nreport: {escape(summary.report)}\naudit log: "
         f"{escape(summary.audit_db)}",

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer
 from argus.agent.errors import ReportError
@@ -29,7 +29,11 @@ from argus.knowledge.schema import URGENCY_LEVELS
 from argus.tools.errors import ImageLoadError
 from argus.tools.file_io import atomic_output
 
+if TYPE_CHECKING:
+    import numpy as np
+
 THUMBNAIL_MAX_SIDE = 480
+THUMBNAIL_QUALITY = 85
 _ORDER = ("U4", "U3", "U2", "U1", "abstained", "U0")
 _HIDDEN_EVIDENCE_KEYS = {"id", "tool", "label", "score", "box", "rle", "polygons", "polygon"}
 _MAX_DETAIL_CHARS = 300
@@ -41,13 +45,14 @@ class ReportEntry:
 
     Args:
         answer: the image's Answer.
-        image: thumbnail bytes (PNG or JPEG), or the path of the image to show (annotated, if there is one).
+        image: thumbnail bytes (PNG or JPEG; a JPEG from ``thumbnail_jpeg`` is shown as it is), or the path
+            of the image to show (annotated, if there is one); None when there is nothing to show.
         decided_at: when the decision was made; orders cards within an urgency level.
         abstention: why no urgency was assigned (wrong modality, failed quality, ...), if so.
     """
 
     answer: Answer
-    image: bytes | str | Path
+    image: bytes | str | Path | None
     decided_at: datetime | None = None
     abstention: str | None = None
 
@@ -194,24 +199,55 @@ def _card(number: int, entry: ReportEntry, disclaimer: str) -> str:
     )
 
 
-def _thumbnail(source: bytes | str | Path, name: str) -> str:
-    """The image scaled to fit THUMBNAIL_MAX_SIDE and embedded as a JPEG data URI; an image that cannot
-    be read becomes a visible note on its card rather than a missing card."""
+def thumbnail_jpeg(rgb: np.ndarray) -> bytes:
+    """An (H, W, 3) uint8 image shrunk to fit THUMBNAIL_MAX_SIDE, as JPEG bytes: what a triage worker
+    makes from the pixels it already decoded, so the report never decodes an image a second time."""
+    from PIL import Image
+
+    picture = Image.fromarray(rgb)
+    picture.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE), reducing_gap=2.0)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY)
+    return buffer.getvalue()
+
+
+def _thumbnail(source: bytes | str | Path | None, name: str) -> str:
+    """The image as a JPEG data URI no larger than THUMBNAIL_MAX_SIDE: a thumbnail made by
+    ``thumbnail_jpeg`` is embedded as it is, anything else is decoded and shrunk first. An image that
+    cannot be read becomes a visible note on its card rather than a missing card."""
+    from PIL import Image
+
     from argus.tools.image_io import load_image
 
-    try:
-        loaded = load_image(bytes(source) if isinstance(source, bytes | bytearray) else Path(source))
-    except ImageLoadError as exc:
-        return f'<p class="nothumb">No thumbnail: {_e(exc)}</p>'
-    picture = loaded.pil()
-    picture.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=85)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    if source is None:
+        return '<p class="nothumb">No thumbnail</p>'
+    data = bytes(source) if isinstance(source, bytes | bytearray) else None
+    size = _jpeg_size(data) if data is not None else None
+    if data is None or size is None or max(size) > THUMBNAIL_MAX_SIDE:
+        try:
+            loaded = load_image(data if data is not None else Path(source))  # type: ignore[arg-type]
+        except ImageLoadError as exc:
+            return f'<p class="nothumb">No thumbnail: {_e(exc)}</p>'
+        data = thumbnail_jpeg(loaded.rgb)
+        with Image.open(io.BytesIO(data)) as small:
+            size = small.size
+    encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<img src="data:image/jpeg;base64,{data}" alt="{_e(name)}" '
-        f'width="{picture.width}" height="{picture.height}">'
+        f'<img src="data:image/jpeg;base64,{encoded}" alt="{_e(name)}" width="{size[0]}" height="{size[1]}">'
     )
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of JPEG bytes from the header alone; None for anything else."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data.startswith(b"\xff\xd8\xff"):
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
 
 
 def _abstention(entry: ReportEntry) -> str:

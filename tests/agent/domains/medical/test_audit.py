@@ -326,6 +326,7 @@ def test_cli_list_json(cli) -> None:
         "domain",
         "urgency",
         "abstention",
+        "decision_key",
     }
     assert rows[0]["abstention"].startswith("wrong modality") and rows[1]["urgency"] == "U3"
     assert [r["id"] for r in json.loads(cli("list", "--urgency", "U3", "--json").stdout)] == [1]
