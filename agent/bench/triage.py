@@ -7,9 +7,12 @@ result cache can help. Both sides read every file from disk. Triage is timed end
 ``argus triage`` runs it (inputs, decisions recorded in a fresh audit log, worklist and report), and
 its per-image loop alone; the raw detector is the SSD-MobileNet forward pass on the same files, which
 is what a user who only wanted detections would run. Triage does not run the detector, so the ratio
-compares the whole pipeline with one model call. Memory: resident set size after a warm-up and at the
-end of the loop (growth over the batch) and the process's peak. A profile of the pipeline over part of
-the batch says where its time goes.
+compares the whole pipeline with one model call. Triage runs as ``argus triage`` runs it by default:
+its decisions made by a pool of worker processes sized to the CPUs (``workers``), started and warmed
+before the clock starts, as the serial path's models are (how long the start took is reported beside).
+Memory: resident set size of this process (the driver) and of each worker after a warm-up and at the
+end of the loop (growth over the batch), and the driver's peak. A profile of the pipeline, run in this
+process over part of the batch, says where its time goes.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -31,6 +35,11 @@ from pydantic import BaseModel, Field
 
 from argus.tools.base import package_sample
 from argus.tools.runtime import Runtime, rss_bytes
+
+if TYPE_CHECKING:
+    from argus.agent.assistant import Assistant
+    from argus.agent.domains.medical.batch import TriageProgress, TriageSummary
+    from argus.agent.domains.medical.engines import PoolEngine
 
 TARGET_RATIO = 0.9
 TARGET_RSS_GROWTH_MB = 50.0
@@ -54,8 +63,8 @@ STAGES = (
     ("case graph and paths", "argus.knowledge.knowledge_base", "KnowledgeBase.case_graph"),
     ("answer and citation check", "argus.agent.core.composer", "build_answer"),
     ("audit record (fsync)", "argus.agent.domains.medical.audit", "AuditLog.record"),
-    ("worklist.jsonl", "argus.agent.domains.medical.batch", "write_worklist"),
-    ("report.html (thumbnails)", "argus.agent.domains.medical.report", "write_report"),
+    ("thumbnails (from the decoded pixels)", "argus.agent.domains.medical.report", "thumbnail_jpeg"),
+    ("worklist.jsonl and report.html", "argus.agent.domains.medical.batch", "write_outputs"),
 )
 
 
@@ -75,6 +84,9 @@ class TriageBenchReport(BaseModel):
     n: int
     device: str
     cpu_count: int
+    engine: str = Field(description="local: this process and, with workers > 1, a local process pool.")
+    workers: int
+    workers_start_s: float = Field(description="Starting and warming the worker processes (0 for one).")
     mix: dict[str, int]
     generate_s: float
     triage: Throughput = Field(description="End to end: inputs, decisions, audit log, worklist, report.")
@@ -87,6 +99,9 @@ class TriageBenchReport(BaseModel):
     rss_end_mb: float
     rss_growth_mb: float
     peak_rss_mb: float
+    worker_rss_after_warmup_mb: float | None = Field(default=None, description="The largest worker's.")
+    worker_rss_end_mb: float | None = None
+    worker_rss_growth_mb: float | None = Field(default=None, description="The largest growth of a worker.")
     profile: list[Stage]
     targets: dict[str, float] = Field(
         default_factory=lambda: {"ratio": TARGET_RATIO, "rss_growth_mb": TARGET_RSS_GROWTH_MB}
@@ -94,50 +109,52 @@ class TriageBenchReport(BaseModel):
 
 
 def run_triage_bench(
-    n: int = 500, device: str = "cpu", progress: Callable[[str], None] | None = None
+    n: int = 500,
+    device: str = "cpu",
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> TriageBenchReport:
-    """Generate ``n`` images in a temporary folder and measure both sides on them."""
+    """Generate ``n`` images in a temporary folder and measure both sides on them; ``workers`` processes
+    decide the images (default: the CPUs this process may use)."""
     from argus.agent.assistant import Assistant
-    from argus.agent.domains.medical.batch import run_triage
+    from argus.agent.domains.medical.engines import PoolEngine, cpus_available
+    from argus.agent.domains.medical.identity import run_settings
     from argus.agent.domains.medical.inputs import collect_inputs
+    from argus.agent.domains.medical.work import WorkerSettings
 
     say = progress or (lambda message: None)
     runtime = Runtime(device=device)
     assistant = Assistant(llm="planner", check_llm=False, runtime=runtime)
+    workers = workers or cpus_available()
+    pool = PoolEngine(WorkerSettings.of(assistant, run_settings(assistant)), workers) if workers > 1 else None
     with tempfile.TemporaryDirectory(prefix="argus-bench-triage-") as tmp:
         root = Path(tmp)
         start = time.perf_counter()
         mix = generate_batch(root / "batch", n)
         generate_s = time.perf_counter() - start
         say(f"generated {n} images in {generate_s:.1f} s: {mix}")
-        generate_batch(root / "warm", 10, seed=2)  # one of each kind: rule packs, graph and models loaded
-        run_triage([root / "warm"], root / "warm-out", assistant=assistant, audit_db=root / "warm.sqlite")
-        samples: list[tuple[int, float, int]] = []  # (done, time, rss)
-
-        def watch(event) -> None:
-            samples.append((event.done, time.perf_counter(), rss_bytes()))
-
-        say("triage ...")
         start = time.perf_counter()
-        summary = run_triage(
-            [root / "batch"],
-            root / "out",
-            progress=watch,
-            assistant=assistant,
-            audit_db=root / "audit.sqlite",
-        )
-        triage_s = time.perf_counter() - start
-        loop_s = samples[-1][1] - samples[0][1]
-        # the kernel's high-water mark (KiB on Linux) is updated lazily: take the samples' maximum too
-        peak_mb = max(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, max(r for _, _, r in samples) / 2**20
-        )
-        warm_rss = next((rss for done, _, rss in samples if done >= WARMUP_IMAGES), samples[0][2])
-        end_rss = samples[-1][2]
+        if pool is not None:
+            say(f"starting {workers} worker processes ...")
+            pool.start()
+        workers_start_s = time.perf_counter() - start
+        try:
+            timed = _timed_triage(root, assistant, pool, say)
+        finally:
+            if pool is not None:
+                pool.close()
         say("raw detector ...")
         detector_s = time_detector(collect_inputs([root / "batch"]), runtime)
         say(f"profiling the pipeline on {PROFILE_IMAGES} images ...")
         profile = profile_pipeline(root, assistant, min(PROFILE_IMAGES, n))
+    summary, triage_s, samples, worker_rss = timed
+    loop_s = samples[-1][1] - samples[0][1]
+    # the kernel's high-water mark (KiB on Linux) is updated lazily: take the samples' maximum too
+    peak_mb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, max(r for _, _, r in samples) / 2**20
+    )
+    warm_rss = next((rss for done, _, rss in samples if done >= WARMUP_IMAGES), samples[0][2])
+    end_rss = samples[-1][2]
     triage = Throughput(images=n, seconds=round(triage_s, 3), images_per_s=round(n / triage_s, 2))
     loop = Throughput(images=n, seconds=round(loop_s, 3), images_per_s=round(n / loop_s, 2))
     detector = Throughput(images=n, seconds=round(detector_s, 3), images_per_s=round(n / detector_s, 2))
@@ -145,6 +162,9 @@ def run_triage_bench(
         n=n,
         device=runtime.resolved_device,
         cpu_count=os.cpu_count() or 1,
+        engine="local",
+        workers=workers,
+        workers_start_s=round(workers_start_s, 2),
         mix=mix,
         generate_s=round(generate_s, 2),
         triage=triage,
@@ -157,8 +177,59 @@ def run_triage_bench(
         rss_end_mb=round(end_rss / 2**20, 1),
         rss_growth_mb=round((end_rss - warm_rss) / 2**20, 1),
         peak_rss_mb=round(peak_mb, 1),
+        **_worker_memory(worker_rss),
         profile=profile,
     )
+
+
+def _timed_triage(
+    root: Path, assistant: Assistant, pool: PoolEngine | None, say: Callable[[str], None]
+) -> tuple[TriageSummary, float, list[tuple[int, float, int]], dict[str, list[int]]]:
+    """Warm up, then triage the batch as ``argus triage`` does: (summary, seconds, samples of the
+    driver's RSS as (done, time, rss), the workers' RSS after the warm-up and at the end)."""
+    from argus.agent.domains.medical.audit import AuditLog
+    from argus.agent.domains.medical.batch import TriageBatch
+
+    def batch(folder: Path, out: str, db: str, progress: Callable[[TriageProgress], None] | None = None):
+        with AuditLog(root / db) as audit:
+            return TriageBatch(
+                assistant, root / out, audit=audit, engine=pool, workers=1, progress=progress
+            ).run([folder])
+
+    generate_batch(root / "warm", 10, seed=2)  # one of each kind: rule packs, graph and models loaded
+    batch(root / "warm", "warm-out", "warm.sqlite")
+    samples: list[tuple[int, float, int]] = []
+    worker_rss: dict[str, list[int]] = {"warm": [], "end": []}
+
+    def watch(event: TriageProgress) -> None:
+        samples.append((event.done, time.perf_counter(), rss_bytes()))
+        if pool is not None and event.done == WARMUP_IMAGES:
+            worker_rss["warm"] = _rss_of(pool.pids())
+
+    say("triage ...")
+    start = time.perf_counter()
+    summary = batch(root / "batch", "out", "audit.sqlite", progress=watch)
+    seconds = time.perf_counter() - start
+    if pool is not None:
+        worker_rss["end"] = _rss_of(pool.pids())
+    return summary, seconds, samples, worker_rss
+
+
+def _rss_of(pids: list[int]) -> list[int]:
+    import psutil
+
+    return [psutil.Process(pid).memory_info().rss for pid in pids]
+
+
+def _worker_memory(rss: dict[str, list[int]]) -> dict[str, float | None]:
+    if not rss["warm"] or not rss["end"]:
+        return {}
+    growth = max(end - warm for warm, end in zip(rss["warm"], rss["end"], strict=True))
+    return {
+        "worker_rss_after_warmup_mb": round(max(rss["warm"]) / 2**20, 1),
+        "worker_rss_end_mb": round(max(rss["end"]) / 2**20, 1),
+        "worker_rss_growth_mb": round(growth / 2**20, 1),
+    }
 
 
 def time_detector(paths: list[Path], runtime: Runtime) -> float:
@@ -174,7 +245,7 @@ def time_detector(paths: list[Path], runtime: Runtime) -> float:
     return time.perf_counter() - start
 
 
-def profile_pipeline(root: Path, assistant, count: int) -> list[Stage]:
+def profile_pipeline(root: Path, assistant: Assistant, count: int) -> list[Stage]:
     """Where the pipeline's time goes, per image, over ``count`` fresh images."""
     from argus.agent.domains.medical.batch import run_triage
 
@@ -183,7 +254,9 @@ def profile_pipeline(root: Path, assistant, count: int) -> list[Stage]:
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    run_triage([folder], root / "profile-out", assistant=assistant, audit_db=root / "profile.sqlite")
+    run_triage(
+        [folder], root / "profile-out", assistant=assistant, audit_db=root / "profile.sqlite", workers=1
+    )
     profiler.disable()
     total = time.perf_counter() - start
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]

@@ -267,6 +267,10 @@ def ask(
 def triage(
     n: Annotated[int, typer.Option("--n", min=10, max=100_000, help="Images in the generated batch.")] = 500,
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "cpu",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes deciding images (default: the CPUs available)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
 ) -> None:
     """Images/s through triage (end to end and its loop) vs the raw SSD detector, RSS growth and peak, profile."""
@@ -275,7 +279,9 @@ def triage(
     from argus.agent.bench.triage import run_triage_bench
 
     with user_errors():
-        report = run_triage_bench(n=n, device=device, progress=lambda m: err_console.print(m, style="dim"))
+        report = run_triage_bench(
+            n=n, device=device, workers=workers, progress=lambda m: err_console.print(m, style="dim")
+        )
     if as_json:
         print_json(report.model_dump())
         return
@@ -285,7 +291,8 @@ def triage(
         return "[green]yes[/]" if ok else "[red]no[/]"
 
     table = Table(
-        title=f"argus bench triage: {report.n} images on {report.device}, {report.cpu_count} CPU(s)",
+        title=f"argus bench triage: {report.n} images on {report.device}, {report.cpu_count} CPU(s), "
+        f"{report.engine} engine, {report.workers} worker(s)",
         title_justify="left",
     )
     for column in ("measure", "value", "target", "met"):
@@ -304,14 +311,26 @@ def triage(
         f">= {t['ratio']:g}x",
         met(report.ratio_loop >= t["ratio"]),
     )
-    table.add_row("RSS after warm-up", f"{report.rss_after_warmup_mb:.0f} MB", "", "")
+    table.add_row("RSS after warm-up (driver)", f"{report.rss_after_warmup_mb:.0f} MB", "", "")
     table.add_row(
-        "RSS growth over the batch",
+        "RSS growth over the batch (driver)",
         f"{report.rss_growth_mb:.1f} MB",
         f"< {t['rss_growth_mb']:g} MB",
         met(report.rss_growth_mb < t["rss_growth_mb"]),
     )
-    table.add_row("peak RSS", f"{report.peak_rss_mb:.0f} MB", "", "")
+    table.add_row("peak RSS (driver)", f"{report.peak_rss_mb:.0f} MB", "", "")
+    if report.workers > 1:
+        table.add_row("workers started and warmed in", f"{report.workers_start_s:.1f} s", "", "")
+    if report.worker_rss_growth_mb is not None:
+        table.add_row(
+            "worker RSS after warm-up (largest)", f"{report.worker_rss_after_warmup_mb:.0f} MB", "", ""
+        )
+        table.add_row(
+            "worker RSS growth over the batch (largest)",
+            f"{report.worker_rss_growth_mb:.1f} MB",
+            f"< {t['rss_growth_mb']:g} MB",
+            met(report.worker_rss_growth_mb < t["rss_growth_mb"]),
+        )
     console.print(table)
     profile = Table(
         title="where the pipeline's time goes (cProfile, cumulative per stage)", title_justify="left"

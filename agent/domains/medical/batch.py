@@ -110,8 +110,8 @@ class TriageBatch:
             process may use (1 for a small batch, or when the classifier runs on a GPU). Worker processes
             start as Python's multiprocessing starts them, so a script that runs a pooled batch must
             guard its entry point with ``if __name__ == "__main__":``.
-        engine: makes the engine that decides the tasks instead of a local one (a Ray cluster), from the
-            workers' settings and whether the classifier runs.
+        engine: decides the tasks instead of an engine made for this run (a pool kept warm across runs, a
+            Ray cluster); its owner closes it. Its workers must use this assistant's settings.
     """
 
     def __init__(
@@ -125,7 +125,7 @@ class TriageBatch:
         run_id: str | None = None,
         progress: Callable[[TriageProgress], None] | None = None,
         workers: int | None = 1,
-        engine: Callable[[WorkerSettings, bool], Engine] | None = None,
+        engine: Engine | None = None,
     ) -> None:
         if workers is not None and workers < 1:
             raise ArgusError(f"workers must be at least 1, got {workers}")
@@ -137,7 +137,7 @@ class TriageBatch:
         self.run_id = run_id or new_run_id()
         self.progress = progress
         self.workers = workers
-        self.engine_factory = engine
+        self.engine = engine
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -160,15 +160,16 @@ class TriageBatch:
         worker = TriageWorker(WorkerSettings.of(self.assistant, settings), assistant=self.assistant)
         planned = self._plan(inputs, findings, settings)
         tasks = [p for p in planned if isinstance(p, TriageTask)]
-        engine, workers = self._engine(worker, settings, len(tasks))
-        state = _State(total=len(inputs), tasks=len(tasks), workers=workers)
+        engine = self.engine or self._engine(worker, len(tasks))
+        state = _State(total=len(inputs), tasks=len(tasks), workers=engine.workers)
         self._emit(state, None, "started")
         try:
             self._consume(planned, tasks, engine, state)
-        except (
-            KeyboardInterrupt
-        ):  # a second Ctrl-C: the images in hand are abandoned, nothing recorded is lost
+        except KeyboardInterrupt:  # a second Ctrl-C abandons the images in hand; nothing recorded is lost
             state.interrupted = True
+        finally:
+            if engine is not self.engine and isinstance(engine, PoolEngine):
+                engine.close()
         return self._finish(inputs, state, findings, time.perf_counter() - start)
 
     # ------------------------------------------------------------------ steps
@@ -212,18 +213,15 @@ class TriageBatch:
             )
         return planned
 
-    def _engine(self, worker: TriageWorker, settings: RunSettings, tasks: int) -> tuple[Engine, int]:
-        if self.engine_factory is not None:
-            engine = self.engine_factory(worker.settings, worker.classifier is not None)
-            return engine, getattr(engine, "workers", 1)
+    def _engine(self, worker: TriageWorker, tasks: int) -> Engine:
         workers = self.workers
         if workers is None:
             on_gpu = worker.classifier is not None and self.assistant.runtime.resolved_device != "cpu"
             workers = 1 if tasks < POOL_MIN_TASKS or on_gpu else cpus_available()
         workers = max(1, min(workers, tasks))
         if workers == 1:
-            return SerialEngine(worker), 1
-        return PoolEngine(worker.settings, workers, classifier=worker.classifier is not None), workers
+            return SerialEngine(worker)
+        return PoolEngine(worker.settings, workers, classifier=worker.classifier is not None)
 
     def _consume(
         self, planned: list[TriageTask | FailedInput], tasks: list[TriageTask], engine: Engine, state: _State

@@ -11,11 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Protocol
+from typing import Any, Protocol
 
 from argus.agent.domains.medical.work import TriageOutcome, TriageTask, TriageWorker, WorkerSettings
 from argus.tools.errors import ArgusError
@@ -23,9 +25,12 @@ from argus.tools.errors import ArgusError
 CHUNK = 4  # tasks per round trip to a pool worker
 CLASSIFIER_CHUNK = 8  # tasks decoded together for one batched classifier pass
 AHEAD = 2  # chunks queued per worker beyond the one it runs: bounds the memory of decisions in flight
+DRIVER_WATCH_S = 1.0  # how often a worker checks that the driver is still there
 
 
 class Engine(Protocol):
+    workers: int
+
     def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
         """One outcome per task, in the tasks' order."""
         ...
@@ -45,6 +50,8 @@ def cpus_available() -> int:
 class SerialEngine:
     """Decides every task here, with the driver's own worker."""
 
+    workers = 1
+
     def __init__(self, worker: TriageWorker) -> None:
         self.worker = worker
 
@@ -57,28 +64,49 @@ class SerialEngine:
 class PoolEngine:
     """Decides tasks in ``workers`` local processes, ``CHUNK`` tasks per round trip.
 
+    The processes start on the first batch (or ``start``) and serve every batch until ``close``, so a
+    program that triages several batches loads the models once per worker.
+
     Raises (from ``outcomes``):
         ArgusError: a worker could not start (rule packs or weights that do not load there), or a
             worker process died (decisions already yielded are kept).
     """
 
     def __init__(self, settings: WorkerSettings, workers: int, classifier: bool = False) -> None:
+        if workers < 1:
+            raise ArgusError(f"workers must be at least 1, got {workers}")
         self.settings = settings
         self.workers = workers
         self.chunk = CLASSIFIER_CHUNK if classifier else CHUNK
+        self._pool: ProcessPoolExecutor | None = None
 
-    def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
+    def start(self) -> None:
+        """Start the worker processes and wait until each has loaded its models."""
+        if self._pool is not None:
+            return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["argus.agent.domains.medical.work"])
         threads = max(1, cpus_available() // self.workers)
-        pool = ProcessPoolExecutor(
+        self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(self.settings.model_dump_json(), threads),
+            initargs=(self.settings.model_dump_json(), threads, os.getpid()),
         )
+        for future in [self._pool.submit(_ready) for _ in range(self.workers)]:
+            _result(future)
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids (none before ``start``)."""
+        processes = getattr(self._pool, "_processes", None) or {}
+        return sorted(processes)
+
+    def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
+        self.start()
+        pool = self._pool
+        assert pool is not None
         pending: deque[Future[list[TriageOutcome]]] = deque()
         chunks = _chunks(tasks, self.chunk)
         try:
@@ -94,10 +122,21 @@ class PoolEngine:
         finally:
             for future in pending:
                 future.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the worker processes (after the chunks they are deciding)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> PoolEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _result(future: Future[list[TriageOutcome]]) -> list[TriageOutcome]:
+def _result(future: Future[Any]) -> Any:
     try:
         return future.result()
     except BrokenProcessPool:
@@ -124,19 +163,49 @@ _WORKER: TriageWorker | None = None
 _START_ERROR: str | None = None
 
 
-def _start_worker(settings_json: str, threads: int) -> None:
-    """Pool initializer: ignore Ctrl-C, share the CPUs fairly, load the worker (or keep why it failed)."""
+def _start_worker(settings_json: str, threads: int, driver: int) -> None:
+    """Pool initializer: ignore Ctrl-C, exit with the driver, share the CPUs fairly, load the worker (or
+    keep why it failed)."""
     global _WORKER, _START_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(driver,), name="argus-driver-watch", daemon=True).start()
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(threads)
     try:
         _WORKER = TriageWorker(WorkerSettings.model_validate_json(settings_json))
+        _WORKER.warm()
     except ArgusError as exc:
         _START_ERROR = str(exc)
 
 
+def _exit_with(driver: int) -> None:
+    """End this worker once the driver is gone: a driver killed with SIGKILL cannot stop its pool, and
+    a worker waiting for its next task would wait for ever."""
+    import psutil
+
+    try:
+        process = psutil.Process(driver)
+        started = process.create_time()
+        while process.is_running() and process.create_time() == started:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                break
+            time.sleep(DRIVER_WATCH_S)
+    except psutil.Error:
+        pass
+    os._exit(0)
+
+
 def _run_chunk(tasks: Sequence[TriageTask]) -> list[TriageOutcome]:
+    return _worker().run(tasks)
+
+
+def _ready() -> int:
+    """Called once per worker by ``start``: fails as the worker failed to start, else its process id."""
+    _worker()
+    return os.getpid()
+
+
+def _worker() -> TriageWorker:
     if _WORKER is None:
         raise ArgusError(f"a triage worker could not start: {_START_ERROR}")
-    return _WORKER.run(tasks)
+    return _WORKER

@@ -25,7 +25,7 @@ from argus.agent.core.answer import Answer
 from argus.agent.domains.medical.identity import DecisionIdentity, RunSettings, run_settings
 from argus.agent.domains.medical.modality import route_image
 from argus.agent.domains.medical.pipeline import CLASSIFIER, Findings, decide_image
-from argus.agent.domains.medical.report import thumbnail_jpeg
+from argus.agent.domains.medical.report import THUMBNAIL_MAX_SIDE, thumbnail_jpeg
 from argus.agent.errors import FindingsError
 from argus.knowledge.packs import RULES_DIR_ENV
 from argus.tools.errors import ArgusError, ImageLoadError
@@ -145,6 +145,16 @@ class TriageWorker:
         backend.model()  # raises BackendUnavailableError with the reason
         return tool
 
+    def warm(self) -> None:
+        """Decide one small generated image, so that the tools' libraries and the knowledge graph are
+        loaded before the first real image arrives."""
+        import numpy as np
+
+        from argus.tools.image_io import as_loaded
+
+        ramp = np.tile(np.linspace(0, 255, 96, dtype=np.uint8), (96, 1))
+        decide_image(self.assistant, as_loaded(ramp), {}, {})
+
     def run(self, tasks: Sequence[TriageTask]) -> list[TriageOutcome]:
         """Decide each task, in order; a task that cannot be decided becomes a failed outcome."""
         results: dict[int, TriageOutcome] = {}
@@ -178,8 +188,10 @@ class TriageWorker:
         identity = self.settings.run.identity(sha, task.findings_sha256)
         if identity.key != task.resume_key:
             return None
-        try:
-            image = load_image(task.path, max_pixels=self.settings.max_pixels)
+        try:  # pixels for the report's thumbnail only: a JPEG decodes at a fraction of its size
+            image = load_image(
+                task.path, max_pixels=self.settings.max_pixels, preview_side=THUMBNAIL_MAX_SIDE
+            )
         except ImageLoadError:
             return TriageOutcome(index=task.index, status="resumed", identity=identity)
         return TriageOutcome(

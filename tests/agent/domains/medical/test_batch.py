@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -248,7 +249,10 @@ def test_cli_user_errors_are_one_line(ward: Path, tmp_path: Path, extra: list[st
 
 
 @pytest.mark.slow
-def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(
+    tmp_path: Path, workers: str
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     distinct_grays(folder, 10, side=1400)  # large enough that each decision takes a while
@@ -265,6 +269,8 @@ def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_pat
         str(tmp_path / "out"),
         "--audit-db",
         str(db),
+        "--workers",
+        workers,
     ]
     log_file = (tmp_path / "first_run.log").open("w")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
@@ -276,8 +282,12 @@ def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_pat
             recorded = _rows(db)
         output = (tmp_path / "first_run.log").read_text()[-500:]
         assert process.poll() is None, f"the batch ended before it could be killed: {output}"
+        helpers = psutil.Process(process.pid).children(recursive=True)  # the worker processes, if any
+        assert len(helpers) >= (int(workers) if workers != "1" else 0)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        _, alive = psutil.wait_procs(helpers, timeout=60)
+        assert not alive, f"worker processes outlived the killed batch: {alive}"
     finally:
         if process.poll() is None:
             process.kill()

@@ -269,9 +269,7 @@ def test_every_image_failing_the_same_way_stops_early_and_keeps_the_worklist(ass
     before = _files(out)
     seen: list[int] = []
     with AuditLog(db) as log:
-        batch = TriageBatch(
-            assistant, out, audit=log, engine=lambda settings, classifier: _FailingEngine(seen)
-        )
+        batch = TriageBatch(assistant, out, audit=log, engine=_FailingEngine(seen))
         with pytest.raises(
             TriageSetupError, match="the first 3 image.s. all failed the same way.*the device is gone"
         ):
