@@ -12,7 +12,8 @@ its decisions made by a pool of worker processes sized to the CPUs (``workers``)
 before the clock starts, as the serial path's models are (how long the start took is reported beside).
 Memory: resident set size of this process (the driver) and of each worker after a warm-up and at the
 end of the loop (growth over the batch), and the driver's peak. A profile of the pipeline, run in this
-process over part of the batch, says where its time goes.
+process over part of the batch, says where its time goes. ``engine="ray"`` also runs the batch through
+a Ray actor pool and compares it with the local engine (``argus.agent.bench.triage_ray``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ import numpy as np
 from PIL import Image, ImageFilter
 from pydantic import BaseModel, Field
 
+from argus.agent.bench.triage_ray import RayRun, run_ray_side
 from argus.tools.base import package_sample
+from argus.tools.errors import ArgusError
 from argus.tools.runtime import Runtime, rss_bytes
 
 if TYPE_CHECKING:
@@ -90,6 +93,7 @@ class TriageBenchReport(BaseModel):
     mix: dict[str, int]
     generate_s: float
     triage: Throughput = Field(description="End to end: inputs, decisions, audit log, worklist, report.")
+    triage_with_start: Throughput = Field(description="End to end with starting the workers counted in.")
     triage_loop: Throughput = Field(description="The per-image loop alone (no worklist or report).")
     detector: Throughput = Field(description="Raw SSD-MobileNet forward on the same files, decode included.")
     ratio: float = Field(description="Triage end to end images/s over the detector's.")
@@ -103,6 +107,7 @@ class TriageBenchReport(BaseModel):
     worker_rss_end_mb: float | None = None
     worker_rss_growth_mb: float | None = Field(default=None, description="The largest growth of a worker.")
     profile: list[Stage]
+    ray: RayRun | None = Field(default=None, description="The same batch on a Ray actor pool.")
     targets: dict[str, float] = Field(
         default_factory=lambda: {"ratio": TARGET_RATIO, "rss_growth_mb": TARGET_RSS_GROWTH_MB}
     )
@@ -113,9 +118,14 @@ def run_triage_bench(
     device: str = "cpu",
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> TriageBenchReport:
     """Generate ``n`` images in a temporary folder and measure both sides on them; ``workers`` processes
-    decide the images (default: the CPUs this process may use)."""
+    decide the images (default: the CPUs this process may use). ``engine="ray"`` also measures a Ray
+    actor pool of as many workers on the same images (a local Ray unless ``ray_address``)."""
+    if engine not in ("local", "ray"):
+        raise ArgusError(f"engine must be local or ray, got {engine!r}")
     from argus.agent.assistant import Assistant
     from argus.agent.domains.medical.engines import PoolEngine, cpus_available
     from argus.agent.domains.medical.identity import run_settings
@@ -143,6 +153,18 @@ def run_triage_bench(
         finally:
             if pool is not None:
                 pool.close()
+        ray_run = None
+        if engine == "ray":
+            ray_run = run_ray_side(
+                root,
+                assistant,
+                n=n,
+                local_seconds=timed[1] + workers_start_s,
+                workers=workers,
+                address=ray_address,
+                warmup_images=WARMUP_IMAGES,
+                say=say,
+            )
         say("raw detector ...")
         detector_s = time_detector(collect_inputs([root / "batch"]), runtime)
         say(f"profiling the pipeline on {PROFILE_IMAGES} images ...")
@@ -156,6 +178,8 @@ def run_triage_bench(
     warm_rss = next((rss for done, _, rss in samples if done >= WARMUP_IMAGES), samples[0][2])
     end_rss = samples[-1][2]
     triage = Throughput(images=n, seconds=round(triage_s, 3), images_per_s=round(n / triage_s, 2))
+    started = triage_s + workers_start_s
+    with_start = Throughput(images=n, seconds=round(started, 3), images_per_s=round(n / started, 2))
     loop = Throughput(images=n, seconds=round(loop_s, 3), images_per_s=round(n / loop_s, 2))
     detector = Throughput(images=n, seconds=round(detector_s, 3), images_per_s=round(n / detector_s, 2))
     return TriageBenchReport(
@@ -168,6 +192,7 @@ def run_triage_bench(
         mix=mix,
         generate_s=round(generate_s, 2),
         triage=triage,
+        triage_with_start=with_start,
         triage_loop=loop,
         detector=detector,
         ratio=round(triage.images_per_s / detector.images_per_s, 3),
@@ -179,6 +204,7 @@ def run_triage_bench(
         peak_rss_mb=round(peak_mb, 1),
         **_worker_memory(worker_rss),
         profile=profile,
+        ray=ray_run,
     )
 
 

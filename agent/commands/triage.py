@@ -14,7 +14,9 @@ import typer
 from argus.agent.commands.common import console, err_console, print_json, user_errors
 
 if TYPE_CHECKING:
+    from argus.agent.assistant import Assistant
     from argus.agent.domains.medical.batch import TriageBatch, TriageProgress, TriageSummary
+    from argus.agent.domains.medical.ray_engine import RayEngine
 
 EXIT_INTERRUPTED = 130
 EXIT_SOME_FAILED = 1
@@ -81,8 +83,29 @@ def triage(
         typer.Option(
             "--workers",
             min=1,
-            help="Processes deciding images (default: the CPUs available, or 1 for a small batch).",
+            help="Processes (or Ray actors) deciding images (default: the CPUs available; locally, 1 for a "
+            "small batch).",
         ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (this machine) or ray (a Ray cluster: pip install 'argus\\[ray]'). The audit log, "
+            "worklist and report are written here either way.",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="With --engine ray: auto (the cluster running on this machine) or ray://HOST:10001; "
+            "default: a local Ray started for this run.",
+        ),
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None,
+        typer.Option("--gpus-per-worker", min=0.0, help="With --engine ray: GPUs each worker reserves."),
     ] = None,
 ) -> None:
     """Triage medical images: urgency U0-U4 with its rule and action, or an abstention with its reason.
@@ -90,13 +113,21 @@ def triage(
     Writes worklist.jsonl (one answer per image, most urgent first) and report.html; every decision goes to
     the audit log as it is made. Ctrl-C stops after the image in hand (twice: abandons it); --resume
     finishes the rest. Exit status: 0, 1 when some inputs could not be triaged, 130 when stopped.
+    With --engine ray the images are read and decided on the cluster's workers (every node must see the
+    files at the same path); this process still writes the audit log, the worklist and the report.
     """
     from argus.agent.assistant import Assistant
     from argus.agent.domains.medical.audit import AuditLog, default_audit_path
     from argus.agent.domains.medical.batch import TriageBatch
+    from argus.tools.errors import ArgusError
     from argus.tools.runtime import Runtime, resolve_device
 
     with user_errors():
+        engine = engine.strip().lower()
+        if engine not in ("local", "ray"):
+            raise ArgusError(f"--engine: engine must be local or ray, got {engine!r}")
+        if engine == "local" and (ray_address is not None or gpus_per_worker is not None):
+            raise ArgusError("--ray-address and --gpus-per-worker go with --engine ray")
         if device != "auto":
             resolve_device(device)  # a bad or missing device is an error now, not at the first model
         weights = {"torchxrayvision": str(cxr_weights)} if cxr_weights is not None else {}
@@ -108,6 +139,7 @@ def triage(
         )
         with (
             AuditLog(audit_db or default_audit_path(), new_log=new_audit_log) as audit,
+            _ray_engine(assistant, engine, ray_address, workers, gpus_per_worker) as cluster,
             _ProgressBar(quiet=as_json) as bar,
         ):
             batch = TriageBatch(
@@ -118,6 +150,7 @@ def triage(
                 resume=resume,
                 progress=bar.update,
                 workers=workers,
+                engine=cluster,
             )
             with _stop_on_ctrl_c(batch):
                 summary = batch.run(paths)
@@ -129,6 +162,27 @@ def triage(
         raise typer.Exit(EXIT_INTERRUPTED)
     if summary.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+@contextmanager
+def _ray_engine(
+    assistant: Assistant, engine: str, address: str | None, workers: int | None, gpus: float | None
+) -> Iterator[RayEngine | None]:
+    """The Ray engine for ``--engine ray`` (connected now, so that an unreachable cluster or a missing
+    Ray is one clear error before any image), closed when the batch is done; None for the local one."""
+    if engine != "ray":
+        yield None
+        return
+    from argus.agent.domains.medical.identity import run_settings
+    from argus.agent.domains.medical.ray_engine import RayEngine
+    from argus.agent.domains.medical.work import WorkerSettings
+
+    settings = WorkerSettings.of(assistant, run_settings(assistant))
+    classifier = bool(assistant.runtime.weights.get("torchxrayvision"))
+    with RayEngine(
+        settings, address=address, workers=workers, gpus_per_worker=gpus or 0.0, classifier=classifier
+    ) as cluster:
+        yield cluster
 
 
 @contextmanager

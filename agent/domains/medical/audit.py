@@ -29,7 +29,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -105,6 +105,15 @@ _MIGRATIONS = {
         "PRAGMA user_version = 2",
     ),
 }
+
+
+class Decided(BaseModel):
+    """One decision to record: the answer, the file, the abstention's reason and the identity."""
+
+    answer: Answer
+    path: str
+    abstention: str | None = None
+    identity: DecisionIdentity | None = None
 
 
 class AuditEntry(BaseModel):
@@ -312,14 +321,54 @@ class AuditLog:
             AuditLogError: the answer has no image, an identity of another image, a log opened for
                 reading only, or a log that stayed locked past the busy timeout.
         """
+        (row,) = self.record_many(
+            [Decided(answer=answer, path=str(path), abstention=abstention, identity=identity)], run_id=run_id
+        )
+        return row
+
+    def record_many(self, decisions: Sequence[Decided], *, run_id: str) -> list[int]:
+        """Append decisions made together (a worker's batch) in one committed transaction, so one sync
+        to disk records them all: all are recorded or none. Returns their row ids, in order.
+
+        Raises:
+            AuditLogError: as ``record``.
+        """
         if self._version < SCHEMA_VERSION:
             raise AuditLogError(
                 f"the audit log {self.path} has schema {self._version} and was opened for reading only"
             )
-        if answer.image is None:
-            raise AuditLogError("an audit record needs an answer about an image; this answer has no image")
         if not run_id:
             raise AuditLogError("an audit record needs a run id, got an empty string")
+        rows = [self._row(d, run_id) for d in decisions]
+        if not rows:
+            return []
+        ids = []
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for row in rows:
+                        cursor = self._db.execute(
+                            "INSERT INTO decisions (recorded_at, run_id, sha256, path, modality, domain, "
+                            "versions, rules, urgency, abstention, answer, decision_key, identity) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            row,
+                        )
+                        assert cursor.lastrowid is not None
+                        ids.append(cursor.lastrowid)
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.DatabaseError as exc:
+                raise self._error(exc, "write to") from None
+        return ids
+
+    def _row(self, decided: Decided, run_id: str) -> tuple[Any, ...]:
+        answer, identity = decided.answer, decided.identity
+        if answer.image is None:
+            raise AuditLogError("an audit record needs an answer about an image; this answer has no image")
         if identity is not None and identity.image_sha256 != answer.image.sha256:
             raise AuditLogError(
                 f"the decision's identity is for image {identity.image_sha256[:12]}, the answer for "
@@ -330,33 +379,21 @@ class AuditLog:
             for r in answer.rules
             if r.status != "retrieved"
         ]
-        row = (
+        return (
             _utc_now(),
             run_id,
             answer.image.sha256,
-            str(path),
+            decided.path,
             answer.image.modality,
             answer.domain,
             json.dumps({"argus": argus_version(), **answer.backend}, sort_keys=True),
             json.dumps(rules),
             answer.urgency.level if answer.urgency else None,
-            abstention,
+            decided.abstention,
             answer.model_dump_json(),
             identity.key if identity is not None else None,
             identity.model_dump_json() if identity is not None else None,
         )
-        with self._lock:
-            try:
-                cursor = self._db.execute(
-                    "INSERT INTO decisions (recorded_at, run_id, sha256, path, modality, domain, versions, "
-                    "rules, urgency, abstention, answer, decision_key, identity) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
-            except sqlite3.DatabaseError as exc:
-                raise self._error(exc, "write to") from None
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     # ------------------------------------------------------------------ reading
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from argus.agent.core.answer import Answer
+from argus.agent.domains.medical.audit import Decided
 from argus.agent.domains.medical.engines import Engine, PoolEngine, SerialEngine, cpus_available
 from argus.agent.domains.medical.identity import RunSettings, findings_sha256, run_settings
 from argus.agent.domains.medical.inputs import BatchFindings, collect_inputs
@@ -226,66 +227,89 @@ class TriageBatch:
     def _consume(
         self, planned: list[TriageTask | FailedInput], tasks: list[TriageTask], engine: Engine, state: _State
     ) -> None:
-        stream = engine.outcomes(tasks)
+        """Record the engine's outcomes as they come, a worker's batch in one transaction; inputs whose
+        findings could not be read are reported in their place in the input order."""
+        unreadable = deque((i, item) for i, item in enumerate(planned) if isinstance(item, FailedInput))
+        expected = iter(tasks)
+        stream = engine.batches(tasks)
         try:
-            for item in planned:
-                if self._stop.is_set():
-                    state.interrupted = True
+            while not self._stop.is_set():
+                outcomes = next(stream, None)
+                if outcomes is None:
                     break
-                if isinstance(item, FailedInput):
-                    self._failed(Path(item.path), item.error, state)
-                    continue
-                outcome = next(stream)
-                if outcome.index != item.index:  # an engine that lost the order would mislabel decisions
-                    raise RuntimeError(f"outcome for input {outcome.index} came for input {item.index}")
-                self._handle(item, outcome, state)
+                self._record(outcomes, expected, unreadable, state)
+            else:
+                state.interrupted = True
+            if not state.interrupted:
+                self._report_unreadable(unreadable, len(planned), state)
         finally:
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
 
-    def _handle(self, task: TriageTask, outcome: TriageOutcome, state: _State) -> None:
-        path = Path(task.path)
-        if outcome.status == "failed":
-            self._failed(path, outcome.error or "failed", state)
-            if outcome.error_kind == "setup":
-                self._stop_if_setup_failure(task, outcome.error or "", state)
-            return
-        assert outcome.identity is not None
-        key = outcome.identity.key
-        if outcome.status == "resumed":
-            assert task.resume_row is not None
-            state.rows[task.index] = (task.resume_row, outcome.thumbnail)
-            state.resumed += 1
-            state.keys.setdefault(key, task.path)
-            self._emit(state, path, "resumed", handled=True)
-            return
-        answer = outcome.answer
-        assert answer is not None
-        same = state.keys.setdefault(key, task.path)
-        if same != task.path:
-            state.duplicates += 1
-            note = f"same image and findings as {same} (also in this worklist): decided again for this file"
-            answer = answer.model_copy(update={"notes": [*answer.notes, note]})
-        row = self.audit.record(
-            answer,
-            path=str(path.resolve()),
-            run_id=self.run_id,
-            abstention=answer.abstention,
-            identity=outcome.identity,
-        )
-        state.rows[task.index] = (row, outcome.thumbnail)
-        state.decided += 1
-        state.setup_failures.clear()
-        outcome_group = group(answer.urgency.level if answer.urgency else None, answer.abstention)
-        state.counts[outcome_group] += 1
-        self._emit(state, path, outcome_group, handled=True)
+    def _record(
+        self,
+        outcomes: list[TriageOutcome],
+        expected: Iterator[TriageTask],
+        unreadable: deque[tuple[int, FailedInput]],
+        state: _State,
+    ) -> None:
+        decided: list[tuple[TriageTask, TriageOutcome, Decided]] = []
+        for outcome in outcomes:
+            task = next(expected)
+            if outcome.index != task.index:  # an engine that lost the order would mislabel decisions
+                raise RuntimeError(f"outcome for input {outcome.index} came for input {task.index}")
+            self._report_unreadable(unreadable, task.index, state)
+            path = Path(task.path)
+            if outcome.status == "failed":
+                self._failed(path, outcome.error or "failed", state)
+                if outcome.error_kind == "setup" and not (state.decided or decided):
+                    self._stop_if_setup_failure(task, outcome.error or "", state)
+                continue
+            assert outcome.identity is not None
+            same = state.keys.setdefault(outcome.identity.key, task.path)
+            if outcome.status == "resumed":
+                assert task.resume_row is not None
+                state.rows[task.index] = (task.resume_row, outcome.thumbnail)
+                state.resumed += 1
+                self._emit(state, path, "resumed", handled=True)
+                continue
+            answer = outcome.answer
+            assert answer is not None
+            if same != task.path:
+                state.duplicates += 1
+                note = (
+                    f"same image and findings as {same} (also in this worklist): decided again for this file"
+                )
+                answer = answer.model_copy(update={"notes": [*answer.notes, note]})
+            record = Decided(
+                answer=answer,
+                path=str(path.resolve()),
+                abstention=answer.abstention,
+                identity=outcome.identity,
+            )
+            decided.append((task, outcome, record))
+        rows = self.audit.record_many([record for _, _, record in decided], run_id=self.run_id)
+        for (task, outcome, record), row in zip(decided, rows, strict=True):
+            state.rows[task.index] = (row, outcome.thumbnail)
+            state.decided += 1
+            answer = record.answer
+            outcome_group = group(answer.urgency.level if answer.urgency else None, answer.abstention)
+            state.counts[outcome_group] += 1
+            self._emit(state, Path(task.path), outcome_group, handled=True)
+        if decided:
+            state.setup_failures.clear()
+
+    def _report_unreadable(
+        self, unreadable: deque[tuple[int, FailedInput]], before: int, state: _State
+    ) -> None:
+        while unreadable and unreadable[0][0] < before:
+            _, item = unreadable.popleft()
+            self._failed(Path(item.path), item.error, state)
 
     def _stop_if_setup_failure(self, task: TriageTask, error: str, state: _State) -> None:
         """Stop the batch when every image so far, and at least ``SAME_FAILURE_STOP`` of them (or all there
         are), failed for the same reason that is not the image's own: the configuration is wrong."""
-        if state.decided:
-            return
         name = Path(task.path).name
         state.setup_failures.append(error.replace(task.path, "<image>").replace(name, "<image>"))
         enough = len(state.setup_failures) >= min(SAME_FAILURE_STOP, state.tasks)

@@ -1,7 +1,7 @@
 """Where a triage batch's decisions are made: in this process, or in a pool of local worker processes.
 
-Both yield outcomes in input order, so the driver records them in that order whatever finishes
-first. The pool runs one ``TriageWorker`` per process (each loads the rule packs and models once),
+Both yield outcomes in input order, a worker's batch at a time, so the driver records them in that
+order whatever finishes first, each batch in one transaction. The pool runs one ``TriageWorker`` per process (each loads the rule packs and models once),
 sized to the CPUs this process may use; its workers ignore Ctrl-C (the driver decides when to stop)
 and start from a fork server, never from a fork of the driver and its threads.
 """
@@ -31,8 +31,8 @@ DRIVER_WATCH_S = 1.0  # how often a worker checks that the driver is still there
 class Engine(Protocol):
     workers: int
 
-    def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
-        """One outcome per task, in the tasks' order."""
+    def batches(self, tasks: Iterable[TriageTask]) -> Iterator[list[TriageOutcome]]:
+        """One outcome per task, in the tasks' order, in the batches the workers decided them in."""
         ...
 
 
@@ -55,10 +55,10 @@ class SerialEngine:
     def __init__(self, worker: TriageWorker) -> None:
         self.worker = worker
 
-    def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
+    def batches(self, tasks: Iterable[TriageTask]) -> Iterator[list[TriageOutcome]]:
         size = CLASSIFIER_CHUNK if self.worker.classifier is not None else 1
         for chunk in _chunks(tasks, size):
-            yield from self.worker.run(chunk)
+            yield self.worker.run(chunk)
 
 
 class PoolEngine:
@@ -67,7 +67,7 @@ class PoolEngine:
     The processes start on the first batch (or ``start``) and serve every batch until ``close``, so a
     program that triages several batches loads the models once per worker.
 
-    Raises (from ``outcomes``):
+    Raises (from ``batches``):
         ArgusError: a worker could not start (rule packs or weights that do not load there), or a
             worker process died (decisions already yielded are kept).
     """
@@ -103,7 +103,7 @@ class PoolEngine:
         processes = getattr(self._pool, "_processes", None) or {}
         return sorted(processes)
 
-    def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
+    def batches(self, tasks: Iterable[TriageTask]) -> Iterator[list[TriageOutcome]]:
         self.start()
         pool = self._pool
         assert pool is not None
@@ -115,7 +115,7 @@ class PoolEngine:
                 if len(pending) >= self.workers * (1 + AHEAD):
                     break
             while pending:
-                yield from _result(pending.popleft())
+                yield _result(pending.popleft())
                 chunk = next(chunks, None)
                 if chunk is not None:
                     pending.append(pool.submit(_run_chunk, chunk))

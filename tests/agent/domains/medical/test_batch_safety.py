@@ -256,12 +256,14 @@ class _FailingEngine:
     def __init__(self, seen: list[int]) -> None:
         self.seen = seen
 
-    def outcomes(self, tasks: Iterable[TriageTask]) -> Iterator[TriageOutcome]:
+    def batches(self, tasks: Iterable[TriageTask]) -> Iterator[list[TriageOutcome]]:
         for task in tasks:
             self.seen.append(task.index)
-            yield TriageOutcome(
-                index=task.index, status="failed", error="the device is gone", error_kind="setup"
-            )
+            yield [
+                TriageOutcome(
+                    index=task.index, status="failed", error="the device is gone", error_kind="setup"
+                )
+            ]
 
 
 def test_every_image_failing_the_same_way_stops_early_and_keeps_the_worklist(assistant, good_run) -> None:
