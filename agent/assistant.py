@@ -19,22 +19,28 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer, ImageInfo
+from argus.agent.core.answer import Answer, Caller, ImageInfo
 from argus.agent.core.composer import build_answer
+from argus.agent.core.executor import Executor
 from argus.agent.core.facts import FactContext
 from argus.agent.core.findings import load_findings
 from argus.agent.core.ledger import Ledger
 from argus.agent.core.loop import Limits, context_block, orchestrate
+from argus.agent.core.policy import DomainPolicy
 from argus.agent.core.toolbox import Toolbox
-from argus.agent.planner import slots as slot_parser
-from argus.agent.planner.intents import Intent
-from argus.agent.planner.plans import domain_for
+from argus.agent.domains.medical.policy import MedicalPolicy
+from argus.agent.domains.security.policy import SecurityPolicy
+from argus.agent.planner.parser import parse
 from argus.tools.errors import ArgusError
 from argus.tools.image_io import LoadedImage, as_loaded
 from argus.tools.runtime import Runtime, parse_weights
 from argus.tools.zones import Zone, ZoneSet, bind_zones, load_zones
 
 MAX_QUESTION_CHARS = 2000
+# One policy per domain: what the domain adds to the engine (disclaimer, grounding, urgency, wording).
+POLICIES: dict[str, DomainPolicy] = {
+    policy.name: policy for policy in (DomainPolicy(), MedicalPolicy(), SecurityPolicy())
+}
 
 
 class Assistant:
@@ -62,9 +68,12 @@ class Assistant:
     ) -> None:
         from argus.agent.llm import check_reachable, llm_spec_from
 
-        self.runtime = runtime or Runtime(
-            device=device, weights={**parse_weights(os.environ.get("ARGUS_WEIGHTS")), **(weights or {})}
-        )
+        self.runtime = (
+            runtime
+            or Runtime(
+                device=device, weights={**parse_weights(os.environ.get("ARGUS_WEIGHTS")), **(weights or {})}
+            )
+        ).check()  # a device or weights that cannot be had is an error now, not a run on something else
         self.limits = limits or Limits()
         self.tool_timeout_s = tool_timeout_s
         self.rules_dirs = [Path(p) for p in rules_dirs or []]
@@ -201,25 +210,28 @@ class Conversation:
 
         start = time.perf_counter()
         question = _check_question(question)
-        parsed = slot_parser.parse(question, [z.name for z in self.zones.zones] if self.zones else None)
+        zone_names = [z.name for z in self.zones.zones] if self.zones else None
         image_ctx = {**self.image.describe(), "zones": bool(self.zones)}
-        domain = domain_for(self.domain, parsed, Intent.UNKNOWN, image_ctx)
-        stated = {**self._findings, **{k: v for k, v in parsed.stated.items() if k not in self._findings}}
+        parsed = parse(question, zone_names=zone_names, image=image_ctx, explicit_domain=self.domain)
+        slots = parsed.slots
+        domain = parsed.domain
+        stated = {**self._findings, **{k: v for k, v in slots.stated.items() if k not in self._findings}}
         facts_ctx = FactContext(
             domain=domain,
             zones=self.zones,
-            time_hm=self.time_hm or parsed.time_hm,
+            time_hm=self.time_hm or slots.time_hm,
             stated=stated,
             stated_origin={k: ("findings file" if k in self._findings else "question") for k in stated},
-            requests={k: v for k, v in parsed.requests.items() if v},
-            asked_label=parsed.asked_label,
-            contexts=parsed.contexts,
+            requests={k: v for k, v in slots.requests.items() if v},
+            asked_label=slots.asked_label,
+            contexts=slots.contexts,
             metadata={**self.image.metadata, "width": self.image.width, "height": self.image.height},
             unattended_radius=self.unattended_radius,
             frames=self.sequence["frames"] if self.sequence else 1,
             sequence_facts=self.sequence["facts"] if self.sequence else {},
             sequence_concepts=self.sequence["concepts"] if self.sequence else {},
         )
+        policy = POLICIES[domain]
         toolbox = Toolbox(
             runtime=self.assistant.runtime,
             image=self.image,
@@ -229,6 +241,8 @@ class Conversation:
             timeout_s=self.assistant.tool_timeout_s,
             on_event=on_event,
             question=question,
+            policy=policy,
+            chat_model_name=self.assistant.llm_spec.kind,
         )
         context = {
             "domain": domain,
@@ -242,7 +256,7 @@ class Conversation:
         }
         if self.sequence:
             context["sequence"] = {k: self.sequence[k] for k in ("frames", "seconds", "events")}
-        domain_prompt = prompts.load(domain) if domain in ("medical", "security") else prompts.load("general")
+        domain_prompt = prompts.load(domain)
         system = prompts.render(
             "system",
             tools=toolbox.card_text(),
@@ -257,7 +271,15 @@ class Conversation:
             "planner" if refuse or self.assistant.llm_spec.kind == "planner" else self.assistant.llm_spec.kind
         )
         loop = orchestrate(model, planner, messages, toolbox, self.assistant.limits, driver)
+
+        def rewrite() -> str:
+            """The built-in engine's answer to the same program, from the evidence already gathered."""
+            result = Executor(toolbox, Caller.AGENT).run(parsed.program)
+            toolbox.program_result = result
+            return result.text
+
         answer = build_answer(
+            rewrite=rewrite,
             question=question,
             domain=domain,
             image=ImageInfo(
@@ -268,7 +290,7 @@ class Conversation:
             chat_model=None if loop.driver == "planner" else model,
             llm_name="built-in planner" if loop.driver == "planner" else self.assistant.llm_name(),
             refused=refuse,
-            disclaimer=MEDICAL_DISCLAIMER if domain == "medical" else None,
+            disclaimer=policy.disclaimer,
             started=start,
         )
         if annotate is not None:

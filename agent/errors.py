@@ -45,7 +45,7 @@ class ToolCallError(ArgusError):
     A chat model that sends these gets the message back and may try again; too many end its turn."""
 
     def __init__(self, tool: str, message: str) -> None:
-        super().__init__(f"{tool}: bad arguments: {message}")
+        super().__init__(message)
         self.tool = tool
 
 
@@ -53,7 +53,7 @@ class ToolExecutionError(ArgusError):
     """A tool failed while it ran: its backend, its time limit, or a bug in it (``cause`` keeps which)."""
 
     def __init__(self, tool: str, message: str, cause: BaseException | None = None) -> None:
-        super().__init__(f"{tool}: {message}")
+        super().__init__(message)
         self.tool = tool
         self.cause = cause
 

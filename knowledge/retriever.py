@@ -50,11 +50,11 @@ class RuleHit(BaseModel):
 
 
 def default_index_dir() -> Path:
-    """``$ARGUS_CACHE_DIR/index``, else ``$XDG_CACHE_HOME/argus/index``, else ``~/.cache/argus/index``."""
-    if os.environ.get("ARGUS_CACHE_DIR"):
-        return Path(os.environ["ARGUS_CACHE_DIR"]).expanduser() / "index"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser()
-    return base / "argus" / "index"
+    """``index`` in Argus's cache folder (``argus.tools.paths.cache_dir``: ARGUS_CACHE_DIR, ARGUS_HOME/cache,
+    else ~/.cache/argus)."""
+    from argus.tools.paths import cache_dir
+
+    return cache_dir() / "index"
 
 
 def rule_text(rule: Rule) -> str:

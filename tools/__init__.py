@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from argus.tools.base import Tool
+    from argus.tools.base import ImageTool
     from argus.tools.runtime import Runtime
 
 TOOLS: dict[str, str] = {
@@ -21,12 +21,14 @@ TOOLS: dict[str, str] = {
     "read_text": "argus.tools.read_text:ReadText",
     "assess_quality": "argus.tools.assess_quality:AssessQuality",
     "analyze_colors_shapes": "argus.tools.analyze_colors_shapes:AnalyzeColorsShapes",
+    "find_objects": "argus.tools.find_objects:FindObjects",
     "annotate": "argus.tools.annotate:Annotate",
     "classify_chest_xray": "argus.tools.classify_chest_xray:ClassifyChestXray",
+    "classify_modality": "argus.tools.classify_modality:ClassifyModality",
 }
 
 
-def tool_class(name: str) -> type[Tool]:
+def tool_class(name: str) -> type[ImageTool]:
     from argus.tools.errors import ToolInputError
 
     try:
@@ -37,6 +39,6 @@ def tool_class(name: str) -> type[Tool]:
     return getattr(importlib.import_module(module), cls)
 
 
-def get_tool(name: str, runtime: Runtime | None = None) -> Tool:
+def get_tool(name: str, runtime: Runtime | None = None) -> ImageTool:
     """An instance of the named tool sharing ``runtime`` (the process default when None)."""
     return tool_class(name)(runtime)

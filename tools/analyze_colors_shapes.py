@@ -1,5 +1,5 @@
-"""``analyze_colors_shapes``: dominant colour names and the shapes of the objects in simple scenes
-(evidence prefixes K for colours, S for shapes)."""
+"""``analyze_colors_shapes``: dominant colour names, the colour of given objects, and the shapes of
+the things in simple scenes (evidence prefixes K for colours, S for shapes)."""
 
 from __future__ import annotations
 
@@ -8,26 +8,49 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from argus.tools.base import Availability, Backend, Tool, module_present, package_version
+from argus.tools.base import Availability, Backend, ImageTool, module_present, package_version
 from argus.tools.colour_names import COLOUR_NAMES, name_colour, name_colours
+from argus.tools.errors import ToolInputError
 from argus.tools.evidence import Colour, Shape, ToolResult, numbered
-from argus.tools.threshold_regions import threshold_regions
+from argus.tools.object_colour import colour_of_pixels, in_front, region_pixels
+from argus.tools.things import describe_things
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
 COLOUR_SAMPLE = 250_000  # pixels named for the colour shares (a strided sample of larger images)
-BACKGROUND_DISTANCE = (
-    25.0  # Lab distance (OpenCV's 8-bit Lab) from the border colour up to which a pixel is background
-)
-CIRCLE_FILL = 0.88  # contour area over its enclosing circle's area; a regular hexagon reaches 0.83
-POLYGON_EPSILON = 0.03  # approxPolyDP tolerance as a share of the perimeter
-POLYGON_AREA_MATCH = 0.12  # the simplified polygon's area may differ from the contour's by this share
-SQUARE_ASPECT = 0.9
-PLAIN_BACKGROUND = 0.3  # below this share of background pixels the scene is not "shapes on a background"
-ELLIPSE_FILL = (0.92, 1.08)
+MAX_REGIONS = 100
+EVIDENCE_ID = r"^[A-Z][0-9]{1,6}$"
+
+
+class Region(BaseModel):
+    """An object whose colour is wanted: its box, optionally its mask and where it came from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    box: list[float] = Field(description="[x1, y1, x2, y2] in original-image pixels.")
+    rle: dict[str, Any] | None = Field(
+        default=None,
+        description="The object's mask as COCO uncompressed RLE {'size': [h, w], 'counts': [...]} (a segment "
+        "mask's rle); without it the object is told from its background inside the box.",
+    )
+    source: str | None = Field(
+        default=None, pattern=EVIDENCE_ID, description="Evidence id of the object, e.g. D2 or M1."
+    )
+    label: str | None = Field(default=None, max_length=100, description="What the object is, e.g. 'bus'.")
+
+    @field_validator("box")
+    @classmethod
+    def _xyxy(cls, box: list[float]) -> list[float]:
+        if len(box) != 4:
+            raise ValueError(f"a box is [x1, y1, x2, y2], got {len(box)} numbers")
+        if not all(math.isfinite(v) for v in box):
+            raise ValueError(f"box coordinates must be finite numbers, got {box}")
+        if box[2] <= box[0] or box[3] <= box[1]:
+            raise ValueError(f"a box needs x2 > x1 and y2 > y1, got {box}")
+        return box
 
 
 class AnalyzeColorsShapesInput(BaseModel):
@@ -51,14 +74,25 @@ class AnalyzeColorsShapesInput(BaseModel):
     max_shapes: int = Field(
         default=100, ge=1, le=1000, description="List at most this many shapes, largest first."
     )
+    regions: list[Region] | None = Field(
+        default=None,
+        max_length=MAX_REGIONS,
+        description="Objects to name the colour of, e.g. detections: each {box, rle (optional mask), source "
+        "(its evidence id), label}. Each gets a colour item of its own pixels, with a second colour when "
+        "it is two-toned.",
+    )
 
 
 class ColorsShapes(ToolResult):
     colours: list[Colour] = Field(
         description="K1, K2, ...: named colours by share of the image, largest first."
     )
+    object_colours: list[Colour] = Field(
+        default_factory=list,
+        description="One colour item per given region, in the order given, numbered after the image's.",
+    )
     shapes: list[Shape] = Field(
-        description="S1, S2, ...: outlines by area, each with its shape name and colour."
+        description="S1, S2, ...: outlines by area, each with its shape name, colour and size."
     )
     background: str | None = Field(
         default=None, description="Colour name of the background the shapes stand on."
@@ -71,11 +105,12 @@ class ColorsShapes(ToolResult):
 class ContourBackend(Backend):
     name = "opencv-contours"
     summary = (
-        "Colour names by hue/chroma/brightness rules on every pixel; shapes from OpenCV contours of what "
-        "differs from the border colour (Lab distance), classified by approxPolyDP vertices, enclosing-circle "
-        "fill and ellipse fit; CPU, no weights."
+        "Colour names by the nearest named swatch in CIELAB (CIEDE2000); things told from a plain background "
+        "(a smooth Lab model of it, shadows trimmed), their outlines named by how they fill their enclosing "
+        "circle, rectangle, triangle and ellipse, shaded ones as solids; object colours from the object's "
+        "mask or GrabCut's foreground in its box; CPU, no weights."
     )
-    install_hint = "pip install opencv-python"
+    install_hint = "pip install opencv-python scikit-image"
 
     def version(self) -> str:
         return f"opencv {package_version('opencv-python')}"
@@ -83,71 +118,88 @@ class ContourBackend(Backend):
     def availability(self) -> Availability:
         if not module_present("cv2"):
             return Availability(False, "OpenCV (cv2) is not installed")
+        if not module_present("skimage"):
+            return Availability(False, "scikit-image is not installed")
         return Availability(True, "classical image processing, no weights")
 
     def raw_call(self, image: LoadedImage) -> Any:
         """The pipeline without the tool around it: name the sampled pixels, find and classify outlines."""
-        return dominant_colours(image.rgb), find_outlines(image, default_min_area(image))
+        return dominant_colours(image.rgb), describe_things(image, default_min_area(image))
 
 
-class AnalyzeColorsShapes(Tool):
+class AnalyzeColorsShapes(ImageTool):
     name = "analyze_colors_shapes"
     description = (
         "Names the image's dominant colours (red, orange, yellow, green, blue, purple, pink, brown, black, "
-        "white, gray) with their share of the image (ids K1, K2, ...), and finds the objects standing out "
-        "from the background colour, classifying each outline as circle, ellipse, triangle, square, "
-        "rectangle, pentagon, hexagon or other with its colour, box and area (ids S1, S2, ...), plus "
-        "counts per shape, per colour and per 'colour shape'. Use it for 'how many red circles', 'what "
-        "colour is the background', or the main colours of a photo. Optional: max_colours, min_fraction, "
-        "shapes, min_area, max_shapes."
+        "white, gray) with their share of the image (ids K1, K2, ...); with regions (boxes of objects, e.g. "
+        "detections, optionally with their masks and evidence ids), names each object's own colour from its "
+        "pixels, with a finer shade (navy, teal, maroon, beige, ...) and a second colour when it is "
+        "two-toned; and finds the things standing out from a plain background, naming each outline circle, "
+        "ellipse, triangle, square, rectangle, pentagon, hexagon, star or other, or for shaded 3D renders "
+        "sphere, cube or cylinder, with its colour, size (small, medium, large), box and area (ids S1, "
+        "S2, ...), plus counts per shape, per colour and per 'colour shape'. Use it for 'what colour is "
+        "the bus' (regions from detect_objects), 'how many red circles', 'what colour is the background' or "
+        "the main colours of a photo. Optional: regions, max_colours, min_fraction, shapes, min_area, "
+        "max_shapes."
     )
     Input = AnalyzeColorsShapesInput
     Output = ColorsShapes
     evidence_prefixes = ("K", "S")
     limitations = (
-        "Shapes assume a plain background (its colour is taken from the image border): in cluttered "
-        "photos the outlines are regions of 'other' shape, not objects.",
-        "Touching or overlapping shapes of similar colour merge into one outline.",
-        "Colour names are coarse (11 names) and follow the pixels as captured: lighting and white balance "
-        "change them.",
+        "Shapes assume a plain background: in cluttered photos the outlines are regions of 'other' shape, "
+        "not objects (a note says so).",
+        "Touching or overlapping shapes of similar colour merge into one outline; gray or black solids on a "
+        "gray floor can lose their shadowed side.",
+        "Colour names follow the pixels as captured: lighting and white balance change them; an object's "
+        "colour without a mask comes from GrabCut inside its box and can include what the object holds "
+        "(a cup's coffee).",
     )
-    examples = ("argus colors coins.png", "argus colors bus.jpg --json", "argus colors coins.png --no-shapes")
+    examples = (
+        "argus colors coins.png",
+        "argus colors bus.jpg --json",
+        "argus colors coins.png --no-shapes",
+    )
     backend_types = (ContourBackend,)
 
     def select_backend(self, args: BaseModel, image: LoadedImage) -> Backend:
         return self._backends[ContourBackend.name]
 
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> ColorsShapes:
+        assert isinstance(args, AnalyzeColorsShapesInput)
         colours = self._colours(image, args)
+        object_colours = self._object_colours(image, args.regions or [], len(colours))
         shapes: list[Shape] = []
         background = None
         notes = []
         if args.shapes:
-            min_area = args.min_area or default_min_area(image)
-            background_rgb, outlines, background_share = find_outlines(image, min_area)
-            background = name_colour(background_rgb)
-            if background_share < PLAIN_BACKGROUND:
+            foreground, found = describe_things(image, args.min_area or default_min_area(image))
+            background = name_colour(foreground.background_rgb)
+            if not foreground.plain:
                 notes.append(
-                    f"the border colour ({background}) covers only {100 * background_share:.0f}% of the image: "
-                    "no plain background, so the outlines are regions rather than objects"
+                    f"the background ({background}) fits only {100 * foreground.border_fit:.0f}% of the image "
+                    f"border and covers {100 * foreground.background_share:.0f}% of the image: no plain "
+                    "background, so the outlines are regions rather than objects"
                 )
-            if len(outlines) > args.max_shapes:
-                notes.append(f"{len(outlines)} shapes found; the largest {args.max_shapes} are listed")
+            if len(found) > args.max_shapes:
+                notes.append(f"{len(found)} shapes found; the largest {args.max_shapes} are listed")
             shapes = [
                 Shape(
                     id=numbered("S", i),
                     tool=self.name,
-                    label=outline["shape"],
-                    box=outline["box"],
-                    area_px=outline["area"],
-                    colour=outline["colour"],
+                    label=thing.shape,
+                    box=thing.box,
+                    area_px=thing.area,
+                    colour=thing.colour,
+                    shade=thing.shade,
+                    size=thing.size,
                 )
-                for i, outline in enumerate(outlines[: args.max_shapes])
+                for i, thing in enumerate(found[: args.max_shapes])
             ]
         return ColorsShapes(
             **self.result_fields(image, backend),
             notes=notes,
             colours=colours,
+            object_colours=object_colours,
             shapes=shapes,
             background=background,
             shape_counts=dict(Counter(s.label for s in shapes)),
@@ -155,7 +207,7 @@ class AnalyzeColorsShapes(Tool):
             counts=dict(Counter(f"{s.colour} {s.label}" for s in shapes)),
         )
 
-    def _colours(self, image: LoadedImage, args: BaseModel) -> list[Colour]:
+    def _colours(self, image: LoadedImage, args: AnalyzeColorsShapesInput) -> list[Colour]:
         found = [c for c in dominant_colours(image.rgb) if c[1] >= args.min_fraction]
         return [
             Colour(
@@ -167,6 +219,42 @@ class AnalyzeColorsShapes(Tool):
             )
             for rank, (index, share, mean) in enumerate(found[: args.max_colours])
         ]
+
+    def _object_colours(self, image: LoadedImage, regions: list[Region], first: int) -> list[Colour]:
+        """One colour item per region, from its own pixels, without those of smaller objects in front."""
+        masks = [_region_mask(image, region, i) for i, region in enumerate(regions)]
+        boxes = [region.box for region in regions]
+        out = []
+        for i, (region, mask, front) in enumerate(zip(regions, masks, in_front(boxes), strict=True)):
+            exclude = None
+            if front:
+                exclude = np.zeros((image.height, image.width), bool)
+                for j in front:
+                    exclude |= masks[j] if masks[j] is not None else _box_mask(image, boxes[j])
+            pixels, weights = region_pixels(image, region.box, mask, exclude)
+            found = colour_of_pixels(pixels, weights)
+            if found is None:
+                raise ToolInputError(
+                    f"{self.name}: region {i + 1} ({_brief_box(region.box)}) holds no pixels of the "
+                    f"{image.width}x{image.height} image"
+                )
+            out.append(
+                Colour(
+                    id=numbered("K", first + i),
+                    tool=self.name,
+                    label=found.colour,
+                    box=_clip_box(region.box, image.width, image.height),
+                    rgb=list(found.rgb),
+                    fraction=found.fraction,
+                    shade=found.shade,
+                    source=region.source,
+                    object_label=region.label,
+                    second_colour=found.second,
+                    second_shade=found.second_shade,
+                    second_fraction=found.second_fraction,
+                )
+            )
+        return out
 
 
 def dominant_colours(rgb: np.ndarray) -> list[tuple[int, float, np.ndarray]]:
@@ -193,93 +281,36 @@ def default_min_area(image: LoadedImage) -> int:
     return max(30, int(0.0005 * image.width * image.height))
 
 
-def find_outlines(image: LoadedImage, min_area: int) -> tuple[np.ndarray, list[dict[str, Any]], float]:
-    """The background colour (median of the border), the outlines of the objects on it, largest
-    first, each as {shape, box, area, colour}, and the share of the image that is background.
-    An outline the image border cuts is "other": its true shape is not in the picture.
+def _region_mask(image: LoadedImage, region: Region, index: int) -> np.ndarray | None:
+    """The region's RLE as a full-image boolean mask, or None; an RLE of another size is an error."""
+    if region.rle is None:
+        return None
+    from argus.tools.masks import decode_rle
 
-    Colour images: objects are what differs from the border colour (Lab distance). Grayscale images
-    have only brightness to go by, so they take the ``segment`` tool's threshold regions, which cope
-    with uneven lighting and split touching objects.
-    """
-    import cv2
-    from scipy import ndimage
-
-    rgb = image.rgb
-    border = np.concatenate((rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]))
-    background = np.median(border, axis=0).astype(np.uint8)
-    if image.is_grayscale:
-        labels = threshold_regions(image.gray, min_area).labels
-    else:
-        lab = cv2.cvtColor(cv2.medianBlur(rgb, 3), cv2.COLOR_RGB2LAB).astype(np.float32)
-        background_lab = cv2.cvtColor(background.reshape(1, 1, 3), cv2.COLOR_RGB2LAB).astype(np.float32)[0, 0]
-        foreground = (np.linalg.norm(lab - background_lab, axis=2) > BACKGROUND_DISTANCE).astype(np.uint8)
-        labels = cv2.connectedComponents(foreground, connectivity=8)[1]
-    height, width = labels.shape
-    background_share = float(np.count_nonzero(labels == 0)) / labels.size
-    outlines = []
-    for index, window in enumerate(ndimage.find_objects(labels), start=1):
-        if window is None:
-            continue
-        region = (labels[window] == index).astype(np.uint8)
-        contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        contour = max(contours, key=cv2.contourArea) + [window[1].start, window[0].start]
-        area = cv2.contourArea(contour)
-        if area < min_area:
-            continue
-        x, y, w, h = cv2.boundingRect(contour)
-        cut = x == 0 or y == 0 or x + w == width or y + h == height
-        outlines.append(
-            {
-                "shape": "other" if cut else classify_contour(contour),  # the frame cuts it: shape unknown
-                "box": [float(x), float(y), float(x + w), float(y + h)],
-                "area": int(round(area)),
-                "colour": _contour_colour(rgb, contour, (x, y, w, h)),
-            }
+    mask = decode_rle(region.rle)
+    if mask.shape != (image.height, image.width):
+        raise ToolInputError(
+            f"analyze_colors_shapes: region {index + 1}'s mask is {mask.shape[1]}x{mask.shape[0]} but the "
+            f"image is {image.width}x{image.height}"
         )
-    outlines.sort(key=lambda o: o["area"], reverse=True)
-    return background, outlines, background_share
+    return mask
 
 
-def classify_contour(contour: np.ndarray) -> str:
-    """circle, ellipse, triangle, square, rectangle, pentagon, hexagon or other.
-
-    A circle fills its enclosing circle (a regular hexagon fills only 83% of it); a polygon is
-    kept only if approxPolyDP's few vertices enclose about the contour's own area, which an ellipse
-    cut down to four or six vertices does not.
-    """
-    import cv2
-
-    area = cv2.contourArea(contour)
-    perimeter = cv2.arcLength(contour, True)
-    if area <= 0 or perimeter <= 0:
-        return "other"
-    _, radius = cv2.minEnclosingCircle(contour)
-    if area / (math.pi * radius * radius) >= CIRCLE_FILL:
-        return "circle"
-    approx = cv2.approxPolyDP(contour, POLYGON_EPSILON * perimeter, True)
-    vertices = len(approx)
-    if 3 <= vertices <= 6 and abs(cv2.contourArea(approx) / area - 1) <= POLYGON_AREA_MATCH:
-        if vertices == 4:
-            (_, _), (w, h), _ = cv2.minAreaRect(contour)
-            return "square" if min(w, h) / max(w, h) >= SQUARE_ASPECT else "rectangle"
-        return {3: "triangle", 5: "pentagon", 6: "hexagon"}[vertices]
-    if len(contour) >= 5:
-        (_, _), (major, minor), _ = cv2.fitEllipse(contour)
-        ellipse_area = math.pi * major * minor / 4
-        if ellipse_area > 0 and ELLIPSE_FILL[0] <= area / ellipse_area <= ELLIPSE_FILL[1]:
-            return "ellipse"
-    return "other"
+def _box_mask(image: LoadedImage, box: list[float]) -> np.ndarray:
+    mask = np.zeros((image.height, image.width), bool)
+    x1, y1, x2, y2 = (int(round(v)) for v in _clip_box(box, image.width, image.height))
+    mask[y1:y2, x1:x2] = True
+    return mask
 
 
-def _contour_colour(rgb: np.ndarray, contour: np.ndarray, rect: tuple[int, int, int, int]) -> str:
-    """Name of the median colour inside the contour, away from its anti-aliased edge."""
-    import cv2
+def _clip_box(box: list[float], width: int, height: int) -> list[float]:
+    return [
+        float(min(max(box[0], 0), width)),
+        float(min(max(box[1], 0), height)),
+        float(min(max(box[2], 0), width)),
+        float(min(max(box[3], 0), height)),
+    ]
 
-    x, y, w, h = rect
-    mask = np.zeros((h, w), np.uint8)
-    cv2.drawContours(mask, [contour - [x, y]], -1, 1, thickness=cv2.FILLED)
-    inner = cv2.erode(mask, np.ones((3, 3), np.uint8), iterations=2)
-    chosen = inner if inner.any() else mask
-    pixels = rgb[y : y + h, x : x + w][chosen > 0]
-    return name_colour(np.median(pixels, axis=0))
+
+def _brief_box(box: list[float]) -> str:
+    return "[" + ", ".join(f"{v:g}" for v in box) + "]"

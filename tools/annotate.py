@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
 from argus.tools.errors import ArgusError, FileWriteError, ToolInputError
 from argus.tools.evidence import ToolResult
 from argus.tools.file_io import atomic_output, file_sha256
@@ -114,8 +114,9 @@ class OpenCvDrawBackend(Backend):
         return cv2.imencode(".png", canvas)[1]
 
 
-class Annotate(Tool):
+class Annotate(ImageTool):
     name = "annotate"
+    agent_callable = False  # it writes files: only the agent calls it, where the user asked
     description = (
         "Draws evidence onto the image and writes it as a PNG: boxes with 'D1 person 0.99' labels, masks "
         "as translucent overlays (from RLE or polygons) with their M ids, OCR text lines as polygons with T "

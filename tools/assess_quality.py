@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, Tool, missing_modules, package_version
+from argus.tools.base import Availability, Backend, ImageTool, missing_modules, package_version
 from argus.tools.evidence import Measurement, ToolResult, numbered
 
 if TYPE_CHECKING:
@@ -26,6 +26,18 @@ SHARPNESS_SIDE = 512  # images are shrunk to this longer side before the Laplaci
 SHARPNESS_STD = 50.0  # the contrast the Laplacian variance is scaled to
 NOISE_MIN_SIDE = 8
 NOISE_CROP = 768  # noise is estimated on the central crop of at most this size, at full resolution
+
+# Each metric in plain words, for sentences a person reads (the metric names are fact names).
+PLAIN_NAMES = {
+    "exposure": "brightness",
+    "shadows_clipped": "share of pure-black pixels",
+    "highlights_clipped": "share of pure-white pixels",
+    "contrast": "contrast",
+    "sharpness": "sharpness",
+    "noise": "noise",
+    "colour": "colour",
+    "size": "shorter side",
+}
 
 # Verdicts that make the image fail, with the reason given for each.
 FAILING = {
@@ -143,7 +155,7 @@ def noise_sigma(gray: np.ndarray) -> float:
     return float(estimate_sigma(crop, channel_axis=None))
 
 
-class AssessQuality(Tool):
+class AssessQuality(ImageTool):
     name = "assess_quality"
     description = (
         "Measures whether the image is fit to be read: exposure (mean brightness and clipped shadows/"
@@ -202,7 +214,7 @@ class AssessQuality(Tool):
             for i, (metric, unit, verdict, threshold) in enumerate(judged)
         ]
         reasons = [
-            f"{FAILING[m.verdict]} ({m.label} {m.value:g}, {m.threshold}) [{m.id}]"
+            f"{FAILING[m.verdict]} ({PLAIN_NAMES[m.label]} {m.value:g}, {m.threshold}) [{m.id}]"
             for m in measurements
             if m.verdict in FAILING
         ]

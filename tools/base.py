@@ -1,6 +1,6 @@
-"""The shape every vision tool shares: a card a planner can read, typed input and output, backends
-that load lazily through the runtime's registry, a cached ``__call__`` and a LangChain face
-generated from the same card.
+"""The shape every tool shares (``Tool``: a card a planner can read, a typed input, one LangChain face
+generated from the card) and what the vision tools add (``ImageTool``: typed output, backends that
+load lazily through the runtime's registry, a cached ``__call__``).
 """
 
 from __future__ import annotations
@@ -157,34 +157,104 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class Tool(ABC):
-    """Base of every tool: subclasses set the card fields and implement ``run``."""
+    """Base of every tool the agent can call: a card (name, a description written as a contract for a
+    planner, limitations, examples), a pydantic input model, and one LangChain face built from them.
+
+    Two families share it: ``ImageTool`` (the vision tools here, which look at an image through
+    backends) and the agent tools in ``argus.agent.core.agent_tools`` (which query the rule packs or
+    run a typed program). A class that breaks the contract fails when it is defined, with the reason.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str]
     Input: ClassVar[type[BaseModel]]
-    Output: ClassVar[type[ToolResult]]
     evidence_prefixes: ClassVar[tuple[str, ...]] = ()
     limitations: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[tuple[str, ...]] = ()
-    backend_types: ClassVar[tuple[type[Backend], ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "name" not in cls.__dict__:  # an intermediate base, not a tool
             return
+        problems = cls.contract_problems()
+        if problems:
+            raise TypeError(f"tool class {cls.__name__} breaks the tool contract: " + "; ".join(problems))
+
+    @classmethod
+    def contract_problems(cls) -> list[str]:
         problems = []
         if not _NAME.match(getattr(cls, "name", "") or ""):
             problems.append(f"name must match {_NAME.pattern}, got {getattr(cls, 'name', None)!r}")
         if len((getattr(cls, "description", "") or "").strip()) < 40:
             problems.append("description must be a paragraph a planner can read (>= 40 characters)")
-        for attr, base in (("Input", BaseModel), ("Output", ToolResult)):
-            value = getattr(cls, attr, None)
-            if not (isinstance(value, type) and issubclass(value, base)):
-                problems.append(f"{attr} must be a subclass of {base.__name__}, got {value!r}")
+        value = getattr(cls, "Input", None)
+        if not (isinstance(value, type) and issubclass(value, BaseModel)):
+            problems.append(f"Input must be a subclass of BaseModel, got {value!r}")
+        return problems
+
+    @classmethod
+    def planner_description(cls) -> str:
+        """The description a chat model reads: what the tool does, then what it cannot do."""
+        text = cls.description
+        if cls.limitations:
+            text += " Limitations: " + " ".join(cls.limitations)
+        return text
+
+    @classmethod
+    def parse_args(cls, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any) -> BaseModel:
+        if isinstance(args, cls.Input) and not kwargs:
+            return args
+        data = dict(args.model_dump() if isinstance(args, BaseModel) else (args or {}))
+        data.update(kwargs)
+        try:
+            return cls.Input.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
+            )
+            raise ToolInputError(f"{cls.name}: bad arguments: {problems}") from None
+
+    @classmethod
+    def as_langchain(cls, invoke: Callable[[dict[str, Any]], tuple[str, Any]]) -> Any:
+        """A LangChain ``StructuredTool`` with this card whose calls go to ``invoke(arguments)``.
+
+        ``invoke`` returns (content, artifact): the text a chat model reads and the typed result the
+        agent keeps as evidence. The agent's toolbox builds every tool a chat model sees this way.
+        """
+        from langchain_core.tools import StructuredTool
+
+        def call(**kwargs: Any) -> tuple[str, Any]:
+            return invoke(kwargs)
+
+        return StructuredTool.from_function(
+            func=call,
+            name=cls.name,
+            description=cls.planner_description(),
+            args_schema=cls.Input,
+            response_format="content_and_artifact",
+        )
+
+
+class ImageTool(Tool):
+    """A tool that looks at an image: typed ``ToolResult`` output, backends that load lazily through
+    the runtime's registry, and a ``__call__`` cached by (sha256, tool, backend, arguments)."""
+
+    Output: ClassVar[type[ToolResult]]
+    backend_types: ClassVar[tuple[type[Backend], ...]] = ()
+    # Whether a chat model may call it (annotate writes files, so only the agent does).
+    agent_callable: ClassVar[bool] = True
+    # Listed for a chat model only where one of its backends is available (the user's own weights).
+    needs_user_weights: ClassVar[bool] = False
+
+    @classmethod
+    def contract_problems(cls) -> list[str]:
+        problems = super().contract_problems()
+        value = getattr(cls, "Output", None)
+        if not (isinstance(value, type) and issubclass(value, ToolResult)):
+            problems.append(f"Output must be a subclass of ToolResult, got {value!r}")
         if not cls.backend_types:
             problems.append("backend_types must list at least one Backend")
-        if problems:
-            raise TypeError(f"tool class {cls.__name__} breaks the tool contract: " + "; ".join(problems))
+        return problems
 
     def __init__(self, runtime: Runtime | None = None) -> None:
         self.runtime = runtime or default_runtime()
@@ -236,19 +306,6 @@ class Tool(ABC):
         """The backend that will answer these arguments for this image."""
 
     # ------------------------------------------------------------------ run
-    def parse_args(self, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any) -> BaseModel:
-        if isinstance(args, self.Input) and not kwargs:
-            return args
-        data = dict(args.model_dump() if isinstance(args, BaseModel) else (args or {}))
-        data.update(kwargs)
-        try:
-            return self.Input.model_validate(data)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
-            )
-            raise ToolInputError(f"{self.name}: bad arguments: {problems}") from None
-
     def __call__(self, image: ImageLike, args: BaseModel | dict[str, Any] | None = None, **kwargs: Any):
         """Run the tool on one image; results are cached by (sha256, tool, backend, arguments)."""
         from argus.tools.image_io import as_loaded
@@ -263,6 +320,19 @@ class Tool(ABC):
         result = self.run(loaded, parsed, backend)
         self.runtime.cache.put(key, result)
         return result
+
+    def invoke_on(
+        self, image: ImageLike | Callable[[], ImageLike]
+    ) -> Callable[[dict[str, Any]], tuple[str, ToolResult]]:
+        """A caller for ``as_langchain`` that runs this tool on ``image`` (or on what a callable returns):
+        ``tool.as_langchain(tool.invoke_on("bus.jpg"))``. Inside a conversation the agent's toolbox
+        passes its own caller instead, which records the call in the evidence ledger and the trace."""
+
+        def invoke(arguments: dict[str, Any]) -> tuple[str, ToolResult]:
+            result = self(image() if callable(image) else image, arguments)
+            return result.summary(), result
+
+        return invoke
 
     def cache_key(self, image: LoadedImage, backend: Backend, args: BaseModel) -> str:
         return self.runtime.cache.key(
@@ -302,27 +372,3 @@ class Tool(ABC):
     ) -> list[ToolResult]:
         """Run on many images. Tools whose backends batch natively override this."""
         return [self(image, args, **kwargs) for image in images]
-
-    # ------------------------------------------------------------ langchain
-    def as_langchain(self, image_provider: Callable[[], ImageLike]):
-        """A LangChain ``StructuredTool`` bound to the image ``image_provider()`` returns.
-
-        Its content is the result's summary (what a chat model reads); its artifact is the typed
-        result (what the agent keeps as evidence).
-        """
-        from langchain_core.tools import StructuredTool
-
-        def call(**kwargs: Any) -> tuple[str, ToolResult]:
-            result = self(image_provider(), self.Input(**kwargs))
-            return result.summary(), result
-
-        text = self.description
-        if self.limitations:
-            text += " Limitations: " + " ".join(self.limitations)
-        return StructuredTool.from_function(
-            func=call,
-            name=self.name,
-            description=text,
-            args_schema=self.Input,
-            response_format="content_and_artifact",
-        )

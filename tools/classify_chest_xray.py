@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
 from argus.tools.errors import BackendUnavailableError
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
 
@@ -204,8 +204,9 @@ def _release_labels(file_name: str, outputs: int, xrv: Any) -> tuple[list[str], 
     return default, None
 
 
-class ClassifyChestXray(Tool):
+class ClassifyChestXray(ImageTool):
     name = "classify_chest_xray"
+    needs_user_weights = True  # no weights ship: offered to a chat model only where the user gave them
     description = (
         "Chest X-ray pathology classifier (torchxrayvision DenseNet-121 with the user's weights): for a frontal "
         "(PA or AP) chest radiograph, the probability of each pathology the weights know (up to 18: "

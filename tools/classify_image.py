@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageLike, Tool, module_present, package_version
+from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
+from argus.tools.categories import imagenet_kind
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
 from argus.tools.ssd import model_dir
 
@@ -130,11 +131,13 @@ class EfficientNetLite3(Backend):
             return interpreter.get_tensor(classifier.output_index)
 
 
-class ClassifyImage(Tool):
+class ClassifyImage(ImageTool):
     name = "classify_image"
     description = (
         "Names what the whole image shows with the 1000 ImageNet classes (EfficientNet-Lite3): returns the "
-        "top_k classes with their probabilities (0-1), most probable first. Good for the main subject of an "
+        "top_k classes with their probabilities (0-1), most probable first, each with its category (animal, "
+        "vehicle, food, furniture, musical instrument, clothing, structure, electronic, ...) and a finer group "
+        "(dog, cat, bird, car, rocket, fruit, ...). Good for the main subject of an "
         "everyday photo (a minibus, an espresso, an Egyptian cat); it does not locate or count objects (use "
         "detect_objects) and knows no class outside ImageNet, so it always answers with the nearest ImageNet "
         "class even when none fits."
@@ -166,17 +169,22 @@ class ClassifyImage(Tool):
         assert isinstance(args, ClassifyImageInput)
         labels: list[str] = backend.model().labels
         order = np.argsort(-probabilities, kind="stable")[: args.top_k]
-        items = [
-            ImageLabel(
-                id=numbered("L", rank),
-                tool=self.name,
-                label=labels[index].split(",")[0].strip(),
-                score=round(float(probabilities[index]), 4),
-                rank=rank + 1,
-                class_id=int(index),
+        items = []
+        for rank, index in enumerate(order):
+            label = labels[index].split(",")[0].strip()
+            kind = imagenet_kind(int(index), label)
+            items.append(
+                ImageLabel(
+                    id=numbered("L", rank),
+                    tool=self.name,
+                    label=label,
+                    score=round(float(probabilities[index]), 4),
+                    rank=rank + 1,
+                    class_id=int(index),
+                    category=kind.name if kind else None,
+                    group=kind.group if kind else None,
+                )
             )
-            for rank, index in enumerate(order)
-        ]
         return ClassifyImageResult(
             **self.result_fields(image, backend),
             labels=items,

@@ -37,9 +37,29 @@ COCO_90: dict[int, str] = dict(zip((i for i in range(1, 91) if i not in TF_COCO_
 # Ultralytics COCO ids 0..79 -> name.
 ULTRALYTICS_COCO: dict[int, str] = dict(enumerate(COCO_80))
 
+# The dataset's own 12 supercategories (instances_*.json "supercategory"), each with its classes.
+COCO_SUPERCATEGORIES: dict[str, tuple[str, ...]] = {
+    "person": ("person",),
+    "vehicle": ("bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"),
+    "outdoor": ("traffic light", "fire hydrant", "stop sign", "parking meter", "bench"),
+    "animal": ("bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"),
+    "accessory": ("backpack", "umbrella", "handbag", "tie", "suitcase"),
+    "sports": (
+        "frisbee", "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard",
+        "surfboard", "tennis racket",
+    ),
+    "kitchen": ("bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl"),
+    "food": ("banana", "apple", "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake"),
+    "furniture": ("chair", "couch", "potted plant", "bed", "dining table", "toilet"),
+    "electronic": ("tv", "laptop", "mouse", "remote", "keyboard", "cell phone"),
+    "appliance": ("microwave", "oven", "toaster", "sink", "refrigerator"),
+    "indoor": ("book", "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush"),
+}  # fmt: skip
+
 # Other words people use for a class, keyed by their compact form (see ``compact``).
 SYNONYMS: dict[str, str] = {
     "people": "person",
+    "persons": "person",
     "human": "person",
     "pedestrian": "person",
     "man": "person",
@@ -49,10 +69,61 @@ SYNONYMS: dict[str, str] = {
     "child": "person",
     "children": "person",
     "kid": "person",
+    "boy": "person",
+    "girl": "person",
+    "baby": "person",
+    "toddler": "person",
+    "adult": "person",
+    "lady": "person",
+    "guy": "person",
+    "automobile": "car",
     "bike": "bicycle",
     "motorbike": "motorcycle",
     "aeroplane": "airplane",
     "plane": "airplane",
+    "jet": "airplane",
+    "airliner": "airplane",
+    "aircraft": "airplane",
+    "minibus": "bus",
+    "pickuptruck": "truck",
+    "puppy": "dog",
+    "kitten": "cat",
+    "kitty": "cat",
+    "pony": "horse",
+    "foal": "horse",
+    "lamb": "sheep",
+    "cattle": "cow",
+    "calf": "cow",
+    "bull": "cow",
+    "ox": "cow",
+    "oxen": "cow",
+    "settee": "couch",
+    "armchair": "chair",
+    "houseplant": "potted plant",
+    "mug": "cup",
+    "teacup": "cup",
+    "coffeecup": "cup",
+    "wineglass": "wine glass",
+    "computermouse": "mouse",
+    "remotecontrol": "remote",
+    "laptopcomputer": "laptop",
+    "microwaveoven": "microwave",
+    "telly": "tv",
+    "televisionset": "tv",
+    "football": "sports ball",
+    "soccerball": "sports ball",
+    "basketball": "sports ball",
+    "tennisball": "sports ball",
+    "volleyball": "sports ball",
+    "racket": "tennis racket",
+    "racquet": "tennis racket",
+    "ski": "skis",
+    "purse": "handbag",
+    "luggage": "suitcase",
+    "rucksack": "backpack",
+    "parasol": "umbrella",
+    "hydrant": "fire hydrant",
+    "stoplight": "traffic light",
     "sofa": "couch",
     "television": "tv",
     "tvmonitor": "tv",
@@ -103,7 +174,7 @@ def compact(label: str) -> str:
     return re.sub(r"[^0-9a-z]", "", label.lower())
 
 
-def _singulars(word: str) -> list[str]:
+def singular_forms(word: str) -> list[str]:
     """Candidate singular forms of a compact word, most specific first."""
     out = []
     if word.endswith("ies") and len(word) > 4:
@@ -129,7 +200,7 @@ def match_label(label: str, vocabulary: Iterable[str]) -> str | None:
     """
     by_compact = _compact_index(tuple(vocabulary))
     key = compact(label)
-    for candidate in (key, *_singulars(key)):
+    for candidate in (key, *singular_forms(key)):
         if candidate in by_compact:
             return by_compact[candidate]
         synonym = SYNONYMS.get(candidate)

@@ -1,13 +1,27 @@
-"""Plain colour names for RGB values: red, orange, yellow, green, blue, purple, pink, brown, black,
-white, gray.
+"""Colour names for RGB values, by the nearest named swatch in CIELAB.
 
-Naming is by rules on hue, chroma and brightness rather than by the nearest palette entry: a
-nearest-entry rule calls dark red "brown" or "black" depending on which swatch happens to be
-closer, while the rules below follow how people name colours (dark or greyish orange is brown,
-pale red is pink, anything without chroma is black, gray or white by brightness).
+Two levels of name:
+
+- a shade from a palette of 21 (red, maroon, orange, yellow, gold, olive, green, teal, cyan, blue,
+  navy, purple, magenta, pink, brown, tan, beige, black, white, gray, silver) for what an object
+  looks like ("navy", "teal", "beige");
+- its colour, one of the 11 basic colour terms most languages share (red, orange, yellow, green,
+  blue, purple, pink, brown, black, white, gray): navy is blue, maroon is red, teal and cyan are
+  blue, olive is green, gold is yellow, tan is brown, beige is white, silver is gray, magenta is
+  pink. Questions ("is the bus blue?") and counts ("how many red circles?") use the colour.
+
+Each shade has several swatches, because the shade of a name spans a region of colour space, not a
+point: a single "red" swatch at (255, 0, 0) leaves a shaded red nearer to maroon or black. The
+swatches include the darker and greyer versions of each colour that shading and camera exposure
+produce, so dark blue is navy (never black), light gray is silver (192 on each channel, as CSS defines
+it) and white begins a little above that (a white bus in daylight, about 210 to 250). Distance is CIEDE2000 between CIELAB values, which weighs hue and chroma differences as people
+see them; every 8-bit RGB value is looked up in a table built once per process (32 levels per
+channel).
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 import numpy as np
 
@@ -15,65 +29,100 @@ COLOUR_NAMES: tuple[str, ...] = (
     "red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "white", "gray",
 )  # fmt: skip
 
-ACHROMATIC_CHROMA = 0.12  # (max - min) / 255 below this: no hue to speak of
-BLACK_VALUE = 0.22  # brightness (max channel / 255) below this is black whatever the hue
-WHITE_VALUE = 0.85
+# shade -> (its basic colour, swatches in sRGB). The first swatch is the shade's own.
+PALETTE: dict[str, tuple[str, tuple[tuple[int, int, int], ...]]] = {
+    "red": ("red", ((220, 30, 30), (255, 0, 0), (190, 25, 35), (230, 70, 60), (200, 60, 50))),
+    "maroon": ("red", ((128, 0, 0), (110, 25, 30), (90, 15, 20), (140, 40, 45))),
+    "orange": ("orange", ((255, 140, 0), (255, 165, 0), (240, 110, 30), (225, 95, 40), (250, 130, 70))),
+    "yellow": ("yellow", ((255, 230, 0), (255, 255, 0), (240, 220, 60), (250, 240, 120), (230, 210, 40))),
+    "gold": ("yellow", ((212, 175, 55), (255, 215, 0), (200, 160, 30), (218, 165, 32), (190, 155, 60))),
+    "olive": ("green", ((128, 128, 0), (110, 110, 30), (95, 100, 40), (130, 135, 50))),
+    "green": ("green", ((0, 160, 60), (0, 128, 0), (40, 180, 60), (120, 200, 80), (30, 100, 40), (60, 140, 60))),
+    "teal": ("blue", ((0, 128, 128), (20, 110, 115), (40, 140, 140), (0, 100, 100))),
+    "cyan": ("blue", ((0, 200, 220), (0, 255, 255), (80, 210, 230), (60, 180, 200))),
+    "blue": ("blue", ((30, 90, 210), (0, 0, 255), (65, 105, 225), (70, 130, 180), (40, 80, 170), (100, 150, 220), (50, 70, 140), (160, 195, 235), (135, 175, 220))),
+    "navy": ("blue", ((0, 0, 128), (20, 30, 90), (25, 40, 75), (15, 25, 80), (30, 45, 100))),
+    "purple": ("purple", ((128, 0, 128), (120, 60, 200), (100, 40, 140), (150, 90, 200), (75, 20, 90))),
+    "magenta": ("pink", ((255, 0, 255), (220, 40, 200), (200, 0, 160))),
+    "pink": ("pink", ((255, 170, 190), (255, 192, 203), (255, 105, 180), (230, 120, 150), (240, 150, 170))),
+    "brown": ("brown", ((139, 69, 19), (120, 70, 40), (101, 67, 33), (150, 90, 50), (80, 50, 30), (160, 110, 70))),
+    "tan": ("brown", ((210, 180, 140), (195, 165, 120), (180, 150, 110), (200, 170, 150))),
+    "beige": ("white", ((245, 240, 215), (235, 225, 200), (240, 230, 190))),
+    "black": ("black", ((0, 0, 0), (25, 25, 25), (35, 30, 30), (30, 30, 35), (45, 22, 22), (22, 28, 40), (14, 18, 42))),
+    "white": ("white", ((255, 255, 255), (235, 235, 235), (218, 220, 224))),
+    "gray": ("gray", ((128, 128, 128), (90, 90, 90), (110, 112, 118), (140, 138, 132), (65, 65, 68))),
+    "silver": ("gray", ((192, 192, 192), (175, 175, 178), (165, 168, 172), (185, 183, 180))),
+}  # fmt: skip
+
+SHADE_NAMES: tuple[str, ...] = tuple(PALETTE)
+LUT_BITS = 5  # levels per channel in the lookup table: 2**5 = 32
+
+
+def colour_of(shade: str) -> str:
+    """The basic colour a shade belongs to: navy -> blue."""
+    return PALETTE[shade][0]
+
+
+def shade_swatch(shade: str) -> tuple[int, int, int]:
+    """The RGB that stands for a shade (its first swatch)."""
+    return PALETTE[shade][1][0]
+
+
+def name_shades(rgb: np.ndarray) -> np.ndarray:
+    """Index into ``SHADE_NAMES`` for each pixel of an (..., 3) uint8 RGB array."""
+    rgb = np.asarray(rgb, np.uint8)
+    shift = 8 - LUT_BITS
+    index = (
+        (rgb[..., 0].astype(np.int32) >> shift) << (2 * LUT_BITS)
+        | (rgb[..., 1].astype(np.int32) >> shift) << LUT_BITS
+        | (rgb[..., 2].astype(np.int32) >> shift)
+    )
+    return _shade_table()[index]
 
 
 def name_colours(rgb: np.ndarray) -> np.ndarray:
     """Index into ``COLOUR_NAMES`` for each pixel of an (..., 3) uint8 RGB array."""
-    values = rgb.astype(np.float32) / 255.0
-    top = values.max(axis=-1)
-    chroma = top - values.min(axis=-1)
-    hue = _hue_degrees(values, top, chroma)
-    saturation = np.divide(chroma, top, out=np.zeros_like(top), where=top > 0)
+    return _shade_to_colour()[name_shades(rgb)]
 
-    out = np.full(top.shape, COLOUR_NAMES.index("gray"), np.int8)
 
-    def assign(condition: np.ndarray, name: str) -> None:
-        out[condition] = COLOUR_NAMES.index(name)
-
-    chromatic = chroma >= ACHROMATIC_CHROMA
-    # hue bands, in degrees
-    red = (hue < 15) | (hue >= 340)
-    orange = (hue >= 15) & (hue < 40)
-    yellow = (hue >= 40) & (hue < 70)
-    green = (hue >= 70) & (hue < 170)
-    blue = (hue >= 170) & (hue < 260)
-    purple = (hue >= 260) & (hue < 290)
-    magenta = (hue >= 290) & (hue < 340)
-    dark = top < 0.66
-    pale = (saturation < 0.5) & (top >= 0.75)
-
-    assign(chromatic & red & pale, "pink")
-    assign(chromatic & red & ~pale, "red")
-    assign(chromatic & (red | orange) & dark & (saturation >= 0.25), "brown")
-    assign(chromatic & orange & ~dark & (saturation >= 0.35), "orange")
-    assign(chromatic & orange & ~dark & (saturation < 0.35), "brown")  # tan, beige
-    assign(chromatic & orange & dark & (saturation < 0.25), "gray")
-    assign(chromatic & yellow & ~dark, "yellow")
-    assign(chromatic & yellow & dark, "brown")
-    assign(chromatic & green, "green")
-    assign(chromatic & blue, "blue")
-    assign(chromatic & purple, "purple")
-    assign(chromatic & magenta & dark, "purple")
-    assign(chromatic & magenta & ~dark, "pink")
-    assign(~chromatic & (top >= WHITE_VALUE), "white")
-    assign(top < BLACK_VALUE, "black")
-    return out
+def name_shade(rgb: tuple[int, int, int] | list[int] | np.ndarray) -> str:
+    """The shade name of one RGB colour, e.g. "navy"."""
+    return SHADE_NAMES[int(name_shades(np.asarray(rgb, np.uint8).reshape(1, 3))[0])]
 
 
 def name_colour(rgb: tuple[int, int, int] | list[int] | np.ndarray) -> str:
-    """The name of one RGB colour."""
-    return COLOUR_NAMES[int(name_colours(np.asarray(rgb, np.uint8).reshape(1, 3))[0])]
+    """The basic colour name of one RGB colour, e.g. "blue"."""
+    return colour_of(name_shade(rgb))
 
 
-def _hue_degrees(values: np.ndarray, top: np.ndarray, chroma: np.ndarray) -> np.ndarray:
-    r, g, b = values[..., 0], values[..., 1], values[..., 2]
-    safe = np.where(chroma > 0, chroma, 1.0)
-    hue = np.where(
-        top == r,
-        ((g - b) / safe) % 6.0,
-        np.where(top == g, (b - r) / safe + 2.0, (r - g) / safe + 4.0),
-    )
-    return np.where(chroma > 0, hue * 60.0, 0.0)
+def lab(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of an (..., 3) uint8 sRGB array: L in 0..100, a and b about -128..127."""
+    from skimage.color import rgb2lab
+
+    rgb = np.asarray(rgb, np.uint8)
+    return rgb2lab(rgb.reshape(-1, 1, 3) / 255.0).reshape(rgb.shape).astype(np.float32)
+
+
+@cache
+def _shade_to_colour() -> np.ndarray:
+    return np.array([COLOUR_NAMES.index(colour_of(s)) for s in SHADE_NAMES], np.int8)
+
+
+@cache
+def _shade_table() -> np.ndarray:
+    """Shade index for every RGB cell of the lookup table, by the nearest swatch (CIEDE2000)."""
+    from skimage.color import deltaE_ciede2000
+
+    levels = (np.arange(2**LUT_BITS) << (8 - LUT_BITS)) + (1 << (7 - LUT_BITS))  # cell centres
+    grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 3)
+    cells = lab(grid.astype(np.uint8))
+    swatches = [(i, rgb) for i, shade in enumerate(SHADE_NAMES) for rgb in PALETTE[shade][1]]
+    swatch_lab = lab(np.array([rgb for _, rgb in swatches], np.uint8))
+    best = np.full(len(cells), np.inf, np.float32)
+    out = np.zeros(len(cells), np.int8)
+    for (shade, _), target in zip(swatches, swatch_lab, strict=True):
+        distance = deltaE_ciede2000(cells, np.broadcast_to(target, cells.shape)).astype(np.float32)
+        closer = distance < best
+        best[closer] = distance[closer]
+        out[closer] = shade
+    return out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Tool, package_dir, package_version
+from argus.tools.base import Availability, ImageTool, package_dir, package_version
 from argus.tools.evidence import FallState, ToolResult, numbered
 from argus.tools.yolo import YoloBackend
 
@@ -76,7 +76,7 @@ class FallStates(ToolResult):
     fallen_count: int = Field(description="How many persons are labelled 'Fall'.")
 
 
-class DetectFalls(Tool):
+class DetectFalls(ImageTool):
     name = "detect_falls"
     description = (
         "Finds people and says for each whether they have fallen: label 'Fall' (lying on the ground after a "

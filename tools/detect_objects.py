@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from argus.tools.base import Tool
+from argus.tools.base import ImageTool
 from argus.tools.boxes import BoxArrays
 from argus.tools.coco import resolve_labels, split_labels
 from argus.tools.detector import DetectorBackend
@@ -84,7 +84,7 @@ class ObjectDetections(ToolResult):
     weights: str | None = Field(default=None, description="The weights file the backend ran.")
 
 
-class DetectObjects(Tool):
+class DetectObjects(ImageTool):
     name = "detect_objects"
     description = (
         "Finds objects in the image and returns one box per object: label, confidence score and "

@@ -8,10 +8,16 @@ Boxes are always ``xyxy`` in the original image's pixels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# How answers cite: [D1] for an evidence item, [R:SEC-EXIT-01] for a rule; [D1, D2] groups items.
+# The one definition the verifier, the descriptions and the evaluation all read.
+CITATION = re.compile(r"\[(R:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]\d+)\]")
+GROUPED = re.compile(r"\[((?:[A-Z]\d+\s*,\s*)+[A-Z]\d+)\]")
 
 # One prefix per kind of evidence. Rules are cited as [R:RULE-ID] and are not listed here.
 PREFIXES: dict[str, str] = {
@@ -27,6 +33,7 @@ PREFIXES: dict[str, str] = {
     "Z": "zone fact",
     "X": "structured finding",
     "V": "event over video frames",
+    "O": "object proposal (any kind of thing)",
 }
 
 
@@ -103,6 +110,12 @@ class ImageLabel(EvidenceItem):
     class_id: int | None = Field(
         default=None, description="The classifier's own class index (ImageNet has two 'crane's)."
     )
+    category: str | None = Field(
+        default=None, description="What kind of thing the class is: animal, vehicle, food, furniture, ..."
+    )
+    group: str | None = Field(
+        default=None, description="A finer kind within the category: dog, cat, bird, car, fruit, ..."
+    )
 
 
 class Measurement(EvidenceItem):
@@ -120,12 +133,52 @@ class Shape(EvidenceItem):
     box: list[float]
     area_px: int
     colour: str | None = None
+    shade: str | None = Field(
+        default=None, description="Finer colour name (navy, teal, beige, ...); colour is its basic name."
+    )
+    size: str | None = Field(
+        default=None, description="'small', 'medium' or 'large' next to the other shapes and the image."
+    )
 
 
 class Colour(EvidenceItem):
+    """A named colour: of the whole image (no box), or of one object (its box, and the evidence id of
+    the detection or mask it came from)."""
+
     prefix: ClassVar[str] = "K"
     rgb: list[int]
-    fraction: float = Field(description="Share of the image's pixels closest to this colour.")
+    fraction: float = Field(
+        description="Share of the image's pixels closest to this colour; for an object, share of the "
+        "object's counted pixels (shadows and highlights left out)."
+    )
+    shade: str | None = Field(
+        default=None, description="Finer colour name (navy, teal, beige, ...); the label is its basic name."
+    )
+    source: str | None = Field(default=None, description="Evidence id of the object this colour is of.")
+    object_label: str | None = Field(default=None, description="What the object is, e.g. 'bus'.")
+    second_colour: str | None = Field(
+        default=None, description="A two-toned object's second colour (basic name)."
+    )
+    second_shade: str | None = None
+    second_fraction: float | None = None
+
+
+class ObjectProposal(EvidenceItem):
+    """A distinct thing standing out from a plain background, of any kind (not only detector classes)."""
+
+    prefix: ClassVar[str] = "O"
+    box: list[float]
+    area_px: int
+    area_fraction: float = Field(description="Object area over image area.")
+    colour: str | None = Field(default=None, description="Basic colour name of its pixels.")
+    shade: str | None = Field(default=None, description="Finer colour name (navy, teal, beige, ...).")
+    shape: str | None = Field(
+        default=None, description="Outline or solid name (circle, square, sphere, cube, ...), where clear."
+    )
+    size: str | None = Field(default=None, description="'small', 'medium' or 'large' next to the others.")
+    rle: dict[str, Any] | None = Field(
+        default=None, description="COCO-style uncompressed RLE of its pixels, column-major."
+    )
 
 
 class ZoneHit(EvidenceItem):
@@ -220,11 +273,19 @@ def describe_item(item: EvidenceItem) -> str:
         parts.append(f"score={item.score:.2f}")
     if item.box is not None:
         parts.append("box=[" + ", ".join(f"{v:.0f}" for v in item.box) + "]")
-    for key in ("text", "value", "unit", "verdict", "area_px", "colour", "fraction"):
+    for key in (
+        "text", "value", "unit", "verdict", "area_px", "colour", "shade", "shape", "size", "fraction",
+        "category", "group", "object_label", "source", "second_colour", "second_fraction",
+    ):  # fmt: skip
         value = getattr(item, key, None)
         if value not in (None, ""):
             parts.append(f"{key}={value!r}" if key == "text" else f"{key}={value}")
     return " ".join(parts)
+
+
+def expand_groups(text: str) -> str:
+    """Rewrite grouped citations '[D1, D2]' as '[D1][D2]' so they read and check one by one."""
+    return GROUPED.sub(lambda m: "".join(f"[{p.strip()}]" for p in m.group(1).split(",")), text)
 
 
 def numbered(prefix: str, index: int) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, Tool, module_present, package_dir, package_version
+from argus.tools.base import Availability, Backend, ImageTool, module_present, package_dir, package_version
 from argus.tools.evidence import TextLine, ToolResult, numbered
 from argus.tools.ocr_spacing import restore_spaces
 
@@ -114,7 +114,7 @@ def _padded(bgr: np.ndarray) -> np.ndarray:
     return np.pad(bgr, ((0, pad_rows), (0, pad_cols), (0, 0)), mode="edge")
 
 
-class ReadText(Tool):
+class ReadText(ImageTool):
     name = "read_text"
     description = (
         "Reads printed text in the image (OCR) and returns one item per text line: the text, its "

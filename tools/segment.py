@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from argus.tools.base import Backend, Tool
+from argus.tools.base import Backend, ImageTool
 from argus.tools.coco import resolve_labels, split_labels
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import Detection, Mask, ToolResult, numbered
@@ -115,7 +115,7 @@ class Segmentation(ToolResult):
     counts: dict[str, int] = Field(description="Listed masks per label.")
 
 
-class Segment(Tool):
+class Segment(ImageTool):
     name = "segment"
     description = (
         "Outlines things in the image pixel by pixel and returns one mask per object or region, with "

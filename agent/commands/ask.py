@@ -175,7 +175,9 @@ def show_answer(answer: Answer, compact: bool = False) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    title = "Answer"
+    title = "Answer" + (
+        f": {answer.short_answer}" if answer.short_answer and len(answer.short_answer) <= 40 else ""
+    )
     if answer.urgency is not None:
         title += f"  urgency {answer.urgency.level} ({answer.urgency.label}) from {answer.urgency.rule}"
     style = "red" if answer.refused or not answer.verified else "green"
@@ -236,6 +238,10 @@ def show_answer(answer: Answer, compact: bool = False) -> None:
 def _trace_table(answer: Answer) -> None:
     from rich.table import Table
 
+    if answer.program:
+        from argus.agent.core.program import render
+
+        console.print(f"[bold]Program[/] {render(answer.program)}", highlight=False)
     table = Table(title="Trace")
     for col in ("step", "by", "tool", "args", "ms", "cached", "evidence / error"):
         table.add_column(col)

@@ -1,17 +1,31 @@
 """The answer contract: what ``argus ask --json``, ``Assistant.ask`` and the HTTP API return.
 
-Every consumer relies on these keys (more may be added, none removed): question, answer, domain,
-image, urgency, evidence, rules, graph_paths, citations, unsupported_claims, trace, timings_ms,
-backend, disclaimer, annotated_image.
+Every consumer relies on these keys (more may be added, none removed): question, answer, short_answer,
+program, domain, image, urgency, evidence, rules, graph_paths, citations, unsupported_claims, trace,
+timings_ms, backend, disclaimer, annotated_image.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Domain = Literal["general", "medical", "security"]
+DOMAINS: tuple[Domain, ...] = ("general", "medical", "security")
+
+
+class Caller(StrEnum):
+    """Who asked for a tool call. It is a security decision, not a label: findings a chat model states
+    are checked against the user's own words (it reads tool output, which may carry injected text),
+    while Argus's own parse of the user's input is not."""
+
+    PLANNER = "planner"  # the built-in planner, from the user's question
+    AGENT = "agent"  # the agent itself, grounding an answer (the full detection, the rule engine)
+    TRIAGE = "triage"  # the fixed triage pipeline
+    CHAT_MODEL = "chat_model"  # a chat LLM
+
 
 MEDICAL_DISCLAIMER = (
     "Research and education software, not a medical device. This output is flagged for review by a "
@@ -65,8 +79,19 @@ class TraceStep(BaseModel):
     error: str | None = None
     evidence: list[str] = Field(default_factory=list, description="Evidence ids this step produced.")
     by: str = Field(
-        default="", description="Who asked for the step: the chat model, the planner, or the agent."
+        default="",
+        description="Who asked for the step: the planner, the agent, triage, or the chat model's backend name.",
     )
+    _exception: BaseException | None = PrivateAttr(default=None)
+
+    @property
+    def exception(self) -> BaseException | None:
+        """The error itself (a ToolCallError or ToolExecutionError), for code; ``error`` is its text."""
+        return self._exception
+
+    def failed(self, exc: BaseException) -> None:
+        self._exception = exc
+        self.error = str(exc)
 
 
 class Timings(BaseModel):
@@ -80,7 +105,16 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str
-    answer: str
+    answer: str = Field(description="The first sentence answers; then why, with citations; caveats last.")
+    short_answer: str | None = Field(
+        default=None,
+        description="What a VQA benchmark would score: 'yes', 'no', '4', 'blue', 'cat', 'CT', the quoted text; "
+        "null when the answer cannot be that short (a description, a refusal, 'I can't tell').",
+    )
+    program: dict[str, Any] | None = Field(
+        default=None,
+        description="The typed program that produced the answer (its 'op' and selections), when one ran.",
+    )
     domain: Domain
     image: ImageInfo | None = None
     urgency: UrgencyInfo | None = None

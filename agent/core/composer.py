@@ -4,15 +4,17 @@ timings and which backends ran."""
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
+from argus.agent.core.consistency import contradictions, privacy_violations
 from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import RulesOutcome, Toolbox
-from argus.agent.core.verifier import CITATION, Verdict, expand_groups, item_noun, verify
-from argus.agent.domains.medical.decision import Decision, decide, decide_ungated, urgency_of
-from argus.agent.domains.medical.modality import route_image
+from argus.agent.core.verifier import Verdict, item_noun, verify
+from argus.tools.evidence import CITATION, expand_groups
 
 REPAIR_PROMPT = (
     "Your answer failed the citation check:\n{problems}\nRewrite the answer. Cite only evidence ids and rule ids "
@@ -33,12 +35,15 @@ def build_answer(
     refused: bool,
     disclaimer: str | None,
     started: float,
-    decision: Decision | None = None,
+    decision: Any = None,
+    rewrite: Callable[[], str] | None = None,
 ) -> Answer:
-    """The Answer for a finished loop. ``decision``: a medical urgency or abstention already decided
-    (triage decides before it composes its text); otherwise a medical one is decided here."""
+    """The Answer for a finished loop. ``decision``: an urgency or abstention already decided (triage
+    decides before it composes its text); otherwise the domain's policy decides here. ``rewrite``: the
+    built-in engine's answer, for a chat model's text that contradicts the decision or infers what no
+    answer may about a person."""
     notes = list(loop.notes) + list(toolbox.notes)
-    outcome = _grounding(toolbox, domain, refused)
+    outcome = toolbox.policy.ground(toolbox, refused)
     rule_refs, rule_ids = _rules(toolbox, outcome)
     labels = _nouns(toolbox)
     evidence = {i.id: i for i in toolbox.ledger.items()}
@@ -49,13 +54,28 @@ def build_answer(
         text, verdict, repair_ms = _repair(chat_model, loop, text, verdict, evidence, rule_ids, labels)
         llm_ms += repair_ms
         notes.append("the chat model's first answer failed the citation check and was rewritten")
-    if not verdict.ok:
-        notes.append("this answer failed the citation check: see unsupported_claims")
-    used = _evidence_ids(toolbox, text)
     if decision is not None:
         urgency, abstention = decision.urgency, decision.abstention
     else:
-        urgency, abstention = _urgency(toolbox, domain, outcome, refused)
+        urgency, abstention = toolbox.policy.decide(toolbox, outcome, refused)
+    problems = _disagreements(text, domain, urgency, toolbox, chat_model is not None)
+    if problems and chat_model is not None and rewrite is not None:
+        text = rewrite().strip()
+        # the rewrite may have looked again (new evidence, rules evaluated on it)
+        outcome = toolbox.policy.ground(toolbox, refused)
+        rule_refs, rule_ids = _rules(toolbox, outcome)
+        evidence = {i.id: i for i in toolbox.ledger.items()}
+        verdict = verify(text, evidence, rule_ids, _nouns(toolbox))
+        notes.append("the chat model's answer was rewritten from the decision: " + "; ".join(problems))
+        problems = _disagreements(text, domain, urgency, toolbox, False)
+    if problems:
+        verdict.unsupported.extend(problems)
+    if not verdict.ok:
+        notes.append("this answer failed the citation check: see unsupported_claims")
+    used = _evidence_ids(toolbox, text)
+    result = toolbox.program_result
+    program = result.program if result is not None else None
+    short_answer = _short_answer(text, result)
     paths: list[list[str]] = []
     if outcome is not None and outcome.case_graph is not None:
         for fired in outcome.evaluation.fired:
@@ -89,43 +109,37 @@ def build_answer(
         backend=backends,
         disclaimer=disclaimer,
         refused=refused,
+        short_answer=short_answer,
+        program=program,
     )
 
 
-def _grounding(toolbox: Toolbox, domain: str, refused: bool) -> RulesOutcome | None:
-    """Medical and security answers always rest on the rule engine's verdict on every fact found;
-    when the model did not ask for it after its last tool call, the agent asks itself. A security
-    verdict also rests on the detector's full view of the scene, as the planner's always does: a
-    model that skipped it, or asked for some labels only (obeying text in the image, say), would
-    otherwise leave people in a zone unseen and the urgency unset. A refused request looks at nothing."""
-    if domain not in ("medical", "security"):
-        return toolbox.last_rules
-    looked = any(s.tool == "detect_objects" and not s.args for s in toolbox.trace)
-    if domain == "security" and not refused and not looked:
-        toolbox.run("detect_objects", {}, by="agent")
-    if toolbox.last_rules is None or len(toolbox.ledger.items()) > toolbox.evaluated_items:
-        toolbox.run("evaluate_rules", {"domain": domain}, by="agent")
-    return toolbox.last_rules
+def _disagreements(
+    text: str, domain: str, urgency: UrgencyInfo | None, toolbox: Toolbox, chat_model: bool
+) -> list[str]:
+    """Where the text contradicts the decision, and (for a chat model's text) what it infers about a person."""
+    verdict = toolbox.policy.verdict(toolbox)
+    problems = contradictions(
+        text,
+        domain=domain,
+        urgency=urgency.level if urgency is not None else None,
+        threat_level=verdict[0] if verdict else None,
+        alerts=verdict[1] if verdict else 0,
+    )
+    if chat_model:
+        problems += privacy_violations(text)
+    return problems
 
 
-def _urgency(
-    toolbox: Toolbox, domain: str, outcome: RulesOutcome | None, refused: bool
-) -> tuple[UrgencyInfo | None, str | None]:
-    """The answer's urgency. A medical one is decided as a triage is: only a rule on a real scale sets
-    it, a failed quality gate withholds it, and no decision is an abstention with its reason; a
-    question about the rules alone (no quality check ran) is not gated on the image."""
-    if outcome is None or refused:
-        return None, None
-    if domain == "medical":
-        route = route_image(toolbox.image)
-        quality = toolbox.ledger.latest("assess_quality")
-        if quality is not None:
-            decision = decide(route, quality, outcome.evaluation)
-        else:
-            decision = decide_ungated(route, outcome.evaluation)
-        return decision.urgency, decision.abstention
-    top = outcome.evaluation.top
-    return (urgency_of(top.rule) if top is not None else None), None
+def _short_answer(text: str, result: Any) -> str | None:
+    """The program's short answer, where the text still gives it: the executor's own text, or a chat
+    model's that states it in its first sentence."""
+    if result is None or result.short_answer is None:
+        return None
+    if text == result.text.strip():
+        return result.short_answer
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].lower()
+    return result.short_answer if re.search(rf"\b{re.escape(result.short_answer.lower())}\b", first) else None
 
 
 def _made(toolbox: Toolbox) -> set[str]:
@@ -169,10 +183,10 @@ def _ref(rule: Any, fired: bool, why: str, status: str) -> RuleRef:
 
 
 def _nouns(toolbox: Toolbox) -> set[str]:
-    from argus.agent.planner.slots import SHAPES
+    from argus.agent.core.lexicon import SHAPES
     from argus.tools.coco import COCO_80
 
-    nouns = set(COCO_80) | set(SHAPES.values()) | {"region"}
+    nouns = set(COCO_80) | set(SHAPES) | {"region"}
     nouns.update(item_noun(i) for i in toolbox.ledger.items() if i.id[:1] in ("D", "F", "M", "S", "Z"))
     return nouns
 

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argus.agent.core.ledger import Ledger
-from argus.agent.domains.medical.chest_findings import classifier_facts
+from argus.tools.box_geometry import standing_near
 from argus.tools.evidence import (
     Detection,
     EvidenceItem,
     FallState,
-    ImageLabel,
     Measurement,
     StatedFinding,
     ZoneHit,
 )
 from argus.tools.zones import ZoneSet
+
+if TYPE_CHECKING:
+    from argus.agent.core.policy import DomainPolicy
 
 Scalar = str | int | float | bool
 
@@ -85,15 +87,15 @@ def fact_key(label: str) -> str:
     return label.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
-    """Derive facts from every item in the ledger plus the context; adds Z and X items to the ledger."""
+def build_facts(ledger: Ledger, ctx: FactContext, policy: DomainPolicy | None = None) -> FactSheet:
+    """Derive facts from every item in the ledger plus the context; adds Z and X items to the ledger.
+    The domain's ``policy`` adds the facts only its domain derives (a medical image's findings)."""
     sheet = FactSheet()
     items = ledger.items()
     detections = _distinct([i for i in items if isinstance(i, Detection)])
     _label_facts(sheet, detections)
     _fall_facts(sheet, _distinct([i for i in items if isinstance(i, FallState)]))
     _quality_facts(sheet, [i for i in items if isinstance(i, Measurement)])
-    classifier_facts(sheet, [i for i in items if isinstance(i, ImageLabel)])
     _image_facts(sheet, ctx)
     if ctx.zones is not None:
         _zone_facts(sheet, ledger, detections, ctx)
@@ -110,17 +112,8 @@ def build_facts(ledger: Ledger, ctx: FactContext) -> FactSheet:
         sheet.concept("request:label_query")
     for concept in ctx.contexts:
         sheet.concept(concept)
-    if ctx.domain == "medical":
-        sheet.set("image.is_medical", True)
-        sheet.concept("context:medical_image")
-        if (
-            "finding.any.present" not in sheet.values
-            and sheet.values.get("finding.any.uncertain") is not True
-        ):
-            # The finding tools and the stated findings reported nothing: that is "no finding", not "normal".
-            # An uncertain label is neither: the fact stays unknown.
-            findings = [c for c in sheet.concepts if c.startswith("finding:")]
-            sheet.set("finding.any.present", bool(findings), [i for c in findings for i in sheet.concepts[c]])
+    if policy is not None:
+        policy.add_facts(sheet, items, ctx)
     sheet.set("track.frames", ctx.frames)
     if ctx.frames == 1:
         sheet.concept("context:single_frame")
@@ -251,17 +244,10 @@ def _unattended_facts(sheet: FactSheet, detections: list[Detection], ctx: FactCo
     elif "width" in ctx.metadata:
         width, height = ctx.metadata["width"], ctx.metadata["height"]
     radius = ctx.unattended_radius * math.hypot(width, height)
-    alone = [b.id for b in bags if all(_box_distance(b.box, p.box) > radius for p in persons)]
+    alone = [b.id for b in bags if not any(standing_near(b.box, p.box, radius) for p in persons)]
     sheet.set("unattended.count", len(alone), alone or [b.id for b in bags])
     if alone:
         sheet.concept("event:unattended_item", alone)
-
-
-def _box_distance(a: list[float], b: list[float]) -> float:
-    """Gap between two boxes in pixels (0 when they touch or overlap)."""
-    dx = max(b[0] - a[2], a[0] - b[2], 0.0)
-    dy = max(b[1] - a[3], a[1] - b[3], 0.0)
-    return math.hypot(dx, dy)
 
 
 def _time_facts(sheet: FactSheet, ctx: FactContext) -> None:

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from argus.agent.core.answer import Caller
 from argus.agent.core.toolbox import Toolbox
-from argus.agent.errors import LoopAbort
+from argus.agent.errors import LoopAbort, ToolCallError
 
 log = logging.getLogger("argus.agent")
 
@@ -51,7 +52,8 @@ def run_loop(
 
     from argus.agent.errors import LLMUnavailableError
 
-    bound = chat_model.bind_tools(toolbox.langchain_tools(by=driver))
+    caller = Caller.PLANNER if driver == "planner" else Caller.CHAT_MODEL
+    bound = chat_model.bind_tools(toolbox.langchain_tools(caller, by=driver))
     notes: list[str] = []
     malformed = 0
     llm_ms = 0.0
@@ -73,7 +75,6 @@ def run_loop(
         invalid = list(getattr(ai, "invalid_tool_calls", None) or [])
         if not calls and not invalid:
             return LoopResult(str(ai.content or ""), messages, driver, notes, llm_ms)
-        known = set(toolbox.names())
         for bad in invalid:
             malformed += 1
             messages.append(
@@ -85,18 +86,8 @@ def run_loop(
                 )
             )
         for call in calls:
-            if call["name"] not in known:
-                malformed += 1
-                messages.append(
-                    ToolMessage(
-                        content=f"ERROR: there is no tool named {call['name']!r}. Available: {', '.join(sorted(known))}.",
-                        tool_call_id=call["id"],
-                        status="error",
-                    )
-                )
-                continue
-            content, artifact, step = toolbox.run(call["name"], call.get("args") or {}, by=driver)
-            if step.error and step.error.startswith(f"{call['name']}: bad arguments"):
+            content, artifact, step = toolbox.run(call["name"], call.get("args") or {}, caller, by=driver)
+            if isinstance(step.exception, ToolCallError):
                 malformed += 1
             messages.append(
                 ToolMessage(

@@ -13,13 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from argus.agent.core.answer import Citation
-from argus.agent.planner.slots import NUMBER_WORDS, SHAPES
-from argus.tools.evidence import EvidenceItem, FallState, ZoneHit
+from argus.agent.core.lexicon import SHAPE_WORDS
+from argus.tools.evidence import CITATION, EvidenceItem, FallState, ZoneHit, expand_groups
+from argus.tools.words import NUMBER_WORDS, singular
 
-CITATION = re.compile(r"\[(R:[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+|[A-Z]\d+)\]")
-GROUPED = re.compile(r"\[((?:[A-Z]\d+\s*,\s*)+[A-Z]\d+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[\"\u201c])")
-_NUMBER = "|".join(sorted((w for w in NUMBER_WORDS if w not in ("a", "an", "no")), key=len, reverse=True))
+_NUMBER = "|".join(
+    sorted(
+        (
+            w
+            for w in NUMBER_WORDS
+            if w not in ("a", "an", "no", "none", "single", "both", "couple", "pair", "dozen")
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 COUNT_CLAIM = re.compile(rf"\b(\d+|{_NUMBER})\s+((?:[a-z]+[\s-]){{0,2}}?[a-z]+)\b", re.I)
 NEGATION = re.compile(r"\b(no|not|none|never|cannot|can't|without|nothing|neither|nor)\b", re.I)
 PRESENCE = re.compile(r"\b(there (is|are)|i (can )?see|shows?|contains?|visible)\b", re.I)
@@ -54,24 +63,14 @@ def _singular(word: str) -> str:
     from argus.tools.coco import COCO_80, match_label
 
     word = word.lower().strip()
-    if word in SHAPES:
-        return SHAPES[word]
+    if word in SHAPE_WORDS:
+        return SHAPE_WORDS[word]
     label = match_label(word, COCO_80)
-    if label is not None:
-        return label
-    for suffix, repl in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("ses", "s"), ("s", "")):
-        if word.endswith(suffix) and len(word) > len(suffix) + 1:
-            return word[: -len(suffix)] + repl
-    return word
+    return label if label is not None else singular(word)
 
 
 def _number(token: str) -> int:
     return int(token) if token.isdigit() else NUMBER_WORDS[token.lower()]
-
-
-def expand_groups(text: str) -> str:
-    """Rewrite grouped citations '[D1, D2]' as '[D1][D2]' so they are checked one by one."""
-    return GROUPED.sub(lambda m: "".join(f"[{p.strip()}]" for p in m.group(1).split(",")), text)
 
 
 def verify(

@@ -1,9 +1,9 @@
 """The built-in planner as a LangChain chat model that needs no LLM.
 
-It reads the question (intent from the bundled sentence embedding model plus keyword cues, and
-the particulars: labels, counts, colours, zones, stated findings), emits tool calls one stage
-at a time, and once the tools have answered writes the final answer from their typed results
-with templates. The agent loop, tools, citations and verifier are the same as for an LLM.
+It parses the question into a typed program (``argus.agent.planner.parser``), asks for it with one
+``run_program`` tool call, and once the executor has answered, says that answer. The agent loop, the
+tools, the citations and the verifier are the same as for an LLM, and a chat model may call
+``run_program`` with a program of its own: whoever writes the program, the same executor runs it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from langchain_core.language_models.chat_models import BaseChatModel  # noqa: TI
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage  # noqa: TID253
 from langchain_core.outputs import ChatGeneration, ChatResult  # noqa: TID253
 
-from argus.agent.planner import intents, slots
-from argus.agent.planner.compose import Composer
-from argus.agent.planner.intents import Intent
-from argus.agent.planner.plans import Plan, domain_for, make_plan
+from argus.agent.core.program import Program
+from argus.agent.planner.parser import Parse, parse
 
 _CONTEXT = re.compile(r"```json\s*(\{.*\})\s*```", re.S)
 _QUESTION = re.compile(r"^Question:\s*(.*?)\s*(?:\n\s*\n|$)", re.S)
+RUN_PROGRAM = "run_program"
 
 
 def read_turn(message: BaseMessage) -> tuple[str, dict[str, Any]]:
@@ -42,7 +41,7 @@ def read_turn(message: BaseMessage) -> tuple[str, dict[str, Any]]:
 
 
 class PlannerChatModel(BaseChatModel):
-    """Routes a question to tools and writes template answers; deterministic and offline."""
+    """Parses a question into a program and answers with what the executor found; deterministic, offline."""
 
     @property
     def _llm_type(self) -> str:
@@ -60,75 +59,54 @@ class PlannerChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         start = time.perf_counter()
-        available = set(kwargs.get("tool_names") or [])
         humans = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)]
         if not humans:
             return _result(AIMessage(content="I need a question."), start, {})
         last = humans[-1]
         question, context = read_turn(messages[last])
         previous = read_turn(messages[humans[-2]])[0] if len(humans) > 1 else None
-        plan, parsed, scores = _plan(question, json.dumps(context, sort_keys=True, default=str), previous)
-        done, results, failed = _this_turn(messages[last + 1 :])
-        meta = {"intent": plan.intent.value, "domain": plan.domain, "scores": scores}
-        for stage in plan.stages:
-            todo = [(n, a) for n, a in stage if _key(n, a) not in done and (not available or n in available)]
-            if todo:
-                calls = [
-                    {"name": n, "args": a, "id": f"planner-{len(done) + i + 1}", "type": "tool_call"}
-                    for i, (n, a) in enumerate(todo)
-                ]
-                return _result(AIMessage(content="", tool_calls=calls), start, meta)
-        composer = Composer(plan, parsed, results, {**context, "failed_tools": failed})
-        return _result(AIMessage(content=composer.compose()), start, meta)
+        parsed = plan_question(question, json.dumps(context, sort_keys=True, default=str), previous)
+        meta = {"op": parsed.op, "domain": parsed.domain, "form": parsed.by}
+        answered = _program_answer(messages[last + 1 :])
+        if answered is None:
+            call = {
+                "name": RUN_PROGRAM,
+                "args": {"root": parsed.program.dump()},
+                "id": "planner-1",
+                "type": "tool_call",
+            }
+            return _result(AIMessage(content="", tool_calls=[call]), start, meta)
+        return _result(AIMessage(content=answered), start, meta)
 
 
 @lru_cache(maxsize=256)
-def _plan(
-    question: str, context_json: str, previous_question: str | None
-) -> tuple[Plan, slots.Slots, dict[str, float]]:
-    """Intent, slots and plan for one question; the loop asks once per step, the work is done once."""
-    return plan_question(question, json.loads(context_json), previous_question)
-
-
-def plan_question(
-    question: str, context: dict[str, Any], previous_question: str | None = None
-) -> tuple[Plan, slots.Slots, dict[str, float]]:
-    """Intent, slots and plan for one question (what the planner follows)."""
-    previous = slots.parse(previous_question) if previous_question else None
+def plan_question(question: str, context_json: str, previous_question: str | None) -> Parse:
+    """The parse of one question (what the planner asks the executor to run); the loop asks once per
+    step, the work is done once."""
+    context = json.loads(context_json)
     zone_names = [z.get("name", "") for z in context.get("zones") or []]
-    parsed = slots.parse(question, zone_names)
-    if any(parsed.requests.values()):
-        intent, scores = Intent.PRIVACY, {}
-    else:
-        intent, scores = intents.classify(question)
-    domain = domain_for(context.get("domain"), parsed, intent, context.get("image") or {})
-    if context.get("findings"):
-        parsed.stated = {**context["findings"], **parsed.stated}
-    return make_plan(intent, parsed, domain, {**context, "question": question}, previous), parsed, scores
+    image = {**(context.get("image") or {}), "zones": bool(context.get("zones"))}
+    previous = (
+        parse(previous_question, zone_names=zone_names, image=image).program if previous_question else None
+    )
+    return parse(
+        question, zone_names=zone_names, image=image, explicit_domain=context.get("domain"), previous=previous
+    )
 
 
-def _key(name: str, args: dict[str, Any]) -> str:
-    return name + json.dumps(args, sort_keys=True, default=str)
-
-
-def _this_turn(messages: list[BaseMessage]) -> tuple[set[str], dict[str, Any], list[str]]:
-    """Calls already made this turn, the latest result of each tool, and the tools that failed."""
-    asked: dict[str, str] = {}
-    done: set[str] = set()
-    results: dict[str, Any] = {}
-    failed: list[str] = []
+def _program_answer(messages: list[BaseMessage]) -> str | None:
+    """The answer text of this turn's run_program call, or a plain failure sentence; None before it ran."""
     for message in messages:
-        if isinstance(message, AIMessage):
-            for call in message.tool_calls or []:
-                asked[call["id"]] = _key(call["name"], call.get("args") or {})
-        elif isinstance(message, ToolMessage):
-            if message.tool_call_id in asked:
-                done.add(asked[message.tool_call_id])
-            if message.status == "error":
-                failed.append(message.name or "a")
-            elif message.artifact is not None and message.name:
-                results[message.name] = message.artifact
-    return done, results, failed
+        if isinstance(message, ToolMessage) and message.name == RUN_PROGRAM:
+            if message.status == "error" or message.artifact is None:
+                return f"I could not answer: {str(message.content).removeprefix('ERROR from run_program: ')}"
+            return str(message.artifact.text)
+    return None
+
+
+def program_for(question: str, **options: Any) -> Program:
+    """The program the planner would run for ``question`` (for tests, benches and explanations)."""
+    return parse(question, **options).program
 
 
 def _result(message: AIMessage, start: float, meta: dict[str, Any]) -> ChatResult:

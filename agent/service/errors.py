@@ -21,10 +21,12 @@ from argus.agent.errors import (
     DeadlineExceededError,
     NotFoundError,
     ServerBusyError,
+    ToolExecutionError,
     UnknownImageError,
     UrlFetchError,
     UrlNotAllowedError,
 )
+from argus.knowledge.errors import UnknownRuleError
 from argus.tools.errors import ArgusError, BackendUnavailableError, ImageLoadError, ImageTooLargeError
 
 if TYPE_CHECKING:
@@ -36,26 +38,25 @@ log = logging.getLogger("argus.server")
 _PATH = re.compile(r"(?<![\w.:/\\~-])(?:[A-Za-z]:[\\/]|~?/)(?:[^\s/\\:'\"<>|]+[/\\])+([^\s/\\:'\"<>|,;)\]]*)")
 
 
-# Most specific first: the first class an error is an instance of decides its status.
+# Every error type and its HTTP status, most specific first: the first class an error is an instance
+# of decides. Any other ArgusError is the client's input (422); anything else is a bug (500).
 STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (AuthError, 401),
     (ImageTooLargeError, 413),
     (ImageLoadError, 422),
     (UnknownImageError, 404),
+    (UnknownRuleError, 404),
     (NotFoundError, 404),
     (UrlNotAllowedError, 403),
     (UrlFetchError, 502),
     (ServerBusyError, 429),
     (DeadlineExceededError, 504),
     (BackendUnavailableError, 503),
+    (ToolExecutionError, 502),
 )
 
 
 def status_for(exc: BaseException) -> int:
-    from argus.knowledge.errors import UnknownRuleError
-
-    if isinstance(exc, UnknownRuleError):
-        return 404
     for cls, status in STATUS:
         if isinstance(exc, cls):
             return status

@@ -240,6 +240,7 @@ def test_nothing_present_or_uncertain_is_no_finding_not_absence() -> None:
 
 
 def test_a_present_pneumothorax_on_a_frontal_cr_fires_the_pneumothorax_rule() -> None:
+    from argus.agent.domains.medical.policy import MedicalPolicy
     from argus.knowledge import KnowledgeBase
 
     result = ChestXrayResult(
@@ -254,7 +255,9 @@ def test_a_present_pneumothorax_on_a_frontal_cr_fires_the_pneumothorax_rule() ->
     ledger = Ledger("0" * 64)
     ledger.add("cxr", result)
     ctx = FactContext(domain="medical", metadata={"Modality": "CR", "ViewPosition": "PA"})
-    evaluation = KnowledgeBase.load().evaluate(build_facts(ledger, ctx).to_facts(), domain="medical")
+    evaluation = KnowledgeBase.load().evaluate(
+        build_facts(ledger, ctx, MedicalPolicy()).to_facts(), domain="medical"
+    )
     fired = {f.rule.id: f for f in evaluation.fired}
     assert "MED-CXR-PTX-01" in fired and fired["MED-CXR-PTX-01"].rule.urgency.level == "U2"
     assert "L1" in fired["MED-CXR-PTX-01"].evidence

@@ -39,7 +39,7 @@ def test_tool_contract(name, runtime, bus, tmp_path):
         pytest.skip(f"{name} needs user weights here: {card.backends[0].detail}")
 
     args = EXTRA_ARGS.get(name, lambda _tmp: {})(tmp_path)
-    lc = tool.as_langchain(lambda: bus)
+    lc = tool.as_langchain(tool.invoke_on(bus))
     assert lc.name == name and lc.args_schema is tool.Input
     message = lc.invoke({"type": "tool_call", "id": "c1", "name": name, "args": args})
     assert isinstance(message.content, str) and message.artifact is not None

@@ -133,7 +133,7 @@ def test_half_precision_request_is_accepted_by_ultralytics():
 
 @pytest.mark.slow
 def test_langchain_face_returns_summary_and_typed_result(falls):
-    lc = falls.as_langchain(lambda: samples.BUS)
+    lc = falls.as_langchain(falls.invoke_on(samples.BUS))
     assert lc.name == "detect_falls" and "Limitations:" in lc.description
     message = lc.invoke(
         {"type": "tool_call", "name": "detect_falls", "id": "call-1", "args": {"min_score": 0.5}}

@@ -356,7 +356,7 @@ def test_loading_yolo_leaves_the_image_loaders_errors_alone(detector, fall_weigh
 
 @pytest.mark.slow
 def test_langchain_face_takes_the_input_schema(detector):
-    lc = detector.as_langchain(lambda: samples.BUS)
+    lc = detector.as_langchain(detector.invoke_on(samples.BUS))
     assert set(lc.args) >= {"labels", "min_score", "max_detections", "nms_iou", "backend", "weights"}
     message = lc.invoke(
         {"type": "tool_call", "name": "detect_objects", "id": "call-1", "args": {"labels": ["bus"]}}

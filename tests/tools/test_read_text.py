@@ -229,7 +229,7 @@ def test_card_lists_the_backend_and_its_bundled_models(reader):
 
 @pytest.mark.slow
 def test_langchain_face_reads_the_bound_image(reader):
-    lc = reader.as_langchain(lambda: samples.PAGE)
+    lc = reader.as_langchain(reader.invoke_on(samples.PAGE))
     assert set(lc.args) == {"min_score", "max_lines", "restore_spaces"}
     message = lc.invoke({"type": "tool_call", "name": "read_text", "id": "call-1", "args": {"max_lines": 1}})
     assert (

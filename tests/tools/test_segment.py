@@ -385,6 +385,6 @@ def test_card_and_langchain_face(segment):
     assert card.evidence_prefixes == ["M"]
     assert {b.name for b in card.backends} == {"yolo-seg", "grabcut", "threshold"}
     assert "mode" in card.input_schema["properties"]
-    lc = segment.as_langchain(lambda: samples.COINS)
+    lc = segment.as_langchain(segment.invoke_on(samples.COINS))
     content, artifact = lc.func(mode="regions")
     assert artifact.count == len(artifact.masks) and content.startswith("segment (threshold")

@@ -416,19 +416,17 @@ def run_triage(
     resume: bool = False,
     progress: Callable[[TriageProgress], None] | None = None,
     *,
-    assistant: Assistant | None = None,
+    assistant: Assistant,
     audit_db: str | Path | None = None,
-    device: str = "auto",
     run_id: str | None = None,
     workers: int | None = 1,
     new_audit_log: bool = False,
 ) -> TriageSummary:
-    """Triage every image under ``paths`` into ``out_dir``; decisions go to ``audit_db`` (default:
-    ``$ARGUS_AUDIT_DB`` or ``~/.local/share/argus/audit.sqlite``). ``workers`` as for ``TriageBatch``."""
-    from argus.agent.assistant import Assistant
+    """Triage every image under ``paths`` into ``out_dir`` with ``assistant``'s models and rules; decisions
+    go to ``audit_db`` (default: ``$ARGUS_AUDIT_DB`` or ``~/.local/share/argus/audit.sqlite``). ``workers``
+    as for ``TriageBatch``."""
     from argus.agent.domains.medical.audit import AuditLog, default_audit_path
 
-    assistant = assistant or Assistant(llm="planner", device=device, check_llm=False)
     with AuditLog(audit_db or default_audit_path(), new_log=new_audit_log) as audit:
         batch = TriageBatch(
             assistant,

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer, ImageInfo
+from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer, Caller, ImageInfo
 from argus.agent.core.composer import build_answer
 from argus.agent.core.facts import FactContext
 from argus.agent.core.findings import load_findings
@@ -25,6 +25,7 @@ from argus.agent.domains.medical.chest_findings import UNCERTAIN_FROM, describe_
 from argus.agent.domains.medical.decision import Decision, decide
 from argus.agent.domains.medical.identity import findings_sha256, run_settings
 from argus.agent.domains.medical.modality import Route, route_image
+from argus.agent.domains.medical.policy import MedicalPolicy
 from argus.agent.errors import FindingsError
 from argus.tools.errors import ArgusError
 from argus.tools.evidence import ImageLabel, StatedFinding
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from argus.agent.domains.medical.audit import AuditLog
 
 TRIAGE_QUESTION = "Triage this medical image: urgency, rule and recommended action, or why none can be given."
-BY = "triage"
+
 DRIVER = "none: the triage pipeline runs its tools and the rule engine in a fixed order"
 CLASSIFIER = "classify_chest_xray"
 SIDECAR_SUFFIXES = (".findings.json", ".findings.yaml", ".findings.yml")
@@ -115,12 +116,13 @@ def decide_image(
         ),
         knowledge=assistant.knowledge,
         timeout_s=assistant.tool_timeout_s,
+        policy=MedicalPolicy(),
     )
-    _, quality, step = toolbox.run("assess_quality", {}, by=BY)
+    _, quality, step = toolbox.run("assess_quality", {}, Caller.TRIAGE)
     classifier = None
     if quality is not None and quality.ok and route.chest_xray_ready and CLASSIFIER in toolbox.names():
-        _, classifier, _ = toolbox.run(CLASSIFIER, {}, by=BY)
-    toolbox.run("evaluate_rules", {"domain": "medical"}, by=BY)
+        _, classifier, _ = toolbox.run(CLASSIFIER, {}, Caller.TRIAGE)
+    toolbox.run("evaluate_rules", {"domain": "medical"}, Caller.TRIAGE)
     outcome = toolbox.last_rules
     if outcome is None:  # the knowledge base failed to evaluate: a bug or a broken rule pack
         raise ArgusError(f"the rule engine did not run: {'; '.join(toolbox.notes) or 'no result'}")
@@ -130,7 +132,7 @@ def decide_image(
         question=TRIAGE_QUESTION,
         domain="medical",
         image=ImageInfo(**{k: v for k, v in loaded.describe().items() if k in ImageInfo.model_fields}),
-        loop=LoopResult(text=text, messages=[], driver=BY),
+        loop=LoopResult(text=text, messages=[], driver=Caller.TRIAGE.value),
         toolbox=toolbox,
         chat_model=None,
         llm_name=DRIVER,

@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from argus.agent.errors import TrackingError
+from argus.tools.box_geometry import iou_matrix, standing_near
 from argus.tools.zones import ZoneSet
 
 ITEM_LABELS = ("backpack", "handbag", "suitcase")
@@ -153,18 +154,6 @@ class IoUTracker:
             track.confirmed = True
 
 
-def iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of every box in ``a`` (N, 4) with every box in ``b`` (M, 4), xyxy: an (N, M) array."""
-    x1 = np.maximum(a[:, None, 0], b[None, :, 0])
-    y1 = np.maximum(a[:, None, 1], b[None, :, 1])
-    x2 = np.minimum(a[:, None, 2], b[None, :, 2])
-    y2 = np.minimum(a[:, None, 3], b[None, :, 3])
-    inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
-    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
-    return inter / (area_a[:, None] + area_b[None, :] - inter)
-
-
 def _observation(
     det: Any, index: int, frame: int
 ) -> tuple[str, tuple[float, float, float, float], float | None]:
@@ -277,16 +266,19 @@ def find_unattended(
     if not (math.isfinite(seconds) and seconds > 0):
         raise TrackingError(f"seconds must be positive, got {seconds}")
     all_tracks = list(tracks)
-    people: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    people: dict[int, list[tuple[float, float, float, float]]] = defaultdict(list)
     for track in all_tracks:
         if track.label == person_label:
             for p in track.points:
-                people[p.frame].append(p.bottom_centre)
+                people[p.frame].append(p.box)
     events: list[UnattendedEvent] = []
     for track in all_tracks:
         if not track.confirmed or track.label not in item_labels:
             continue
-        alone = [not _anyone_near(p.bottom_centre, people.get(p.frame, []), radius_px) for p in track.points]
+        alone = [
+            not any(standing_near(p.box, other, radius_px) for other in people.get(p.frame, []))
+            for p in track.points
+        ]
         for run in _runs(track.points, alone):
             duration = run[-1].timestamp_s - run[0].timestamp_s
             if duration >= seconds:
@@ -303,10 +295,6 @@ def find_unattended(
                     )
                 )
     return events
-
-
-def _anyone_near(point: tuple[float, float], others: list[tuple[float, float]], radius: float) -> bool:
-    return any(math.dist(point, other) <= radius for other in others)
 
 
 def _runs(points: list[TrackPoint], flags: list[bool]) -> list[list[TrackPoint]]:

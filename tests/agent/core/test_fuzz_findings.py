@@ -14,8 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from argus.agent.core.findings import MAX_FINDINGS, load_findings
-from argus.agent.core.toolbox import STATABLE_NAMESPACES
+from argus.agent.core.findings import MAX_FINDINGS, STATABLE_NAMESPACES, load_findings
 from argus.agent.errors import FindingsError
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,29 +1,10 @@
-"""The planner's reading of questions: labels, relations, stated findings, refusals, domain words."""
+"""The planner's reading of a question's particulars: stated findings, refusals, domain words."""
 
 from __future__ import annotations
 
 import pytest
 
-from argus.agent.planner.slots import find_labels, parse, stated_findings
-
-
-@pytest.mark.parametrize(
-    ("question", "labels"),
-    [
-        ("How many people are in this image?", ["person"]),
-        ("Count the buses and the persons", ["bus", "person"]),
-        ("Is there a cell phone or a laptop?", ["cell phone", "laptop"]),
-        ("any knives near the dining table?", ["knife", "dining table"]),
-        ("What is the weather like?", []),
-    ],
-)
-def test_labels(question, labels):
-    assert find_labels(question) == labels
-
-
-def test_relation_and_pronoun():
-    slots = parse("and how many of them are near the bus?")
-    assert slots.relation == ("near", "bus") and slots.uses_pronoun
+from argus.agent.planner.slots import parse, stated_findings
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,10 @@ from argus import Assistant
 from argus.agent.domains.security.assessment import CANNOT_SEE, assess
 from argus.cli import app
 from tests.support import samples
-from tests.support.samples import ROOT
 
 pytestmark = pytest.mark.slow
 
-ZONES = ROOT / "tests" / "data" / "zones" / "bus.yaml"
+ZONES = samples.SUITES / "bus_zones.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from argus.agent.domains.security.tracking import IoUTracker, find_loitering, find_unattended, iou_matrix
+from argus.agent.domains.security.tracking import IoUTracker, find_loitering, find_unattended
 from argus.agent.errors import TrackingError
 from argus.tools.evidence import Detection
 from argus.tools.zones import ZoneSet, bind_zones, parse_zones
@@ -163,14 +163,6 @@ def test_labels_are_matched_separately_and_greedily() -> None:
     pair.update(1.0, [person(475), person(405)])
     first, second = pair.tracks
     assert first.box[0] + 30 == 405 and second.box[0] + 30 == 475
-
-
-def test_iou_matrix() -> None:
-    import numpy as np
-
-    a = np.array([[0, 0, 10, 10], [20, 20, 30, 30]], float)
-    b = np.array([[0, 0, 10, 10], [5, 0, 15, 10], [100, 100, 110, 110]], float)
-    np.testing.assert_allclose(iou_matrix(a, b), [[1.0, 50 / 150, 0.0], [0.0, 0.0, 0.0]])
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1230 @@
+"""Running a program: each op asks the tools it needs (through the toolbox, so every call is cached,
+traced and its items carry evidence ids), reasons over what they saw, and answers.
+
+An answer is what a careful person would say: the first sentence answers the question (Yes/No or
+"I can't tell", the number, the colour, the name), one or two sentences say why with citations, and
+caveats come last. ``short_answer`` is what a VQA benchmark would score ("yes", "4", "blue", "CT").
+No backend name, version, metric name or Python repr ever reaches the prose.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from argus.agent.core import program as p
+from argus.agent.core.answer import Caller
+from argus.agent.core.lexicon import REGION_NOUNS, SHAPES, UNSEEABLE
+from argus.agent.core.things import (
+    Thing,
+    as_things,
+    describe_place,
+    filter_things,
+    source_for,
+)
+from argus.tools import box_geometry as geometry
+from argus.tools.categories import category_of, labels_in
+from argus.tools.coco import COCO_80
+from argus.tools.words import count_phrase, join_words, plural
+
+if TYPE_CHECKING:
+    from argus.agent.core.toolbox import Toolbox
+
+LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+REGION_CITE_LIMIT = 500  # the segment tool's own maximum
+CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
+CANNOT_ANSWER = (
+    "I can't answer that from this image with the available tools. I can count and locate the 80 COCO object "
+    "classes, read text, describe the scene, name colours and shapes, check image quality, tell the kind of "
+    "scan, detect falls, segment regions, and apply the medical and security rule packs."
+)
+PRIVACY = {
+    "face_identification": "identify people",
+    "emotion": "infer emotions",
+    "sensitive_attribute": "infer sensitive attributes such as age, gender, ethnicity, religion, health or orientation",
+}
+# The tools in plain words, for sentences about them.
+TOOL_WORDS = {
+    "detect_objects": "object detector", "detect_falls": "fall detector", "segment": "segmentation",
+    "describe_image": "describer", "classify_image": "image classifier", "read_text": "text reader",
+    "assess_quality": "quality check", "analyze_colors_shapes": "colour and shape analysis",
+    "classify_modality": "modality classifier", "classify_chest_xray": "chest X-ray classifier",
+    "search_rules": "rule search", "evaluate_rules": "rule engine",
+}  # fmt: skip
+# DICOM Modality codes in plain words, and the short answer for each.
+MODALITY_WORDS = {
+    "CT": ("a CT scan", "CT"), "MR": ("an MRI scan", "MRI"), "CR": ("an X-ray (computed radiography)", "X-ray"),
+    "DX": ("an X-ray (digital radiography)", "X-ray"), "MG": ("a mammogram", "mammogram"),
+    "US": ("an ultrasound image", "ultrasound"), "NM": ("a nuclear medicine image", "nuclear medicine"),
+    "PT": ("a PET scan", "PET"), "XA": ("an X-ray angiogram", "angiogram"), "RF": ("a fluoroscopy image", "fluoroscopy"),
+    "OP": ("an ophthalmic (fundus) photograph", "fundus photograph"), "SM": ("a microscopy slide", "microscopy"),
+    "OT": ("an image of an unspecified kind", "other"), "SC": ("a secondary capture", "other"),
+}  # fmt: skip
+
+
+@dataclass
+class Finding:
+    """What one op concluded, in the answer's order: the answer, why, caveats."""
+
+    short: str | None
+    lead: str
+    why: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    value: Any = None  # True/False for yes/no ops, a number for counts
+
+
+class ProgramResult(BaseModel):
+    """What ``run_program`` returns: the answer text, its short answer, and the program that made it."""
+
+    short_answer: str | None = Field(
+        description="What a VQA benchmark would score: 'yes', '4', 'blue', 'CT'."
+    )
+    text: str = Field(
+        description="The answer: the first sentence answers, then why with citations, then caveats."
+    )
+    program: dict[str, Any]
+
+    def summary(self) -> str:
+        short = f"Short answer: {self.short_answer}\n" if self.short_answer is not None else ""
+        return f"{short}{self.text}"
+
+
+class Executor:
+    """Runs one program for the question the toolbox is answering."""
+
+    def __init__(self, toolbox: Toolbox, caller: Caller, by: str | None = None) -> None:
+        self.toolbox = toolbox
+        self.caller = caller
+        self.by = by
+        self.width = float(toolbox.image.width)
+        self.height = float(toolbox.image.height)
+        self.diagonal = math.hypot(self.width, self.height)
+        self.failed: list[str] = []
+        self._results: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ run
+    def run(self, program: p.Program) -> ProgramResult:
+        root = program.root
+        finding = self.evaluate(root)
+        policy = self.toolbox.policy
+        sentences = [finding.lead, *finding.why]
+        own_flow = policy.flow_op == root.op
+        if policy.name != "general" and root.op not in ("rules", "refuse", "unanswerable") and not own_flow:
+            policy.ground(self.toolbox, refused=False)
+            sentences += policy.rule_sentences(self.toolbox, self.toolbox.facts_context.stated)
+        sentences += finding.caveats
+        if policy.name != "general" and root.op not in ("refuse", "unanswerable", "rules"):
+            sentences += [c for c in policy.caveats(self.toolbox) if c not in sentences]
+        sentences += [
+            f"The {TOOL_WORDS.get(name, 'tool')} failed, so this answer lacks its evidence."
+            for name in dict.fromkeys(self.failed)
+        ]
+        text = " ".join(s.strip() for s in sentences if s and s.strip())
+        return ProgramResult(short_answer=finding.short, text=text, program=program.dump())
+
+    def evaluate(self, op: Any) -> Finding:
+        handler = getattr(self, f"_op_{op.op}")
+        return handler(op)
+
+    # ---------------------------------------------------------------- tools
+    def call(self, tool: str, args: dict[str, Any] | None = None) -> Any:
+        """A tool's result through the toolbox (cached per program), or None when it failed."""
+        key = tool + repr(sorted((args or {}).items()))
+        if key not in self._results:
+            _, result, step = self.toolbox.run(tool, args or {}, self.caller, self.by)
+            if step.error:
+                self.failed.append(tool)
+                result = None
+            self._results[key] = result
+        return self._results[key]
+
+    def things(self, source: str, selection: p.Selection | None = None) -> list[Thing] | None:
+        """Everything the source's tool saw, as things; None when the tool failed."""
+        if source == "detections":
+            result = self.call("detect_objects")
+            return None if result is None else as_things(result.items(), coco_category)
+        if source == "shapes":
+            result = self.call("analyze_colors_shapes")
+            return None if result is None else [t for t in as_things(result.shapes) if t.label != "other"]
+        if source == "objects":
+            found = self.call("find_objects")
+            if found is not None and found.count is not None:
+                return as_things(found.objects)  # things on a plain background, whatever they are
+            result = self.call("detect_objects")
+            return None if result is None else as_things(result.items(), coco_category)
+        if source == "regions":
+            result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})
+            return None if result is None else as_things(result.items())
+        if source == "falls":
+            result = self.call("detect_falls")
+            return (
+                None
+                if result is None
+                else [t for t in as_things(result.items()) if t.label.lower() == "fall"]
+            )
+        return []
+
+    def select(self, selection: p.Selection) -> tuple[str, list[Thing] | None]:
+        """(source, the things that meet the selection); the things are None when the tool failed."""
+        source = source_for(selection, COCO_80)
+        if source in ("unseeable", "classifier", "text"):
+            return source, []
+        found = self.things(source, selection)
+        if found is None:
+            return source, None
+        if selection.colour and source in ("detections", "objects", "regions"):
+            self.name_colours(found)
+        related = None
+        if selection.relation is not None:
+            _, related = self.select(selection.relation.to)
+            related = related or []
+        members = self.zone_members(selection.zone) if selection.zone else None
+        category = (
+            tuple(labels_in(selection.category)) if selection.category and source == "detections" else None
+        )
+        chosen = filter_things(
+            found,
+            selection,
+            width=self.width,
+            height=self.height,
+            related=related,
+            zone_members=members,
+            category_labels=category,
+        )
+        return source, chosen
+
+    def name_colours(self, things: list[Thing]) -> None:
+        """Give each boxed thing the colour of its own pixels (the colour tool's region mode)."""
+        todo = [t for t in things if t.box and t.colour is None]
+        if not todo:
+            return
+        regions = [{"box": t.box, "source": t.id, "label": t.label} for t in todo]
+        result = self.call("analyze_colors_shapes", {"regions": regions, "shapes": False})
+        if result is None:
+            return
+        by_source = {k.source: k for k in result.object_colours}
+        for thing in todo:
+            colour = by_source.get(thing.id)
+            if colour is not None:
+                thing.colour, thing.shade, thing.colour_id = colour.label, colour.shade, colour.id
+                thing.second_colour = colour.second_colour
+                thing.cites = [thing.id, colour.id]
+
+    def zone_members(self, zone: str) -> set[str]:
+        """Ids of the things standing in the zone (named, or every zone with that attribute)."""
+        self.toolbox.current_facts()  # makes the zone hits (Z items) for what was detected
+        from argus.tools.evidence import ZoneHit
+
+        hits = [i for i in self.toolbox.ledger.items() if isinstance(i, ZoneHit)]
+        return {h.source for h in hits if h.zone == zone or zone in h.attributes}
+
+    def zone_hits(self, zone: str, ids: list[str]) -> list[str]:
+        from argus.tools.evidence import ZoneHit
+
+        return [
+            i.id
+            for i in self.toolbox.ledger.items()
+            if isinstance(i, ZoneHit) and (i.zone == zone or zone in i.attributes) and i.source in ids
+        ]
+
+    # ------------------------------------------------------------- presence
+    def _op_exists(self, op: p.Exists) -> Finding:
+        if op.any_of:
+            return self._exists_any([op.target, *op.any_of], op.unchecked)
+        found = self._exists(op.target)
+        if op.unchecked and found.value is not None:
+            return self._unchecked(op, found)
+        return found
+
+    def _exists_any(self, targets: list[p.Selection], unchecked: str | None) -> Finding:
+        """'Is there a dog or a cat?': yes when one of them is there, saying which."""
+        findings = [(target, self._exists(target)) for target in targets]
+        present = [(target, f) for target, f in findings if f.value]
+        absent = [_noun(target) for target, f in findings if f.value is False]
+        if present:
+            said = join_words(
+                [
+                    f.lead.split(", there ", 1)[-1].rstrip(".").replace("is ", "", 1).replace("are ", "", 1)
+                    for _, f in present
+                ]
+            )
+            none = f" (no {join_words([plural(a) for a in absent], 'or')})" if absent else ""
+            return Finding("yes", f"Yes: {said}{none}.", value=True)
+        if all(f.value is False for _, f in findings):
+            return Finding(
+                "no",
+                f"No, I see neither {join_words([plural(_noun(t)) for t in targets], 'nor')}.",
+                findings[0][1].why,
+                findings[0][1].caveats,
+                value=False,
+            )
+        return next(f for _, f in findings if f.value is None)
+
+    def _unchecked(self, op: p.Exists, found: Finding) -> Finding:
+        """The thing is there (or not), but the rest of the question no tool can check."""
+        noun = _noun(op.target)
+        if found.value is False:
+            return found
+        seen = (
+            found.lead.split(": ", 1)[-1]
+            if found.lead.startswith("Yes, possibly")
+            else found.lead.split(", there ", 1)[-1].rstrip(".")
+        )
+        return Finding(
+            None,
+            f"I can't tell whether the {noun} is {op.unchecked}: no tool here checks that.",
+            [f"I do see {seen.replace('is ', '', 1).replace('are ', '', 1)}."],
+            value=None,
+        )
+
+    def _exists(self, target: p.Selection) -> Finding:
+        noun = _noun(target)
+        source, things = self.select(target)
+        if source == "unseeable":
+            return Finding(
+                None,
+                f"I can't tell: no tool here can see {UNSEEABLE[target.label or '']}, so not seeing any does not "
+                "mean there are none.",
+            )
+        if source == "classifier":
+            return self._classifier_presence(target)
+        if source == "text":
+            return self._text_presence()
+        if things is None:
+            return Finding(None, f"I can't tell: the tool that looks for {plural(noun)} failed.")
+        if things:
+            sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
+            phrase = self._phrase(things, target)
+            if sure:
+                verb = "is" if len(things) == 1 else "are"
+                return Finding(
+                    "yes", f"Yes, there {verb} {phrase}.", self._colour_why(things, target), value=True
+                )
+            best = max(things, key=lambda t: t.score or 0.0)
+            return Finding(
+                "yes",
+                f"Yes, possibly: the detector sees {phrase}, with low confidence ({best.score:.2f}).",
+                value=True,
+            )
+        return Finding(
+            "no",
+            f"No, I don't see {_any(noun, target)}.",
+            self._instead(source, target),
+            self._absence_caveat(source),
+            value=False,
+        )
+
+    def _classifier_presence(self, target: p.Selection) -> Finding:
+        noun = target.label or target.category or "that"
+        labels = self._classifier_labels()
+        if labels is None:
+            return Finding(
+                None,
+                f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.",
+            )
+        hit = next(
+            (lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR),
+            None,
+        )
+        if hit is not None:
+            return Finding(
+                "yes",
+                f"Yes, probably: the image classifier sees {_article(_first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
+                [
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
+                value=True,
+            )
+        top = labels[0] if labels else None
+        if top is not None and (top.score or 0) >= 0.3:
+            return Finding(
+                "no",
+                f"No, probably not: the image classifier sees {_article(_first_name(top.label))} [{top.id}] and none of its "
+                f"guesses is {_article(noun)}.",
+                caveats=[
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
+                value=False,
+            )
+        seen = f"; its best guess is {_article(_first_name(top.label))} [{top.id}]" if top is not None else ""
+        return Finding(
+            None,
+            f"I can't tell: the detector has no class for {plural(noun)} and the image classifier does not name one{seen}.",
+        )
+
+    def _text_presence(self) -> Finding:
+        lines = self._text_lines()
+        if lines is None:
+            return Finding(None, "I can't tell: the text reader failed.")
+        if lines:
+            return Finding("yes", f"Yes: it reads {_quote_lines(lines, 3)}.", value=True)
+        return Finding("no", "No, I found no text in the image.", value=False)
+
+    def _op_count(self, op: p.Count) -> Finding:
+        if op.also:
+            return self._count_several([op.target, *op.also])
+        target = op.target
+        noun = _noun(target)
+        source, things = self.select(target)
+        if source == "unseeable":
+            return Finding(None, f"I can't count {UNSEEABLE[target.label or '']}: no tool here can see them.")
+        if source == "classifier":
+            return Finding(None, f"I can't count {plural(noun)}: the detector has no class for them.")
+        if source == "text":
+            lines = self._text_lines() or []
+            return Finding(
+                str(len(lines)),
+                f"{len(lines)} lines of text {_cite(lines)}.".replace("  ", " "),
+                value=len(lines),
+            )
+        if things is None:
+            return Finding(None, f"I can't count {plural(noun)}: the tool that finds them failed.")
+        n = len(things)
+        if source == "regions":
+            return self._count_regions(target, things)
+        where = self._where(target)
+        if n == 0:
+            return Finding(
+                "0",
+                f"0 {plural(noun)}{where}: I don't see any.",
+                self._instead(source, target),
+                self._absence_caveat(source),
+                value=0,
+            )
+        low = [t for t in things if t.score is not None and t.score < LOW_CONFIDENCE]
+        cites = self._cites(things, target)
+        why = []
+        if low:
+            why.append(
+                f"{len(low)} of them {'is' if len(low) == 1 else 'are'} low-confidence ({', '.join(f'{t.score:.2f}' for t in low)})."
+            )
+        verb = "is" if n == 1 else "are"
+        if where:
+            lead = f"{count_phrase(n, noun)} {verb}{where} {cites}."
+        else:
+            lead = f"{count_phrase(n, noun)} {verb} in the image {cites}."
+        return Finding(str(n), lead, why, value=n)
+
+    def _count_several(self, targets: list[p.Selection]) -> Finding:
+        """'How many buses and people?': each count, with its citations."""
+        parts = []
+        for target in targets:
+            _, things = self.select(target)
+            if things is None:
+                return Finding(
+                    None, f"I can't count {plural(_noun(target))}: the tool that finds them failed."
+                )
+            parts.append(f"{count_phrase(len(things), _noun(target))} {_cite_things(things)}".strip())
+        return Finding(None, f"{_cap(join_words(parts))}.", value=None)
+
+    def _count_regions(self, target: p.Selection, masks: list[Thing]) -> Finding:
+        result = self.call("segment", {"mode": "regions", "max_masks": REGION_CITE_LIMIT})
+        n = (
+            getattr(result, "count", len(masks))
+            if not (target.colour or target.size or target.position)
+            else len(masks)
+        )
+        noun = target.label or "region"
+        cited = _cite(masks) if n == len(masks) else f"(the largest {len(masks)}: {_cite(masks)})"
+        return Finding(
+            str(n),
+            f"{count_phrase(n, noun)} {cited}.",
+            [f"Each separate region on the background is counted; the detector has no '{noun}' class."],
+            value=n,
+        )
+
+    # --------------------------------------------------------- what and how
+    def _op_identify(self, op: p.Identify) -> Finding:
+        target = op.target
+        if source_for(target, COCO_80) == "classifier":
+            return self._classifier_identify(target)
+        source, things = self.select(target if target.label else target.model_copy(update={"label": None}))
+        if source == "objects" and not target.category and not target.relation and not target.position:
+            source, things = "detections", self.things("detections")
+        if things is None:
+            return Finding(None, "I can't tell: the detector failed.")
+        sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
+        kind = target.category or "thing"
+        if sure or things:
+            chosen = sure or things
+            names = _ranked_labels(chosen)
+            first = names[0]
+            groups = [[t for t in chosen if t.label == name] for name in names]
+            listed = join_words([f"{_noun_group(g)} {_cite(g)}" for g in groups])
+            hedge = "" if sure else "Possibly "
+            lead = f"{hedge}{listed}."
+            lead = lead[0].upper() + lead[1:]
+            why = []
+            maybe = [t for t in things if t not in chosen]
+            if maybe:
+                why.append(
+                    "Possibly also "
+                    + join_words([f"{_article(t.label)} ({t.score:.2f}) [{t.id}]" for t in maybe[:3]])
+                    + "."
+                )
+            return Finding(first, lead, why, value=first)
+        if target.relation is not None or target.position:
+            return Finding(
+                None,
+                f"Nothing I can name is {target.describe().split(' ', 1)[-1] if target.relation else 'there'}.",
+                value=None,
+            )
+        return self._classifier_identify(target, kind)
+
+    def _classifier_identify(self, target: p.Selection, kind: str | None = None) -> Finding:
+        labels = self._classifier_labels()
+        wanted = target.category or (
+            target.label if target.label not in (None, "object", "thing", "item") else None
+        )
+        if not labels:
+            return Finding(
+                None,
+                f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.",
+            )
+        if wanted:
+            fitting = [
+                lab
+                for lab in labels
+                if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR
+            ]
+            if not fitting:
+                top = labels[0]
+                return Finding(
+                    None,
+                    f"I don't see {_article(wanted)}: the detector found none, and the image classifier's best guess "
+                    f"is {_article(_first_name(top.label))} [{top.id}].",
+                )
+            top = fitting[0]
+        else:
+            top = labels[0]
+        specific = _first_name(top.label)
+        group = getattr(top, "group", None)
+        name = (
+            group
+            if group and group not in (wanted, "other") and len(group) < len(specific) + 12
+            else specific
+        )
+        also = f" (the classifier's class: {specific})" if name != specific else ""
+        nothing = f"no {wanted}" if wanted else "nothing"
+        return Finding(
+            name,
+            f"It looks like {_article(name)}{also} [{top.id}].",
+            [
+                f"The object detector found {nothing} it knows, so this is the image classifier's best guess "
+                f"({100 * (top.score or 0):.0f}% confident)."
+            ],
+            value=name,
+        )
+
+    def _op_attribute(self, op: p.Attribute) -> Finding:
+        target = op.target
+        if op.attribute == "area":
+            return self._area(target)
+        if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
+            return self._image_colours()
+        source, things = self.select(target)
+        noun = _noun(target)
+        if things is None:
+            return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
+        if not things:
+            if source == "classifier":
+                return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
+            return Finding(
+                None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
+            )
+        if op.attribute == "colour":
+            return self._colour_of(things, target)
+        if op.attribute == "shape":
+            shapes = [t for t in things if t.shape]
+            if not shapes:
+                return Finding(
+                    None,
+                    f"I can't tell the shape of the {noun}: the colour-and-shape tool did not outline it.",
+                )
+            first = shapes[0]
+            return Finding(
+                first.shape,
+                f"{_the(target, first)} is {_article(first.shape or '')} [{first.id}].",
+                value=first.shape,
+            )
+        if op.attribute == "size":
+            from argus.agent.core.things import by_size
+
+            scene = self.things(source) or things
+            thing = things[0]
+            size = "large" if by_size([thing], "large", scene, self.width * self.height) else "small"
+            share = 100 * thing.area / (self.width * self.height)
+            return Finding(
+                size,
+                f"{_the(target, thing)} is {size} [{thing.id}]: it covers {share:.0f}% of the image.",
+                value=size,
+            )
+        thing = things[0]
+        place = describe_place(thing, self.width, self.height)
+        short = place.replace("on the ", "").replace("at the ", "").replace("in the ", "")
+        return Finding(short, f"{_the(target, thing)} is {place} of the image [{thing.id}].", value=short)
+
+    def _colour_of(self, things: list[Thing], target: p.Selection) -> Finding:
+        self.name_colours(things)
+        named = [t for t in things if t.colour]
+        noun = _noun(target)
+        if not named:
+            return Finding(
+                None,
+                f"I can't tell the colour of the {noun} [{things[0].id}]: its pixels could not be named.",
+            )
+        colours = list(dict.fromkeys(t.colour for t in named))
+        first = named[0].colour
+        if len(named) == 1:
+            return Finding(first, f"{_the(target, named[0])} is {first} {_cite_things(named)}.", value=first)
+        if len(colours) == 1:
+            return Finding(
+                first, f"The {len(named)} {plural(noun)} are {first} {_cite_things(named)}.", value=first
+            )
+        parts = [f"{c} {_cite_things([t for t in named if t.colour == c])}" for c in colours]
+        return Finding(first, f"The {plural(noun)} are {join_words(parts)}.", value=first)
+
+    def _image_colours(self) -> Finding:
+        result = self.call("analyze_colors_shapes")
+        if result is None or not result.colours:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        main = [c for c in result.colours if c.fraction >= 0.02][:6] or result.colours[:1]
+        listed = join_words([f"{c.label} [{c.id}]" for c in main])
+        return Finding(
+            main[0].label,
+            f"The main colours are {listed}." if len(main) > 1 else f"The image is mostly {listed}.",
+            value=main[0].label,
+        )
+
+    def _area(self, target: p.Selection) -> Finding:
+        noun = _noun(target)
+        args: dict[str, Any] = {"labels": [target.label]} if target.label in COCO_80 else {}
+        result = self.call("segment", args)
+        if result is None:
+            return Finding(None, f"I can't tell: segmentation failed for the {noun}.")
+        masks = [
+            m
+            for m in result.items()
+            if not target.label or m.label == target.label or target.label not in COCO_80
+        ]
+        if not masks:
+            return Finding(None, f"I can't tell: I don't see {_article(noun)} to outline.")
+        share = 100 * sum(getattr(m, "area_fraction", 0.0) for m in masks)
+        return Finding(
+            f"{share:.0f}%",
+            f"{_cap(_noun_group(as_things(masks)) if len(masks) > 1 else 'the ' + noun)} {'covers' if len(masks) == 1 else 'cover'} "
+            f"{share:.1f}% of the image {_cite(masks)}.",
+            value=share,
+        )
+
+    # ------------------------------------------------------------ relations
+    def _op_relate(self, op: p.Relate) -> Finding:
+        _, subjects = self.select(op.subject)
+        _, objects = self.select(op.object)
+        s_noun, o_noun = _noun(op.subject), _noun(op.object)
+        if subjects is None or objects is None:
+            return Finding(None, "I can't tell: the tool that finds them failed.")
+        if not subjects or not objects:
+            missing = s_noun if not subjects else o_noun
+            return Finding(None, f"I can't tell: I don't see {_article(missing)}.")
+        pairs = [(s, o) for s in subjects for o in objects if s.id != o.id and s.box and o.box]
+        if not pairs:
+            return Finding(None, f"I can't tell: the {s_noun} and the {o_noun} are the same thing.")
+        if op.relation is None:
+            subject, obj = pairs[0]
+            relation = geometry.describe_relation(subject.box, obj.box, self.diagonal)
+            words = geometry.RELATIONS[relation]
+            return Finding(
+                words,
+                f"{_the(op.subject, subject)} is {words} the {o_noun} [{subject.id}][{obj.id}].",
+                value=relation,
+            )
+        words = geometry.RELATIONS[op.relation]
+        holding = [
+            s
+            for s in subjects
+            if any(
+                geometry.holds(op.relation, s.box or [], o.box or [], self.diagonal)
+                for o in objects
+                if o.id != s.id
+            )
+        ]
+        if holding:
+            if len(subjects) > 1:
+                lead = f"Yes: {count_phrase(len(holding), s_noun)} {_cite(holding)} {'is' if len(holding) == 1 else 'are'} {words} the {o_noun} {_cite(objects)}."
+            else:
+                lead = f"Yes, {_the(op.subject, holding[0]).lower() if not op.subject.rank else _the(op.subject, holding[0])} is {words} the {o_noun} [{holding[0].id}]{_cite(objects)}."
+                lead = "Yes, " + lead[5:]
+            return Finding("yes", lead, value=True)
+        subject, obj = pairs[0]
+        other = _the(op.object, obj)
+        other = other[:1].lower() + other[1:]
+        if op.relation in ("larger_than", "smaller_than", "taller_than", "wider_than"):
+            return Finding(
+                "no",
+                f"No, {_the(op.subject, subject).lower()} [{subject.id}] is not {words} {other} [{obj.id}] in the image.",
+                caveats=["Sizes are of the boxes in the picture: nearer things look bigger."],
+                value=False,
+            )
+        actual = geometry.RELATIONS[geometry.describe_relation(subject.box, obj.box, self.diagonal)]
+        return Finding(
+            "no",
+            f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",
+            value=False,
+        )
+
+    def _op_compare(self, op: p.Compare) -> Finding:
+        left_source, left = self.select(op.left)
+        if op.right is None:
+            return self._compare_number(op, left_source, left)
+        right_source, right = self.select(op.right)
+        if left is None or right is None or "unseeable" in (left_source, right_source):
+            return Finding(None, "I can't tell: one of the two cannot be counted here.")
+        a, b = len(left), len(right)
+        counts = f"{count_phrase(a, _noun(op.left))} {_cite(left)} and {count_phrase(b, _noun(op.right))} {_cite(right)}".replace(
+            "  ", " "
+        )
+        if op.which:
+            if a == b:
+                return Finding(None, f"Neither: there are as many of each. I count {counts}.", value=None)
+            more_left = a > b if op.comparison == "more" else a < b
+            winner = _noun(op.left) if more_left else _noun(op.right)
+            return Finding(plural(winner), f"{_cap(plural(winner))}: I count {counts}.", value=winner)
+        holds = _compared(a, b, op.comparison)
+        return Finding(
+            "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
+        )
+
+    def _compare_number(self, op: p.Compare, source: str, things: list[Thing] | None) -> Finding:
+        noun = _noun(op.left)
+        if things is None or source in ("unseeable", "classifier", "text"):
+            return Finding(None, f"I can't tell: {plural(noun)} cannot be counted here.")
+        if source == "regions":
+            counted = self._count_regions(op.left, things)
+            n = int(counted.short or 0)
+        else:
+            n = len(things)
+        holds = _compared(n, op.than or 0, op.comparison)
+        words = {
+            "more": "more than",
+            "fewer": "fewer than",
+            "same": "exactly",
+            "at_least": "at least",
+            "at_most": "at most",
+        }[op.comparison]
+        cites = (
+            _cite_things(things)
+            if len(things) == n
+            else f"(the largest {len(things)}: {_cite_things(things)})"
+        )
+        return Finding(
+            "yes" if holds else "no",
+            f"{'Yes' if holds else 'No'}: I count {count_phrase(n, noun)} {cites}, {'' if holds else 'not '}{words} {op.than}.",
+            value=holds,
+        )
+
+    def _op_arithmetic(self, op: p.Arithmetic) -> Finding:
+        source, things = self.select(op.target)
+        if things is None or source in ("unseeable", "classifier"):
+            return Finding(None, f"I can't tell: {plural(_noun(op.target))} cannot be counted here.")
+        removed: list[Thing] = []
+        if op.remove is not None:
+            _, gone = self.select(op.remove)
+            removed = [t for t in (gone or []) if t.id in {x.id for x in things}]
+        left = [t for t in things if t not in removed]
+        result = len(left) + op.add
+        noun = _noun(op.target)
+        parts = []
+        if removed:
+            parts.append(
+                f"taking away {count_phrase(len(removed), _noun(op.remove or op.target))} {_cite(removed)} leaves {count_phrase(len(left), noun)} {_cite(left)}"
+            )
+        else:
+            parts.append(
+                f"there {'is' if len(left) == 1 else 'are'} {count_phrase(len(left), noun)} here {_cite(left)}"
+            )
+        if op.add:
+            parts.append(f"plus {op.add} more" if op.add > 0 else f"minus {-op.add}")
+        return Finding(
+            str(max(result, 0)), f"{max(result, 0)}: {' '.join(parts)}.".replace("  ", " "), value=result
+        )
+
+    # ----------------------------------------------------------------- text
+    def _text_lines(self) -> list[Any] | None:
+        result = self.call("read_text")
+        return None if result is None else list(result.items())
+
+    def _op_read_text(self, op: p.ReadText) -> Finding:
+        lines = self._text_lines()
+        if lines is None:
+            return Finding(None, "I can't tell: the text reader failed.")
+        if not lines:
+            return Finding(None, "I found no text in the image.")
+        text = " ".join(getattr(t, "text", "") for t in lines)
+        return Finding(text, f"It reads {_quote_lines(lines, 12)}.", value=text)
+
+    def _op_text_contains(self, op: p.TextContains) -> Finding:
+        lines = self._text_lines()
+        if lines is None:
+            return Finding(None, "I can't tell: the text reader failed.")
+        if not lines:
+            return Finding(
+                "no",
+                f"No: I found no text in the image, so nothing mentions \u201c{op.query}\u201d.",
+                value=False,
+            )
+        hits = [t for t in lines if _mentions(getattr(t, "text", ""), op.query)]
+        if hits:
+            return Finding(
+                "yes", f"Yes, it mentions \u201c{op.query}\u201d: {_quote_lines(hits, 3)}.", value=True
+            )
+        return Finding(
+            "no",
+            f"No, the text does not mention \u201c{op.query}\u201d; it reads {_quote_lines(lines, 4)}.",
+            value=False,
+        )
+
+    def _op_title(self, op: p.Title) -> Finding:
+        lines = self._text_lines()
+        if lines is None:
+            return Finding(None, "I can't tell: the text reader failed.")
+        if not lines:
+            return Finding(None, "I found no text in the image, so there is no title to read.")
+        tallest = max(geometry.height(t.box) for t in lines)
+        top = [t for t in lines if geometry.height(t.box) >= 0.8 * tallest] or lines
+        title = min(top, key=lambda t: t.box[1])
+        text = getattr(title, "text", "")
+        return Finding(text, f"The title is \u201c{text}\u201d [{title.id}].", value=text)
+
+    # -------------------------------------------------------------- the image
+    def _op_modality(self, op: p.Modality) -> Finding:
+        finding = self._modality()
+        if op.expected is None or finding.value is None:
+            return finding
+        yes = _same_modality(op.expected, str(finding.value))
+        body = finding.lead[0].lower() + finding.lead[1:]
+        return Finding(
+            "yes" if yes else "no",
+            f"{'Yes' if yes else 'No'}, {body}",
+            finding.why,
+            finding.caveats,
+            value=yes,
+        )
+
+    def _modality(self) -> Finding:
+        code = str(self.toolbox.image.metadata.get("Modality") or "").strip().upper()
+        if code:
+            words, short = MODALITY_WORDS.get(code, (f"a {code} image", code))
+            return Finding(short, f"It is {words}: the DICOM file's Modality tag says {code}.", value=short)
+        from argus.tools import TOOLS
+
+        if "classify_modality" not in TOOLS:
+            return Finding(
+                None,
+                "I can't tell: the image is not a DICOM file, and no tool here tells its kind from its pixels.",
+            )
+        result = self.call("classify_modality")
+        labels = list(result.items()) if result is not None else []
+        if not labels:
+            return Finding(
+                None, "I can't tell: the image is not a DICOM file and the modality classifier failed."
+            )
+        top = labels[0]
+        name = top.label
+        confidence = 100 * (top.score or 0)
+        hedge = "It looks like" if confidence >= 60 else "It may be"
+        return Finding(
+            name,
+            f"{hedge} {_article(name)} [{top.id}] ({confidence:.0f}% confident).",
+            caveats=[
+                "The image is not a DICOM file, so this comes from its pixels alone, not from a scanner's tag."
+            ],
+            value=name,
+        )
+
+    def _op_quality(self, op: p.Quality) -> Finding:
+        from argus.tools.assess_quality import FAILING, PLAIN_NAMES
+
+        result = self.call("assess_quality")
+        if result is None:
+            return Finding(None, "I can't tell: the quality check failed.")
+        if op.aspect in ("colour", "grayscale"):
+            kind = next((m for m in result.measurements if m.verdict in ("colour", "grayscale")), None)
+            if kind is None:
+                return Finding(None, "I can't tell: the quality check did not measure colour.")
+            yes = kind.verdict == op.aspect
+            words = "a colour image" if kind.verdict == "colour" else "a grayscale (black and white) image"
+            return Finding(
+                "yes" if yes else "no", f"{'Yes' if yes else 'No'}, it is {words} [{kind.id}].", value=yes
+            )
+        by_label = {m.label: m for m in result.measurements}
+        aspect_metrics = {
+            "sharp": ("sharpness",), "blurry": ("sharpness",), "dark": ("exposure", "shadows_clipped"),
+            "bright": ("exposure", "highlights_clipped"), "exposure": ("exposure", "shadows_clipped", "highlights_clipped"),
+            "noise": ("noise",), "contrast": ("contrast",),
+        }.get(op.aspect)  # fmt: skip
+        metrics = (
+            [by_label[m] for m in aspect_metrics if m in by_label]
+            if aspect_metrics
+            else [m for m in result.measurements if m.verdict not in ("colour", "grayscale")]
+        )
+        bad = [m for m in metrics if m.verdict in FAILING]
+        wrong_way = {"dark": ("overexposed",), "bright": ("underexposed",)}.get(op.aspect, ())
+        bad_here = [m for m in bad if m.verdict not in wrong_way]
+        problem = bool(bad_here)
+        # The question's polarity: "is it sharp?" is yes when nothing failed; "is it blurry?" when something did.
+        asks_problem = op.aspect in ("blurry", "dark", "bright", "noise")
+        yes = problem if asks_problem else not problem
+        cites = "".join(f"[{m.id}]" for m in metrics)
+        if problem:
+            listed = join_words(
+                [
+                    f"{FAILING[m.verdict]} ({PLAIN_NAMES.get(m.label, m.label)} {m.value:.3g}, {m.threshold}) [{m.id}]"
+                    for m in bad_here
+                ]
+            )
+            lead = f"{'Yes' if yes else 'No'}, it is {listed}."
+        else:
+            good = {"sharp": "sharp", "blurry": "sharp, not blurred", "dark": "not too dark", "bright": "not too bright",
+                    "exposure": "well exposed", "noise": "not noisy", "contrast": "well contrasted",
+                    "overall": "sharp and well exposed, and passes every quality check",
+                    "triage": "good enough for triage: it passes every quality check"}[op.aspect]  # fmt: skip
+            lead = f"{'Yes' if yes else 'No'}, it is {good} {cites}."
+        return Finding("yes" if yes else "no", lead, value=yes)
+
+    def _op_describe(self, op: p.Describe) -> Finding:
+        result = self.call("describe_image")
+        if result is None or not result.items():
+            return Finding(None, "I can't describe it: the describer failed.")
+        caption = result.items()[0]
+        text = getattr(caption, "text", "").strip()
+        if f"[{caption.id}]" not in text and not re.search(r"\[[A-Z]\d+\]", text):
+            text = f"{text.rstrip('.')} [{caption.id}]."
+        return Finding(None, text)
+
+    # ----------------------------------------------------------- knowledge
+    def _op_rules(self, op: p.Rules) -> Finding:
+        from argus.agent.core.findings import STATABLE_NAMESPACES
+        from argus.agent.core.policy import framing
+
+        hits = self.call("search_rules", {"query": op.query, "k": 3, "domain": op.domain})
+        stated = {
+            k: v
+            for k, v in self.toolbox.facts_context.stated.items()
+            if k.split(".")[0] in STATABLE_NAMESPACES
+        }
+        outcome = self.call("evaluate_rules", {"domain": op.domain, "findings": stated})
+        relevant = [f for f in outcome.evaluation.fired if not framing(f.rule)] if outcome is not None else []
+        if relevant:
+            first = relevant[0].rule
+            sentences = [
+                f"For the facts given, [R:{f.rule.id}] {f.rule.title} applies: {f.rule.conclusion} "
+                f"Recommended: {f.rule.action} Source: {_source(f.rule)}."
+                for f in relevant
+            ]
+            short = first.urgency.level if first.urgency.level else None
+            return Finding(short, sentences[0], sentences[1:], self._rule_caveats(outcome, relevant))
+        if hits:
+            top = hits[0].rule
+            others = ", ".join(f"[R:{h.rule.id}] {h.rule.title}" for h in hits[1:3])
+            return Finding(
+                None,
+                f"The closest rule is [R:{top.id}] {top.title}: {top.conclusion} Recommended: {top.action} "
+                f"Source: {_source(top)}.",
+                [f"Related: {others}."] if others else [],
+                self._rule_caveats(outcome, relevant),
+            )
+        return Finding(None, "No rule in the packs matches that question.")
+
+    def _rule_caveats(self, outcome: Any, relevant: list[Any]) -> list[str]:
+        from argus.agent.core.policy import framing
+
+        if outcome is None:
+            return []
+        out = [
+            f"[R:{a.rule.id}] does not apply here: {a.reason}"
+            for a in [a for a in outcome.evaluation.abstained if not framing(a.rule)][:1]
+        ]
+        missing: list[str] = []
+        for und in outcome.evaluation.undetermined:
+            missing.extend(n for n in und.missing if n not in missing)
+        if missing and not relevant:
+            out.append(f"To apply the rules to a case, give: {', '.join(missing[:4])}.")
+        return out
+
+    def _op_triage(self, op: p.Triage) -> Finding:
+        return self.toolbox.policy.flow(self, op)
+
+    def _op_assess(self, op: p.Assess) -> Finding:
+        return self.toolbox.policy.flow(self, op)
+
+    def _op_refuse(self, op: p.Refuse) -> Finding:
+        refused = " or ".join(PRIVACY[r] for r in op.requests)
+        outcome = self.call(
+            "evaluate_rules",
+            {"domain": self.toolbox.policy.name if self.toolbox.policy.name != "general" else None},
+        )
+        rules = ""
+        if outcome is not None and outcome.evaluation.fired:
+            rules = " " + " ".join(f"[R:{f.rule.id}] {f.rule.title}." for f in outcome.evaluation.fired)
+        return Finding(
+            None,
+            f"I can't {refused}.",
+            [
+                "Identifying people from images and inferring emotions or sensitive attributes are prohibited or "
+                f"high-risk uses under the EU AI Act (Art. 5(1)(h), Annex III), and this assistant does neither.{rules}",
+                "I can count people or describe what they are doing instead.",
+            ],
+        )
+
+    def _op_unanswerable(self, op: p.Unanswerable) -> Finding:
+        if op.reason and op.reason != "no form of question matched":
+            return Finding(None, f"I can't tell: {op.reason}.", [CANNOT_ANSWER.split(". ", 1)[1]])
+        return Finding(None, CANNOT_ANSWER)
+
+    def _op_not(self, op: p.Not) -> Finding:
+        inner = self.evaluate(op.inner)
+        if inner.value is None:
+            return inner
+        yes = not bool(inner.value)
+        body = inner.lead.split(" ", 1)[1] if inner.lead.startswith(("Yes", "No")) else inner.lead
+        body = body.lstrip(",:").strip()
+        return Finding(
+            "yes" if yes else "no",
+            f"{'Yes' if yes else 'No'}, that is {'true' if yes else 'not true'}: {_lower_first(body)}",
+            inner.why,
+            inner.caveats,
+            value=yes,
+        )
+
+    # -------------------------------------------------------------- helpers
+    def _classifier_labels(self) -> list[Any] | None:
+        result = self.call("classify_image", {"top_k": 5})
+        return None if result is None else list(result.items())
+
+    def _phrase(self, things: list[Thing], target: p.Selection) -> str:
+        return (
+            f"{count_phrase(len(things), _noun(target))}{self._where(target)} {self._cites(things, target)}"
+        )
+
+    def _cites(self, things: list[Thing], target: p.Selection) -> str:
+        out = _cite_things(things)
+        if target.zone:
+            out += "".join(f"[{z}]" for z in self.zone_hits(target.zone, [t.id for t in things]))
+        return out
+
+    def _where(self, target: p.Selection) -> str:
+        parts = []
+        if target.zone:
+            parts.append(f" in zone {target.zone}")
+        if target.relation is not None:
+            parts.append(f" {geometry.RELATIONS[target.relation.relation]} the {_noun(target.relation.to)}")
+        if target.position:
+            parts.append(
+                f" on the {target.position}"
+                if target.position in ("left", "right")
+                else f" at the {target.position}"
+            )
+        return "".join(parts)
+
+    def _colour_why(self, things: list[Thing], target: p.Selection) -> list[str]:
+        return []
+
+    def _instead(self, source: str, target: p.Selection) -> list[str]:
+        """What was seen instead, when the selection found nothing: the same kind of thing unfiltered."""
+        if source not in ("detections", "shapes", "objects"):
+            return []
+        everything = self.things(source) or []
+        if not everything:
+            return [
+                f"The {'detector' if source == 'detections' else 'shape finder'} found nothing it knows in the image."
+            ]
+        same = [t for t in everything if target.label and t.label == target.label]
+        if same and (target.colour or target.size or target.position or target.relation or target.zone):
+            if target.colour:
+                self.name_colours(same)
+                colours = (
+                    join_words(list(dict.fromkeys(f"{t.colour}" for t in same if t.colour)))
+                    or "of another colour"
+                )
+                return [
+                    f"The {plural(target.label or '', len(same))} here {'is' if len(same) == 1 else 'are'} {colours} {_cite_things(same)}."
+                ]
+            return [
+                f"There {'is' if len(same) == 1 else 'are'} {count_phrase(len(same), target.label or '')} {_cite(same)}, but not {self._where(target).strip() or 'as described'}."
+            ]
+        names = _ranked_labels(everything)[:4]
+        listed = join_words(
+            [
+                f"{_noun_group([t for t in everything if t.label == n])} {_cite([t for t in everything if t.label == n])}"
+                for n in names
+            ]
+        )
+        return [f"I see {listed}."]
+
+    def _absence_caveat(self, source: str) -> list[str]:
+        if source == "detections":
+            return [
+                "Not detected does not prove absent: the detector can miss small, hidden or unusual objects."
+            ]
+        return []
+
+
+# ------------------------------------------------------------------ wording
+def coco_category(label: str) -> str | None:
+    found = category_of(label, vocabulary="coco")
+    return found.name if found is not None else None
+
+
+def _noun(selection: p.Selection) -> str:
+    if (
+        selection.label
+        and selection.label in REGION_NOUNS.values()
+        or selection.label
+        and selection.label not in ("thing", "item")
+    ):
+        base = selection.label
+    elif selection.shape:
+        base = selection.shape
+    elif selection.category:
+        base = selection.category
+    else:
+        base = "object"
+    words = [w for w in (selection.size, selection.colour) if w]
+    if selection.shape and selection.shape != base:
+        words.append(selection.shape)
+    if selection.state == "fallen":
+        return "fallen person" if not words else " ".join([*words, "fallen person"])
+    return " ".join([*words, base])
+
+
+def _any(noun: str, selection: p.Selection) -> str:
+    where = ""
+    if selection.zone:
+        where = f" in zone {selection.zone}"
+    return f"any {plural(noun)}{where}"
+
+
+def _the(selection: p.Selection, thing: Thing) -> str:
+    noun = thing.label if thing.label not in ("other", "object", "thing") else _noun(selection)
+    if selection.rank or selection.position:
+        side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
+                "largest": "", "smallest": ""}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
+        size = selection.rank if selection.rank in ("largest", "smallest") else ""
+        return " ".join(w for w in ("The", size, noun, side) if w)
+    return f"The {noun}"
+
+
+def _compared(a: int, b: int, comparison: str) -> bool:
+    return {"more": a > b, "fewer": a < b, "same": a == b, "at_least": a >= b, "at_most": a <= b}[comparison]
+
+
+def _lower_first(text: str) -> str:
+    """'I don't see' stays, 'There are 2' -> 'there are 2'."""
+    if text.startswith(("I ", "I'")):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _cite(items: list[Any]) -> str:
+    return "".join(f"[{i.id}]" for i in items)
+
+
+def _cite_things(things: list[Thing]) -> str:
+    return "".join(f"[{c}]" for t in things for c in t.cites)
+
+
+def _noun_group(things: list[Thing]) -> str:
+    label = things[0].label
+    return f"{len(things)} {plural(label, len(things))}" if len(things) > 1 else _article(label)
+
+
+def _ranked_labels(things: list[Thing]) -> list[str]:
+    """Labels by how many things carry them, then by best score."""
+    best: dict[str, tuple[int, float]] = {}
+    for t in things:
+        n, score = best.get(t.label, (0, 0.0))
+        best[t.label] = (n + 1, max(score, t.score or 0.0))
+    return sorted(best, key=lambda label: (-best[label][0], -best[label][1]))
+
+
+def _article(noun: str) -> str:
+    from argus.tools.words import article
+
+    return article(noun)
+
+
+def _first_name(imagenet_label: str) -> str:
+    """'projectile, missile' -> 'missile' would lose the first name; keep the first, cleaned."""
+    return imagenet_label.split(",")[0].strip().replace("_", " ")
+
+
+def _classifier_means(label: Any, noun: str) -> bool:
+    """Whether an ImageNet class answers for ``noun``: one of the classes its kind covers ('rocket': missile,
+    projectile, space shuttle), its category or group, or the noun in the class's own name."""
+    if label.label in labels_in(noun, "imagenet"):
+        return True
+    if noun in (getattr(label, "category", None), getattr(label, "group", None)):
+        return True
+    return _word_in(noun, label.label)
+
+
+def _word_in(word: str, label: str) -> bool:
+    return re.search(rf"\b{re.escape(word)}s?\b", label.lower().replace("_", " ")) is not None
+
+
+def _quote_lines(lines: list[Any], limit: int) -> str:
+    quoted = "; ".join(f"\u201c{getattr(t, 'text', '')}\u201d [{t.id}]" for t in lines[:limit])
+    more = f" and {len(lines) - limit} more lines" if len(lines) > limit else ""
+    return quoted + more
+
+
+def _mentions(text: str, query: str) -> bool:
+    """Whether OCR text mentions the query: as a phrase, or word by word allowing OCR slips and plurals."""
+    low = text.lower()
+    q = query.lower().strip()
+    if q in low:
+        return True
+    words = re.findall(r"[a-z0-9]+", low)
+    wanted = re.findall(r"[a-z0-9]+", q)
+    if not wanted:
+        return False
+
+    def close(a: str, b: str) -> bool:
+        return (
+            a == b
+            or a.rstrip("s") == b.rstrip("s")
+            or (len(b) >= 5 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.84)
+        )
+
+    return all(any(close(w, x) for x in words) for w in wanted)
+
+
+def _same_modality(expected: str, seen: str) -> bool:
+    def key(name: str) -> str:
+        low = name.lower()
+        for word, canonical in (("x-ray", "x-ray"), ("radiograph", "x-ray"), ("mri", "mri"), ("ct", "ct"),
+                                ("ultrasound", "ultrasound"), ("fundus", "fundus"), ("microscop", "microscopy"),
+                                ("mammo", "mammogram"), ("photo", "photo")):  # fmt: skip
+            if word in low:
+                return canonical
+        return low
+
+    return key(expected) == key(seen)
+
+
+def _source(rule: Any) -> str:
+    s = rule.source
+    return ", ".join(x for x in (s.org, s.citation, s.section) if x)
+
+
+__all__ = ["CANNOT_ANSWER", "SHAPES", "Executor", "Finding", "ProgramResult"]

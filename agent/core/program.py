@@ -1,0 +1,328 @@
+"""The typed program a question becomes: what to look at, and what to do with it.
+
+A program is one operation (``op``) over selections of things in the image. The built-in parser writes
+it from English; a chat model may write the same JSON through the ``run_program`` tool. Whoever writes
+it, ``argus.agent.core.executor`` runs it on the tools' cached results, so the answer is reproducible
+and the program is its rationale: it travels in the answer contract (``Answer.program``).
+
+    {"op": "attribute", "attribute": "colour", "target": {"label": "bus"}}
+    {"op": "not", "inner": {"op": "exists", "target": {"label": "rectangle"}}}
+    {"op": "compare", "left": {"label": "person"}, "right": {"label": "car"}, "comparison": "more"}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RelationKind = Literal[
+    "left_of",
+    "right_of",
+    "above",
+    "below",
+    "near",
+    "inside",
+    "on",
+    "in_front_of",
+    "behind",
+    "overlapping",
+    "larger_than",
+    "smaller_than",
+    "taller_than",
+    "wider_than",
+]
+Position = Literal["left", "right", "top", "bottom", "middle"]
+Rank = Literal["leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first"]
+AttributeName = Literal["colour", "shape", "size", "position", "area"]
+QualityAspect = Literal[
+    "sharp",
+    "blurry",
+    "dark",
+    "bright",
+    "exposure",
+    "noise",
+    "contrast",
+    "colour",
+    "grayscale",
+    "overall",
+    "triage",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RelationFilter(_Model):
+    """Keep the things that stand in ``relation`` to at least one of ``to``."""
+
+    relation: RelationKind
+    to: Selection
+
+
+class Selection(_Model):
+    """Which things a question is about. Every field given must hold; none given means everything seen.
+
+    ``label`` is a thing's name as the tools know it: a COCO class ("person", "bus"), a shape ("circle",
+    "cube"), a generic "object", "text", or another noun the image classifier may know ("rocket")."""
+
+    label: str | None = Field(
+        default=None, description="What the thing is: 'person', 'bus', 'circle', 'object'."
+    )
+    category: str | None = Field(
+        default=None, description="A kind of thing: 'animal', 'vehicle', 'food', ..."
+    )
+    colour: str | None = Field(default=None, description="A colour name: 'red', 'navy', ...")
+    shape: str | None = Field(default=None, description="A shape: 'circle', 'square', 'sphere', ...")
+    size: Literal["small", "large"] | None = None
+    position: Position | None = Field(default=None, description="Where in the image: left, right, top, ...")
+    rank: Rank | None = Field(default=None, description="The one thing that is leftmost, largest, ...")
+    state: Literal["fallen"] | None = None
+    zone: str | None = Field(default=None, description="A zone's name, when zones are given.")
+    relation: RelationFilter | None = None
+
+    def describe(self) -> str:
+        """The selection in the question's terms, for notes: 'red circle left of the bus'."""
+        words = [w for w in (self.size, self.colour, self.shape if self.shape != self.label else None) if w]
+        words.append(self.label or self.category or "object")
+        if self.state:
+            words.insert(0, self.state)
+        text = " ".join(words)
+        if self.position:
+            text += f" on the {self.position}"
+        if self.zone:
+            text += f" in zone {self.zone}"
+        if self.relation is not None:
+            text += f" {self.relation.relation.replace('_', ' ')} the {self.relation.to.describe()}"
+        return text
+
+
+class Exists(_Model):
+    """Is there a ``target`` (or one of ``any_of``: 'a dog or a cat')? ``unchecked`` keeps what the
+    question also asks that no tool can check ('is the cat *sleeping*'): the answer says it cannot tell."""
+
+    op: Literal["exists"] = "exists"
+    target: Selection
+    any_of: list[Selection] = Field(default_factory=list, max_length=8)
+    unchecked: str | None = Field(default=None, max_length=200)
+
+
+class Count(_Model):
+    """How many: of ``target``, and of each of ``also`` ('how many buses and people?')."""
+
+    op: Literal["count"] = "count"
+    target: Selection
+    also: list[Selection] = Field(default_factory=list, max_length=8)
+
+
+class Identify(_Model):
+    """What is it: the name of the selected thing(s), e.g. 'what animal is this' (target.category=animal)."""
+
+    op: Literal["identify"] = "identify"
+    target: Selection = Field(default_factory=Selection)
+
+
+class Attribute(_Model):
+    op: Literal["attribute"] = "attribute"
+    target: Selection
+    attribute: AttributeName
+
+
+class Relate(_Model):
+    """Is the subject <relation> the object? With ``relation`` None: where is the subject relative to it."""
+
+    op: Literal["relate"] = "relate"
+    subject: Selection
+    relation: RelationKind | None = None
+    object: Selection
+
+
+class Compare(_Model):
+    """Counts compared: are there more/fewer/as many ``left`` as ``right``, or as the number ``than``
+    ('are there more than 20 coins?', 'are there exactly 3 people?')?"""
+
+    op: Literal["compare"] = "compare"
+    left: Selection
+    right: Selection | None = None
+    than: int | None = Field(default=None, ge=0, le=100_000)
+    comparison: Literal["more", "fewer", "same", "at_least", "at_most"]
+    which: bool = Field(
+        default=False, description="Ask which of the two there are more (fewer) of, not yes/no."
+    )
+
+
+class Arithmetic(_Model):
+    """A count changed: how many ``target`` there would be after adding ``add`` and taking away ``remove``."""
+
+    op: Literal["arithmetic"] = "arithmetic"
+    target: Selection
+    add: int = Field(default=0, ge=-1000, le=1000)
+    remove: Selection | None = None
+
+
+class ReadText(_Model):
+    op: Literal["read_text"] = "read_text"
+
+
+class TextContains(_Model):
+    op: Literal["text_contains"] = "text_contains"
+    query: str = Field(min_length=1, max_length=200)
+
+
+class Title(_Model):
+    op: Literal["title"] = "title"
+
+
+class Modality(_Model):
+    """What kind of image or scan it is; with ``expected``, whether it is that kind ('is this a CT?')."""
+
+    op: Literal["modality"] = "modality"
+    expected: str | None = None
+
+
+class Quality(_Model):
+    op: Literal["quality"] = "quality"
+    aspect: QualityAspect = "overall"
+
+
+class Describe(_Model):
+    op: Literal["describe"] = "describe"
+
+
+class Rules(_Model):
+    """Look a rule up (no image needed): what the packs say about the question's words and stated facts."""
+
+    op: Literal["rules"] = "rules"
+    query: str = Field(min_length=2, max_length=500)
+    domain: Literal["medical", "security"] | None = None
+
+
+class Triage(_Model):
+    """The medical triage flow: quality gate, findings, rules, urgency or abstention; with ``finding``,
+    whether that finding is there ('is there a pneumothorax?')."""
+
+    op: Literal["triage"] = "triage"
+    finding: str | None = Field(default=None, max_length=100)
+
+
+class Assess(_Model):
+    """The security flow: objects, falls, zones and the security rules; the threat level."""
+
+    op: Literal["assess"] = "assess"
+
+
+class Refuse(_Model):
+    op: Literal["refuse"] = "refuse"
+    requests: list[Literal["face_identification", "emotion", "sensitive_attribute"]] = Field(min_length=1)
+
+
+class Unanswerable(_Model):
+    """No tool can answer it; the answer says why, and what Argus can do instead."""
+
+    op: Literal["unanswerable"] = "unanswerable"
+    reason: str = Field(default="", max_length=300)
+
+
+class Not(_Model):
+    """The negation of a yes/no question: 'Is it true that there is no rectangle?'"""
+
+    op: Literal["not"] = "not"
+    inner: YesNo
+
+
+YesNo = Annotated[
+    Union[Exists, Relate, Compare, Quality, TextContains, Modality, "Not"], Field(discriminator="op")
+]  # noqa: UP007 - a forward reference
+Op = Annotated[
+    Union[  # noqa: UP007 - a forward reference
+        Exists,
+        Count,
+        Identify,
+        Attribute,
+        Relate,
+        Compare,
+        Arithmetic,
+        ReadText,
+        TextContains,
+        Title,
+        Modality,
+        Quality,
+        Describe,
+        Rules,
+        Triage,
+        Assess,
+        Refuse,
+        Unanswerable,
+        Not,
+    ],
+    Field(discriminator="op"),
+]
+YES_NO_OPS = ("exists", "relate", "compare", "quality", "text_contains", "not")
+
+
+class Program(_Model):
+    """What the ``run_program`` tool takes: one operation (its ``op`` says which)."""
+
+    root: Op = Field(description="The operation, e.g. {'op': 'count', 'target': {'label': 'person'}}.")
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON the answer contract carries: the root operation, unset and empty fields left out."""
+        return _pruned(self.root.model_dump(mode="json", exclude_none=True))
+
+
+RelationFilter.model_rebuild()
+Selection.model_rebuild()
+Not.model_rebuild()
+Program.model_rebuild()
+
+
+def is_yes_no(op: Any) -> bool:
+    """Whether the op answers yes or no (a relate with no relation asks 'where', not yes/no)."""
+    if isinstance(op, Relate):
+        return op.relation is not None
+    if isinstance(op, Compare):
+        return not op.which
+    if isinstance(op, Modality):
+        return op.expected is not None
+    return getattr(op, "op", None) in YES_NO_OPS
+
+
+def render(op: dict[str, Any]) -> str:
+    """A program as one readable line: ``count(person near bus)``, ``not(exists(rectangle))``."""
+    name = op.get("op", "?")
+    if name == "not":
+        return f"not({render(op.get('inner') or {})})"
+    parts = []
+    for key in ("target", "subject", "left"):
+        if isinstance(op.get(key), dict):
+            parts.append(Selection.model_validate(op[key]).describe())
+    for key in (
+        "attribute",
+        "relation",
+        "comparison",
+        "than",
+        "aspect",
+        "query",
+        "finding",
+        "expected",
+        "unchecked",
+    ):
+        if op.get(key) not in (None, ""):
+            parts.append(f"{key}={op[key]}")
+    for key in ("object", "right", "remove"):
+        if isinstance(op.get(key), dict):
+            parts.append(f"{key}: {Selection.model_validate(op[key]).describe()}")
+    if op.get("add"):
+        parts.append(f"add={op['add']}")
+    if op.get("requests"):
+        parts.append(", ".join(op["requests"]))
+    return f"{name}({'; '.join(parts)})"
+
+
+def _pruned(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _pruned(v) for k, v in data.items() if v != [] and not (k == "add" and v == 0)}
+    if isinstance(data, list):
+        return [_pruned(v) for v in data]
+    return data

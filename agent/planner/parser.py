@@ -1,0 +1,864 @@
+"""English questions into typed programs: the built-in planner's understanding of a question.
+
+Forms are tried from the most specific to the most general: refusals first (what must never be
+answered), then rule look-ups, triage and assessment, then the forms about the image itself (the kind
+of scan, quality, text, description, arithmetic, comparison, relations, attributes, identification,
+counting, presence, negation). Each form reads the question's mentions (``mentions.find_mentions``),
+so "the two red circles on the left" means the same thing in every form. What no form reads falls to
+the sentence-embedding model's nearest example, and below its floor to "unanswerable".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from argus.agent.core import program as p
+from argus.agent.core.answer import Domain
+from argus.agent.core.lexicon import COLOUR_WORDS
+from argus.agent.planner import slots as slot_parser
+from argus.agent.planner.mentions import SIZE_WORDS, Mention, find_mentions, unknown_noun
+from argus.agent.planner.normalize import normalize
+from argus.tools.words import number_value
+
+RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
+    ("to the left of", "left_of"), ("on the left of", "left_of"), ("left of", "left_of"),
+    ("to the right of", "right_of"), ("on the right of", "right_of"), ("right of", "right_of"),
+    ("in front of", "in_front_of"), ("behind", "behind"), ("in back of", "behind"),
+    ("on top of", "on"), ("on", "on"), ("atop", "on"), ("resting on", "on"), ("sitting on", "on"),
+    ("standing on", "on"), ("lying on", "on"),
+    ("above", "above"), ("over", "above"), ("higher than", "above"),
+    ("below", "below"), ("under", "below"), ("underneath", "below"), ("beneath", "below"), ("lower than", "below"),
+    ("next to", "near"), ("near", "near"), ("close to", "near"), ("beside", "near"), ("by", "near"),
+    ("alongside", "near"), ("adjacent to", "near"), ("nearby", "near"), ("around", "near"),
+    ("inside", "inside"), ("in", "inside"), ("within", "inside"), ("overlapping", "overlapping"),
+    ("bigger than", "larger_than"), ("larger than", "larger_than"), ("smaller than", "smaller_than"),
+    ("taller than", "taller_than"), ("wider than", "wider_than"),
+)  # fmt: skip
+_RELATION = "|".join(re.escape(w) for w, _ in sorted(RELATION_WORDS, key=lambda x: -len(x[0])))
+RELATIONS = dict(RELATION_WORDS)
+
+IMAGE = r"(?:image|picture|photo|photograph|pic|scene|frame|shot|scan)"
+YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|will|would|should)\b")
+
+MODALITY_NAMES = {
+    "ct": "CT", "cat scan": "CT", "computed tomography": "CT", "mri": "MRI", "mr": "MRI",
+    "magnetic resonance": "MRI", "x ray": "X-ray", "xray": "X-ray", "x-ray": "X-ray", "radiograph": "X-ray",
+    "ultrasound": "ultrasound", "sonogram": "ultrasound", "echo": "ultrasound", "fundus": "fundus photograph",
+    "retinal": "fundus photograph", "retina": "fundus photograph", "microscopy": "microscopy",
+    "microscope": "microscopy", "histology": "microscopy", "mammogram": "mammogram", "pet": "PET",
+    "photo": "photo", "photograph": "photo",
+}  # fmt: skip
+
+
+@dataclass
+class Parse:
+    """What the parser read: the program, its domain, and the question's particulars."""
+
+    program: p.Program
+    domain: Domain
+    slots: slot_parser.Slots
+    text: str  # the normalised question
+    by: str = "grammar"  # which form matched, or "embedding" / "none"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def op(self) -> str:
+        return self.program.root.op
+
+
+def parse(
+    question: str,
+    *,
+    zone_names: list[str] | None = None,
+    image: dict[str, Any] | None = None,
+    explicit_domain: str | None = None,
+    previous: p.Program | None = None,
+) -> Parse:
+    """The program for ``question``; ``previous`` resolves 'them'/'it' in a follow-up."""
+    slots = slot_parser.parse(question, zone_names)
+    text = normalize(question)
+    tokens = text.split()
+    op, by = _read(question, text, tokens, slots, zone_names or [], image or {}, previous)
+    program = p.Program(root=op)
+    domain = domain_for(explicit_domain, slots, program.root, image or {})
+    return Parse(program=program, domain=domain, slots=slots, text=text, by=by)
+
+
+def _read(
+    question: str,
+    text: str,
+    tokens: list[str],
+    slots: slot_parser.Slots,
+    zone_names: list[str],
+    image: dict[str, Any],
+    previous: p.Program | None,
+) -> tuple[Any, str]:
+    asked = [k for k, v in slots.requests.items() if v]
+    if asked:
+        return p.Refuse(requests=asked), "refusal"
+    mentions = find_mentions(tokens, zone_names)
+    mentions = _resolve_pronouns(text, mentions, previous)
+    for name, form in FORMS:
+        op = form(text, tokens, mentions, slots, image)
+        if op is not None:
+            return op, name
+    return _fallback(question, text, tokens, mentions, slots, image)
+
+
+# --------------------------------------------------------------------------- forms
+def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if re.search(
+        r"\b(fleischner|lung[- ]?rads|bi[- ]?rads|osha|acr|esi|manchester|guideline|guidelines|rule|rules|policy|"
+        r"regulation|recommend\w*|protocol|standard)\b",
+        text,
+    ) and re.search(
+        r"\b(what|which|how|should|does|do|according|say|says|recommend\w*|require\w*|follow)\b", text
+    ):
+        domain = "medical" if slots.medical_words >= slots.security_words and slots.medical_words else None
+        if domain is None and slots.security_words:
+            domain = "security"
+        return p.Rules(query=text[:500], domain=domain)
+    if (
+        slots.stated
+        and not image.get("format")
+        and re.search(r"\b(what|how|should|which)\b.*\b(follow|next|do|management|recommend\w*)", text)
+    ):
+        return p.Rules(query=text[:500], domain="medical")
+    return None
+
+
+MEDICAL_FINDINGS = (
+    r"(diabetic retinopathy|retinopathy|macular degeneration|glaucoma|cataract|microaneurysms?|exudates?|"
+    r"haemorrhages?|hemorrhages?|bleed(?:ing)?|pneumonia|pneumothorax|pleural effusion|effusion|nodules?|masses|mass|"
+    r"tumou?rs?|cancer|malignancy|fractures?|broken bone|cardiomegaly|enlarged heart|o?edema|consolidation|"
+    r"atelectasis|lesions?|infection|abnormalit(?:y|ies)|disease|stroke|aneurysm|opacit(?:y|ies)|calcifications?|"
+    r"emphysema|fibrosis|covid|tuberculosis|cyst|cysts|polyp|polyps|metastas[ie]s)"
+)
+
+
+def _finding(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'Is there any sign of diabetic retinopathy?', 'Does the patient have pneumonia?'."""
+    match = re.search(
+        rf"\b(?:signs?|evidence|indications?|presence|suggestion|features?|findings?) (?:of|for|suggesting|consistent with) "
+        rf"(?:a |an |any )?{MEDICAL_FINDINGS}\b"
+        rf"|^(?:is|are) there (?:a |an |any )?{MEDICAL_FINDINGS}\b"
+        rf"|\b(?:have|has|show|shows|showing|with|detect|see) (?:a |an |any )?{MEDICAL_FINDINGS}\b"
+        rf"|^(?:any) {MEDICAL_FINDINGS}\b",
+        text,
+    )
+    if match:
+        finding = next(g for g in match.groups() if g)
+        return p.Triage(finding=finding)
+    return None
+
+
+def _triage(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if re.search(
+        r"\b(triage|urgent|urgency|critical finding|critical findings|emergency|priority|prioriti[sz]e|"
+        r"need(?:s)? (?:to be )?(?:review|reviewed|read)|radiologist|clinician|follow up|follow-up|"
+        r"abnormal|normal study|is (?:the|this) (?:scan|study|x ray|film|image) normal|any findings?|"
+        r"pathology|diagnos\w*|nodule|pneumothorax|effusion|fracture)\b",
+        text,
+    ):
+        return p.Triage()
+    return None
+
+
+def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if re.search(
+        r"\b(threat|threats|threatening|security|secure|safe|safety|danger|dangerous|hazard|hazards|alert|alerts|"
+        r"alarm|intrusion|intruder|intruders|trespass\w*|break ?in|suspicious|loiter\w*|unattended|abandoned|"
+        r"left behind|exit (?:route|routes|path|door)s? (?:clear|blocked|obstructed)|blocked|obstructed|"
+        r"assess|evaluate the scene|incident|emergency exit)\b",
+        text,
+    ) and not re.search(r"\bhow many\b", text):
+        return p.Assess()
+    return None
+
+
+def _modality(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    if re.search(
+        rf"\b(what|which) (?:kind|type|sort|form) of (?:scan|{IMAGE}|imaging|medical image|study|exam|examination)\b"
+        rf"|\bwhat (?:modality|imaging modality)\b|\bwhich modality\b|\bmodality\b|\bhow was (?:this|it|the {IMAGE}) (?:taken|acquired|made|captured)\b"
+        rf"|\bwhat (?:is|was) (?:this|the) (?:scan|study)\b|\bwhat scan\b|\bwhat imaging\b",
+        text,
+    ):
+        return p.Modality()
+    match = re.search(
+        r"^(?:is|was) (?:this|it|the (?:image|scan|picture)) (?:an? )?(ct|cat scan|mri|mr|x ray|xray|x-ray|radiograph|"
+        r"ultrasound|sonogram|fundus|retinal|microscopy|mammogram|pet)\b",
+        text,
+    )
+    if match:
+        return p.Modality(expected=MODALITY_NAMES[match.group(1)])
+    return None
+
+
+def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    aspects: tuple[tuple[str, p.QualityAspect], ...] = (
+        (r"\b(blurr?y|blurred|blur|out of focus|unfocused|fuzzy|not sharp|smudged)\b", "blurry"),
+        (r"\b(sharp|in focus|focused|crisp|clear enough)\b", "sharp"),
+        (r"\b(too dark|dark|underexposed|under exposed|dim)\b", "dark"),
+        (r"\b(too bright|bright|overexposed|over exposed|washed out|blown out)\b", "bright"),
+        (r"\b(exposure|exposed)\b", "exposure"),
+        (r"\b(noisy|noise|grainy|grain)\b", "noise"),
+        (r"\b(contrast)\b", "contrast"),
+        (
+            r"\b(good enough (?:for|to) (?:triage|diagnos\w*|read|reading)|usable for triage|diagnostic quality)\b",
+            "triage",
+        ),
+        (r"\b(quality|good enough|usable|acceptable|decent|good image|readable)\b", "overall"),
+    )
+    if any(m.selection.label not in (None, "object") for m in mentions if m.known) and not re.search(
+        rf"\b(the|this) {IMAGE}\b|\bquality\b", text
+    ):
+        return None
+    for pattern, aspect in aspects:
+        if re.search(pattern, text):
+            if aspect == "dark" and re.search(
+                r"\bdark (?:colou?r|red|blue|green|brown|grey|gray|hair)\b", text
+            ):
+                continue
+            return p.Quality(aspect=aspect)
+    return None
+
+
+def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if re.search(r"\b(title|heading|headline|header)\b", text) and re.search(
+        r"\b(what|which|read|tell|give)\b", text
+    ):
+        return p.Title()
+    query = _mention_query(text)
+    if query:
+        return p.TextContains(query=query)
+    if re.search(
+        r"\b(what (?:does|do) (?:it|the \w+|this|that|they) (?:say|read|state)|what is written|what (?:is|are) the words?"
+        r"|read (?:the |out )?(?:text|sign|words|label|page|writing|caption|it|this|me)|transcribe|what text|"
+        r"what does (?:the )?(?:text|sign|label|writing|page|caption|note|card|poster) (?:say|read)|words (?:on|in)|"
+        r"what (?:is|are) (?:written|printed)|any text|is there (?:any )?(?:text|writing)|can you read|ocr)\b",
+        text,
+    ):
+        if re.search(r"^(?:is|are) there (?:any )?(?:text|writing|words)\b", text):
+            return p.Exists(target=p.Selection(label="text"))
+        return p.ReadText()
+    return None
+
+
+def _mention_query(text: str) -> str | None:
+    """'does the page mention coins', 'is the word exit written on the sign' -> the words asked about."""
+    quoted = re.search(r'"([^"]{1,100})"', text)
+    patterns = (
+        r"\b(?:does|do|did) (?:the |this |that )?(?:\w+ )?(?:mention|say|contain|include|read|state|spell)(?: the words?)? (.+)$",
+        r"\b(?:is|are) (?:the )?(?:words?|text|phrase|name) (.+?) (?:written|mentioned|printed|shown|visible|on|in)\b",
+        r"\b(?:is|are) (.+?) (?:written|mentioned|printed) (?:on|in|anywhere)\b",
+        r"\b(?:is|are) there (?:any )?(?:mention|mentions) of (.+)$",
+        r"\bmention(?:s|ed)? (?:of )?(.+)$",
+        r"\b(?:does|do) (?:it|the \w+) (?:talk|speak) about (.+)$",
+    )
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match:
+            if quoted:
+                return quoted.group(1).strip()
+            words = re.sub(
+                r"\b(?:anywhere|somewhere|at all|on (?:it|the \w+)|in (?:it|the \w+)|please)\b",
+                " ",
+                match.group(1),
+            )
+            words = re.sub(
+                r"^(?:the words?|the phrase|the name|the term|anything about|something about|about) ",
+                "",
+                words.strip(),
+            )
+            words = " ".join(words.split())
+            return words or None
+    return None
+
+
+def _describe(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    if re.search(
+        rf"\b(describe|description|caption|summari[sz]e|what is happening|what is going on|what happens|"
+        rf"what do you see|what can you see|what (?:is|are) (?:in|on|shown in|depicted in|visible in) (?:the |this )?{IMAGE}|"
+        rf"what (?:is|does) (?:the |this )?{IMAGE} (?:show|depict|contain)|tell me about (?:the |this )?{IMAGE}|"
+        rf"what (?:is|are) (?:they|the people|people) doing|explain (?:the |this )?{IMAGE}|give (?:me )?an overview)\b",
+        text,
+    ) and not any(m.known and m.selection.category for m in mentions):
+        return p.Describe()
+    return None
+
+
+def _arithmetic(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    removal = re.search(
+        r"\b(?:remove|removed|removing|take away|taken away|taking away|subtract|subtracted|subtracting|delete|deleted|"
+        r"eliminate|without|minus|ignore|ignoring|excluding|exclude|except)\b",
+        text,
+    )
+    adding = re.search(
+        r"\b(?:add|added|adding|plus|another|more|extra|additional|joined|join|arrive|arrived|came|come|bring|put)\b",
+        text,
+    )
+    if not re.search(r"\b(how many|what is the (?:total|number|count)|count|number of|total)\b", text):
+        return None
+    if removal and mentions:
+        after = [m for m in mentions if _token_offset(text, m.start) > removal.start()]
+        removed = after[0] if after else None
+        others = [m for m in mentions if m is not removed]
+        if removed is not None:
+            target = _counted(text, others) or p.Selection(label="object")
+            return p.Arithmetic(target=target, remove=removed.selection)
+    if adding:
+        amount = _amount(text, adding.start())
+        if amount:
+            target = _counted(text, mentions) or (
+                mentions[0].selection if mentions else p.Selection(label="object")
+            )
+            sign = (
+                -1
+                if re.search(r"\b(left|leave|leaves|go away|went away|leave|gone)\b", text[adding.start() :])
+                and not re.search(r"\bmore\b", text)
+                else 1
+            )
+            return p.Arithmetic(target=target, add=sign * amount)
+    if removal:
+        amount = _amount(text, removal.start())
+        if amount and mentions:
+            return p.Arithmetic(target=_counted(text, mentions) or mentions[0].selection, add=-amount)
+    return None
+
+
+def _token_offset(text: str, index: int) -> int:
+    """Character offset of token ``index`` in the normalised text."""
+    offset = 0
+    for i, token in enumerate(text.split()):
+        if i == index:
+            return offset
+        offset += len(token) + 1
+    return offset
+
+
+def _amount(text: str, start: int) -> int | None:
+    for token in text[max(0, start - 12) :].split():
+        value = number_value(token)
+        if value is not None and token not in ("a", "an", "no", "none"):
+            return value
+    if re.search(r"\b(another|one more|an extra|an additional|a further)\b", text):
+        return 1
+    return None
+
+
+def _counted(text: str, mentions: list[Mention]) -> p.Selection | None:
+    """The selection after 'how many' (what is being counted), else the first mention."""
+    match = re.search(r"\bhow many\b", text)
+    if match:
+        after = [m for m in mentions if _token_offset(text, m.start) > match.start()]
+        if after:
+            return after[0].selection
+    return mentions[0].selection if mentions else None
+
+
+def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if len(mentions) < 2:
+        return None
+    left, right = mentions[0].selection, mentions[1].selection
+    if re.search(
+        r"\b(more|greater|larger number|outnumber|outnumbers|exceed|exceeds|many more)\b", text
+    ) and re.search(r"\bthan\b|\boutnumber", text):
+        if re.search(r"\bwhich\b|\bwhat\b", text):
+            return p.Compare(left=left, right=right, comparison="more", which=True)
+        if re.search(r"\boutnumbered by\b", text):
+            return p.Compare(left=left, right=right, comparison="fewer")
+        return p.Compare(left=left, right=right, comparison="more")
+    if re.search(r"\b(fewer|less|smaller number|lower number)\b", text) and re.search(r"\bthan\b", text):
+        if re.search(r"\bwhich\b|\bwhat\b", text):
+            return p.Compare(left=left, right=right, comparison="fewer", which=True)
+        return p.Compare(left=left, right=right, comparison="fewer")
+    if re.search(
+        r"\b(as many|same number|equal number|the same amount|equal (?:in )?number|same count|as much)\b",
+        text,
+    ) or re.search(r"\bnumber of \w+(?: \w+)? (?:is |the )?(?:same as|equal to|equals)\b", text):
+        return p.Compare(left=left, right=right, comparison="same")
+    return None
+
+
+def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.RelationKind, int, int] | None:
+    """The first relation word outside the mentions ('on' in 'the man on the left' belongs to him)."""
+    spans = [
+        (_token_offset(text, m.start), _token_offset(text, m.end)) for m in mentions or [] if m.end > m.start
+    ]
+    for match in re.finditer(rf"\b({_RELATION})\b", text):
+        if not any(a <= match.start() < b for a, b in spans):
+            return RELATIONS[match.group(1)], match.start(), match.end()
+    return None
+
+
+def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    where = re.search(r"\bwhere (?:is|are|was|were)\b", text)
+    relative = re.search(
+        r"\b(relative to|in relation to|compared to|with respect to|relative to the position of)\b", text
+    )
+    if where and relative and len(mentions) >= 2:
+        return p.Relate(subject=mentions[0].selection, relation=None, object=mentions[1].selection)
+    found = _relation_in(text, mentions)
+    if found is None or len(mentions) < 2:
+        return None
+    kind, start, end = found
+    before = [m for m in mentions if _token_offset(text, m.start) < start]
+    after = [m for m in mentions if _token_offset(text, m.start) >= end]
+    if not before or not after:
+        return None
+    subject, obj = before[-1].selection, after[0].selection
+    if (
+        kind == "inside"
+        and not re.search(r"\b(inside|within)\b", text)
+        and obj.label
+        not in (
+            "car",
+            "bus",
+            "truck",
+            "train",
+            "boat",
+            "bowl",
+            "cup",
+            "box",
+            "suitcase",
+            "refrigerator",
+            "oven",
+            "sink",
+        )
+    ):
+        return None  # "in" as in "in the image" or "in the zone", not containment
+    if YES_NO_START.match(text) and not re.search(r"^(?:how many|what|which|where)\b", text):
+        subject = before[-1].selection
+        return p.Relate(subject=subject, relation=kind, object=obj)
+    if re.search(r"^(?:how many|count|number of)\b|\bhow many\b", text):
+        return p.Count(
+            target=subject.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)})
+        )
+    if re.search(r"\b(?:what|which) (?:colou?r)\b", text):
+        return p.Attribute(
+            target=subject.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)}),
+            attribute="colour",
+        )
+    if re.search(r"^(?:what|which|who|name)\b", text):
+        target = subject if before[-1].selection.label not in (None, "object") else p.Selection()
+        return p.Identify(
+            target=target.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)})
+        )
+    return None
+
+
+def _what_relation(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is left of the bus?' / 'What is on the table?': one mention, after a relation word."""
+    match = re.search(
+        rf"^(?:what|which (?:object|thing|item)s?|who) (?:is|are|sits|stands|lies) (?:there )?({_RELATION}) ",
+        text,
+    )
+    if match and mentions:
+        kind = RELATIONS[match.group(1)]
+        if kind == "inside" and match.group(1) == "in":
+            return None
+        return p.Identify(
+            target=p.Selection(relation=p.RelationFilter(relation=kind, to=mentions[-1].selection))
+        )
+    return None
+
+
+def _attribute(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    asked = re.search(r"\b(?:what|which) (shape|size|colou?r)\b", text)
+    if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
+        mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
+    target = mentions[0].selection if mentions else None
+    if re.search(
+        r"\b(what|which) colou?rs?\b|\bcolou?r of\b|\bwhat is the colou?r\b|\bwhat colou?red?\b|\bcolou?rs? (?:is|are|does|do)\b|\bin what colou?r\b|\bwhat shade\b",
+        text,
+    ):
+        if target is None or (
+            len(mentions) == 1
+            and target.label == "object"
+            and not target.colour
+            and re.search(rf"\b(the |this )?{IMAGE}\b", text)
+        ):
+            return p.Attribute(target=p.Selection(), attribute="colour")
+        if re.search(r"\bcolou?rs\b.*\b(in|of) (?:the |this )?" + IMAGE, text) and target.label in (
+            None,
+            "object",
+        ):
+            return p.Attribute(target=p.Selection(), attribute="colour")
+        return p.Attribute(target=target, attribute="colour")
+    if target is None:
+        return None
+    if re.search(r"\b(what|which) shape\b|\bshape of\b|\bwhat (?:form|geometric)\b", text):
+        return p.Attribute(target=target, attribute="shape")
+    if re.search(r"\bhow (?:big|large|small|tall|wide)\b|\bwhat size\b|\bsize of\b", text):
+        return p.Attribute(target=target, attribute="size")
+    if re.search(
+        r"\b(how much of|what (?:fraction|percentage|percent|proportion|share|part) of|what area|"
+        r"cover|covers|covered|take up|takes up|occupy|occupies|segment\w*|outline|mask)\b",
+        text,
+    ):
+        return p.Attribute(target=target, attribute="area")
+    if re.search(
+        r"^where (?:is|are|was|were)\b|\bwhere in the\b|\bin which part\b|\bwhich side\b|\bwhat side\b|\blocated\b|\bposition of\b",
+        text,
+    ):
+        return p.Attribute(target=target, attribute="position")
+    return None
+
+
+def _identify(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    if re.search(
+        r"^(?:what|which) (?:shapes?|figures?|solids?|objects?)\b.*\b(?:see|there|shown|visible|in|are)\b",
+        text,
+    ) and not re.search(r"\bhow many\b", text):
+        return p.Identify(
+            target=p.Selection(label="shape") if re.search(r"shape|figure|solid", text) else p.Selection()
+        )
+    category = next((m.selection for m in mentions if m.selection.category and not m.selection.label), None)
+    if category is not None and re.search(
+        r"^(?:what|which|name|identify|tell me (?:what|which)|can you (?:tell|name|identify))\b|\bwhat (?:kind|type|sort|species|breed)\b",
+        text,
+    ):
+        return p.Identify(target=category)
+    if re.search(
+        rf"^(?:what|which) (?:kind|type|sort) of (?:object|thing|item)\b|^what (?:is|are) (?:this|that|it|these|those)(?: (?:object|thing|item)s?)?$|^what is this (?:a )?{IMAGE} of$|^what (?:object|thing|item) is (?:this|that|it|shown|there)",
+        text,
+    ):
+        return p.Identify(target=p.Selection())
+    if re.search(
+        rf"^what is (?:the )?(?:main|central|biggest|largest) (?:object|thing|subject)\b|^what (?:is|are) (?:shown|pictured|depicted)\b|^what is (?:in|on) (?:the |this )?{IMAGE}$",
+        text,
+    ):
+        return p.Identify(
+            target=p.Selection(rank="largest")
+            if re.search(r"main|biggest|largest|central", text)
+            else p.Selection()
+        )
+    if mentions and re.search(r"^(?:what|which) (?:is|are) (?:the )?", text):
+        first = mentions[0].selection
+        if first.label == "object" and (
+            first.colour or first.size or first.rank or first.position or first.shape
+        ):
+            return p.Identify(target=first)
+    return None
+
+
+def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if not re.search(r"\b(how many|count|number of|tally|total number|amount of|quantity of)\b", text):
+        return None
+    target = _counted(text, mentions)
+    if target is None:
+        unknown = unknown_noun(tokens, 0)
+        match = re.search(r"\bhow many (\w+)", text)
+        if match and match.group(1) not in ("are", "is", "do", "can", "of", "there"):
+            return p.Count(target=p.Selection(label=match.group(1).rstrip("s")))
+        target = unknown.selection if unknown else p.Selection(label="object")
+    if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
+        target = target.model_copy(update={"state": "fallen"})
+    # "how many buses and people": each thing joined to the counted one by "and" is counted too
+    also: list[p.Selection] = []
+    for before, after in zip(mentions, mentions[1:], strict=False):
+        joined = " ".join(tokens[before.end : after.start]) in (
+            "and",
+            "or",
+            "and the",
+            "and also",
+            "as well as",
+        )
+        if before.selection == target or also:
+            if not joined:
+                break
+            also.append(after.selection)
+    return p.Count(target=target, also=also)
+
+
+def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    if re.search(
+        r"\b(fallen|fell|falling|has fallen|collapsed|lying (?:on|down)|on the (?:ground|floor)|need\w* help|welfare check|"
+        r"hurt|injured|fall (?:down|over)|fell (?:down|over)|(?:did|does|has|will) (?:a |any|some|the )?\w* ?fall)\b",
+        text,
+    ):
+        target = p.Selection(label="person", state="fallen")
+        if re.search(r"\bhow many\b", text):
+            return p.Count(target=target)
+        return p.Exists(target=target)
+    return None
+
+
+def _negated(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'Is it true that there is no X?', 'There are no X, right?', 'Are there no X?', 'No X here, correct?'."""
+    if not mentions and not re.search(r"\bno (?:text|writing)\b", text):
+        return None
+    patterns = (
+        r"^(?:is it (?:true|correct|the case|right) that|would you say that|am i right that|can you confirm that|"
+        r"do you agree that|so) (?:there (?:is|are) )?(?:no|not any|not a|none of the)\b",
+        r"^there (?:is|are) (?:no|not any|nothing)\b.*\b(?:right|correct|true|yes|isn't it|is not it|am i right|agreed)$",
+        r"^no \w+.*\b(?:right|correct|true)$",
+        r"^(?:is|are) there (?:no|not any)\b",
+        r"^(?:the )?(?:image|picture|photo|scene) (?:has|contains|shows) no\b",
+        r"^(?:is it true|is it correct|true or false)\b.*\b(?:no|not any|without)\b",
+        r"^(?:does|do) (?:the |this )?(?:image|picture|photo|scene) (?:not|lack)\b",
+        r"^(?:is|are) there not\b.*\b(?:at all)$",
+    )
+    if not any(re.search(pattern, text) for pattern in patterns):
+        return None
+    if not mentions:
+        return p.Not(inner=p.Exists(target=p.Selection(label="text")))
+    return p.Not(inner=p.Exists(target=mentions[0].selection))
+
+
+def _who_is_there(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Who is in the restricted zone?': the people there, counted and cited, never named."""
+    if re.match(r"^who(?: is| are)? (?:in|inside|at|near|on|standing in|standing at|within|present)\b", text):
+        person = next((m.selection for m in mentions if m.selection.label == "person"), None)
+        place = next((m.selection for m in mentions if m.selection.label != "person"), None)
+        target = person or p.Selection(label="person")
+        zone = _zone_word(text)
+        if zone:
+            target = target.model_copy(update={"zone": zone})
+        elif place is not None:
+            target = target.model_copy(update={"relation": p.RelationFilter(relation="near", to=place)})
+        return p.Count(target=target)
+    return None
+
+
+def _zone_word(text: str) -> str | None:
+    match = re.search(r"\b(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)", text)
+    return (
+        {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1)) if match else None
+    )
+
+
+def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    yes_no = YES_NO_START.match(text) or re.search(
+        r"^(?:any|anything|anyone|anybody|someone|something)\b|\b(?:present|visible|there)$", text
+    )
+    if not yes_no and not re.search(r"^(?:find|spot|look for|detect|check for|search for|show me)\b", text):
+        return None
+    if mentions:
+        first = mentions[0]
+        selection = first.selection
+        definite = re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those|its|his|her|their)\b", text)
+        rest = tokens[first.end :]
+        # "is the bus red?", "is the cat big?": the thing, in that colour or size
+        if definite and rest and rest[-1] in COLOUR_WORDS and not selection.colour:
+            selection = selection.model_copy(update={"colour": COLOUR_WORDS[rest[-1]]})
+            rest = rest[:-1]
+        if definite and rest and rest[-1] in SIZE_WORDS and not selection.size:
+            selection = selection.model_copy(update={"size": SIZE_WORDS[rest[-1]]})
+            rest = rest[:-1]
+        # "is there a dog or a cat?"
+        any_of = []
+        for before, after in zip(mentions, mentions[1:], strict=False):
+            if " ".join(tokens[before.end : after.start]) in ("or", "or a", "or an", "or any", "or the"):
+                any_of.append(after.selection)
+                rest = tokens[after.end :]
+            else:
+                break
+        unchecked = _unchecked(rest, mentions[1 + len(any_of) :])
+        return p.Exists(target=selection, any_of=any_of, unchecked=unchecked)
+    unknown = unknown_noun(tokens, 0)
+    if unknown is not None:
+        return p.Exists(target=unknown.selection, unchecked=_unchecked(tokens[unknown.end :], []))
+    return None
+
+
+ACTIVITY = re.compile(
+    r"\b(wearing|wear|holding|hold|carrying|carry|doing|eating|drinking|playing|reading|writing|looking at|"
+    r"watching|thinking|saying|talking|using|riding|driving|throwing|kicking|catching|sleeping|running|walking|"
+    r"sitting|standing|waiting|working|cooking|dressed|wears|holds|carries)\b"
+)
+
+
+def _activity(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is the astronaut holding?': what people wear, hold or do, which no tool here recognises."""
+    match = re.search(r"^(?:what|which|how|why)\b", text)
+    activity = ACTIVITY.search(text)
+    if match and activity and not re.search(r"^how many\b", text):
+        return p.Unanswerable(
+            reason=f"no tool here recognises what people or animals are {activity.group(1)}"
+        )
+    return None
+
+
+def _colour_image(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Is this a colour photo?', 'Is the image black and white?'."""
+    if not YES_NO_START.match(text):
+        return None
+    if re.search(
+        r"\b(?:black and white|b&w|grayscale|greyscale|monochrome|gray ?scale)\b", text
+    ) and re.search(rf"\b(?:this|it|the {IMAGE}|{IMAGE})\b", text):
+        return p.Quality(aspect="grayscale")
+    if re.search(
+        rf"\b(?:a |in )?colou?r(?:ed)? (?:{IMAGE}|image)\b|\b(?:{IMAGE}|it) (?:in|a) colou?r\b|\bin colou?r$",
+        text,
+    ):
+        return p.Quality(aspect="colour")
+    return None
+
+
+NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozen)"
+
+
+def _count_check(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?'."""
+    if not mentions or not YES_NO_START.match(text):
+        return None
+    patterns: tuple[tuple[str, str], ...] = (
+        (rf"\b(?:more than|over|greater than|above) {NUMBER}\b", "more"),
+        (rf"\b(?:fewer than|less than|under|below) {NUMBER}\b", "fewer"),
+        (rf"\bat least {NUMBER}\b", "at_least"),
+        (rf"\bat most {NUMBER}\b|\bno more than {NUMBER}\b", "at_most"),
+        (rf"\b(?:exactly|precisely|only|just) {NUMBER}\b", "same"),
+        (
+            rf"^(?:are|is|were) there {NUMBER}\b|\bdo you (?:see|count) {NUMBER}\b|\b(?:contain|contains|show|shows|have|has) {NUMBER}\b",
+            "same",
+        ),
+    )
+    for pattern, comparison in patterns:
+        match = re.search(pattern, text)
+        if match:
+            word = next(g for g in match.groups() if g)
+            value = number_value(word.replace("a dozen", "dozen"))
+            if value is None or (comparison == "same" and word in ("one",) and "exactly" not in text):
+                continue
+            return p.Compare(left=mentions[0].selection, comparison=comparison, than=value)  # type: ignore[arg-type]
+    return None
+
+
+# Words a yes/no question may end with that ask nothing of the image.
+IDLE_WORDS = {
+    "here", "there", "now", "visible", "present", "shown", "seen", "pictured", "depicted", "anywhere", "at",
+    "all", "in", "on", "of", "the", "this", "image", "picture", "photo", "photograph", "scene", "frame", "shot",
+    "please", "too", "also", "somewhere", "around", "inside", "within", "a", "an", "any", "some", "you", "can",
+    "see", "spot", "find", "notice", "detect", "is", "are", "it", "that", "exist", "exists",
+}  # fmt: skip
+
+
+def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
+    """What a yes/no question asks after its subject that no op checks: 'sleeping', 'parked on a street'."""
+    words = [w for w in rest if w not in IDLE_WORDS]
+    if not words or later:
+        return None
+    phrase = " ".join(rest).strip()
+    return phrase[:200] or None
+
+
+FORMS: tuple[tuple[str, Any], ...] = (
+    ("rules", _rules),
+    ("finding", _finding),
+    ("text", _text),
+    ("falls", _falls),
+    ("colour_image", _colour_image),
+    ("quality", _quality),
+    ("modality", _modality),
+    ("describe", _describe),
+    ("arithmetic", _arithmetic),
+    ("count_check", _count_check),
+    ("compare", _compare),
+    ("negated", _negated),
+    ("activity", _activity),
+    ("what_relation", _what_relation),
+    ("relate", _relate),
+    ("attribute", _attribute),
+    ("identify", _identify),
+    ("count", _count),
+    ("who_is_there", _who_is_there),
+    ("assess", _assess),
+    ("triage", _triage),
+    ("exists", _exists),
+)
+
+
+# -------------------------------------------------------------------------- helpers
+def _resolve_pronouns(text: str, mentions: list[Mention], previous: p.Program | None) -> list[Mention]:
+    """'and how many of them are near the bus?': 'them' is what the previous question was about."""
+    if previous is None or not re.search(r"\b(them|they|those|these|it|its|their|ones)\b", text):
+        return mentions
+    before = _main_selection(previous.root)
+    if before is None:
+        return mentions
+    pronoun = re.search(r"\b(them|they|those|these|it|its|their|ones)\b", text)
+    assert pronoun is not None
+    offset = pronoun.start()
+    if mentions and _token_offset(text, mentions[0].start) < offset:
+        return mentions
+    return [Mention(0, 0, before), *mentions]
+
+
+def _main_selection(op: Any) -> p.Selection | None:
+    for name in ("target", "subject", "left"):
+        value = getattr(op, name, None)
+        if isinstance(value, p.Selection) and (value.label or value.category):
+            return value.model_copy(update={"relation": None})
+    inner = getattr(op, "inner", None)
+    return _main_selection(inner) if inner is not None else None
+
+
+def _fallback(
+    question: str, text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> tuple[Any, str]:
+    """What no form read: the nearest example question by meaning decides, above a similarity floor."""
+    from argus.agent.planner.intents import nearest_op
+
+    op = nearest_op(question, mentions)
+    if op is not None:
+        return op, "embedding"
+    return p.Unanswerable(reason="no form of question matched"), "none"
+
+
+def domain_for(explicit: str | None, slots: slot_parser.Slots, op: Any, image: dict[str, Any]) -> Domain:
+    """The domain: as given, else from the program and the image (DICOM is medical) and the question's words."""
+    if explicit in ("general", "medical", "security"):
+        return explicit  # type: ignore[return-value]
+    if isinstance(op, p.Triage) or image.get("format") == "DICOM":
+        return "medical"
+    if isinstance(op, p.Assess) or image.get("zones"):
+        return "security"
+    target = getattr(op, "target", None)
+    if isinstance(target, p.Selection) and target.state == "fallen":
+        return "security"
+    if isinstance(op, p.Rules) and op.domain:
+        return op.domain
+    if isinstance(
+        op,
+        p.ReadText
+        | p.TextContains
+        | p.Title
+        | p.Describe
+        | p.Modality
+        | p.Quality
+        | p.Identify
+        | p.Attribute,
+    ):
+        return "general"  # about the image itself, whatever words it quotes
+    if (
+        slots.medical_words > slots.security_words
+        and slots.medical_words > 0
+        and not isinstance(op, p.Modality)
+    ):
+        return "medical"
+    if slots.security_words > 0 or slots.requests.get("face_identification") or slots.requests.get("emotion"):
+        return "security"
+    return "general"

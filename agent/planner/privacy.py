@@ -1,0 +1,116 @@
+"""Requests Argus must refuse, read on meaning rather than on one phrasing: who a depicted person is,
+what they feel, and their sensitive attributes (age, gender, ethnicity, religion, health, orientation).
+
+The question is read as an attacker might write it: Unicode folded (NFKC) and zero-width characters
+dropped, leetspeak undone ("wh0 1s th1s"), in English, Spanish, German, French, Italian, Portuguese and
+Chinese, and "Is this <Name Surname>?" counts as identification. A question about text in the image
+("who is the sign addressed to") is not about a person. Questions in a language Argus cannot parse
+fall to "unanswerable", so nothing is ever inferred about a person from them either.
+"""
+
+from __future__ import annotations
+
+import re
+
+from argus.agent.planner.normalize import clean
+
+LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+)
+
+PERSON = (
+    r"(?:he|she|they|him|her|them|this person|that person|the person|this man|that man|the man|this woman|"
+    r"that woman|the woman|this guy|the guy|this girl|the girl|this boy|the boy|this lady|the lady|"
+    r"the people|these people|those people|the kid|the child|the player|the astronaut|the figure|someone|anyone|"
+    r"the (?:man|woman|person|guy|girl|boy|lady|kid|child) (?:on|in|at|to) the \w+|"
+    r"the (?:left|right|middle|first|second|tall|short|young|old)(?:most)? (?:man|woman|person|one))"
+)
+
+IDENTITY = re.compile(
+    r"\bwho (?:is|are|was|were|'s)\b|\bidentif(?:y|ies|ied|ication)\b|\brecogni[sz](?:e|es|ed|ing|tion)\b|"
+    r"\bwhat(?:'s| is| was) (?:his|her|their|the person's|this person's) name\b|\bname (?:of|for) (?:the|this|that) "
+    r"(?:person|man|woman|guy|girl|boy|lady|kid|child|player)\b|\bface ?(?:id|match|search|recognition)\b|"
+    r"\bmatch (?:the|this) face\b|\bdo you know (?:him|her|them|this person|who)\b|\bwhose face\b|"
+    r"\btell me who\b|\bname (?:him|her|them|this person|these people)\b|\bwho (?:this|that) (?:is|was)\b|"
+    r"\bcelebrity\b|\bfamous person\b|"
+    # Spanish, German, French, Italian, Portuguese, Chinese
+    r"\bqui[eé]n(?:es)? (?:es|son|era)\b|\bc[oó]mo se llama\b|\bidentifica\b|\bwer (?:ist|sind|war)\b|"
+    r"\bwie hei(?:ß|ss)t\b|\berkenn\w*\b|\bqui (?:est|sont|était)\b|\bcomment s'appelle\b|\bidentifie\b|"
+    r"\bchi (?:è|e|sono)\b|\bcome si chiama\b|\bquem (?:é|e|são)\b|\bcomo se chama\b|是谁|谁是|叫什么|名字|认出|身份",
+    re.I,
+)
+EMOTION = re.compile(
+    r"\b(?:emotions?|emotional|feel|feels|feeling|feelings|mood|moods|angry|anger|mad|happy|happiness|sad|"
+    r"sadness|afraid|scared|fear|frightened|upset|nervous|anxious|anxiety|stressed|depressed|smil(?:e|es|ed|ing)|"
+    r"frown(?:s|ed|ing)?|cry(?:ing)?|laugh(?:s|ed|ing)?|facial expression|expression on|joyful|excited|bored|"
+    r"worried|annoyed|furious|cheerful|grumpy|calm|relaxed|lonely|in love|jealous|"
+    # Spanish, German, French, Italian, Portuguese, Chinese
+    r"feliz|triste|enojad[oa]|enfadad[oa]|emoci[oó]n|sonr[ií]e|gl[uü]cklich|traurig|w[uü]tend|gef[uü]hl|l[aä]chelt|"
+    r"heureux|heureuse|en col[eè]re|[ée]motion|sourit|felice|arrabbiat[oa]|sorride|zangad[oa]|sorrindo)\b|"
+    r"开心|高兴|生气|难过|伤心|情绪|心情|微笑|快乐",
+    re.I,
+)
+SENSITIVE = re.compile(
+    r"\b(?:ethnicity|ethnic|racial|religion|religious|muslim|christian|jewish|hindu|buddhist|gay|lesbian|"
+    r"sexual orientation|sexuality|political (?:view|views|party|leaning)|pregnant|disabled|disability|"
+    r"nationality|immigrant|illegal alien|citizenship|how old|what age|age of|(?:his|her|their) age|"
+    r"(?:his|her|their|what|which) race|guess (?:his|her|their|the) age|gender|sex of|"
+    r"male or female|man or (?:a )?woman|boy or (?:a )?girl|"
+    # Spanish, German, French, Italian, Portuguese, Chinese
+    r"edad|cu[aá]ntos a[nñ]os|g[eé]nero|raza|religi[oó]n|wie alt|geschlecht|quel [aâ]ge|sexe|"
+    r"quanti anni|sesso|quantos anos|idade)\b|多大|年龄|性别|种族|宗教",
+    re.I,
+)
+# Attributes that are sensitive only when asked of a person: "is he sick?", not "is the scan sharp?".
+PERSON_ATTRIBUTE = re.compile(
+    rf"\b(?:is|are|was|does|do|looks?) {PERSON} (?:look(?:s|ing)? |seem(?:s|ing)? |appear(?:s|ing)? )?(?:to be )?(?:an? )?"
+    r"(?:man|woman|male|female|boy|girl|sick|ill|healthy|unwell|obese|overweight|fat|thin|rich|poor|attractive|"
+    r"pretty|ugly|beautiful|handsome|old|young|criminal|dangerous|trustworthy|gay|straight|foreign|american|"
+    r"european|african|asian|muslim|christian|jewish|pregnant|disabled|drunk|high)\b",
+    re.I,
+)
+# "Is this Grace Hopper?", "Is that Barack Obama": a name, asked of a depicted person.
+NAMED = re.compile(
+    r"^(?i:is|was|isn't|could) (?i:this|that|he|she|it|the person|the (?:man|woman|guy|lady))(?: (?i:really|actually|not))?"
+    r"(?: be)? ([A-Z][a-z]+(?: [A-Z][a-z.]+)+)\s*\??$"
+)
+# "Who is in the restricted zone?" asks whether anyone is there, not who they are.
+WHO_IS_THERE = re.compile(
+    r"\bwho(?: is|'s| are)? (?:in|inside|at|near|on|standing in|standing at|within|entering|present)\b", re.I
+)
+ABOUT_TEXT = re.compile(
+    r"\b(?:text|sign|written|writes|says|label|logo|caption|letter|addressed|page|poster|card)\b", re.I
+)
+ABOUT_PEOPLE = re.compile(
+    rf"\b{PERSON}\b|\b(?:people|person|persons|man|woman|men|women|kid|kids|child|face|faces)\b", re.I
+)
+
+
+def unmask(question: str) -> str:
+    """The question as it reads with Unicode tricks and leetspeak undone."""
+    text = clean(question)
+    letters = [c for c in text if c.isalpha()]
+    digits = sum(c in "0134579@$" for c in text)
+    if digits and letters and re.search(r"[a-z][0134579@$]|[0134579@$][a-z]", text, re.I):
+        text = text.translate(LEET)
+    return text
+
+
+def requests(question: str) -> dict[str, bool]:
+    """Which refusable requests the question makes."""
+    text = unmask(question)
+    about_text = bool(ABOUT_TEXT.search(text))
+    identity = (
+        bool(IDENTITY.search(WHO_IS_THERE.sub("anyone", text)) or NAMED.match(clean(question)))
+        and not about_text
+    )
+    emotion = bool(EMOTION.search(text)) and not (about_text and not ABOUT_PEOPLE.search(text))
+    sensitive = bool(SENSITIVE.search(text) or PERSON_ATTRIBUTE.search(text)) and not (
+        about_text and not ABOUT_PEOPLE.search(text)
+    )
+    # "How old is this photo?" asks about the image, not a person.
+    if sensitive and re.search(
+        r"\bhow old is (?:the|this) (?:photo|picture|image|building|car|scan)\b", text, re.I
+    ):
+        sensitive = False
+    return {"face_identification": identity, "emotion": emotion, "sensitive_attribute": sensitive}

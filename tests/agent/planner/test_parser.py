@@ -1,0 +1,157 @@
+"""The parser: English questions into typed programs. Each row is a question and the program it must
+become (rendered as one line by ``argus.agent.core.program.render``); several are regressions from the
+evaluation suites, and the paraphrases check that forms, not phrasings, are read."""
+
+from __future__ import annotations
+
+import pytest
+
+from argus.agent.core.program import Program, render
+from argus.agent.planner.parser import parse
+
+
+def program(question: str, **options) -> str:
+    return render(parse(question, **options).program.dump())
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # counting, with synonyms, plurals and typos
+        ("How many people are in this image?", "count(person)"),
+        ("how mnay pepole are there", "count(person)"),
+        ("Count the kids.", "count(person)"),
+        ("What is the number of automobiles?", "count(car)"),
+        ("How many red circles are there?", "count(red circle)"),
+        ("How many coins are there?", "count(coin)"),
+        ("How many objects are there?", "count(object)"),
+        ("How many people are near the bus?", "count(person near the bus)"),
+        ("How many people have fallen?", "count(fallen person)"),
+        # presence
+        ("Is there a bus?", "exists(bus)"),
+        ("Can you spot a dog?", "exists(dog)"),
+        ("Do you see any umbrellas?", "exists(umbrella)"),
+        ("Is there anything red in this picture?", "exists(red object)"),
+        ("Is there a rocket?", "exists(rocket)"),
+        ("Is the bus red?", "exists(red bus)"),
+        ("Has anyone fallen?", "exists(fallen person)"),
+        ("Did a person fall down?", "exists(fallen person)"),
+        ("Is there a dog or a cat?", "exists(dog)"),
+        ("Is the cat sleeping?", "exists(cat; unchecked=sleeping)"),
+        # numbers in yes/no questions
+        ("Are there more than 20 coins?", "compare(coin; comparison=more; than=20)"),
+        ("Are there exactly two cats?", "compare(cat; comparison=same; than=2)"),
+        ("Are there 3 people?", "compare(person; comparison=same; than=3)"),
+        ("Are there at least four cars?", "compare(car; comparison=at_least; than=4)"),
+        # negation
+        ("Is it true that there is no rectangle?", "not(exists(rectangle))"),
+        ("There are no dogs in this picture, right?", "not(exists(dog))"),
+        ("Are there no cats?", "not(exists(cat))"),
+        # attributes
+        ("What color is the bus?", "attribute(bus; attribute=colour)"),
+        ("Which colour are the circles?", "attribute(circle; attribute=colour)"),
+        ("What colours are in the image?", "attribute(object; attribute=colour)"),
+        ("What shape is the red object?", "attribute(red object; attribute=shape)"),
+        ("How big is the cat?", "attribute(cat; attribute=size)"),
+        ("Where is the dog?", "attribute(dog; attribute=position)"),
+        ("How much of the image does the bus cover?", "attribute(bus; attribute=area)"),
+        # identification
+        ("What animal is in this photo?", "identify(animal)"),
+        ("Which kind of vehicle is shown?", "identify(vehicle)"),
+        ("What is this?", "identify(object)"),
+        ("What shapes do you see?", "identify(shape)"),
+        # relations
+        ("Is the man to the left of the bus?", "relate(person; relation=left_of; object: bus)"),
+        ("Is the cup on the table?", "relate(cup; relation=on; object: dining table)"),
+        (
+            "Is the man on the left taller than the man on the right?",
+            "relate(person; relation=taller_than; object: person)",
+        ),
+        ("Where is the man on the left standing relative to the bus?", "relate(person; object: bus)"),
+        ("What is to the left of the bus?", "identify(object left of the bus)"),
+        # comparison and arithmetic
+        ("Are there more people than cars?", "compare(person; comparison=more; right: car)"),
+        ("Are there fewer squares than circles?", "compare(square; comparison=fewer; right: circle)"),
+        ("Are there as many circles as squares?", "compare(circle; comparison=same; right: square)"),
+        (
+            "If you remove all red spheres, how many objects are left?",
+            "arithmetic(object; remove: red sphere)",
+        ),
+        ("If two more people arrive, how many people will there be?", "arithmetic(person; add=2)"),
+        # text
+        ("What does the text say?", "read_text()"),
+        ("Does the page mention coins?", "text_contains(query=coins)"),
+        ('Is the word "exit" written on the sign?', "text_contains(query=exit)"),
+        ("What is the title of the page?", "title()"),
+        # the image itself
+        ("What kind of scan is this?", "modality()"),
+        ("Is this a CT scan?", "modality(expected=CT)"),
+        ("Is this image sharp enough?", "quality(aspect=sharp)"),
+        ("Is the photo blurry?", "quality(aspect=blurry)"),
+        ("Is the image too dark?", "quality(aspect=dark)"),
+        ("Is this a color photo?", "quality(aspect=colour)"),
+        ("Is the picture black and white?", "quality(aspect=grayscale)"),
+        ("Is this radiograph good enough quality to read?", "quality(aspect=overall)"),
+        ("What is happening in this picture?", "describe()"),
+        ("Describe the scene.", "describe()"),
+        # domains
+        ("Triage this scan: is it urgent?", "triage()"),
+        ("Is there any sign of diabetic retinopathy?", "triage(finding=diabetic retinopathy)"),
+        ("Are there any security threats?", "assess()"),
+        ("Is there an intrusion?", "assess()"),
+        ("Who is the man on the left?", "refuse(face_identification)"),
+        ("Is she angry?", "refuse(emotion)"),
+    ],
+)
+def test_questions_become_programs(question: str, expected: str) -> None:
+    assert program(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the rule for blocked exit routes?",
+        "What does the guideline say about nodules?",
+        "Which Lung-RADS category is a 9 mm solid nodule on a baseline screening CT?",
+        "What does Fleischner recommend for a 7 mm solid nodule in a 60-year-old?",
+    ],
+)
+def test_rule_look_ups(question: str) -> None:
+    assert parse(question).op == "rules"
+
+
+def test_zones_and_domains() -> None:
+    parsed = parse("Is anyone in the loading dock?", zone_names=["loading_dock"], image={"zones": True})
+    assert (
+        render(parsed.program.dump()) == "exists(person in zone loading_dock)" and parsed.domain == "security"
+    )
+    assert parse("Is anyone in the restricted zone?").program.root.target.zone == "restricted"
+    assert parse("What does the sign say?").domain == "general"
+    assert parse("How many people?", image={"format": "DICOM"}).domain == "medical"
+    assert parse("How many people?", explicit_domain="security").domain == "security"
+
+
+def test_a_follow_up_reads_them_as_the_last_question_s_things() -> None:
+    first = parse("How many people are in this image?").program
+    follow = parse("and how many of them are near the bus?", previous=first)
+    assert render(follow.program.dump()) == "count(person near the bus)"
+
+
+def test_what_no_form_reads_is_unanswerable_not_guessed() -> None:
+    assert parse("What is the weather forecast for tomorrow in Paris?").op == "unanswerable"
+    holding = parse("What is the astronaut holding?").program.root
+    assert holding.op == "unanswerable" and "holding" in holding.reason
+
+
+def test_what_a_yes_no_question_asks_beyond_the_tools_is_kept() -> None:
+    assert parse("Is the cat sleeping?").program.root.unchecked == "sleeping"
+    assert parse("Is the bus parked on a street?").program.root.unchecked == "parked on a street"
+    assert parse("Is there a bus in the picture?").program.root.unchecked is None
+    either = parse("Is there a dog or a cat?").program.root
+    assert [s.label for s in either.any_of] == ["cat"]
+
+
+def test_programs_round_trip_as_json() -> None:
+    for question in ("Is it true that there is no rectangle?", "What is to the left of the bus?"):
+        data = parse(question).program.dump()
+        assert Program.model_validate({"root": data}).dump() == data
