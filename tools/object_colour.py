@@ -1,7 +1,8 @@
 """The colour of one object: named from its own pixels, not from the whole image.
 
 The pixels come from the object's mask when there is one, else from GrabCut's foreground inside its
-box (the box's surroundings teach GrabCut what the background looks like). Every pixel is named
+box (the box's surroundings teach GrabCut what the background looks like), weighted towards the box's
+centre; smaller objects in front of it (people before a bus) are left out. Every pixel is named
 (``colour_names``) and the colours vote, with two corrections for what a camera adds to an object:
 
 - near-black pixels on a coloured object are shadows, windows, tyres or gaps (a blue bus has black

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
 CANNOT_ANSWER = (
@@ -277,7 +278,7 @@ class Executor:
         )
         return Finding(
             None,
-            f"I can't tell whether the {noun} is {op.unchecked}: no tool here checks that.",
+            f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
             [f"I do see {seen.replace('is ', '', 1).replace('are ', '', 1)}."],
             value=None,
         )
@@ -526,16 +527,31 @@ class Executor:
         if op.attribute == "area":
             return self._area(target)
         if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
-            return self._image_colours()
+            return self._part_colour(target.position) if target.position else self._image_colours()
         source, things = self.select(target)
         noun = _noun(target)
         if things is None:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         if not things:
+            if source == "classifier" and op.attribute == "colour":
+                return self._main_object_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
             return Finding(
                 None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
+            )
+        if op.attribute == "colour" and op.part:
+            found = self._colour_of(things[:1], target)
+            if found.value is None:
+                return found
+            thing = things[0]
+            return Finding(
+                found.short,
+                f"{_the(target, thing)}'s {op.part} looks {found.value} {_cite_things([thing])}.",
+                caveats=[
+                    f"No tool here outlines clothing: this is the colour of the {thing.label}'s own pixels, which the {op.part} fills most of."
+                ],
+                value=found.value,
             )
         if op.attribute == "colour":
             return self._colour_of(things, target)
@@ -565,6 +581,8 @@ class Executor:
                 value=size,
             )
         thing = things[0]
+        if op.choices and thing.box:
+            return self._choose_side(target, thing, op.choices)
         place = describe_place(thing, self.width, self.height)
         short = place.replace("on the ", "").replace("at the ", "").replace("in the ", "")
         return Finding(short, f"{_the(target, thing)} is {place} of the image [{thing.id}].", value=short)
@@ -578,6 +596,9 @@ class Executor:
                 None,
                 f"I can't tell the colour of the {noun} [{things[0].id}]: its pixels could not be named.",
             )
+        for thing in named:  # a red motorcycle with black parts and chrome is red, not gray
+            if thing.colour in ACHROMATIC and thing.second_colour and thing.second_colour not in ACHROMATIC:
+                thing.colour = thing.second_colour
         colours = list(dict.fromkeys(t.colour for t in named))
         first = named[0].colour
         if len(named) == 1:
@@ -588,6 +609,73 @@ class Executor:
             )
         parts = [f"{c} {_cite_things([t for t in named if t.colour == c])}" for c in colours]
         return Finding(first, f"The {plural(noun)} are {join_words(parts)}.", value=first)
+
+    def _choose_side(self, target: p.Selection, thing: Thing, choices: list[str]) -> Finding:
+        """'On the left or the right?': the side of the image its centre is on."""
+        x, y = geometry.centre(thing.box or [0, 0, 0, 0])
+        side = {
+            "left": x < self.width / 2, "right": x >= self.width / 2, "top": y < self.height / 2, "bottom": y >= self.height / 2
+        }  # fmt: skip
+        chosen = next((c for c in choices if side.get(c)), choices[0])
+        where = "on the" if chosen in ("left", "right") else "at the"
+        return Finding(chosen, f"{_the(target, thing)} is {where} {chosen} [{thing.id}].", value=chosen)
+
+    def _region_colour(self, box: list[float], label: str) -> Any:
+        result = self.call(
+            "analyze_colors_shapes", {"regions": [{"box": box, "label": label}], "shapes": False}
+        )
+        return result.object_colours[0] if result is not None and result.object_colours else None
+
+    def _part_colour(self, position: str) -> Finding:
+        """'What colour is the centre?': the colour of that part of the image."""
+        w, h = self.width, self.height
+        boxes = {
+            "left": [0, 0, w / 3, h], "right": [2 * w / 3, 0, w, h], "top": [0, 0, w, h / 3],
+            "bottom": [0, 2 * h / 3, w, h], "middle": [w / 3, h / 3, 2 * w / 3, 2 * h / 3],
+        }  # fmt: skip
+        colour = self._region_colour(boxes[position], f"{position} of the image")
+        if colour is None:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        where = (
+            "in the middle"
+            if position == "middle"
+            else f"at the {position}"
+            if position in ("top", "bottom")
+            else f"on the {position}"
+        )
+        return Finding(
+            colour.label, f"It is {colour.label} {where} of the image [{colour.id}].", value=colour.label
+        )
+
+    def _main_object_colour(self, noun: str) -> Finding:
+        """The colour of a thing no tool outlines ('the flower', 'the rocket'): the main object on a plain
+        background where there is one, else the middle of the picture, and the answer says which."""
+        objects = self.call("find_objects")
+        if objects is not None and objects.count and objects.objects:
+            main = max(objects.objects, key=lambda o: o.area_px)
+            if main.colour:
+                return Finding(
+                    main.colour,
+                    f"The {noun} looks {main.colour} [{main.id}].",
+                    caveats=[
+                        f"No tool here outlines {plural(noun)}: this is the colour of the main object on the background."
+                    ],
+                    value=main.colour,
+                )
+        w, h = self.width, self.height
+        colour = self._region_colour([w * 0.25, h * 0.25, w * 0.75, h * 0.75], noun)
+        if colour is None:
+            return Finding(
+                None, f"I can't tell: no tool here outlines {plural(noun)}, and the colour analysis failed."
+            )
+        return Finding(
+            colour.label,
+            f"The {noun} looks {colour.label} [{colour.id}].",
+            caveats=[
+                f"No tool here outlines {plural(noun)}: this is the colour of the middle of the picture."
+            ],
+            value=colour.label,
+        )
 
     def _image_colours(self) -> Finding:
         result = self.call("analyze_colors_shapes")
@@ -834,13 +922,15 @@ class Executor:
             return Finding(
                 None, "I can't tell: the image is not a DICOM file and the modality classifier failed."
             )
+        from argus.tools.classify_modality import PHRASES
+
         top = labels[0]
         name = top.label
         confidence = 100 * (top.score or 0)
-        hedge = "It looks like" if confidence >= 60 else "It may be"
+        hedge = "It looks like" if result.confident else "It may be"
         return Finding(
             name,
-            f"{hedge} {_article(name)} [{top.id}] ({confidence:.0f}% confident).",
+            f"{hedge} {PHRASES.get(name, _article(name))} [{top.id}] ({confidence:.0f}% confident).",
             caveats=[
                 "The image is not a DICOM file, so this comes from its pixels alone, not from a scanner's tag."
             ],
@@ -898,6 +988,9 @@ class Executor:
         return Finding("yes" if yes else "no", lead, value=yes)
 
     def _op_describe(self, op: p.Describe) -> Finding:
+        medical = self._medical_kind()
+        if medical is not None:
+            return medical
         result = self.call("describe_image")
         if result is None or not result.items():
             return Finding(None, "I can't describe it: the describer failed.")
@@ -906,6 +999,28 @@ class Executor:
         if f"[{caption.id}]" not in text and not re.search(r"\[[A-Z]\d+\]", text):
             text = f"{text.rstrip('.')} [{caption.id}]."
         return Finding(None, text)
+
+    def _medical_kind(self) -> Finding | None:
+        """A medical image is described as what kind of scan it is, never by COCO objects the detector
+        imagines in it; None for a photograph, a document or an unsure guess."""
+        from argus.tools import TOOLS
+
+        if "classify_modality" not in TOOLS:
+            return None
+        result = self.call("classify_modality")
+        if result is None or not result.confident or result.modality in ("photo", "document or graphic"):
+            return None
+        from argus.tools.classify_modality import PHRASES
+
+        top = result.items()[0]
+        source = "its DICOM tag" if result.source == "DICOM tag" else "its pixels"
+        return Finding(
+            None,
+            f"{_cap(PHRASES.get(result.modality, _article(result.modality)))} [{top.id}].",
+            [
+                f"Its kind comes from {source}; no tool here reads findings in {PHRASES.get(result.modality, 'it')}."
+            ],
+        )
 
     # ----------------------------------------------------------- knowledge
     def _op_rules(self, op: p.Rules) -> Finding:

@@ -124,9 +124,16 @@ class Identify(_Model):
 
 
 class Attribute(_Model):
+    """The colour, shape, size, position or area of the target; ``choices`` when the question offers
+    them ('on the left or the right?')."""
+
     op: Literal["attribute"] = "attribute"
     target: Selection
     attribute: AttributeName
+    choices: list[str] = Field(default_factory=list, max_length=6)
+    part: str | None = Field(
+        default=None, max_length=40, description="What of the target is asked about: 'suit'."
+    )
 
 
 class Relate(_Model):

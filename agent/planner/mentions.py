@@ -86,13 +86,16 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
             return n, {"label": "person"}, phrase not in ("anyone", "anybody", "someone", "somebody", "human", "guy", "lady", "boy", "girl", "adult", "individual", "passenger", "astronaut", "footballer", "soldier", "officer", "baby", "toddler", "teenager", "player", "worker")  # fmt: skip
         if phrase in UNSEEABLE:
             return n, {"label": phrase if " " not in phrase else phrase}, plural
-        if phrase in SHAPE_WORDS and phrase not in (
-            "round",
-            "triangular",
-            "rectangular",
-            "cylindrical",
-            "oblong",
-        ):
+        if phrase in SHAPE_WORDS and phrase not in ("round", "triangular", "rectangular", "cylindrical"):
+            if phrase in ("ball", "balls", "box", "boxes"):  # the detector's sports ball, or a drawn sphere
+                return (
+                    n,
+                    {
+                        "label": "sports ball" if phrase.startswith("ball") else "cube",
+                        "shape": SHAPE_WORDS[phrase],
+                    },
+                    plural,
+                )
             return n, {"label": SHAPE_WORDS[phrase]}, plural
         if phrase in REGION_NOUNS:
             if phrase == "spot" and i > 0 and tokens[i - 1] in ("you", "to", "can", "i", "we", "please"):
@@ -144,6 +147,8 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             i += 2
             continue
         found = noun_at(tokens, i)
+        if found is not None and word in COLOUR_WORDS and i + 1 < len(tokens) and noun_at(tokens, i + 1):
+            found = None  # "the orange rectangle": the colour of what follows, not the fruit
         if found is None and word in COLOUR_WORDS and not _colour_is_noun(tokens, i):
             pending["colour"] = COLOUR_WORDS[word]
             pending_start = i if pending_start is None else pending_start

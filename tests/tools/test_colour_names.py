@@ -88,3 +88,13 @@ def test_every_rgb_value_has_a_name():
     assert shades.min() >= 0 and shades.max() < len(SHADE_NAMES)
     used = {SHADE_NAMES[i] for i in np.unique(shades)}
     assert used == set(SHADE_NAMES)  # no shade is unreachable
+
+
+@pytest.mark.slow
+def test_the_stored_lookup_table_is_the_one_this_palette_computes():
+    """``python -m argus.tools.colour_names`` rewrites it after a swatch changes."""
+    from argus.tools import colour_table
+    from argus.tools.colour_names import _shade_table, compute_shade_table, palette_fingerprint
+
+    assert palette_fingerprint() == colour_table.FINGERPRINT
+    assert np.array_equal(_shade_table(), compute_shade_table())
