@@ -349,6 +349,7 @@ def test_cli_show_json(cli) -> None:
     assert {"argus", "detector"} <= set(entry["versions"])
     text = cli("show", "2")
     assert text.exit_code == 0 and "wrong modality" in text.stdout and "CT" in text.stdout
+    assert "identity: - (recorded before decisions carried one" in text.stdout
 
 
 def test_cli_export_json(cli, tmp_path: Path) -> None:

@@ -97,6 +97,19 @@ def test_same_image_with_other_findings_is_its_own_decision(assistant, tmp_path:
         assert {p["name"] for p in identity["rule_packs"]} >= {"medical"} and identity["options"]["argus"]
 
 
+def test_audit_show_says_what_a_decision_was_made_from(assistant, tmp_path: Path) -> None:
+    scan = patient(tmp_path / "in", "patient.dcm", 7)
+    triage(assistant, [scan], tmp_path / "out", tmp_path / "audit.sqlite")
+    with AuditLog(tmp_path / "audit.sqlite", create=False) as log:
+        (row,) = log.list()
+    shown = runner.invoke(app, ["audit", "show", str(row.id), "--db", str(tmp_path / "audit.sqlite")])
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())  # the console wraps long lines
+    assert f"decision key: {row.decision_key}" in text
+    assert f"findings sha256: {row.identity['findings_sha256']}" in text
+    assert "rule packs: concepts" in text and ", medical " in text and "options: argus" in text
+
+
 def test_resume_in_another_folder_never_borrows_another_patients_decision(assistant, tmp_path: Path) -> None:
     db = tmp_path / "audit.sqlite"
     first = patient(tmp_path / "monday", "patient.dcm", 4)
