@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field
 from argus.agent.core.answer import Answer
 from argus.agent.domains.medical.audit import Decided
 from argus.agent.domains.medical.engines import Engine, PoolEngine, SerialEngine, cpus_available
-from argus.agent.domains.medical.identity import RunSettings, findings_sha256, run_settings
+from argus.agent.domains.medical.identity import findings_sha256, run_settings
 from argus.agent.domains.medical.inputs import BatchFindings, collect_inputs
 from argus.agent.domains.medical.pipeline import gather_findings, new_run_id, triage_image
 from argus.agent.domains.medical.report import ReportEntry, render_report, worklist_order
@@ -159,7 +159,7 @@ class TriageBatch:
         self._prepare_out_dir()
         settings = run_settings(self.assistant)  # loads the rule packs: a broken pack stops the batch here
         worker = TriageWorker(WorkerSettings.of(self.assistant, settings), assistant=self.assistant)
-        planned = self._plan(inputs, findings, settings)
+        planned = self._plan(inputs, findings)
         tasks = [p for p in planned if isinstance(p, TriageTask)]
         engine = self.engine or self._engine(worker, len(tasks))
         state = _State(total=len(inputs), tasks=len(tasks), workers=engine.workers)
@@ -183,9 +183,7 @@ class TriageBatch:
         if not os.access(self.out_dir, os.W_OK):
             raise ArgusError(f"the output folder {self.out_dir} is not writable")
 
-    def _plan(
-        self, inputs: list[Path], findings: BatchFindings | None, settings: RunSettings
-    ) -> list[TriageTask | FailedInput]:
+    def _plan(self, inputs: list[Path], findings: BatchFindings | None) -> list[TriageTask | FailedInput]:
         """A task per input with its findings (or why it has none), and, when resuming, the identity key of
         the file's newest recorded decision."""
         where = {path: str(path.resolve()) for path in inputs}
@@ -205,6 +203,7 @@ class TriageBatch:
                 TriageTask(
                     index=index,
                     path=str(path),
+                    source=str(path.absolute()),
                     findings=stated,
                     origins=origins,
                     findings_sha256=findings_sha256(stated),

@@ -14,6 +14,7 @@ resumed instead of deciding it again.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,6 +86,7 @@ class TriageTask(BaseModel):
 
     index: int = Field(description="Position among the batch's inputs: outcomes come back in this order.")
     path: str = Field(description="The file as the batch found it (as the answer shows it).")
+    source: str = Field(description="The same file's absolute path: what a worker reads, wherever it runs.")
     findings: Findings = Field(default_factory=dict)
     origins: dict[str, str] = Field(default_factory=dict)
     findings_sha256: str
@@ -165,7 +167,7 @@ class TriageWorker:
                 results[task.index] = done
                 continue
             try:
-                ready.append((task, load_image(task.path, max_pixels=self.settings.max_pixels)))
+                ready.append((task, _as_given(task, load_image(task.source, max_pixels=self.settings.max_pixels))))
             except ImageLoadError as exc:
                 results[task.index] = _failed(task, str(exc), "input")
             except OSError as exc:
@@ -182,7 +184,7 @@ class TriageWorker:
         if task.resume_key is None:
             return None
         try:
-            sha = file_sha256(Path(task.path))
+            sha = file_sha256(Path(task.source))
         except OSError:
             return None  # deciding it reports the error
         identity = self.settings.run.identity(sha, task.findings_sha256)
@@ -190,7 +192,7 @@ class TriageWorker:
             return None
         try:  # pixels for the report's thumbnail only: a JPEG decodes at a fraction of its size
             image = load_image(
-                task.path, max_pixels=self.settings.max_pixels, preview_side=THUMBNAIL_MAX_SIDE
+                task.source, max_pixels=self.settings.max_pixels, preview_side=THUMBNAIL_MAX_SIDE
             )
         except ImageLoadError:
             return TriageOutcome(index=task.index, status="resumed", identity=identity)
@@ -212,6 +214,11 @@ class TriageWorker:
             identity=self.settings.run.identity(image.sha256, task.findings_sha256),
             thumbnail=thumbnail_jpeg(image.rgb),
         )
+
+
+def _as_given(task: TriageTask, image: LoadedImage) -> LoadedImage:
+    """The image with the path the user gave (a worker reads the absolute one; the answer shows theirs)."""
+    return dataclasses.replace(image, path=task.path)
 
 
 def _failed(task: TriageTask, error: str, kind: ErrorKind) -> TriageOutcome:

@@ -159,6 +159,21 @@ def test_more_gpus_than_the_cluster_has_is_one_clear_error(local_ray, assistant)
         RayEngine(WorkerSettings.of(assistant, run_settings(assistant)), workers=2, gpus_per_worker=1)
 
 
+@pytest.mark.slow
+def test_relative_paths_are_read_wherever_the_workers_run(
+    local_ray, assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate_batch(tmp_path / "ward", 5, seed=6)
+    monkeypatch.chdir(tmp_path)  # the driver's folder; Ray's workers run in folders of their own
+    with ray_engine(assistant) as engine, AuditLog(tmp_path / "audit.sqlite") as log:
+        summary = TriageBatch(assistant, tmp_path / "out", audit=log, engine=engine).run([Path("ward")])
+    assert summary.decided == 5 and not summary.failed
+    shown = [json.loads(line)["image"]["path"] for line in (tmp_path / "out" / "worklist.jsonl").open()]
+    assert sorted(shown) == sorted(
+        f"ward/{p.name}" for p in (tmp_path / "ward").glob("0*") if p.suffix != ".json"
+    )
+
+
 def _rows(db: Path) -> int:
     if not db.exists():
         return 0
