@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +36,8 @@ from argus.tools.image_io import LoadedImage, load_image
 
 if TYPE_CHECKING:
     from argus.agent.assistant import Assistant
+    from argus.knowledge import KnowledgeBase
+    from argus.tools.runtime import Runtime
 
 ErrorKind = Literal["input", "setup"]
 
@@ -62,9 +65,8 @@ class WorkerSettings(BaseModel):
             run=run,
         )
 
-    def assistant(self) -> Assistant:
-        """A new assistant with these settings (for a worker process)."""
-        from argus.agent.assistant import Assistant
+    def assistant(self) -> WorkerAssistant:
+        """What a worker process decides with: these settings' runtime, rule packs and time limit."""
         from argus.tools.runtime import Runtime
 
         if self.rules_env is None:
@@ -72,13 +74,28 @@ class WorkerSettings(BaseModel):
         else:
             os.environ[RULES_DIR_ENV] = self.rules_env
         runtime = Runtime(device=self.device, weights=dict(self.weights), max_pixels=self.max_pixels)
-        return Assistant(
-            llm="planner",
-            check_llm=False,
-            runtime=runtime,
-            rules_dirs=list(self.rules_dirs),
-            tool_timeout_s=self.tool_timeout_s,
-        )
+        return WorkerAssistant(runtime, [Path(p) for p in self.rules_dirs], self.tool_timeout_s)
+
+
+class WorkerAssistant:
+    """The part of an ``Assistant`` the triage pipeline uses (its runtime, its knowledge base and the
+    tools' time limit), built in a worker process, where no chat model is ever needed."""
+
+    def __init__(self, runtime: Runtime, rules_dirs: list[Path], tool_timeout_s: float) -> None:
+        self.runtime = runtime
+        self.rules_dirs = rules_dirs
+        self.tool_timeout_s = tool_timeout_s
+        self._kb: KnowledgeBase | None = None
+        self._lock = threading.Lock()
+
+    def knowledge(self) -> KnowledgeBase:
+        """The rule packs, loaded once: the shipped ones, ``ARGUS_RULES_DIR`` and ``rules_dirs``."""
+        from argus.knowledge import KnowledgeBase
+
+        with self._lock:
+            if self._kb is None:
+                self._kb = KnowledgeBase.load(extra_dirs=self.rules_dirs or None)
+            return self._kb
 
 
 class TriageTask(BaseModel):
@@ -122,7 +139,9 @@ class TriageWorker:
             other packs), or its classifier weights do not load.
     """
 
-    def __init__(self, settings: WorkerSettings, assistant: Assistant | None = None) -> None:
+    def __init__(
+        self, settings: WorkerSettings, assistant: Assistant | WorkerAssistant | None = None
+    ) -> None:
         self.settings = settings
         self.assistant = assistant or settings.assistant()
         if assistant is None:
@@ -167,7 +186,9 @@ class TriageWorker:
                 results[task.index] = done
                 continue
             try:
-                ready.append((task, _as_given(task, load_image(task.source, max_pixels=self.settings.max_pixels))))
+                ready.append(
+                    (task, _as_given(task, load_image(task.source, max_pixels=self.settings.max_pixels)))
+                )
             except ImageLoadError as exc:
                 results[task.index] = _failed(task, str(exc), "input")
             except OSError as exc:
