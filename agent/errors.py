@@ -12,6 +12,7 @@ line and exits 2; the HTTP service maps its type to a status in ``argus.agent.se
     ├── LLMConfigError           chat-model options that describe no usable backend
     ├── LLMUnavailableError      the chat model cannot be reached or loaded, or failed in a call
     ├── TriageInputError         paths to triage that do not exist or hold no image
+    ├── TriageSetupError         a triage batch whose every image failed the same way: its configuration
     ├── AuditLogError            the audit log cannot be opened, read or written
     ├── ReportError              the triage report cannot be written
     ├── FrameSourceError         frames that cannot be read or timed
@@ -72,6 +73,11 @@ class LLMUnavailableError(ArgusError):
 
 class TriageInputError(ArgusError):
     """Paths to triage that do not exist or hold no image."""
+
+
+class TriageSetupError(ArgusError):
+    """Every image of a triage batch failed for the same reason, so the batch stopped: the configuration
+    (rule packs, weights, device), not the images, is what needs fixing."""
 
 
 class AuditLogError(ArgusError):

@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
-from argus.tools.errors import ArgusError, ToolInputError
+from argus.tools.errors import ArgusError, FileWriteError, ToolInputError
 from argus.tools.evidence import ToolResult
 from argus.tools.file_io import atomic_output, file_sha256
 from argus.tools.masks import decode_rle, polygon_points
@@ -364,8 +364,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with atomic_output(path, binary=True, mode_bits=0o644) as handle:
             handle.write(data)
-    except OSError as exc:
-        raise AnnotationWriteError(f"annotate: cannot write {str(path)!r}: {exc.strerror}") from None
+    except FileWriteError as exc:
+        raise AnnotationWriteError(f"annotate: {exc}") from None
 
 
 def _file_sha256(path: str) -> str | None:

@@ -40,6 +40,11 @@ class DicomError(ImageLoadError):
     """A DICOM file that has no usable pixel data or uses an unsupported transfer syntax."""
 
 
+class FileWriteError(ArgusError):
+    """An output file that could not be written (a full disk, no permission, a read-only file system);
+    the message names the file and the reason, and the previous file is left as it was."""
+
+
 class ToolInputError(ArgusError):
     """Arguments to a tool that fail its input model."""
 

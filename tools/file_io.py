@@ -4,6 +4,7 @@ the previous file as it was."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
@@ -12,15 +13,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from argus.tools.errors import FileWriteError
+
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+_DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
+
 
 @contextmanager
 def atomic_output(
     path: Path, *, binary: bool = False, newline: str | None = None, mode_bits: int | None = None
 ) -> Iterator[IO[Any]]:
     """A file to write that replaces ``path`` in one step when the block ends: written beside it under
-    a temporary name, synced, then renamed. On any error the temporary file is removed and the error
-    goes on. ``mode_bits`` widens the temporary file's owner-only permissions where others should read it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    a temporary name, synced, then renamed. On any error the temporary file is removed and ``path`` is
+    left as it was; an ``OSError`` on the way (a full disk, no permission, a read-only file system),
+    in the block or here, becomes a ``FileWriteError`` naming ``path``. ``mode_bits`` widens the
+    temporary file's owner-only permissions where others should read it."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
     try:
         if mode_bits is not None:
             os.chmod(tmp, mode_bits)
@@ -30,9 +41,21 @@ def atomic_output(
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from None
         raise
+
+
+def _write_error(path: Path, exc: OSError) -> FileWriteError:
+    reason = exc.strerror or str(exc)
+    if exc.errno in _FULL:
+        reason += ": free some space there or write elsewhere"
+    elif exc.errno in _DENIED:
+        reason += ": choose a folder you can write to"
+    other = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+    return FileWriteError(f"cannot write {path}: {reason}{other}; the previous file, if any, is unchanged")
 
 
 def file_sha256(path: Path) -> str:

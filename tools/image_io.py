@@ -83,6 +83,37 @@ DICOM_NUMERIC = (
     "ImagerPixelSpacing",
 )
 
+# DICOM attributes the decode reads besides those: the pixel module, the modality and VOI LUTs, palettes.
+DICOM_PIXEL_MODULE = (
+    "SpecificCharacterSet",
+    "SOPClassUID",
+    "HighBit",
+    "PixelRepresentation",
+    "PlanarConfiguration",
+    "PixelPaddingValue",
+    "PixelPaddingRangeLimit",
+    "RescaleType",
+    "ModalityLUTSequence",
+    "VOILUTSequence",
+    "VOILUTFunction",
+    "WindowCenterWidthExplanation",
+    "RedPaletteColorLookupTableDescriptor",
+    "GreenPaletteColorLookupTableDescriptor",
+    "BluePaletteColorLookupTableDescriptor",
+    "RedPaletteColorLookupTableData",
+    "GreenPaletteColorLookupTableData",
+    "BluePaletteColorLookupTableData",
+    "SegmentedRedPaletteColorLookupTableData",
+    "SegmentedGreenPaletteColorLookupTableData",
+    "SegmentedBluePaletteColorLookupTableData",
+    "ICCProfile",
+    "ExtendedOffsetTable",
+    "ExtendedOffsetTableLengths",
+    "PixelData",
+    "FloatPixelData",
+    "DoubleFloatPixelData",
+)
+
 # DICOM attributes kept as metadata. Nothing that names a person is kept.
 DICOM_KEEP = (
     "Modality",
@@ -183,6 +214,7 @@ def load_image(
     name: str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    preview_side: int | None = None,
     max_frames: int | None = None,
 ) -> LoadedImage:
     """Load an image file (or its bytes) into a ``LoadedImage``.
@@ -193,6 +225,10 @@ def load_image(
         max_pixels: refuse images with more pixels than this (checked before decoding); a deflated
             DICOM is also refused once it inflates past what such an image can need.
         max_bytes: refuse files larger than this.
+        preview_side: decode a JPEG no larger than needed to keep this many pixels on each side
+            (libjpeg scales by 1/2, 1/4 or 1/8 while decoding: Pillow's draft mode). The pixels, width
+            and height are then the preview's (``metadata["preview_of"]`` holds the full size): for a
+            thumbnail, never for measurements, which read the full resolution.
         max_frames: refuse multi-frame DICOM with more frames than this (default: ``ARGUS_MAX_FRAMES``,
             else 1,000).
 
@@ -227,7 +263,7 @@ def load_image(
             raise ExtensionMismatchError(f"{label}: the extension says {expected} but the bytes are DICOM")
         limits = DicomLimits(max_pixels, frame_limit(max_frames), inflate_limit(max_pixels, max_bytes))
         return _load_dicom(data, sha, label, path, limits, force=expected == "DICOM")
-    return _load_pillow(data, sha, label, path, expected, max_pixels)
+    return _load_pillow(data, sha, label, path, expected, max_pixels, preview_side)
 
 
 def frame_limit(max_frames: int | None = None) -> int:
@@ -275,7 +311,13 @@ def _pillow_format(data: bytes) -> str | None:
 
 
 def _load_pillow(
-    data: bytes, sha: str, label: str, path: str | None, expected: str | None, max_pixels: int
+    data: bytes,
+    sha: str,
+    label: str,
+    path: str | None,
+    expected: str | None,
+    max_pixels: int,
+    preview_side: int | None = None,
 ) -> LoadedImage:
     try:
         im = Image.open(io.BytesIO(data))
@@ -305,6 +347,10 @@ def _load_pillow(
             )
         metadata: dict[str, Any] = {}
         try:
+            if preview_side is not None and fmt == "JPEG":
+                im.draft(im.mode, (preview_side, preview_side))
+                if im.size != (width, height):
+                    metadata["preview_of"] = [width, height]
             frames = getattr(im, "n_frames", 1)
             if frames > 1:
                 metadata["frames"] = frames
@@ -437,8 +483,11 @@ def _load_dicom(
     ds = _read_dicom(data, label, force, limits)
     try:
         # Elements convert on first access: a corrupt one must fail here, not in the middle of the decode.
-        list(ds)
+        # Only those the decode reads are converted (a CT header holds hundreds it never reads, and
+        # converting them all took two thirds of a small CT's decode); the others stay raw bytes.
         list(getattr(ds, "file_meta", None) or ())
+        for keyword in _DICOM_READ:
+            ds.get(keyword)
     except Exception as exc:  # the same: pydicom's value converters raise many types on corrupt values
         raise DicomError(
             f"{label}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc})"
@@ -524,6 +573,9 @@ def _load_dicom(
         size_bytes=len(data),
         metadata=metadata,
     )
+
+
+_DICOM_READ = tuple(dict.fromkeys((*DICOM_PIXEL_MODULE, *DICOM_NUMERIC, *DICOM_KEEP)))
 
 
 def _read_dicom(data: bytes, label: str, force: bool, limits: DicomLimits) -> Any:

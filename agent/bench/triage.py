@@ -7,14 +7,19 @@ result cache can help. Both sides read every file from disk. Triage is timed end
 ``argus triage`` runs it (inputs, decisions recorded in a fresh audit log, worklist and report), and
 its per-image loop alone; the raw detector is the SSD-MobileNet forward pass on the same files, which
 is what a user who only wanted detections would run. Triage does not run the detector, so the ratio
-compares the whole pipeline with one model call. Memory: resident set size after a warm-up and at the
-end of the loop (growth over the batch) and the process's peak. A profile of the pipeline over part of
-the batch says where its time goes.
+compares the whole pipeline with one model call. Triage runs as ``argus triage`` runs it by default:
+its decisions made by a pool of worker processes sized to the CPUs (``workers``), started and warmed
+before the clock starts, as the serial path's models are (how long the start took is reported beside).
+Memory: resident set size of this process (the driver) and of each worker after a warm-up and at the
+end of the loop (growth over the batch), and the driver's peak. A profile of the pipeline, run in this
+process over part of the batch, says where its time goes. ``engine="ray"`` also runs the batch through
+a Ray actor pool and compares it with the local engine (``argus.agent.bench.triage_ray``).
 """
 
 from __future__ import annotations
 
 import cProfile
+import inspect
 import json
 import os
 import pstats
@@ -23,33 +28,46 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageFilter
 from pydantic import BaseModel, Field
 
+from argus.agent.bench.triage_ray import RayRun, run_ray_side
 from argus.tools.base import package_sample
+from argus.tools.errors import ArgusError
 from argus.tools.runtime import Runtime, rss_bytes
+
+if TYPE_CHECKING:
+    from argus.agent.assistant import Assistant
+    from argus.agent.domains.medical.batch import TriageProgress, TriageSummary
+    from argus.agent.domains.medical.engines import PoolEngine
 
 TARGET_RATIO = 0.9
 TARGET_RSS_GROWTH_MB = 50.0
 WARMUP_IMAGES = 20
 PROFILE_IMAGES = 60
 MAX_SIDE = 640
-# Pipeline stages for the profile: (label, file suffix, function name), as cProfile names them.
+# Pipeline stages for the profile: (label, module, function), resolved to the function's source file
+# when the profile is read, so that a moved or renamed function fails loudly instead of reading 0 ms.
 STAGES = (
-    ("read and hash the file", "tools/file_io.py", "file_sha256"),
-    ("decode the image", "tools/image_io.py", "load_image"),
-    ("modality route (pixel guess)", "agent/modality.py", "route_image"),
-    ("vision tools (quality gate; classifier where configured)", "agent/toolbox.py", "_vision"),
-    ("findings (sidecars)", "agent/triage_pipeline.py", "gather_findings"),
-    ("facts", "agent/facts.py", "build_facts"),
-    ("rule engine", "knowledge/engine.py", "evaluate"),
-    ("case graph and paths", "knowledge/knowledge_base.py", "case_graph"),
-    ("answer and citation check", "agent/composer.py", "build_answer"),
-    ("audit record (fsync)", "agent/audit.py", "record"),
-    ("worklist.jsonl", "agent/triage.py", "write_worklist"),
-    ("report.html (thumbnails)", "agent/report.py", "write_report"),
+    ("read and hash the file", "argus.tools.file_io", "file_sha256"),
+    ("decode the image", "argus.tools.image_io", "load_image"),
+    ("modality route (pixel guess)", "argus.agent.domains.medical.modality", "route_image"),
+    (
+        "vision tools (quality gate; classifier where configured)",
+        "argus.agent.core.toolbox",
+        "Toolbox._vision",
+    ),
+    ("findings (sidecars)", "argus.agent.domains.medical.pipeline", "gather_findings"),
+    ("facts", "argus.agent.core.facts", "build_facts"),
+    ("rule engine", "argus.knowledge.engine", "RuleEngine.evaluate"),
+    ("case graph and paths", "argus.knowledge.knowledge_base", "KnowledgeBase.case_graph"),
+    ("answer and citation check", "argus.agent.core.composer", "build_answer"),
+    ("audit record (fsync)", "argus.agent.domains.medical.audit", "AuditLog.record"),
+    ("thumbnails (from the decoded pixels)", "argus.agent.domains.medical.report", "thumbnail_jpeg"),
+    ("worklist.jsonl and report.html", "argus.agent.domains.medical.batch", "write_outputs"),
 )
 
 
@@ -69,9 +87,13 @@ class TriageBenchReport(BaseModel):
     n: int
     device: str
     cpu_count: int
+    engine: str = Field(description="local: this process and, with workers > 1, a local process pool.")
+    workers: int
+    workers_start_s: float = Field(description="Starting and warming the worker processes (0 for one).")
     mix: dict[str, int]
     generate_s: float
     triage: Throughput = Field(description="End to end: inputs, decisions, audit log, worklist, report.")
+    triage_with_start: Throughput = Field(description="End to end with starting the workers counted in.")
     triage_loop: Throughput = Field(description="The per-image loop alone (no worklist or report).")
     detector: Throughput = Field(description="Raw SSD-MobileNet forward on the same files, decode included.")
     ratio: float = Field(description="Triage end to end images/s over the detector's.")
@@ -81,67 +103,96 @@ class TriageBenchReport(BaseModel):
     rss_end_mb: float
     rss_growth_mb: float
     peak_rss_mb: float
+    worker_rss_after_warmup_mb: float | None = Field(default=None, description="The largest worker's.")
+    worker_rss_end_mb: float | None = None
+    worker_rss_growth_mb: float | None = Field(default=None, description="The largest growth of a worker.")
     profile: list[Stage]
+    ray: RayRun | None = Field(default=None, description="The same batch on a Ray actor pool.")
     targets: dict[str, float] = Field(
         default_factory=lambda: {"ratio": TARGET_RATIO, "rss_growth_mb": TARGET_RSS_GROWTH_MB}
     )
 
 
 def run_triage_bench(
-    n: int = 500, device: str = "cpu", progress: Callable[[str], None] | None = None
+    n: int = 500,
+    device: str = "cpu",
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> TriageBenchReport:
-    """Generate ``n`` images in a temporary folder and measure both sides on them."""
+    """Generate ``n`` images in a temporary folder and measure both sides on them; ``workers`` processes
+    decide the images (default: the CPUs this process may use). ``engine="ray"`` also measures a Ray
+    actor pool of as many workers on the same images (a local Ray unless ``ray_address``)."""
+    if engine not in ("local", "ray"):
+        raise ArgusError(f"engine must be local or ray, got {engine!r}")
     from argus.agent.assistant import Assistant
-    from argus.agent.domains.medical.batch import run_triage
+    from argus.agent.domains.medical.engines import PoolEngine, cpus_available
+    from argus.agent.domains.medical.identity import run_settings
     from argus.agent.domains.medical.inputs import collect_inputs
+    from argus.agent.domains.medical.work import WorkerSettings
 
     say = progress or (lambda message: None)
     runtime = Runtime(device=device)
     assistant = Assistant(llm="planner", check_llm=False, runtime=runtime)
+    workers = workers or cpus_available()
+    pool = PoolEngine(WorkerSettings.of(assistant, run_settings(assistant)), workers) if workers > 1 else None
     with tempfile.TemporaryDirectory(prefix="argus-bench-triage-") as tmp:
         root = Path(tmp)
         start = time.perf_counter()
         mix = generate_batch(root / "batch", n)
         generate_s = time.perf_counter() - start
         say(f"generated {n} images in {generate_s:.1f} s: {mix}")
-        generate_batch(root / "warm", 10, seed=2)  # one of each kind: rule packs, graph and models loaded
-        run_triage([root / "warm"], root / "warm-out", assistant=assistant, audit_db=root / "warm.sqlite")
-        samples: list[tuple[int, float, int]] = []  # (done, time, rss)
-
-        def watch(event) -> None:
-            samples.append((event.done, time.perf_counter(), rss_bytes()))
-
-        say("triage ...")
         start = time.perf_counter()
-        summary = run_triage(
-            [root / "batch"],
-            root / "out",
-            progress=watch,
-            assistant=assistant,
-            audit_db=root / "audit.sqlite",
-        )
-        triage_s = time.perf_counter() - start
-        loop_s = samples[-1][1] - samples[0][1]
-        # the kernel's high-water mark (KiB on Linux) is updated lazily: take the samples' maximum too
-        peak_mb = max(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, max(r for _, _, r in samples) / 2**20
-        )
-        warm_rss = next((rss for done, _, rss in samples if done >= WARMUP_IMAGES), samples[0][2])
-        end_rss = samples[-1][2]
+        if pool is not None:
+            say(f"starting {workers} worker processes ...")
+            pool.start()
+        workers_start_s = time.perf_counter() - start
+        try:
+            timed = _timed_triage(root, assistant, pool, say)
+        finally:
+            if pool is not None:
+                pool.close()
+        ray_run = None
+        if engine == "ray":
+            ray_run = run_ray_side(
+                root,
+                assistant,
+                n=n,
+                local_seconds=timed[1] + workers_start_s,
+                workers=workers,
+                address=ray_address,
+                warmup_images=WARMUP_IMAGES,
+                say=say,
+            )
         say("raw detector ...")
         detector_s = time_detector(collect_inputs([root / "batch"]), runtime)
         say(f"profiling the pipeline on {PROFILE_IMAGES} images ...")
         profile = profile_pipeline(root, assistant, min(PROFILE_IMAGES, n))
+    summary, triage_s, samples, worker_rss = timed
+    loop_s = samples[-1][1] - samples[0][1]
+    # the kernel's high-water mark (KiB on Linux) is updated lazily: take the samples' maximum too
+    peak_mb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, max(r for _, _, r in samples) / 2**20
+    )
+    warm_rss = next((rss for done, _, rss in samples if done >= WARMUP_IMAGES), samples[0][2])
+    end_rss = samples[-1][2]
     triage = Throughput(images=n, seconds=round(triage_s, 3), images_per_s=round(n / triage_s, 2))
+    started = triage_s + workers_start_s
+    with_start = Throughput(images=n, seconds=round(started, 3), images_per_s=round(n / started, 2))
     loop = Throughput(images=n, seconds=round(loop_s, 3), images_per_s=round(n / loop_s, 2))
     detector = Throughput(images=n, seconds=round(detector_s, 3), images_per_s=round(n / detector_s, 2))
     return TriageBenchReport(
         n=n,
         device=runtime.resolved_device,
         cpu_count=os.cpu_count() or 1,
+        engine="local",
+        workers=workers,
+        workers_start_s=round(workers_start_s, 2),
         mix=mix,
         generate_s=round(generate_s, 2),
         triage=triage,
+        triage_with_start=with_start,
         triage_loop=loop,
         detector=detector,
         ratio=round(triage.images_per_s / detector.images_per_s, 3),
@@ -151,8 +202,60 @@ def run_triage_bench(
         rss_end_mb=round(end_rss / 2**20, 1),
         rss_growth_mb=round((end_rss - warm_rss) / 2**20, 1),
         peak_rss_mb=round(peak_mb, 1),
+        **_worker_memory(worker_rss),
         profile=profile,
+        ray=ray_run,
     )
+
+
+def _timed_triage(
+    root: Path, assistant: Assistant, pool: PoolEngine | None, say: Callable[[str], None]
+) -> tuple[TriageSummary, float, list[tuple[int, float, int]], dict[str, list[int]]]:
+    """Warm up, then triage the batch as ``argus triage`` does: (summary, seconds, samples of the
+    driver's RSS as (done, time, rss), the workers' RSS after the warm-up and at the end)."""
+    from argus.agent.domains.medical.audit import AuditLog
+    from argus.agent.domains.medical.batch import TriageBatch
+
+    def batch(folder: Path, out: str, db: str, progress: Callable[[TriageProgress], None] | None = None):
+        with AuditLog(root / db) as audit:
+            return TriageBatch(
+                assistant, root / out, audit=audit, engine=pool, workers=1, progress=progress
+            ).run([folder])
+
+    generate_batch(root / "warm", 10, seed=2)  # one of each kind: rule packs, graph and models loaded
+    batch(root / "warm", "warm-out", "warm.sqlite")
+    samples: list[tuple[int, float, int]] = []
+    worker_rss: dict[str, list[int]] = {"warm": [], "end": []}
+
+    def watch(event: TriageProgress) -> None:
+        samples.append((event.done, time.perf_counter(), rss_bytes()))
+        if pool is not None and event.done == WARMUP_IMAGES:
+            worker_rss["warm"] = _rss_of(pool.pids())
+
+    say("triage ...")
+    start = time.perf_counter()
+    summary = batch(root / "batch", "out", "audit.sqlite", progress=watch)
+    seconds = time.perf_counter() - start
+    if pool is not None:
+        worker_rss["end"] = _rss_of(pool.pids())
+    return summary, seconds, samples, worker_rss
+
+
+def _rss_of(pids: list[int]) -> list[int]:
+    import psutil
+
+    return [psutil.Process(pid).memory_info().rss for pid in pids]
+
+
+def _worker_memory(rss: dict[str, list[int]]) -> dict[str, float | None]:
+    if not rss["warm"] or not rss["end"]:
+        return {}
+    growth = max(end - warm for warm, end in zip(rss["warm"], rss["end"], strict=True))
+    return {
+        "worker_rss_after_warmup_mb": round(max(rss["warm"]) / 2**20, 1),
+        "worker_rss_end_mb": round(max(rss["end"]) / 2**20, 1),
+        "worker_rss_growth_mb": round(growth / 2**20, 1),
+    }
 
 
 def time_detector(paths: list[Path], runtime: Runtime) -> float:
@@ -168,7 +271,7 @@ def time_detector(paths: list[Path], runtime: Runtime) -> float:
     return time.perf_counter() - start
 
 
-def profile_pipeline(root: Path, assistant, count: int) -> list[Stage]:
+def profile_pipeline(root: Path, assistant: Assistant, count: int) -> list[Stage]:
     """Where the pipeline's time goes, per image, over ``count`` fresh images."""
     from argus.agent.domains.medical.batch import run_triage
 
@@ -177,19 +280,31 @@ def profile_pipeline(root: Path, assistant, count: int) -> list[Stage]:
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
-    run_triage([folder], root / "profile-out", assistant=assistant, audit_db=root / "profile.sqlite")
+    run_triage(
+        [folder], root / "profile-out", assistant=assistant, audit_db=root / "profile.sqlite", workers=1
+    )
     profiler.disable()
     total = time.perf_counter() - start
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     stages = []
-    for label, suffix, function in STAGES:
-        seconds = sum(
-            entry[3] for (file, _, name), entry in stats.items() if name == function and file.endswith(suffix)
-        )
+    for label, module, qualname in STAGES:
+        key = stage_function(module, qualname)
+        seconds = stats[key][3] if key in stats else 0.0
         stages.append(
             Stage(stage=label, ms_per_image=round(seconds * 1000 / count, 2), share=round(seconds / total, 3))
         )
     return stages
+
+
+def stage_function(module: str, qualname: str) -> tuple[str, int, str]:
+    """The (file, first line, name) key cProfile gives the function ``module.qualname``."""
+    import importlib
+
+    target = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    code = inspect.unwrap(target).__code__
+    return code.co_filename, code.co_firstlineno, code.co_name
 
 
 # ----------------------------------------------------------------------------- the generated batch

@@ -98,11 +98,32 @@ def show(
             value = getattr(entry, key)
             console.print(f"  {key}: {escape(str(value)) if value is not None else '-'}", highlight=False)
         console.print("  versions: " + escape(", ".join(f"{k} {v}" for k, v in entry.versions.items())))
+        _print_identity(entry.decision_key, entry.identity)
         for rule in entry.rules:
             console.print(
                 f"  rule {escape(str(rule['id']))} v{escape(str(rule.get('version') or '?'))}: {rule['status']}"
             )
         console.print("  answer: " + escape(str(entry.answer.get("answer", ""))), highlight=False)
+
+
+def _print_identity(key: str | None, identity: dict | None) -> None:
+    """What the decision was made from: what ``argus triage --resume`` compares."""
+    from rich.markup import escape
+
+    if key is None or identity is None:
+        console.print(
+            "  identity: - (recorded before decisions carried one; --resume decides the image again)"
+        )
+        return
+    console.print(f"  decision key: {key}", highlight=False)
+    console.print(f"  findings sha256: {identity.get('findings_sha256')}", highlight=False)
+    packs = ", ".join(
+        f"{p.get('name')} {p.get('version')} ({str(p.get('sha256'))[:12]})"
+        for p in identity.get("rule_packs", [])
+    )
+    console.print(f"  rule packs: {escape(packs)}", highlight=False)
+    options = ", ".join(f"{k} {v}" for k, v in sorted((identity.get("options") or {}).items()))
+    console.print(f"  options: {escape(options)}", highlight=False)
 
 
 @app.command("export")

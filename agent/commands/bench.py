@@ -7,13 +7,17 @@ the work itself lives in ``argus.agent.bench``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from argus.agent.commands.common import console, err_console, print_json, user_errors
+
+if TYPE_CHECKING:
+    from argus.agent.bench.triage_ray import RayRun
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -267,15 +271,35 @@ def ask(
 def triage(
     n: Annotated[int, typer.Option("--n", min=10, max=100_000, help="Images in the generated batch.")] = 500,
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "cpu",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes deciding images (default: the CPUs available)."),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="local, or ray: also the same images on a Ray actor pool, compared."),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option("--ray-address", help="With --engine ray: a running cluster (auto, ray://...)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
 ) -> None:
-    """Images/s through triage (end to end and its loop) vs the raw SSD detector, RSS growth and peak, profile."""
+    """Images/s through triage (end to end and its loop) vs the raw SSD detector, RSS growth and peak, profile;
+    with --engine ray, the same batch on Ray beside the local engine."""
     from rich.table import Table
 
     from argus.agent.bench.triage import run_triage_bench
 
     with user_errors():
-        report = run_triage_bench(n=n, device=device, progress=lambda m: err_console.print(m, style="dim"))
+        report = run_triage_bench(
+            n=n,
+            device=device,
+            workers=workers,
+            engine=engine.strip().lower(),
+            ray_address=ray_address,
+            progress=lambda m: err_console.print(m, style="dim"),
+        )
     if as_json:
         print_json(report.model_dump())
         return
@@ -285,7 +309,8 @@ def triage(
         return "[green]yes[/]" if ok else "[red]no[/]"
 
     table = Table(
-        title=f"argus bench triage: {report.n} images on {report.device}, {report.cpu_count} CPU(s)",
+        title=f"argus bench triage: {report.n} images on {report.device}, {report.cpu_count} CPU(s), "
+        f"{report.engine} engine, {report.workers} worker(s)",
         title_justify="left",
     )
     for column in ("measure", "value", "target", "met"):
@@ -304,14 +329,32 @@ def triage(
         f">= {t['ratio']:g}x",
         met(report.ratio_loop >= t["ratio"]),
     )
-    table.add_row("RSS after warm-up", f"{report.rss_after_warmup_mb:.0f} MB", "", "")
+    table.add_row("RSS after warm-up (driver)", f"{report.rss_after_warmup_mb:.0f} MB", "", "")
     table.add_row(
-        "RSS growth over the batch",
+        "RSS growth over the batch (driver)",
         f"{report.rss_growth_mb:.1f} MB",
         f"< {t['rss_growth_mb']:g} MB",
         met(report.rss_growth_mb < t["rss_growth_mb"]),
     )
-    table.add_row("peak RSS", f"{report.peak_rss_mb:.0f} MB", "", "")
+    table.add_row("peak RSS (driver)", f"{report.peak_rss_mb:.0f} MB", "", "")
+    if report.workers > 1:
+        table.add_row("workers started and warmed in", f"{report.workers_start_s:.1f} s", "", "")
+        table.add_row(
+            "triage end to end, the workers' start included",
+            f"{report.triage_with_start.images_per_s:.1f} img/s",
+            "",
+            "",
+        )
+    if report.worker_rss_growth_mb is not None:
+        table.add_row(
+            "worker RSS after warm-up (largest)", f"{report.worker_rss_after_warmup_mb:.0f} MB", "", ""
+        )
+        table.add_row(
+            "worker RSS growth over the batch (largest)",
+            f"{report.worker_rss_growth_mb:.1f} MB",
+            f"< {t['rss_growth_mb']:g} MB",
+            met(report.worker_rss_growth_mb < t["rss_growth_mb"]),
+        )
     console.print(table)
     profile = Table(
         title="where the pipeline's time goes (cProfile, cumulative per stage)", title_justify="left"
@@ -323,6 +366,42 @@ def triage(
     console.print(profile)
     outcomes = ", ".join(f"{k} {v}" for k, v in report.outcomes.items() if v)
     console.print(f"batch: {report.mix}; outcomes: {outcomes}", highlight=False)
+    if report.ray is not None:
+        _print_ray(report.ray, report.triage_with_start.images_per_s, met)
+
+
+def _print_ray(ray: RayRun, local_images_per_s: float, met: Callable[[bool], str]) -> None:
+    table = Table(
+        title=f"the same images on Ray ({ray.address}, {ray.workers} actors) beside the local engine",
+        title_justify="left",
+    )
+    for column in ("measure", "value", "target", "met"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    table.add_row(
+        "local engine, end to end with its workers' start", f"{local_images_per_s:.1f} img/s", "", ""
+    )
+    table.add_row("Ray engine, end to end with its actors' start", f"{ray.images_per_s:.1f} img/s", "", "")
+    table.add_row(
+        "Ray's time over the local engine's",
+        f"{ray.time_ratio:.2f}x",
+        f"<= {ray.target_time_ratio:g}x",
+        met(ray.time_ratio <= ray.target_time_ratio),
+    )
+    table.add_row(
+        "same decisions as the local engine",
+        "yes" if ray.same_decisions else "NO",
+        "yes",
+        met(ray.same_decisions),
+    )
+    table.add_row("Ray started in", f"{ray.ray_start_s:.1f} s", "", "")
+    table.add_row("driver RSS growth over the batch", f"{ray.driver_rss_growth_mb:.1f} MB", "", "")
+    if ray.actor_rss_after_warmup_mb is not None:
+        table.add_row("actor RSS after warm-up (largest)", f"{ray.actor_rss_after_warmup_mb:.0f} MB", "", "")
+    if ray.actor_rss_growth_mb is not None:
+        table.add_row(
+            "actor RSS growth over the batch (largest)", f"{ray.actor_rss_growth_mb:.1f} MB", "", ""
+        )
+    console.print(table)
 
 
 def serve(

@@ -14,7 +14,9 @@ import typer
 from argus.agent.commands.common import console, err_console, print_json, user_errors
 
 if TYPE_CHECKING:
+    from argus.agent.assistant import Assistant
     from argus.agent.domains.medical.batch import TriageBatch, TriageProgress, TriageSummary
+    from argus.agent.domains.medical.ray_engine import RayEngine
 
 EXIT_INTERRUPTED = 130
 EXIT_SOME_FAILED = 1
@@ -42,7 +44,12 @@ def triage(
         ),
     ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Skip images the audit log already has a decision for (sha256).")
+        bool,
+        typer.Option(
+            "--resume",
+            help="Reuse a file's recorded decision when its image, findings, rule packs and options are "
+            "unchanged; decide the rest.",
+        ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON only.")] = False,
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
@@ -64,19 +71,63 @@ def triage(
     rules_dir: Annotated[
         list[Path] | None, typer.Option("--rules-dir", help="Extra rule packs (repeatable).")
     ] = None,
+    new_audit_log: Annotated[
+        bool,
+        typer.Option(
+            "--new-audit-log",
+            help="Start a new audit log in an existing empty file (an empty file is refused without it).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes (or Ray actors) deciding images (default: the CPUs available; locally, 1 for a "
+            "small batch).",
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (this machine) or ray (a Ray cluster: pip install 'argus\\[ray]'). The audit log, "
+            "worklist and report are written here either way.",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            help="With --engine ray: auto (the cluster running on this machine) or ray://HOST:10001; "
+            "default: a local Ray started for this run.",
+        ),
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None,
+        typer.Option("--gpus-per-worker", min=0.0, help="With --engine ray: GPUs each worker reserves."),
+    ] = None,
 ) -> None:
     """Triage medical images: urgency U0-U4 with its rule and action, or an abstention with its reason.
 
     Writes worklist.jsonl (one answer per image, most urgent first) and report.html; every decision goes to
     the audit log as it is made. Ctrl-C stops after the image in hand (twice: abandons it); --resume
     finishes the rest. Exit status: 0, 1 when some inputs could not be triaged, 130 when stopped.
+    With --engine ray the images are read and decided on the cluster's workers (every node must see the
+    files at the same path); this process still writes the audit log, the worklist and the report.
     """
     from argus.agent.assistant import Assistant
     from argus.agent.domains.medical.audit import AuditLog, default_audit_path
     from argus.agent.domains.medical.batch import TriageBatch
+    from argus.tools.errors import ArgusError
     from argus.tools.runtime import Runtime, resolve_device
 
     with user_errors():
+        engine = engine.strip().lower()
+        if engine not in ("local", "ray"):
+            raise ArgusError(f"--engine: engine must be local or ray, got {engine!r}")
+        if engine == "local" and (ray_address is not None or gpus_per_worker is not None):
+            raise ArgusError("--ray-address and --gpus-per-worker go with --engine ray")
         if device != "auto":
             resolve_device(device)  # a bad or missing device is an error now, not at the first model
         weights = {"torchxrayvision": str(cxr_weights)} if cxr_weights is not None else {}
@@ -86,9 +137,20 @@ def triage(
             runtime=Runtime(device=device, weights=weights),
             rules_dirs=rules_dir,
         )
-        with AuditLog(audit_db or default_audit_path()) as audit, _ProgressBar(quiet=as_json) as bar:
+        with (
+            AuditLog(audit_db or default_audit_path(), new_log=new_audit_log) as audit,
+            _ray_engine(assistant, engine, ray_address, workers, gpus_per_worker) as cluster,
+            _ProgressBar(quiet=as_json) as bar,
+        ):
             batch = TriageBatch(
-                assistant, out, audit=audit, findings_file=findings, resume=resume, progress=bar.update
+                assistant,
+                out,
+                audit=audit,
+                findings_file=findings,
+                resume=resume,
+                progress=bar.update,
+                workers=workers,
+                engine=cluster,
             )
             with _stop_on_ctrl_c(batch):
                 summary = batch.run(paths)
@@ -100,6 +162,27 @@ def triage(
         raise typer.Exit(EXIT_INTERRUPTED)
     if summary.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+@contextmanager
+def _ray_engine(
+    assistant: Assistant, engine: str, address: str | None, workers: int | None, gpus: float | None
+) -> Iterator[RayEngine | None]:
+    """The Ray engine for ``--engine ray`` (connected now, so that an unreachable cluster or a missing
+    Ray is one clear error before any image), closed when the batch is done; None for the local one."""
+    if engine != "ray":
+        yield None
+        return
+    from argus.agent.domains.medical.identity import run_settings
+    from argus.agent.domains.medical.ray_engine import RayEngine
+    from argus.agent.domains.medical.work import WorkerSettings
+
+    settings = WorkerSettings.of(assistant, run_settings(assistant))
+    classifier = bool(assistant.runtime.weights.get("torchxrayvision"))
+    with RayEngine(
+        settings, address=address, workers=workers, gpus_per_worker=gpus or 0.0, classifier=classifier
+    ) as cluster:
+        yield cluster
 
 
 @contextmanager
@@ -191,13 +274,20 @@ def _print_summary(summary: TriageSummary) -> None:
     state = "stopped before the end; rerun with --resume to finish" if summary.interrupted else "done"
     console.print(
         f"{summary.inputs} input(s): {summary.decided} decided now, {summary.resumed} decided earlier (resumed), "
-        f"{summary.duplicates} duplicate(s), {len(summary.failed)} failed; {state} in {summary.seconds:.1f} s",
+        f"{summary.duplicates} repeat(s) of another input, {len(summary.failed)} failed; {state} in "
+        f"{summary.seconds:.1f} s on {summary.workers} worker(s)",
         highlight=False,
     )
     for failed in summary.failed:
         console.print(f"[red]failed[/] {escape(failed.path)}: {escape(failed.error)}", highlight=False)
     for name in summary.unmatched_findings:
         console.print(f"[yellow]findings for {escape(name)} match no input image[/]", highlight=False)
+    if not summary.written:
+        console.print(
+            "[yellow]no image was triaged, so the worklist and report were not written (any earlier ones "
+            "are unchanged)[/]",
+            highlight=False,
+        )
     console.print(
         f"worklist: {escape(summary.worklist)}\nreport: {escape(summary.report)}\naudit log: "
         f"{escape(summary.audit_db)}",

@@ -255,6 +255,17 @@ def test_truncated_png_is_refused(tmp_path):
         load_image(path)
 
 
+def test_a_jpeg_preview_decodes_at_a_fraction_of_its_size() -> None:
+    full = load_image(samples.BUS)
+    preview = load_image(samples.BUS, preview_side=128)
+    assert preview.sha256 == full.sha256 and preview.metadata["preview_of"] == [full.width, full.height]
+    # libjpeg scales by 1/8, 1/4 or 1/2: here 1/4 is the smallest that keeps 128 px on each side
+    assert (preview.width, preview.height) == (-(-full.width // 4), -(-full.height // 4))
+    assert (
+        "preview_of" not in load_image(samples.COINS, preview_side=128).metadata
+    )  # only JPEG has a draft mode
+
+
 # ------------------------------------------------------------------ DICOM bombs and many frames
 
 

@@ -12,7 +12,14 @@ decisions, whoever the writer is. (Anyone with write access to the file can stil
 they guard against mistakes and other programs, not against the file's owner.)
 
 The file is marked as Argus's with SQLite's ``application_id`` header field; a file that is not an
-Argus audit log is refused before anything is written to it.
+Argus audit log is refused before anything is written to it, and so is an empty file (an empty file
+where a log should be is more often a log that was lost than a place for a new one): a new log starts
+in an empty file only when the caller asks (``new_log``, ``argus triage --new-audit-log``).
+
+Each row records the decision's identity (``argus.agent.domains.medical.identity``): the image's
+sha256, the findings' hash, the rule packs and the options, and their ``decision_key``. Schema 2 added
+those columns; a writer opening a schema-1 log adds them in place (its earlier rows keep no identity,
+so ``--resume`` decides their images again), and a reader reads either.
 """
 
 from __future__ import annotations
@@ -22,9 +29,8 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Self
@@ -32,12 +38,14 @@ from typing import IO, Any, Literal, Self
 from pydantic import BaseModel
 
 from argus.agent.core.answer import Answer
+from argus.agent.domains.medical.identity import DecisionIdentity
+from argus.agent.domains.medical.identity import _argus_version as argus_version
 from argus.agent.errors import AuditLogError
 from argus.knowledge.schema import URGENCY_LEVELS
 from argus.tools.file_io import atomic_output
 
 APPLICATION_ID = 0x41524753  # "ARGS" in the SQLite header: marks the file as an Argus audit log
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_BUSY_TIMEOUT_S = 10.0
 EXPORT_COLUMNS = (
     "id",
@@ -51,6 +59,8 @@ EXPORT_COLUMNS = (
     "abstention",
     "versions",
     "rules",
+    "decision_key",
+    "identity",
     "answer",
 )
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -70,9 +80,12 @@ _SCHEMA = (
     rules TEXT NOT NULL,
     urgency TEXT CHECK (urgency IS NULL OR urgency IN ('U0', 'U1', 'U2', 'U3', 'U4')),
     abstention TEXT,
-    answer TEXT NOT NULL
+    answer TEXT NOT NULL,
+    decision_key TEXT CHECK (decision_key IS NULL OR length(decision_key) = 64),
+    identity TEXT
 )""",
     "CREATE INDEX decisions_sha256 ON decisions (sha256)",
+    "CREATE INDEX decisions_path ON decisions (path)",
     "CREATE INDEX decisions_run_id ON decisions (run_id)",
     "CREATE INDEX decisions_recorded_at ON decisions (recorded_at)",
     """CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
@@ -82,6 +95,25 @@ BEGIN SELECT RAISE(ABORT, 'the Argus audit log is append-only: DELETE refused');
     f"PRAGMA application_id = {APPLICATION_ID}",
     f"PRAGMA user_version = {SCHEMA_VERSION}",
 )
+# From each schema version to the next; run by a writer inside one transaction.
+_MIGRATIONS = {
+    1: (
+        "ALTER TABLE decisions ADD COLUMN decision_key TEXT "
+        "CHECK (decision_key IS NULL OR length(decision_key) = 64)",
+        "ALTER TABLE decisions ADD COLUMN identity TEXT",
+        "CREATE INDEX decisions_path ON decisions (path)",
+        "PRAGMA user_version = 2",
+    ),
+}
+
+
+class Decided(BaseModel):
+    """One decision to record: the answer, the file, the abstention's reason and the identity."""
+
+    answer: Answer
+    path: str
+    abstention: str | None = None
+    identity: DecisionIdentity | None = None
 
 
 class AuditEntry(BaseModel):
@@ -99,10 +131,12 @@ class AuditEntry(BaseModel):
     urgency: str | None
     abstention: str | None
     answer: dict[str, Any]
+    decision_key: str | None = None
+    identity: dict[str, Any] | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The row without its answer, versions and rules: what ``argus audit list --json`` prints."""
-        return self.model_dump(exclude={"answer", "versions", "rules"})
+        """The row without its answer, versions, rules and identity: what ``argus audit list --json`` prints."""
+        return self.model_dump(exclude={"answer", "versions", "rules", "identity"})
 
 
 def default_audit_path() -> Path:
@@ -118,19 +152,28 @@ class AuditLog:
     Args:
         path: the database file; created (with its folder) when missing unless ``create`` is false.
         busy_timeout_s: how long a write waits for another writer's lock before giving up.
-        create: create a new log when the file does not exist; false for readers.
+        create: create a new log when the file does not exist, and bring an older log's schema up to
+            date; false for readers, which change nothing.
+        new_log: start a new log in an existing empty file (without it an empty file is refused).
 
     Raises:
-        AuditLogError: the file is missing (``create=False``), not SQLite, another program's database,
-            written by a newer Argus, or cannot be created.
+        AuditLogError: the file is missing (``create=False``), empty (unless ``new_log``), not SQLite,
+            another program's database, written by a newer Argus, or cannot be created.
     """
 
     def __init__(
-        self, path: str | Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S, create: bool = True
+        self,
+        path: str | Path,
+        *,
+        busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        create: bool = True,
+        new_log: bool = False,
     ) -> None:
         self.path = Path(path).expanduser()
         self.busy_timeout_s = busy_timeout_s
         self._lock = threading.Lock()
+        self._writer = create
+        self._new_log = new_log
         self._check_file(create)
         try:
             self._db = sqlite3.connect(
@@ -155,8 +198,15 @@ class AuditLog:
                 raise AuditLogError(f"the audit log {p} is not a regular file")
             with p.open("rb") as fh:
                 head = fh.read(len(_SQLITE_MAGIC))
+            if not head and not (create and self._new_log):
+                raise AuditLogError(
+                    f"the audit log {p} is an empty file (0 bytes), not an Argus audit log: if decisions "
+                    "were recorded there, they are lost; to start a new log in it, pass --new-audit-log"
+                )
             if head and head != _SQLITE_MAGIC:
-                raise AuditLogError(f"{p} is not an Argus audit log: it is not a SQLite database")
+                raise AuditLogError(
+                    f"{p} is not an Argus audit log: it is not a SQLite database (the file is left as it is)"
+                )
             return
         if not create:
             raise AuditLogError(
@@ -167,14 +217,14 @@ class AuditLog:
             # The log holds file paths and findings: readable by its owner only.
             os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
-            pass
+            pass  # another process created it between the check and here: it is writing the schema now
         except OSError as exc:
             raise AuditLogError(f"cannot create the audit log {p}: {exc.strerror}") from None
 
     def _open_schema(self) -> None:
         try:
             app_id, tables = self._identity()
-            if app_id == 0 and not tables:
+            if app_id == 0 and not tables and self._writer:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     app_id, tables = self._identity()  # another process may have created it meanwhile
@@ -198,6 +248,34 @@ class AuditLog:
             raise AuditLogError(
                 f"{self.path} was written by a newer Argus (audit schema {version}; this version reads up to {SCHEMA_VERSION})"
             )
+        if self._new_log and self.count() > 0:
+            raise AuditLogError(
+                f"--new-audit-log: {self.path} already holds an audit log with {self.count()} decision(s); "
+                "it is append-only: leave the option out to add to it, or name another file"
+            )
+        if version < SCHEMA_VERSION and self._writer:
+            version = self._migrate(version)
+        self._version = version
+
+    def _migrate(self, version: int) -> int:
+        """Bring a log written by an older Argus up to this schema, in one transaction."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                version = self._db.execute("PRAGMA user_version").fetchone()[0]  # another writer may have
+                while version < SCHEMA_VERSION:
+                    for statement in _MIGRATIONS[version]:
+                        self._db.execute(statement)
+                    version += 1
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise AuditLogError(
+                f"cannot bring the audit log {self.path} up to schema {SCHEMA_VERSION}: {exc}"
+            ) from None
+        return version
 
     def _set_durability(self) -> None:
         try:
@@ -219,51 +297,101 @@ class AuditLog:
 
     # ------------------------------------------------------------------ writing
 
-    def record(self, answer: Answer, *, path: str | Path, run_id: str, abstention: str | None = None) -> int:
+    def record(
+        self,
+        answer: Answer,
+        *,
+        path: str | Path,
+        run_id: str,
+        abstention: str | None = None,
+        identity: DecisionIdentity | None = None,
+    ) -> int:
         """Append one decision in its own committed transaction; returns its row id.
 
         Args:
-            answer: the Answer for the image; its ``image.sha256`` is the image's identity.
-            path: the input file as the user named it.
+            answer: the Answer for the image.
+            path: the input file (``argus triage`` records its absolute path).
             run_id: the batch this decision belongs to.
             abstention: why no urgency was assigned (wrong modality, failed quality, ...), if so.
+            identity: what the decision was made from; ``--resume`` reuses only a decision with one.
 
         Raises:
-            AuditLogError: the answer has no image, or the log stayed locked past the busy timeout.
+            AuditLogError: the answer has no image, an identity of another image, a log opened for
+                reading only, or a log that stayed locked past the busy timeout.
         """
-        if answer.image is None:
-            raise AuditLogError("an audit record needs an answer about an image; this answer has no image")
+        (row,) = self.record_many(
+            [Decided(answer=answer, path=str(path), abstention=abstention, identity=identity)], run_id=run_id
+        )
+        return row
+
+    def record_many(self, decisions: Sequence[Decided], *, run_id: str) -> list[int]:
+        """Append decisions made together (a worker's batch) in one committed transaction, so one sync
+        to disk records them all: all are recorded or none. Returns their row ids, in order.
+
+        Raises:
+            AuditLogError: as ``record``.
+        """
+        if self._version < SCHEMA_VERSION:
+            raise AuditLogError(
+                f"the audit log {self.path} has schema {self._version} and was opened for reading only"
+            )
         if not run_id:
             raise AuditLogError("an audit record needs a run id, got an empty string")
+        rows = [self._row(d, run_id) for d in decisions]
+        if not rows:
+            return []
+        ids = []
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for row in rows:
+                        cursor = self._db.execute(
+                            "INSERT INTO decisions (recorded_at, run_id, sha256, path, modality, domain, "
+                            "versions, rules, urgency, abstention, answer, decision_key, identity) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            row,
+                        )
+                        assert cursor.lastrowid is not None
+                        ids.append(cursor.lastrowid)
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.DatabaseError as exc:
+                raise self._error(exc, "write to") from None
+        return ids
+
+    def _row(self, decided: Decided, run_id: str) -> tuple[Any, ...]:
+        answer, identity = decided.answer, decided.identity
+        if answer.image is None:
+            raise AuditLogError("an audit record needs an answer about an image; this answer has no image")
+        if identity is not None and identity.image_sha256 != answer.image.sha256:
+            raise AuditLogError(
+                f"the decision's identity is for image {identity.image_sha256[:12]}, the answer for "
+                f"{answer.image.sha256[:12]}"
+            )
         rules = [
             {"id": r.id, "version": r.version, "status": r.status}
             for r in answer.rules
             if r.status != "retrieved"
         ]
-        row = (
+        return (
             _utc_now(),
             run_id,
             answer.image.sha256,
-            str(path),
+            decided.path,
             answer.image.modality,
             answer.domain,
-            json.dumps({"argus": _argus_version(), **answer.backend}, sort_keys=True),
+            json.dumps({"argus": argus_version(), **answer.backend}, sort_keys=True),
             json.dumps(rules),
             answer.urgency.level if answer.urgency else None,
-            abstention,
+            decided.abstention,
             answer.model_dump_json(),
+            identity.key if identity is not None else None,
+            identity.model_dump_json() if identity is not None else None,
         )
-        with self._lock:
-            try:
-                cursor = self._db.execute(
-                    "INSERT INTO decisions (recorded_at, run_id, sha256, path, modality, domain, versions, "
-                    "rules, urgency, abstention, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
-            except sqlite3.DatabaseError as exc:
-                raise self._error(exc, "write to") from None
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     # ------------------------------------------------------------------ reading
 
@@ -276,21 +404,36 @@ class AuditLog:
         return {r[0] for r in self._query("SELECT DISTINCT sha256 FROM decisions")}
 
     def latest(self, sha256s: Iterable[str]) -> dict[str, AuditEntry]:
-        """The newest decision for each of these image sha256s that has one: what ``--resume`` puts back
-        into the worklist for the images it skips."""
-        wanted = sorted(set(sha256s))
-        found: dict[str, AuditEntry] = {}
+        """The newest decision for each of these image sha256s that has one."""
+        return {e.sha256: e for e in self._newest_by("sha256", sha256s)}
+
+    def latest_for_paths(self, paths: Iterable[str]) -> dict[str, AuditEntry]:
+        """The newest decision recorded for each of these files: what ``--resume`` may reuse when its
+        identity still matches."""
+        return {e.path: e for e in self._newest_by("path", paths)}
+
+    def get_many(self, row_ids: Iterable[int]) -> dict[int, AuditEntry]:
+        """Decisions by row id (those that exist)."""
+        wanted = sorted(set(row_ids))
+        found: dict[int, AuditEntry] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = tuple(wanted[start : start + 500])
+            rows = self._query(f"SELECT * FROM decisions WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update((row["id"], _entry(row)) for row in rows)
+        return found
+
+    def _newest_by(self, column: Literal["sha256", "path"], values: Iterable[str]) -> list[AuditEntry]:
+        wanted = sorted(set(values))
+        found = []
         for start in range(0, len(wanted), 500):
             chunk = tuple(wanted[start : start + 500])
             marks = ", ".join("?" * len(chunk))
             rows = self._query(
                 "SELECT * FROM decisions WHERE id IN "
-                f"(SELECT max(id) FROM decisions WHERE sha256 IN ({marks}) GROUP BY sha256)",
+                f"(SELECT max(id) FROM decisions WHERE {column} IN ({marks}) GROUP BY {column})",
                 chunk,
             )
-            for row in rows:
-                entry = _entry(row)
-                found[entry.sha256] = entry
+            found.extend(_entry(row) for row in rows)
         return found
 
     def count(self) -> int:
@@ -368,7 +511,11 @@ class AuditLog:
                 data = entry.model_dump()
                 writer.writerow(
                     [
-                        _csv_cell(json.dumps(data[c]) if c in ("versions", "rules", "answer") else data[c])
+                        _csv_cell(
+                            json.dumps(data[c])
+                            if c in ("versions", "rules", "identity", "answer")
+                            else data[c]
+                        )
                         for c in EXPORT_COLUMNS
                     ]
                 )
@@ -419,8 +566,9 @@ class AuditLog:
 
 def _entry(row: sqlite3.Row) -> AuditEntry:
     data = dict(row)
-    for key in ("versions", "rules", "answer"):
-        data[key] = json.loads(data[key])
+    for key in ("versions", "rules", "answer", "identity"):
+        if data.get(key) is not None:
+            data[key] = json.loads(data[key])
     return AuditEntry.model_validate(data)
 
 
@@ -445,13 +593,3 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-@cache
-def _argus_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("argus")
-    except PackageNotFoundError:
-        return "unknown"

@@ -23,6 +23,7 @@ from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import Toolbox
 from argus.agent.domains.medical.chest_findings import UNCERTAIN_FROM, describe_label
 from argus.agent.domains.medical.decision import Decision, decide
+from argus.agent.domains.medical.identity import findings_sha256, run_settings
 from argus.agent.domains.medical.modality import Route, route_image
 from argus.agent.domains.medical.policy import MedicalPolicy
 from argus.agent.errors import FindingsError
@@ -74,7 +75,34 @@ def triage_image(
     """
     start = time.perf_counter()
     loaded = as_loaded(image, max_pixels=assistant.runtime.max_pixels)
-    stated, origins = gather_findings(loaded, findings, sidecar, findings_origin)
+    stated, origins = gather_findings(loaded.path, loaded.name, findings, sidecar, findings_origin)
+    answer = decide_image(assistant, loaded, stated, origins, annotate_dir=annotate_dir, started=start)
+    if audit is not None:
+        audit.record(
+            answer,
+            path=loaded.path or loaded.name,
+            run_id=run_id or new_run_id(),
+            abstention=answer.abstention,
+            identity=run_settings(assistant).identity(loaded.sha256, findings_sha256(stated)),
+        )
+    return answer
+
+
+def decide_image(
+    assistant: Assistant,
+    loaded: LoadedImage,
+    stated: Findings,
+    origins: dict[str, str],
+    *,
+    annotate_dir: str | Path | None = None,
+    started: float | None = None,
+) -> Answer:
+    """The triage decision for a decoded image and the findings gathered for it (nothing recorded).
+
+    Raises:
+        ArgusError: the rule engine could not run (a broken rule pack).
+    """
+    start = time.perf_counter() if started is None else started
     route = route_image(loaded)
     toolbox = Toolbox(
         runtime=assistant.runtime,
@@ -123,13 +151,6 @@ def triage_image(
     answer = answer.model_copy(update={"notes": notes})
     if annotate_dir is not None:
         answer.annotated_image = _annotate(loaded, toolbox, Path(annotate_dir), assistant)
-    if audit is not None:
-        audit.record(
-            answer,
-            path=loaded.path or loaded.name,
-            run_id=run_id or new_run_id(),
-            abstention=answer.abstention,
-        )
     return answer
 
 
@@ -139,16 +160,17 @@ def new_run_id() -> str:
 
 
 def gather_findings(
-    image: LoadedImage,
+    path: str | Path | None,
+    name: str,
     findings: str | Path | dict[str, Any] | None,
     sidecar: bool,
     origin: str | None = None,
 ) -> tuple[Findings, dict[str, str]]:
-    """The findings for this image and where each came from; a fact given twice with different values
-    is an error."""
+    """The findings for the image at ``path`` (called ``name`` in messages) and where each came from:
+    its sidecar when ``sidecar``, then ``findings``; a fact given twice with different values is an error."""
     sources: list[tuple[str, Findings]] = []
-    if sidecar and image.path:
-        found = sidecar_path(Path(image.path))
+    if sidecar and path:
+        found = sidecar_path(Path(path))
         if found is not None:
             sources.append((f"sidecar {found.name}", load_findings(found)))
     if findings is not None:
@@ -160,14 +182,14 @@ def gather_findings(
     merged: Findings = {}
     origins: dict[str, str] = {}
     for where, values in sources:
-        for name, value in values.items():
-            if name in merged and merged[name] != value:
+        for fact, value in values.items():
+            if fact in merged and merged[fact] != value:
                 raise FindingsError(
-                    f"{image.name}: {name} is {merged[name]!r} in the {origins[name]} but {value!r} in the "
+                    f"{name}: {fact} is {merged[fact]!r} in the {origins[fact]} but {value!r} in the "
                     f"{where}; correct one of them"
                 )
-            merged[name] = value
-            origins.setdefault(name, where)
+            merged[fact] = value
+            origins.setdefault(fact, where)
     return merged, origins
 
 

@@ -1,10 +1,12 @@
 """The triage worklist as one self-contained HTML file.
 
-One card per image, most urgent first (U4 to U1, then abstentions, which need a person's read, then
-U0 and images without an urgency), oldest first within a level. Each card shows the thumbnail with its
-annotations, the urgency badge, the answer, its findings, the fired rules with their sources, the
-abstentions with their reasons, the explanation paths and the disclaimer; the header repeats the
-disclaimer above a count per urgency.
+One compact card per image in a section per urgency group, most urgent first (U4 to U1, then
+abstentions, which need a person's read, then U0 and images without an urgency), oldest first within
+a level. The header repeats the disclaimer above a count per group, each linking to its section. A
+card shows a small thumbnail, the urgency badge, the answer and the disclaimer; its findings, fired
+rules with their sources, the rules that did not decide (one line per reason, however many rules
+share it), the explanation paths and the notes are folded into a ``<details>`` element, so a
+worklist of hundreds of images stays a page a person can scroll.
 
 The file makes no request of its own: thumbnails are embedded as ``data:`` URIs, the CSS is inline,
 there is no script and no web font, and a Content-Security-Policy forbids anything else. Every string
@@ -17,11 +19,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer
 from argus.agent.errors import ReportError
@@ -29,10 +32,17 @@ from argus.knowledge.schema import URGENCY_LEVELS
 from argus.tools.errors import ImageLoadError
 from argus.tools.file_io import atomic_output
 
-THUMBNAIL_MAX_SIDE = 480
+if TYPE_CHECKING:
+    import numpy as np
+
+THUMBNAIL_MAX_SIDE = 128
+THUMBNAIL_QUALITY = 80
 _ORDER = ("U4", "U3", "U2", "U1", "abstained", "U0")
 _HIDDEN_EVIDENCE_KEYS = {"id", "tool", "label", "score", "box", "rle", "polygons", "polygon"}
 _MAX_DETAIL_CHARS = 300
+_IDS_SHOWN = 6  # rule ids listed on one reason line before "and N more"
+_MEANING = {"abstained": "no urgency assigned: needs a person's read"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -41,13 +51,14 @@ class ReportEntry:
 
     Args:
         answer: the image's Answer.
-        image: thumbnail bytes (PNG or JPEG), or the path of the image to show (annotated, if there is one).
+        image: thumbnail bytes (PNG or JPEG; a JPEG from ``thumbnail_jpeg`` is shown as it is), or the path
+            of the image to show (annotated, if there is one); None when there is nothing to show.
         decided_at: when the decision was made; orders cards within an urgency level.
         abstention: why no urgency was assigned (wrong modality, failed quality, ...), if so.
     """
 
     answer: Answer
-    image: bytes | str | Path
+    image: bytes | str | Path | None
     decided_at: datetime | None = None
     abstention: str | None = None
 
@@ -90,14 +101,29 @@ def render_report(
     """The report's HTML as a string."""
     ordered = worklist_order(_entry(e) for e in entries)
     when = (generated_at or datetime.now(UTC)).isoformat(timespec="seconds")
-    cards = "\n".join(_card(i + 1, e, disclaimer) for i, e in enumerate(ordered))
+    sections = []
+    number = 0
+    for key in _ORDER:
+        members = [e for e in ordered if _group(e) == key]
+        if not members:
+            continue
+        cards = []
+        for entry in members:
+            number += 1
+            cards.append(_card(number, entry, disclaimer))
+        sections.append(
+            f'<section class="group" id="group-{key}"><h2 class="group-title"><span class="badge b-{key}">'
+            f"{key}</span> {_e(_meaning(key))}: {len(members)} image(s) "
+            f'<a class="top" href="#top">back to the summary</a></h2>'
+            f'<div class="cards">{"".join(cards)}</div></section>'
+        )
     return _PAGE.format(
         title=_e(title),
         generated=_e(when),
         count=len(ordered),
         disclaimer=_e(disclaimer),
         summary=_summary(ordered),
-        cards=cards or '<p class="empty">No images in this worklist.</p>',
+        cards="\n".join(sections) or '<p class="empty">No images in this worklist.</p>',
         css=_CSS,
     )
 
@@ -132,18 +158,24 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _meaning(key: str) -> str:
+    return _MEANING.get(key) or URGENCY_LEVELS[key] + (
+        " (and images without an urgency)" if key == "U0" else ""
+    )
+
+
 def _summary(entries: list[ReportEntry]) -> str:
+    """A count per group; each group with images links to its section."""
     counts = {key: 0 for key in _ORDER}
     for entry in entries:
         counts[_group(entry)] += 1
     rows = []
     for key in _ORDER:
-        meaning = "no urgency assigned: needs a person's read" if key == "abstained" else URGENCY_LEVELS[key]
-        if key == "U0":
-            meaning += " (and images without an urgency)"
+        badge = f'<span class="badge b-{key}">{key}</span>'
+        if counts[key]:
+            badge = f'<a href="#group-{key}">{badge}</a>'
         rows.append(
-            f'<tr><td><span class="badge b-{key}">{key}</span></td><td>{_e(meaning)}</td>'
-            f'<td class="num">{counts[key]}</td></tr>'
+            f'<tr><td>{badge}</td><td>{_e(_meaning(key))}</td><td class="num">{counts[key]}</td></tr>'
         )
     rows.append(f'<tr class="total"><td>total</td><td></td><td class="num">{len(entries)}</td></tr>')
     return (
@@ -162,9 +194,10 @@ def _card(number: int, entry: ReportEntry, disclaimer: str) -> str:
     if image is not None:
         sub.append(f"{image.width}x{image.height}")
         sub.append(f"modality {image.modality or 'unknown'}")
-        sub.append(f"sha256 {image.sha256[:12]}")
+        sub.append(f"sha256 {image.sha256[:10]}")
     if entry.decided_at is not None:
-        sub.append(f"decided {entry.decided_at.isoformat(timespec='seconds')}")
+        moment = entry.decided_at if entry.decided_at.tzinfo else entry.decided_at.replace(tzinfo=UTC)
+        sub.append(f"decided {moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
     urgency = answer.urgency
     if urgency is not None:
         badge = f'<span class="badge b-{group}" title="{_e(urgency.label)}">{_e(urgency.level)}</span>'
@@ -175,43 +208,99 @@ def _card(number: int, entry: ReportEntry, disclaimer: str) -> str:
     else:
         badge = f'<span class="badge b-{group}">{"abstained" if entry.abstention else "none"}</span>'
         level_line = ""
+    first, rest = _first_sentence(answer.answer)
     sections = [
-        _abstention(entry),
+        f'<p class="rest">{_e(rest)}</p>' if rest else "",
         _evidence(answer.evidence),
-        _rules(answer, fired=True),
-        _rules(answer, fired=False),
+        _rules(answer),
+        _reasons(answer),
         _paths(answer.graph_paths),
         _notes(answer),
     ]
+    shown = [s for s in sections if s]
+    details = (
+        f"<details><summary>{_e(_details_label(answer))}</summary>{''.join(shown)}</details>" if shown else ""
+    )
     return (
         f'<article class="card g-{group}" id="card-{number}">'
         f'<div class="thumb">{_thumbnail(entry.image, name)}</div>'
-        f'<div class="body"><h2>{badge} <span class="name">{_e(name)}</span></h2>'
-        f'<p class="sub">{_e(" · ".join(sub))}</p>{level_line}'
-        f'<p class="answer">{_e(answer.answer)}</p>'
-        f"{''.join(s for s in sections if s)}"
-        f'<p class="disclaimer">{_e(answer.disclaimer or disclaimer)}</p></div></article>'
+        f'<div class="body"><h3 class="title">{badge} <span class="name">{_e(name)}</span></h3>'
+        f'<p class="sub">{_e(" · ".join(sub))}</p>{level_line}{_abstention(entry)}'
+        f'<p class="answer">{_e(first)}</p>{details}'
+        f'<p class="disclaimer card-disclaimer">{_e(answer.disclaimer or disclaimer)}</p></div></article>'
     )
 
 
-def _thumbnail(source: bytes | str | Path, name: str) -> str:
-    """The image scaled to fit THUMBNAIL_MAX_SIDE and embedded as a JPEG data URI; an image that cannot
-    be read becomes a visible note on its card rather than a missing card."""
+def _first_sentence(text: str) -> tuple[str, str]:
+    """The answer's first sentence (which answers the question) and the rest (the why and the caveats)."""
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _details_label(answer: Answer) -> str:
+    counted = [
+        (len(answer.evidence), "finding", "findings"),
+        (sum(r.status == "fired" for r in answer.rules), "rule fired", "rules fired"),
+        (
+            sum(r.status in ("abstained", "undetermined") for r in answer.rules),
+            "did not decide",
+            "did not decide",
+        ),
+        (len(answer.graph_paths), "path", "paths"),
+    ]
+    parts = [f"{n} {one if n == 1 else many}" for n, one, many in counted if n]
+    return "Details: " + (" · ".join(parts) or "notes")
+
+
+def thumbnail_jpeg(rgb: np.ndarray) -> bytes:
+    """An (H, W, 3) uint8 image shrunk to fit THUMBNAIL_MAX_SIDE, as JPEG bytes: what a triage worker
+    makes from the pixels it already decoded, so the report never decodes an image a second time."""
+    from PIL import Image
+
+    picture = Image.fromarray(rgb)
+    picture.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE), reducing_gap=2.0)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=THUMBNAIL_QUALITY)
+    return buffer.getvalue()
+
+
+def _thumbnail(source: bytes | str | Path | None, name: str) -> str:
+    """The image as a JPEG data URI no larger than THUMBNAIL_MAX_SIDE: a thumbnail made by
+    ``thumbnail_jpeg`` is embedded as it is, anything else is decoded and shrunk first. An image that
+    cannot be read becomes a visible note on its card rather than a missing card."""
+    from PIL import Image
+
     from argus.tools.image_io import load_image
 
-    try:
-        loaded = load_image(bytes(source) if isinstance(source, bytes | bytearray) else Path(source))
-    except ImageLoadError as exc:
-        return f'<p class="nothumb">No thumbnail: {_e(exc)}</p>'
-    picture = loaded.pil()
-    picture.thumbnail((THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE))
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=85)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    if source is None:
+        return '<p class="nothumb">No thumbnail</p>'
+    data = bytes(source) if isinstance(source, bytes | bytearray) else None
+    size = _jpeg_size(data) if data is not None else None
+    if data is None or size is None or max(size) > THUMBNAIL_MAX_SIDE:
+        try:
+            loaded = load_image(data if data is not None else Path(source))  # type: ignore[arg-type]
+        except ImageLoadError as exc:
+            return f'<p class="nothumb">No thumbnail: {_e(exc)}</p>'
+        data = thumbnail_jpeg(loaded.rgb)
+        with Image.open(io.BytesIO(data)) as small:
+            size = small.size
+    encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<img src="data:image/jpeg;base64,{data}" alt="{_e(name)}" '
-        f'width="{picture.width}" height="{picture.height}">'
+        f'<img src="data:image/jpeg;base64,{encoded}" alt="{_e(name)}" width="{size[0]}" height="{size[1]}">'
     )
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of JPEG bytes from the header alone; None for anything else."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data.startswith(b"\xff\xd8\xff"):
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
 
 
 def _abstention(entry: ReportEntry) -> str:
@@ -245,7 +334,7 @@ def _evidence(evidence: list[dict[str, Any]]) -> str:
             f"<td>{details}</td><td>{_e(item.get('tool', ''))}</td></tr>"
         )
     return (
-        "<section><h3>Findings</h3><table><thead><tr><th>id</th><th>finding</th><th>score</th>"
+        "<section><h4>Findings</h4><table><thead><tr><th>id</th><th>finding</th><th>score</th>"
         f"<th>details</th><th>tool</th></tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
     )
 
@@ -255,28 +344,47 @@ def _short(value: Any) -> str:
     return text if len(text) <= _MAX_DETAIL_CHARS else text[: _MAX_DETAIL_CHARS - 1] + "…"
 
 
-def _rules(answer: Answer, *, fired: bool) -> str:
-    chosen = [
-        r for r in answer.rules if (r.status == "fired") == fired and r.status in ("fired", "abstained")
-    ]
-    if not chosen:
-        return ""
+def _rules(answer: Answer) -> str:
+    """The rules that fired, each with its reason, action and source."""
     items = []
-    for rule in chosen:
+    for rule in (r for r in answer.rules if r.status == "fired"):
         version = f" v{_e(rule.version)}" if rule.version else ""
         level = (
             f' <span class="badge b-{_e(rule.urgency)}">{_e(rule.urgency)}</span>'
             if rule.urgency in URGENCY_LEVELS
             else ""
         )
-        action = f'<br><span class="action">Action: {_e(rule.action)}</span>' if fired and rule.action else ""
-        reason = "Why" if fired else "Reason"
+        action = f'<br><span class="action">Action: {_e(rule.action)}</span>' if rule.action else ""
         items.append(
             f"<li><b>R:{_e(rule.id)}</b>{version}{level} {_e(rule.title)}"
-            f"<br>{reason}: {_e(rule.why)}{action}<br>Source: {_source(rule.source, rule.url)}</li>"
+            f"<br>Why: {_e(rule.why)}{action}<br>Source: {_source(rule.source, rule.url)}</li>"
         )
-    heading = "Fired rules" if fired else "Abstentions"
-    return f"<section><h3>{heading}</h3><ul>{''.join(items)}</ul></section>"
+    return f"<section><h4>Fired rules</h4><ul>{''.join(items)}</ul></section>" if items else ""
+
+
+def _reasons(answer: Answer) -> str:
+    """The rules that abstained or lacked a fact, one line per reason however many rules share it."""
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for rule in answer.rules:
+        if rule.status in ("abstained", "undetermined"):
+            grouped.setdefault((rule.status, rule.why), []).append(rule)
+    if not grouped:
+        return ""
+    items = []
+    for (status, why), rules in grouped.items():
+        ids = ", ".join(f"R:{_e(r.id)}" for r in rules[:_IDS_SHOWN])
+        if len(rules) > _IDS_SHOWN:
+            ids += f" and {len(rules) - _IDS_SHOWN} more"
+        what = "abstained" if status == "abstained" else "could not be evaluated"
+        if len(rules) > 1:
+            items.append(f"<li><b>{len(rules)} rules {what}</b> ({ids}): {_e(why)}</li>")
+            continue
+        (rule,) = rules
+        items.append(
+            f"<li><b>{ids}</b> {_e(rule.title)} {what}: {_e(why)}"
+            f'<br><span class="source">Source: {_source(rule.source, rule.url)}</span></li>'
+        )
+    return f"<section><h4>Abstentions</h4><ul>{''.join(items)}</ul></section>"
 
 
 def _source(text: str, url: str | None) -> str:
@@ -289,7 +397,7 @@ def _paths(paths: list[list[str]]) -> str:
     if not paths:
         return ""
     items = "".join(f"<li>{' → '.join(_e(node) for node in path)}</li>" for path in paths)
-    return f'<section><h3>Explanation paths</h3><ol class="paths">{items}</ol></section>'
+    return f'<section><h4>Explanation paths</h4><ol class="paths">{items}</ol></section>'
 
 
 def _notes(answer: Answer) -> str:
@@ -298,7 +406,7 @@ def _notes(answer: Answer) -> str:
         notes.insert(0, "the request was declined")
     if not notes:
         return ""
-    return f"<section><h3>Notes</h3><ul>{''.join(f'<li>{_e(n)}</li>' for n in notes)}</ul></section>"
+    return f"<section><h4>Notes</h4><ul>{''.join(f'<li>{_e(n)}</li>' for n in notes)}</ul></section>"
 
 
 _PAGE = """<!DOCTYPE html>
@@ -311,7 +419,7 @@ _PAGE = """<!DOCTYPE html>
 <style>{css}</style>
 </head>
 <body>
-<header>
+<header id="top">
 <h1>{title}</h1>
 <p class="meta">Generated {generated} · {count} image(s), most urgent first</p>
 <p class="disclaimer">{disclaimer}</p>
@@ -325,28 +433,38 @@ _PAGE = """<!DOCTYPE html>
 """
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f3f4f6;color:#111827}
-header{background:#fff;padding:16px 24px;border-bottom:1px solid #d1d5db}
-h1{margin:0 0 4px;font-size:22px}.meta{margin:0 0 8px;color:#4b5563}
-.disclaimer{background:#fff7ed;border-left:4px solid #c2410c;padding:6px 10px;margin:8px 0;font-size:13px}
-table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #d1d5db;padding:3px 8px;text-align:left;vertical-align:top}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f3f4f6;color:#111827;
+ font-size:13px}
+header{background:#fff;padding:12px 20px;border-bottom:1px solid #d1d5db}
+h1{margin:0 0 4px;font-size:20px}.meta{margin:0 0 6px;color:#4b5563}
+.disclaimer{background:#fff7ed;border-left:3px solid #c2410c;padding:3px 8px;margin:6px 0;font-size:11px}
+table{border-collapse:collapse;font-size:12px}th,td{border:1px solid #d1d5db;padding:2px 6px;text-align:left;
+ vertical-align:top}
 th{background:#f9fafb;white-space:nowrap}.num{text-align:right;white-space:nowrap}
-.body td:first-child{white-space:nowrap}.body td{overflow-wrap:break-word}.summary .total td{font-weight:bold}
-main{padding:16px 24px}
-.card{display:flex;gap:16px;background:#fff;border:1px solid #d1d5db;border-left:8px solid #9ca3af;
- border-radius:6px;padding:12px;margin:0 0 14px;break-inside:avoid}
-.thumb{flex:0 0 auto;max-width:40%}.thumb img{max-width:100%;height:auto;border:1px solid #e5e7eb;display:block}
+.body td:first-child{white-space:nowrap}.body td{overflow-wrap:anywhere}.summary .total td{font-weight:bold}
+.summary a{text-decoration:none}
+main{padding:8px 20px}.group-title{font-size:16px;margin:14px 0 6px}.top{font-size:11px;font-weight:400}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:8px}
+.card{display:flex;gap:10px;background:#fff;border:1px solid #d1d5db;border-left:6px solid #9ca3af;
+ border-radius:4px;padding:8px;break-inside:avoid;min-width:0}
+.thumb{flex:0 0 96px}.thumb img{width:96px;height:auto;border:1px solid #e5e7eb;display:block}
 .body{flex:1 1 auto;min-width:0;overflow-wrap:anywhere}
-.card h2{margin:0 0 4px;font-size:17px}.sub{margin:0 0 6px;color:#6b7280;font-size:12px}
-.level{margin:0 0 6px;font-weight:600}.answer{margin:0 0 8px}
-h3{font-size:14px;margin:10px 0 4px}ul,ol{margin:0;padding-left:20px;font-size:13px}li{margin:2px 0}
-.action{color:#1f2937;font-style:italic}.abstain{background:#f3f4f6;border-left:4px solid #6b7280;padding:4px 8px}
-.nothumb{width:200px;color:#991b1b;font-size:13px}.paths li{font-family:ui-monospace,monospace;font-size:12px}
-.badge{display:inline-block;min-width:28px;padding:1px 6px;border-radius:4px;color:#fff;font-weight:700;
- font-size:12px;text-align:center;background:#6b7280}
+.title{margin:0 0 2px;font-size:14px}.sub{margin:0 0 3px;color:#6b7280;font-size:11px}
+.level{margin:0 0 3px;font-weight:600}.rest{margin:2px 0 4px}
+.answer{margin:0 0 3px;display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.card-disclaimer{margin:3px 0 0;padding:1px 6px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+details summary{cursor:pointer;color:#1d4ed8;font-size:12px}details[open]{background:#f9fafb;padding:4px}
+h4{font-size:12px;margin:6px 0 2px}ul,ol{margin:0;padding-left:18px;font-size:12px}li{margin:1px 0}
+.action{color:#1f2937;font-style:italic}.source{color:#4b5563}
+.abstain{background:#f3f4f6;border-left:3px solid #6b7280;padding:2px 6px;margin:0 0 4px;display:-webkit-box;
+ -webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+.nothumb{width:96px;color:#991b1b;font-size:11px}.paths li{font-family:ui-monospace,monospace;font-size:11px}
+.badge{display:inline-block;min-width:24px;padding:0 5px;border-radius:3px;color:#fff;font-weight:700;
+ font-size:11px;text-align:center;background:#6b7280}
 .b-U4{background:#b91c1c}.b-U3{background:#ea580c}.b-U2{background:#facc15;color:#111827}
 .b-U1{background:#2563eb}.b-U0{background:#15803d}.b-abstained{background:#6b7280}
 .g-U4{border-left-color:#b91c1c}.g-U3{border-left-color:#ea580c}.g-U2{border-left-color:#facc15}
 .g-U1{border-left-color:#2563eb}.g-U0{border-left-color:#15803d}.g-abstained{border-left-color:#6b7280}
-@media print{body{background:#fff}.card{border-color:#9ca3af}}
+@media print{body{background:#fff}.card{border-color:#9ca3af}.answer,.abstain{display:block}
+ .card-disclaimer{white-space:normal}}
 """

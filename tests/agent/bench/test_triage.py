@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from argus.agent.bench.triage import STAGES, generate_batch
+from argus.agent.bench.triage import STAGES, generate_batch, stage_function
 from argus.agent.domains.medical.inputs import collect_inputs
 from argus.cli import app
 
@@ -42,3 +42,9 @@ def test_bench_triage_json(tmp_path: Path) -> None:
     assert [s["stage"] for s in report["profile"]] == [label for label, _, _ in STAGES]
     assert report["peak_rss_mb"] >= report["rss_end_mb"] > 0
     assert report["targets"] == {"ratio": 0.9, "rss_growth_mb": 50.0}
+
+
+def test_every_profiled_stage_names_a_function_that_exists() -> None:
+    keys = [stage_function(module, qualname) for _, module, qualname in STAGES]
+    assert all(Path(file).is_file() and line > 0 for file, line, _ in keys)
+    assert len(set(keys)) == len(STAGES)

@@ -326,6 +326,7 @@ def test_cli_list_json(cli) -> None:
         "domain",
         "urgency",
         "abstention",
+        "decision_key",
     }
     assert rows[0]["abstention"].startswith("wrong modality") and rows[1]["urgency"] == "U3"
     assert [r["id"] for r in json.loads(cli("list", "--urgency", "U3", "--json").stdout)] == [1]
@@ -348,6 +349,7 @@ def test_cli_show_json(cli) -> None:
     assert {"argus", "detector"} <= set(entry["versions"])
     text = cli("show", "2")
     assert text.exit_code == 0 and "wrong modality" in text.stdout and "CT" in text.stdout
+    assert "identity: - (recorded before decisions carried one" in text.stdout
 
 
 def test_cli_export_json(cli, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 from PIL import Image
 from typer.testing import CliRunner
@@ -148,23 +149,27 @@ def test_a_batch_writes_the_worklist_most_urgent_first(assistant, ward: Path, tm
     with AuditLog(tmp_path / "audit.sqlite") as log:
         summary = TriageBatch(assistant, tmp_path / "out", audit=log, progress=events.append).run([ward])
         recorded = log.list(run_id=summary.run_id, limit=None)
-    assert summary.inputs == 7 and summary.decided == 5 and summary.duplicates == 1
+    assert summary.inputs == 7 and summary.decided == 6 and summary.duplicates == 1
     assert [Path(f.path).name for f in summary.failed] == ["broken.png"]
     assert "broken.png" in summary.failed[0].error
-    assert summary.counts == {"U4": 0, "U3": 0, "U2": 0, "U1": 1, "abstained": 4, "U0": 0}
+    assert summary.counts == {"U4": 0, "U3": 0, "U2": 0, "U1": 1, "abstained": 5, "U0": 0}
     worklist = lines(Path(summary.worklist))
-    assert len(worklist) == summary.worklist_entries == 5 == len(recorded)
+    assert len(worklist) == summary.worklist_entries == 6 == len(recorded)
     assert worklist[0].urgency.level == "U1" and worklist[0].image.name == "nodule_ct.dcm"
     assert all(a.urgency is None and a.abstention for a in worklist[1:])
-    assert len({a.image.sha256 for a in worklist}) == 5
-    assert {a.image.sha256 for a in worklist} == {e.sha256 for e in recorded}
+    # the copy of the MR is decided for its own file, and says which file it repeats
+    (copy,) = [a for a in worklist if a.image.name == "brain_mr_copy.dcm"]
+    assert any(f"same image and findings as {ward / 'brain_mr.dcm'}" in n for n in copy.notes)
+    assert len({a.image.path for a in worklist}) == 6 and len({a.image.sha256 for a in worklist}) == 5
+    assert {e.path for e in recorded} == {str(Path(a.image.path).resolve()) for a in worklist}
+    assert len({e.decision_key for e in recorded}) == 5 and all(e.identity for e in recorded)
     # abstentions in the order they were decided
-    decided_order = [e.sha256 for e in sorted(recorded, key=lambda e: e.id) if e.abstention]
-    assert [a.image.sha256 for a in worklist[1:]] == decided_order
+    decided_order = [e.path for e in sorted(recorded, key=lambda e: e.id) if e.abstention]
+    assert [str(Path(a.image.path).resolve()) for a in worklist[1:]] == decided_order
     assert events[0].outcome == "started" and events[-1].done == events[-1].total == 7
-    assert {e.outcome for e in events} >= {"U1", "abstained", "duplicate", "failed"}
+    assert {e.outcome for e in events} >= {"U1", "abstained", "failed"}
     report = Path(summary.report).read_text()
-    assert report.count('<article class="card') == 5 and "nodule_ct.dcm" in report
+    assert report.count('<article class="card') == 6 and "nodule_ct.dcm" in report
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
 
 
@@ -213,9 +218,9 @@ def test_cli_json_summary_and_exit_status(ward: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output  # broken.png could not be triaged
     summary = json.loads(result.stdout)
-    assert summary["decided"] == 5 and summary["failed"][0]["path"].endswith("broken.png")
+    assert summary["decided"] == 6 and summary["failed"][0]["path"].endswith("broken.png")
     again = runner.invoke(app, [*args, "--resume"])
-    assert json.loads(again.stdout)["resumed"] == 5
+    assert json.loads(again.stdout)["resumed"] == 6
     table = runner.invoke(app, ["triage", str(ward / "nodule_ct.dcm"), "--out", str(tmp_path / "o2"),
                                 "--audit-db", str(tmp_path / "a.db")])  # fmt: skip
     assert table.exit_code == 0
@@ -244,7 +249,10 @@ def test_cli_user_errors_are_one_line(ward: Path, tmp_path: Path, extra: list[st
 
 
 @pytest.mark.slow
-def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(
+    tmp_path: Path, workers: str
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     distinct_grays(folder, 10, side=1400)  # large enough that each decision takes a while
@@ -261,6 +269,8 @@ def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_pat
         str(tmp_path / "out"),
         "--audit-db",
         str(db),
+        "--workers",
+        workers,
     ]
     log_file = (tmp_path / "first_run.log").open("w")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
@@ -272,8 +282,12 @@ def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(tmp_pat
             recorded = _rows(db)
         output = (tmp_path / "first_run.log").read_text()[-500:]
         assert process.poll() is None, f"the batch ended before it could be killed: {output}"
+        helpers = psutil.Process(process.pid).children(recursive=True)  # the worker processes, if any
+        assert len(helpers) >= (int(workers) if workers != "1" else 0)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        _, alive = psutil.wait_procs(helpers, timeout=60)
+        assert not alive, f"worker processes outlived the killed batch: {alive}"
     finally:
         if process.poll() is None:
             process.kill()
@@ -376,7 +390,7 @@ def test_the_report_opens_in_headless_chromium_and_shows_every_image(
     parsed = _Dom()
     parsed.feed(dom.stdout)
     names = {a.image.name for a in lines(Path(summary.worklist))}
-    assert parsed.cards == 5 and sorted(parsed.images) == sorted(names), dom.stderr[-1000:]
+    assert parsed.cards == 6 and sorted(parsed.images) == sorted(names), dom.stderr[-1000:]
     # the same page with every thumbnail swapped for a white pixel (same layout) must look different
     white = io.BytesIO()
     Image.new("RGB", (1, 1), "white").save(white, format="PNG")

@@ -10,11 +10,19 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer, ImageInfo, RuleRef, UrgencyInfo
-from argus.agent.domains.medical.report import ReportEntry, render_report, worklist_order, write_report
+from argus.agent.domains.medical.report import (
+    THUMBNAIL_MAX_SIDE,
+    ReportEntry,
+    render_report,
+    thumbnail_jpeg,
+    worklist_order,
+    write_report,
+)
 from argus.agent.errors import ReportError
 from tests.support.samples import BUS, CAMERA, COINS, ZIDANE, dicom
 
@@ -239,9 +247,13 @@ def test_report_is_self_contained_with_one_card_per_image(tmp_path: Path) -> Non
         "b",
         "br",
         "a",
+        "details",
+        "summary",
+        "h4",
     }
     assert not any(k.startswith("on") for _, a in parsed.tags for k in a)
-    assert [a["href"] for t, a in parsed.tags if t == "a"] == ["https://doi.org/10.1148/radiol.2017161659"]
+    links = [a["href"] for t, a in parsed.tags if t == "a"]
+    assert [h for h in links if not h.startswith("#")] == ["https://doi.org/10.1148/radiol.2017161659"]
     assert "url(" not in page and "@import" not in page and "@font-face" not in page
     assert "img-src data:" in page and "default-src 'none'" in page
 
@@ -291,9 +303,69 @@ def test_card_shows_rules_sources_paths_and_abstentions() -> None:
     assert "R:MED-FLEISCH-01" in page and "Fleischner Society 2017, Table 1" in page
     assert "CT at 6-12 months, then 18-24 months" in page
     assert "X1 → finding:nodule → rule:MED-FLEISCH-01 → U1 → source:Fleischner" in page
-    assert "<h3>Abstentions</h3>" in page and "lateral view &lt;b&gt;refused&lt;/b&gt;" in page
+    assert "<h4>Abstentions</h4>" in page and "lateral view &lt;b&gt;refused&lt;/b&gt;" in page
     assert "MED-RETR-01" not in page  # retrieved, never evaluated: not a reason for the decision
     assert "Abstained:</b> lateral view &lt;b&gt;" in page
+
+
+def test_the_summary_links_to_a_section_per_group() -> None:
+    page = render_report(worklist(), generated_at=T0)
+    parsed = parse(page)
+    links = [a["href"] for t, a in parsed.tags if t == "a" and (a.get("href") or "").startswith("#group-")]
+    assert links == ["#group-U4", "#group-U3", "#group-U1", "#group-abstained"]  # no link to an empty group
+    sections = [a["id"] for t, a in parsed.tags if t == "section" and "group" in (a.get("class") or "")]
+    assert sections == ["group-U4", "group-U3", "group-U1", "group-abstained"]
+    # each card sits in its group's section, and every section links back to the summary
+    for key, name in (("U3", "zidane.jpg"), ("abstained", HOSTILE_NAME)):
+        start = page.index(f'id="group-{key}"')
+        end = page.find('<section class="group"', start + 1)
+        assert html_escape(name) in page[start : end if end > 0 else len(page)]
+    assert page.count('href="#top"') == 4 and 'id="top"' in page
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def test_reasons_shared_by_many_rules_are_said_once() -> None:
+    lung_rads = [
+        RuleRef(id=f"MED-LUNGRADS-{i:02d}", title=f"Lung-RADS {i}", source="ACR Lung-RADS v2022", fired=False,
+                why="missing facts: nodule.multiple", status="undetermined")
+        for i in range(14)
+    ]  # fmt: skip
+    guard = RuleRef(id="MED-CXR-VIEW-01", title="Frontal view only", source="ACR", fired=False,
+                    why="This view check is for radiographs", status="abstained")  # fmt: skip
+    entry = ReportEntry(
+        answer("ct.dcm", None, rules=[*lung_rads, guard]), None, abstention="insufficient evidence"
+    )
+    page = render_report([entry])
+    assert page.count("missing facts: nodule.multiple") == 1
+    assert "14 rules could not be evaluated" in page and "and 8 more" in page
+    assert "R:MED-LUNGRADS-13" not in page  # listed as "and 8 more", not one line each
+    assert "R:MED-CXR-VIEW-01</b> Frontal view only abstained: This view check is for radiographs" in page
+
+
+def test_cards_are_compact_and_their_details_folded() -> None:
+    small = thumbnail_jpeg(np.asarray(Image.open(CAMERA).convert("RGB")))
+    entries = [ReportEntry(e.answer, small, e.decided_at, e.abstention) for e in worklist()] * 100
+    page = render_report(entries, generated_at=T0)
+    parsed = parse(page)
+    assert len([a for t, a in parsed.tags if t == "article"]) == 500
+    # three of the five answers have findings, rules or paths to fold away; none is unfolded
+    details = [a for t, a in parsed.tags if t == "details"]
+    assert len(details) == 300 and not any("open" in a for a in details)
+    sizes = {decode_data_uri(a["src"] or "").size for t, a in parsed.tags if t == "img"}
+    assert max(max(size) for size in sizes) <= THUMBNAIL_MAX_SIDE <= 160
+
+
+def test_a_thumbnail_made_by_a_worker_is_embedded_as_it_is() -> None:
+    pixels = np.asarray(Image.open(ZIDANE).convert("RGB"))
+    made = thumbnail_jpeg(pixels)
+    assert max(Image.open(io.BytesIO(made)).size) == THUMBNAIL_MAX_SIDE
+    page = render_report([ReportEntry(answer("zidane.jpg", "U1"), made)])
+    assert base64.b64encode(made).decode() in page  # not decoded and encoded again
 
 
 def test_unreadable_image_is_a_note_on_its_card(tmp_path: Path) -> None:
@@ -361,5 +433,6 @@ def test_report_opens_in_headless_chromium_and_shows_every_image(
     assert screenshot.size == (1200, 2000)
     colours = screenshot.getcolors(maxcolors=1_000_000)
     assert colours is not None
-    # the same page without its images draws about 2,000 colours (text anti-aliasing); with them, 100,000+
-    assert len(colours) > 20_000, f"screenshot looks blank or shows no image: {len(colours)} colours"
+    # the same page without its images draws about 2,000 colours (text anti-aliasing); with its five
+    # small thumbnails, over 15,000
+    assert len(colours) > 8_000, f"screenshot looks blank or shows no image: {len(colours)} colours"
