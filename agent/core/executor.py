@@ -88,6 +88,14 @@ class Finding:
     value: Any = None  # True/False for yes/no ops, a number for counts
 
 
+def verdict(yes: bool, lead: str, why: list[str] | None = None, caveats: list[str] | None = None) -> Finding:
+    """A yes/no finding whose short answer, value and first word agree by construction; ``lead`` is what
+    follows 'Yes' or 'No', with its own punctuation (': it is red', ', it is sharp')."""
+    return Finding(
+        "yes" if yes else "no", f"{'Yes' if yes else 'No'}{lead}", why or [], caveats or [], value=yes
+    )
+
+
 class ProgramResult(BaseModel):
     """What ``run_program`` returns: the answer text, its short answer, and the program that made it."""
 
@@ -593,13 +601,7 @@ class Executor:
         matching = [a for a in asked if _attribute_matches(op.attribute, a, value)]
         if op.expected:
             yes = bool(matching)
-            return Finding(
-                "yes" if yes else "no",
-                f"{'Yes' if yes else 'No'}: {body}",
-                found.why,
-                found.caveats,
-                value=yes,
-            )
+            return verdict(yes, f": {body}", found.why, found.caveats)
         if not matching:
             return Finding(value, f"Neither: {body}", found.why, found.caveats, value=value)
         return Finding(matching[0], found.lead, found.why, found.caveats, value=matching[0])
@@ -628,9 +630,7 @@ class Executor:
         why = f"{_the(target, thing)} is {place} of the image {_cite_things([thing])}."
         if op.expected:
             yes = sides.get(op.expected, False)
-            return Finding(
-                "yes" if yes else "no", f"{'Yes' if yes else 'No'}: {_lower_first(why)}", value=yes
-            )
+            return verdict(yes, f": {_lower_first(why)}")
         if "middle" not in op.choices:  # "on the left or the right?": the nearer side, whatever the margin
             sides |= {"left": fx < 0.5, "right": fx >= 0.5, "top": fy < 0.5, "bottom": fy >= 0.5}
         chosen = [c for c in op.choices if sides.get(c)]
@@ -923,9 +923,7 @@ class Executor:
             )
             return Finding(short, f"{_cap(plural(winner))}: I count {counts}.", value=winner)
         holds = _compared(a, b, op.comparison)
-        return Finding(
-            "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
-        )
+        return verdict(holds, f": I count {counts}.")
 
     def _compare_among(self, op: p.Compare) -> Finding:
         """'Are the circles all the same colour?': the selected things compared among themselves."""
@@ -1045,10 +1043,8 @@ class Executor:
             if len(things) == n
             else f"(the largest {len(things)}: {_cite_things(things)})"
         )
-        return Finding(
-            "yes" if holds else "no",
-            f"{'Yes' if holds else 'No'}: I count {count_phrase(n, noun)} {cites}, {'' if holds else 'not '}{words} {op.than}.",
-            value=holds,
+        return verdict(
+            holds, f": I count {count_phrase(n, noun)} {cites}, {'' if holds else 'not '}{words} {op.than}."
         )
 
     def _op_arithmetic(self, op: p.Arithmetic) -> Finding:
@@ -1221,13 +1217,7 @@ class Executor:
                 finding.why,
                 finding.caveats,
             )
-        return Finding(
-            "yes" if yes else "no",
-            f"{'Yes' if yes else 'No'}, {body}",
-            finding.why,
-            finding.caveats,
-            value=yes,
-        )
+        return verdict(yes, f", {body}", finding.why, finding.caveats)
 
     def _modality(self) -> Finding:
         code = str(self.toolbox.image.metadata.get("Modality") or "").strip().upper()
@@ -1286,9 +1276,7 @@ class Executor:
                 return Finding(None, "I can't tell: the quality check did not measure colour.")
             yes = kind.verdict == op.aspect
             words = "a colour image" if kind.verdict == "colour" else "a grayscale (black and white) image"
-            return Finding(
-                "yes" if yes else "no", f"{'Yes' if yes else 'No'}, it is {words} [{kind.id}].", value=yes
-            )
+            return verdict(yes, f", it is {words} [{kind.id}].")
         by_label = {m.label: m for m in result.measurements}
         aspect_metrics = {
             "sharp": ("sharpness",), "blurry": ("sharpness",), "dark": ("exposure", "shadows_clipped"),
@@ -1446,12 +1434,8 @@ class Executor:
         yes = not bool(inner.value)
         body = inner.lead.split(" ", 1)[1] if inner.lead.startswith(("Yes", "No")) else inner.lead
         body = body.lstrip(",:").strip()
-        return Finding(
-            "yes" if yes else "no",
-            f"{'Yes' if yes else 'No'}, that is {'true' if yes else 'not true'}: {_lower_first(body)}",
-            inner.why,
-            inner.caveats,
-            value=yes,
+        return verdict(
+            yes, f", that is {'true' if yes else 'not true'}: {_lower_first(body)}", inner.why, inner.caveats
         )
 
     # -------------------------------------------------------------- helpers
