@@ -801,6 +801,12 @@ GENERAL_WHAT = (
 )
 
 
+# Words that name a property of the whole thing, not a part of it: "the dominant colour of the circles".
+ATTRIBUTE_NOUNS = frozenset(
+    "colour color colours colors shade hue tone tint shape form size position location place number count".split()
+)
+
+
 def _part_of(text: str, tokens: list[str], mentions: list[Mention]) -> tuple[p.Selection, str] | None:
     """A part of a thing no tool outlines: 'the cat's eyes' (read as 'the cat eyes'), 'the roof of the bus'."""
     from argus.agent.planner.mentions import STOP, noun_at
@@ -822,7 +828,11 @@ def _part_of(text: str, tokens: list[str], mentions: list[Mention]) -> tuple[p.S
             return mention.selection, after
         start = _token_offset(text, mention.start)
         before = re.search(r"\bthe ((?:\w+ )?\w+) of (?:the|this|that|its|his|her) $", text[: start + 0])
-        if before and noun_at(before.group(1).split(), 0) is None:
+        if (
+            before
+            and noun_at(before.group(1).split(), 0) is None
+            and not set(before.group(1).split()) & ATTRIBUTE_NOUNS
+        ):
             return mention.selection, before.group(1)
     return None
 

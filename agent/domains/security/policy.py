@@ -38,16 +38,18 @@ ALERT_THREAT = {"U0": 0, "U1": 1, "U2": 1, "U3": 2, "U4": 2}
 def threat_level(fired: list[Any]) -> tuple[int, str | None]:
     """The scene's level on the activity-context scale (0 normal, 1 suspicious, 2 threat) and the rule
     that set it: the level a fired rule states ("threat level 2"), else what its alert implies, so a
-    scene with alerts is never reported as normal."""
-    level, rule = 0, None
+    scene with alerts is never reported as normal. At equal levels the rule that states its level
+    (an activity-context rule such as a night-time intrusion) is the one named."""
+    best: tuple[int, bool] = (0, False)
+    rule = None
     for f in fired:
         if framing(f.rule):
             continue
         found = _THREAT.search(f.rule.urgency.native or "")
-        this = int(found.group(1)) if found else ALERT_THREAT.get(f.rule.urgency.level, 0)
-        if this > level:
-            level, rule = this, f.rule.id
-    return level, rule
+        this = (int(found.group(1)), True) if found else (ALERT_THREAT.get(f.rule.urgency.level, 0), False)
+        if this[0] > 0 and this > best:
+            best, rule = this, f.rule.id
+    return best[0], rule
 
 
 def alerts(fired: list[Any]) -> list[Any]:
