@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from argus.knowledge.cache import cache_root
 from argus.knowledge.embedder import DIMENSION, MODEL_ID, Embedder, default_embedder
 from argus.knowledge.errors import QueryError
 from argus.knowledge.schema import Rule
@@ -50,11 +51,8 @@ class RuleHit(BaseModel):
 
 
 def default_index_dir() -> Path:
-    """``$ARGUS_CACHE_DIR/index``, else ``$XDG_CACHE_HOME/argus/index``, else ``~/.cache/argus/index``."""
-    if os.environ.get("ARGUS_CACHE_DIR"):
-        return Path(os.environ["ARGUS_CACHE_DIR"]).expanduser() / "index"
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser()
-    return base / "argus" / "index"
+    """``index`` in the cache folder: ``$ARGUS_CACHE_DIR``, else ``$XDG_CACHE_HOME/argus``, else ``~/.cache/argus``."""
+    return cache_root() / "index"
 
 
 def rule_text(rule: Rule) -> str:
