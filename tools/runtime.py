@@ -205,7 +205,7 @@ class Runtime:
         return self.resolved_device.startswith("cuda")
 
 
-WEIGHT_BACKENDS = ("yolo", "yolo-seg", "transformers-captioner", "torchxrayvision")
+WEIGHT_BACKENDS = ("yolo", "yolo-seg", "yolov8n-fall", "transformers-captioner", "torchxrayvision")
 
 
 def parse_weights(items: list[str] | str | None) -> dict[str, str]:
