@@ -4,13 +4,21 @@ composed from the other tools' evidence."""
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from argus.tools.base import Availability, Backend, missing_modules, package_version
+from argus.tools.backend_facts import (
+    CAPTIONER,
+    COMPOSED,
+    COMPOSED_FROM,
+    CaptionerFacts,
+    ComposedFacts,
+    hub_offline,
+    looks_like_path,
+)
+from argus.tools.base import Backend
 from argus.tools.errors import BackendUnavailableError, ToolInputError
 from argus.tools.evidence import Colour, Detection, EvidenceItem, ImageLabel, Measurement, TextLine
 
@@ -19,27 +27,7 @@ if TYPE_CHECKING:
     from argus.tools.evidence import ToolResult
     from argus.tools.image_io import LoadedImage
 
-TRANSFORMERS = "transformers-captioner"
-COMPOSED = "composed"
-
-
 # --------------------------------------------------------------------------- transformers
-
-
-def hub_offline() -> bool:
-    """Whether the user asked the Hugging Face libraries to stay off the network."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _looks_like_path(source: str) -> bool:
-    return source.startswith(("/", "./", "../", "~", "\\")) or Path(source).expanduser().exists()
-
-
-def _hub_cache_dir() -> Path:
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
-    home = os.environ.get("HF_HOME") or Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")) / "huggingface"
-    return Path(home).expanduser() / "hub"
 
 
 @dataclass
@@ -54,51 +42,14 @@ class LoadedCaptioner:
     takes_prompt: bool
 
 
-class TransformersCaptioner(Backend):
+class TransformersCaptioner(CaptionerFacts, Backend):
     """Any transformers image-to-text model (BLIP, GIT, ViT-GPT2, Florence-2, ...) by hub id or folder."""
 
-    name = TRANSFORMERS
     summary = (
         "A transformers image-to-text model (BLIP, GIT, ViT-GPT2 VisionEncoderDecoder, Florence-2, ...) by "
         "hub id or local folder, through AutoModelForImageTextToText; cuda with float16 when available."
     )
     install_hint = "needs transformers and torch, and a model: --model HUB_ID_OR_FOLDER"
-
-    def __init__(self, runtime: Any, model: str | None = None) -> None:
-        super().__init__(runtime)
-        self._model = model
-
-    def version(self) -> str:
-        return package_version("transformers")
-
-    def weights(self) -> str | None:
-        return self._model or self.runtime.weights.get(TRANSFORMERS)
-
-    def availability(self) -> Availability:
-        missing = missing_modules("transformers", "torch")
-        if missing is not None:
-            return missing
-        source = self.weights()
-        if not source:
-            return Availability(
-                False,
-                "no model given: pass a hub id or local folder (--model, or weights['transformers-captioner'])",
-            )
-        if _looks_like_path(source):
-            folder = Path(source).expanduser()
-            if not (folder / "config.json").is_file():
-                return Availability(False, f"{folder} is not a model folder (no config.json in it)")
-            return Availability(True, f"local model folder {folder}")
-        cached = (_hub_cache_dir() / f"models--{source.replace('/', '--')}").is_dir()
-        if cached:
-            return Availability(True, f"hub model {source} (in the local Hugging Face cache)")
-        if hub_offline():
-            return Availability(
-                False,
-                f"hub model {source!r} is not in the local Hugging Face cache ({_hub_cache_dir()}) and "
-                "HF_HUB_OFFLINE is set; download it on a machine with network or give a local folder",
-            )
-        return Availability(True, f"hub model {source} (not cached: it will be downloaded on first use)")
 
     def device(self) -> str:
         return self.runtime.resolved_device
@@ -109,7 +60,7 @@ class TransformersCaptioner(Backend):
 
         source = self.weights()
         assert source is not None  # model() calls require() first
-        if _looks_like_path(source):
+        if looks_like_path(source):
             source = str(Path(source).expanduser())
         device = self.device()
         dtype = torch.float16 if self.runtime.use_half and device.startswith("cuda") else torch.float32
@@ -126,12 +77,10 @@ class TransformersCaptioner(Backend):
                 takes_prompt = False
         except OSError as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BackendUnavailableError(f"{TRANSFORMERS}: cannot load model {source!r}: {reason}") from None
+            raise BackendUnavailableError(f"{CAPTIONER}: cannot load model {source!r}: {reason}") from None
         except ValueError as exc:  # the config names a model that is not an image-to-text model
             reason = str(exc).strip().splitlines()[0]
-            raise ToolInputError(
-                f"{TRANSFORMERS}: {source!r} is not an image-to-text model: {reason}"
-            ) from None
+            raise ToolInputError(f"{CAPTIONER}: {source!r} is not an image-to-text model: {reason}") from None
         model.to(device).eval()
         return LoadedCaptioner(model, processor, tokenizer, device, dtype, takes_prompt)
 
@@ -139,7 +88,7 @@ class TransformersCaptioner(Backend):
         if prompt is None and getattr(captioner.model.config, "model_type", "") == "florence2":
             prompt = "<CAPTION>"  # Florence-2 is steered by a task token and needs one
         if prompt is not None and not captioner.takes_prompt:
-            raise ToolInputError(f"{TRANSFORMERS}: this model ({self.weights()}) takes no text prompt")
+            raise ToolInputError(f"{CAPTIONER}: this model ({self.weights()}) takes no text prompt")
         kwargs: dict[str, Any] = {"images": image.pil(), "return_tensors": "pt"}
         if prompt is not None:
             kwargs["text"] = prompt
@@ -167,12 +116,6 @@ class TransformersCaptioner(Backend):
 # ------------------------------------------------------------------------------ composed
 
 # The tools a composed description is built from, with the arguments it calls them with.
-COMPONENTS: dict[str, dict[str, Any]] = {
-    "detect_objects": {},
-    "classify_image": {"top_k": 3},
-    "analyze_colors_shapes": {"shapes": False, "max_colours": 3, "min_fraction": 0.1},
-    "assess_quality": {},
-}
 OCR = ("read_text", {})
 TOP_CLASS_SHARE = 0.1  # further ImageNet classes are named when at least this probable
 MAX_TEXT_LINES = 5
@@ -206,40 +149,30 @@ class Composition:
     notes: list[str]
 
 
-class ComposedDescriber(Backend):
+class ComposedDescriber(ComposedFacts, Backend):
     """Writes a description from what the other tools report, citing their evidence ids."""
 
-    name = COMPOSED
     summary = (
         "Offline: a factual description composed from detect_objects, classify_image (ImageNet top classes), "
         "analyze_colors_shapes (dominant colours), assess_quality (brightness) and, on request, read_text."
     )
-
-    def version(self) -> str:
-        return f"argus {package_version('argus')}"
 
     def _tools(self, names: list[str]) -> list[ImageTool]:
         from argus.tools import get_tool
 
         return [get_tool(name, self.runtime) for name in names]
 
-    def availability(self) -> Availability:
-        usable = [tool.name for tool in self._tools(list(COMPONENTS)) if _usable(tool)]
-        if not usable:
-            return Availability(False, "none of its tools has an available backend: " + ", ".join(COMPONENTS))
-        return Availability(True, "composes from " + ", ".join(usable))
-
     def raw_call(self, image: LoadedImage) -> Any:
         """The component tools' own raw backend calls on this image: what composing adds is the rest."""
         outputs = []
-        for tool in self._tools(list(COMPONENTS)):
-            args = tool.parse_args(COMPONENTS[tool.name])
+        for tool in self._tools(list(COMPOSED_FROM)):
+            args = tool.parse_args(COMPOSED_FROM[tool.name])
             outputs.append(tool.select_backend(args, image).raw_call(image))
         return outputs
 
     def compose(self, image: LoadedImage, ocr: str) -> Composition:
         """Run the component tools (through their caches) and write what they found, citing it."""
-        plan = dict(COMPONENTS)
+        plan = dict(COMPOSED_FROM)
         ocr_tool = self._tools([OCR[0]])[0]
         if ocr == "always" or (ocr == "auto" and ocr_tool.cached(image, OCR[1])):
             plan[OCR[0]] = OCR[1]
@@ -262,10 +195,6 @@ class ComposedDescriber(Backend):
                 used.extend(items)
         intro = f"Description composed offline (backend: {COMPOSED}) from {', '.join(results)}: "
         return Composition(intro + "; ".join(parts) + ".", used, notes)
-
-
-def _usable(tool: ImageTool) -> bool:
-    return any(backend.availability().available for backend in tool.backends())
 
 
 def _items(results: dict[str, ToolResult], tool: str, kind: type[EvidenceItem]) -> list[Any] | None:

