@@ -32,7 +32,8 @@ from argus.tools.errors import ArgusError
 Progress = Callable[[str], None]
 
 PLANNED_QUESTION = "How many people are in this image?"
-DECLINED_QUESTION = "What brand is the rocket and when was it launched?"
+ROCKET_QUESTION = "What brand is the rocket and when was it launched?"
+DECLINED_QUESTION = "What is the meaning of life?"  # no grammar form reads it: the embedding fallback runs
 RULE_QUESTION = "What does Fleischner say about a 7 mm solid nodule in a 60-year-old?"
 KB_QUERY = "solid lung nodule follow-up in a smoker"
 ZONES_YAML = """\
@@ -114,7 +115,8 @@ def default_cases(workdir: Path) -> list[ColdCase]:
         ColdCase("argus --help", ("--help",), 0.3, strict=True),
         ColdCase("argus tools", ("tools",), 0.4),
         ColdCase("ask, a question the planner handles", ("ask", bus, PLANNED_QUESTION), 1.5),
-        ColdCase("ask, a declined question", ("ask", rocket, DECLINED_QUESTION), 1.0),
+        ColdCase("ask, the rocket's brand and launch date", ("ask", rocket, ROCKET_QUESTION), 1.0),
+        ColdCase("ask, a declined question", ("ask", bus, DECLINED_QUESTION), 1.0),
         ColdCase("ask, a rule look-up", ("ask", bus, RULE_QUESTION), 1.0),
         ColdCase("kb search", ("kb", "search", KB_QUERY), 1.0, rss_target_mb=300.0),
         ColdCase("assess with zones", ("assess", bus, "--zones", str(zones), "--annotate", annotated), 3.0),
