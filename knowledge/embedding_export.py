@@ -19,7 +19,6 @@ model's on sample sentences (a padded batch included), and the folder is renamed
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import importlib.resources
 import importlib.util
 import json
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from argus.knowledge.cache import cache_root
+from argus.tools.backend_facts import package_version
 from argus.tools.errors import BackendUnavailableError
 from argus.tools.file_io import file_sha256
 
@@ -175,7 +175,13 @@ def build(folder: Path) -> None:
             },
         }
         _write_manifest(tmp, manifest)
-        if folder.exists():  # a stale or damaged copy under this key: move it aside first
+        for path in [*(tmp / name for name in (*FILES, "manifest.json")), tmp]:
+            _fsync(path)  # on disk before the rename makes them the export a later start trusts
+        if folder.exists():
+            if verified(folder):  # another process finished the same export meanwhile: keep theirs
+                shutil.rmtree(tmp, ignore_errors=True)
+                return
+            # a stale or damaged copy under this key: move it aside first
             stale = folder.parent / f".stale-{folder.name}-{uuid.uuid4().hex[:8]}"
             os.replace(folder, stale)
             shutil.rmtree(stale, ignore_errors=True)
@@ -297,6 +303,14 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     os.replace(tmp, folder / "manifest.json")
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _stamp(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
@@ -310,7 +324,5 @@ def _present(module: str) -> bool:
 
 
 def _version(distribution: str) -> str | None:
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+    found = package_version(distribution)
+    return None if found == "not installed" else found
