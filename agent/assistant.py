@@ -67,9 +67,12 @@ class Assistant:
     ) -> None:
         from argus.agent.llm import check_reachable, llm_spec_from
 
-        self.runtime = runtime or Runtime(
-            device=device, weights={**parse_weights(os.environ.get("ARGUS_WEIGHTS")), **(weights or {})}
-        )
+        self.runtime = (
+            runtime
+            or Runtime(
+                device=device, weights={**parse_weights(os.environ.get("ARGUS_WEIGHTS")), **(weights or {})}
+            )
+        ).check()  # a device or weights that cannot be had is an error now, not a run on something else
         self.limits = limits or Limits()
         self.tool_timeout_s = tool_timeout_s
         self.rules_dirs = [Path(p) for p in rules_dirs or []]

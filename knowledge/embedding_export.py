@@ -32,10 +32,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from argus.knowledge.cache import cache_root
 from argus.tools.backend_facts import package_version
 from argus.tools.errors import BackendUnavailableError
 from argus.tools.file_io import file_sha256
+from argus.tools.paths import cache_dir
 
 log = logging.getLogger("argus.knowledge")
 
@@ -84,7 +84,7 @@ def export_key() -> str:
 
 
 def models_dir() -> Path:
-    return cache_root() / "models"
+    return cache_dir() / "models"
 
 
 def exported_model(root: Path | None = None) -> Path:

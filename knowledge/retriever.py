@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from argus.knowledge.cache import cache_root
 from argus.knowledge.embedder import DIMENSION, MODEL_ID, Embedder, default_embedder
 from argus.knowledge.errors import QueryError
 from argus.knowledge.schema import Rule
@@ -51,8 +50,11 @@ class RuleHit(BaseModel):
 
 
 def default_index_dir() -> Path:
-    """``index`` in the cache folder: ``$ARGUS_CACHE_DIR``, else ``$XDG_CACHE_HOME/argus``, else ``~/.cache/argus``."""
-    return cache_root() / "index"
+    """``index`` in Argus's cache folder (``argus.tools.paths.cache_dir``: ARGUS_CACHE_DIR, ARGUS_HOME/cache,
+    else ~/.cache/argus)."""
+    from argus.tools.paths import cache_dir
+
+    return cache_dir() / "index"
 
 
 def rule_text(rule: Rule) -> str:

@@ -24,6 +24,7 @@ TOOLS: dict[str, str] = {
     "find_objects": "argus.tools.find_objects:FindObjects",
     "annotate": "argus.tools.annotate:Annotate",
     "classify_chest_xray": "argus.tools.classify_chest_xray:ClassifyChestXray",
+    "classify_modality": "argus.tools.classify_modality:ClassifyModality",
 }
 
 

@@ -176,12 +176,12 @@ class AnalyzeColorsShapes(ImageTool):
                 Shape(
                     id=numbered("S", i),
                     tool=self.name,
-                    label=thing["shape"],
-                    box=thing["box"],
-                    area_px=thing["area"],
-                    colour=thing["colour"],
-                    shade=thing["shade"],
-                    size=thing["size"],
+                    label=thing.shape,
+                    box=thing.box,
+                    area_px=thing.area,
+                    colour=thing.colour,
+                    shade=thing.shade,
+                    size=thing.size,
                 )
                 for i, thing in enumerate(found[: args.max_shapes])
             ]

@@ -401,6 +401,34 @@ class RapidOcrFacts(BackendFacts):
         return "PP-OCRv4 det + rec (ch), PP-OCR mobile v2 angle cls (bundled)"
 
 
+MODALITY_MODEL = Path(__file__).with_name("modality_model.json")
+
+
+def file_digest(path: Path) -> str:
+    """The first 12 hex digits of a file's sha256, or "missing"."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "missing"
+
+
+class ModalityModelFacts(BackendFacts):
+    name = "pixel-statistics-logreg"
+
+    def version(self) -> str:
+        return f"model {file_digest(MODALITY_MODEL)}, numpy {package_version('numpy')}"
+
+    def availability(self) -> Availability:
+        if not MODALITY_MODEL.is_file():
+            return Availability(False, f"the model file {MODALITY_MODEL} is missing")
+        return Availability(True, f"bundled model {MODALITY_MODEL.name}")
+
+    def weights(self) -> str:
+        return f"argus/tools/{MODALITY_MODEL.name}"
+
+
 # --------------------------------------------------------------------------- the user's models
 
 CAPTIONER = "transformers-captioner"
@@ -537,6 +565,7 @@ FACTS: dict[str, type[BackendFacts]] = {
         DrawFacts,
         TfliteClassifierFacts,
         RapidOcrFacts,
+        ModalityModelFacts,
         CaptionerFacts,
         ComposedFacts,
         XrayFacts,

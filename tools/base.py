@@ -293,7 +293,12 @@ class ImageTool(Tool):
         return invoke
 
     def cache_key(self, image: LoadedImage, backend: Backend, args: BaseModel) -> str:
+        # Argus's own version is part of the key: an upgrade changes the algorithms, and a disk
+        # cache must not keep answering with the old ones.
+        from argus import __version__
+
         return self.runtime.cache.key(
+            __version__,
             image.sha256,
             self.name,
             backend.name,

@@ -29,6 +29,10 @@ RELATIONS = {
     "in_front_of": "in front of",
     "behind": "behind",
     "overlapping": "overlapping",
+    "larger_than": "larger than",
+    "smaller_than": "smaller than",
+    "taller_than": "taller than",
+    "wider_than": "wider than",
 }
 
 
@@ -116,7 +120,9 @@ def holds(relation: str, a: Box, b: Box, diagonal: float) -> bool:
     if relation == "on":
         # resting on top: mostly within b's width, bottom edge near b's top or within its upper half
         overlap_x = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) / max(width(a), 1e-9)
-        return overlap_x >= 0.5 and b[1] - 0.1 * height(b) <= a[3] <= centre(b)[1] + 0.1 * height(b)
+        resting = overlap_x >= 0.5 and b[1] - 0.1 * height(b) <= a[3] <= centre(b)[1] + 0.1 * height(b)
+        # a smaller thing within a surface seen from above (a cup on a table filling the frame)
+        return resting or (covered(a, b) >= 0.9 and area(a) < 0.5 * area(b))
     if relation == "in_front_of":
         return intersection(a, b) > 0 and a[3] > b[3] - 0.02 * height(b) and covered(a, b) < 0.95
     if relation == "behind":
@@ -125,6 +131,14 @@ def holds(relation: str, a: Box, b: Box, diagonal: float) -> bool:
         return intersection(a, b) > 0
     if relation == "near":
         return near(a, b, diagonal)
+    if relation == "larger_than":
+        return area(a) > 1.1 * area(b)
+    if relation == "smaller_than":
+        return area(a) < area(b) / 1.1
+    if relation == "taller_than":
+        return height(a) > 1.05 * height(b)
+    if relation == "wider_than":
+        return width(a) > 1.05 * width(b)
     raise ValueError(f"unknown relation {relation!r}; known: {', '.join(RELATIONS)}")
 
 

@@ -3,8 +3,6 @@ composed from the other tools' evidence."""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +18,16 @@ from argus.tools.backend_facts import (
 )
 from argus.tools.base import Backend
 from argus.tools.errors import BackendUnavailableError, ToolInputError
-from argus.tools.evidence import Colour, Detection, EvidenceItem, ImageLabel, Measurement, TextLine
+from argus.tools.evidence import (
+    Colour,
+    Detection,
+    EvidenceItem,
+    ImageLabel,
+    Measurement,
+    ObjectProposal,
+    TextLine,
+)
+from argus.tools.scene_sentence import CONFIDENT, STRONG
 
 if TYPE_CHECKING:
     from argus.tools.base import ImageTool
@@ -116,30 +123,9 @@ class TransformersCaptioner(CaptionerFacts, Backend):
 # ------------------------------------------------------------------------------ composed
 
 # The tools a composed description is built from, with the arguments it calls them with.
+OBJECTS = "find_objects"  # things on a plain background, looked for when no detection is strong
 OCR = ("read_text", {})
-TOP_CLASS_SHARE = 0.1  # further ImageNet classes are named when at least this probable
-MAX_TEXT_LINES = 5
-# Plurals that adding "s" or "es" gets wrong, for the COCO labels.
-IRREGULAR = {"mouse": "mice", "knife": "knives", "sheep": "sheep", "skis": "skis", "scissors": "scissors"}
-
-
-def plural(label: str, count: int) -> str:
-    if count == 1:
-        return label
-    head, _, last = label.rpartition(" ")
-    if last in IRREGULAR:
-        word = IRREGULAR[last]
-    elif last.endswith(("s", "x", "ch", "sh")):
-        word = last + "es"
-    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
-        word = last[:-1] + "ies"
-    else:
-        word = last + "s"
-    return f"{head} {word}" if head else word
-
-
-def cite(items: list[EvidenceItem]) -> str:
-    return "".join(f"[{item.id}]" for item in items)
+MAX_COLOURED = 6  # the largest confident detections whose colour is named
 
 
 @dataclass
@@ -153,8 +139,10 @@ class ComposedDescriber(ComposedFacts, Backend):
     """Writes a description from what the other tools report, citing their evidence ids."""
 
     summary = (
-        "Offline: a factual description composed from detect_objects, classify_image (ImageNet top classes), "
-        "analyze_colors_shapes (dominant colours), assess_quality (brightness) and, on request, read_text."
+        "Offline: a sentence composed from detect_objects (what, how many, where), classify_image (a finer "
+        "name for the main object), analyze_colors_shapes (its colour from its own pixels), assess_quality "
+        "(only when the picture fails a check), find_objects (things on a plain background) and, on request, "
+        "read_text; every object it names is cited."
     )
 
     def _tools(self, names: list[str]) -> list[ImageTool]:
@@ -163,110 +151,77 @@ class ComposedDescriber(ComposedFacts, Backend):
         return [get_tool(name, self.runtime) for name in names]
 
     def raw_call(self, image: LoadedImage) -> Any:
-        """The component tools' own raw backend calls on this image: what composing adds is the rest."""
+        """The library work composing needs, by hand: the detector's, classifier's and quality check's raw
+        calls, the dominant colours, GrabCut and colour naming for the confident detections, and the
+        plain-background objects when there are none: what composing adds is the rest."""
+        from argus.tools.analyze_colors_shapes import dominant_colours
+        from argus.tools.object_colour import colour_of_pixels, region_pixels
+        from argus.tools.things import describe_things
+
         outputs = []
-        for tool in self._tools(list(COMPOSED_FROM)):
-            args = tool.parse_args(COMPOSED_FROM[tool.name])
-            outputs.append(tool.select_backend(args, image).raw_call(image))
+        detector, classifier, _, quality = self._tools(list(COMPOSED_FROM))
+        boxes = detector.select_backend(detector.parse_args(), image).detect([image], CONFIDENT, 100)[0]
+        outputs.append(boxes)
+        outputs.append(classifier.select_backend(classifier.parse_args(), image).raw_call(image))
+        outputs.append(quality.select_backend(quality.parse_args(), image).raw_call(image))
+        outputs.append(dominant_colours(image.rgb))
+        for box in boxes.xyxy[:MAX_COLOURED]:
+            outputs.append(colour_of_pixels(*region_pixels(image, box)))
+        if not (boxes.scores >= STRONG).any():
+            outputs.append(describe_things(image, max(16, int(0.001 * image.width * image.height))))
         return outputs
 
     def compose(self, image: LoadedImage, ocr: str) -> Composition:
         """Run the component tools (through their caches) and write what they found, citing it."""
-        plan = dict(COMPOSED_FROM)
-        ocr_tool = self._tools([OCR[0]])[0]
-        if ocr == "always" or (ocr == "auto" and ocr_tool.cached(image, OCR[1])):
-            plan[OCR[0]] = OCR[1]
-        results: dict[str, ToolResult] = {}
+        from argus.tools.scene_sentence import describe
+
         notes: list[str] = []
-        for tool in self._tools(list(plan)):
+        results: dict[str, ToolResult] = {}
+
+        def run(name: str, args: dict[str, Any]) -> ToolResult | None:
+            tool = self._tools([name])[0]
             try:
-                results[tool.name] = tool(image, plan[tool.name])
+                results[name] = tool(image, args)
             except BackendUnavailableError as exc:  # a missing optional model leaves its part out
-                notes.append(f"{tool.name} left out: {exc}")
+                notes.append(f"{name} left out: {exc}")
+                return None
+            return results[name]
+
+        detected = run("detect_objects", COMPOSED_FROM["detect_objects"])
+        detections = _items(detected, Detection)
+        sure = sorted((d for d in detections if (d.score or 0) >= CONFIDENT), key=_area, reverse=True)
+        regions = [{"box": d.box, "source": d.id, "label": d.label} for d in sure[:MAX_COLOURED]]
+        run("classify_image", COMPOSED_FROM["classify_image"])
+        run("analyze_colors_shapes", {**COMPOSED_FROM["analyze_colors_shapes"], "regions": regions or None})
+        run("assess_quality", COMPOSED_FROM["assess_quality"])
+        objects = None
+        if not any((d.score or 0) >= STRONG for d in detections):
+            objects = _items(run(OBJECTS, {}), ObjectProposal)
+        lines = None
+        if ocr == "always" or (ocr == "auto" and self._tools([OCR[0]])[0].cached(image, OCR[1])):
+            read = run(*OCR)
+            lines = None if read is None else _items(read, TextLine)
         if not results:
             raise BackendUnavailableError(f"{COMPOSED}: no tool could run: " + "; ".join(notes))
-
-        used: list[EvidenceItem] = []
-        parts: list[str] = []
-        for phrase in (_objects, _classes, _colours, _quality, _text):
-            part, items = phrase(results)
-            if part:
-                parts.append(part)
-                used.extend(items)
-        intro = f"Description composed offline (backend: {COMPOSED}) from {', '.join(results)}: "
-        return Composition(intro + "; ".join(parts) + ".", used, notes)
-
-
-def _items(results: dict[str, ToolResult], tool: str, kind: type[EvidenceItem]) -> list[Any] | None:
-    if tool not in results:
-        return None
-    return [item for item in results[tool].items() if isinstance(item, kind)]
-
-
-def _objects(results: dict[str, ToolResult]) -> tuple[str, list[EvidenceItem]]:
-    detections = _items(results, "detect_objects", Detection)
-    if detections is None:
-        return "", []
-    if not detections:
-        return "no objects detected", []
-    by_label: dict[str, list[Detection]] = {}
-    for detection in detections:
-        by_label.setdefault(detection.label, []).append(detection)
-    counts = Counter({label: len(items) for label, items in by_label.items()})
-    phrases = [f"{n} {plural(label, n)} {cite(by_label[label])}" for label, n in counts.most_common()]
-    listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    return f"detected {listed}", list(detections)
-
-
-def _classes(results: dict[str, ToolResult]) -> tuple[str, list[EvidenceItem]]:
-    labels = _items(results, "classify_image", ImageLabel)
-    if not labels:
-        return "", []
-    named = [labels[0], *(label for label in labels[1:] if (label.score or 0) >= TOP_CLASS_SHARE)]
-    what = ", ".join(f"{label.label} {cite([label])} ({label.score:.2f})" for label in named)
-    heading = "ImageNet top class" if len(named) == 1 else "ImageNet top classes"
-    return f"{heading}: {what}", named
-
-
-def _colours(results: dict[str, ToolResult]) -> tuple[str, list[EvidenceItem]]:
-    colours = _items(results, "analyze_colors_shapes", Colour)
-    if not colours:
-        return "", []
-    what = ", ".join(f"{c.label} {c.fraction:.0%} {cite([c])}" for c in colours)
-    return f"dominant colours: {what}", colours
-
-
-def _quality(results: dict[str, ToolResult]) -> tuple[str, list[EvidenceItem]]:
-    measurements = _items(results, "assess_quality", Measurement)
-    if not measurements:
-        return "", []
-    by_label = {m.label: m for m in measurements}
-    chosen: list[Measurement] = []
-    phrases: list[str] = []
-    exposure = by_label.get("exposure")
-    if exposure is not None:
-        chosen.append(exposure)
-        phrases.append(
-            f"brightness {exposure.value:.0f} of 255 (exposure {exposure.verdict}) {cite([exposure])}"
+        sentence = describe(
+            detections,
+            _items(results.get("classify_image"), ImageLabel),
+            [c for c in _items(results.get("analyze_colors_shapes"), Colour) if c.source],
+            _items(results.get("assess_quality"), Measurement),
+            objects,
+            lines,
+            (image.width, image.height),
         )
-    colour = by_label.get("colour")
-    if colour is not None:
-        chosen.append(colour)
-        phrases.append(f"{colour.verdict} image {cite([colour])}")
-    for m in measurements:
-        if m not in chosen and m.verdict not in ("ok", "colour", "grayscale"):
-            chosen.append(m)
-            phrases.append(f"{m.label} {m.verdict} {cite([m])}")
-    return ", ".join(phrases), chosen
+        notes.append("composed from the evidence of " + ", ".join(results))
+        return Composition(sentence.text, sentence.used, notes)
 
 
-def _text(results: dict[str, ToolResult]) -> tuple[str, list[EvidenceItem]]:
-    lines = _items(results, "read_text", TextLine)
-    if lines is None:
-        return "", []
-    if not lines:
-        return "no text read", []
-    shown = lines[:MAX_TEXT_LINES]
-    what = ", ".join(f"{json.dumps(line.text, ensure_ascii=False)} {cite([line])}" for line in shown)
-    more = f" and {len(lines) - len(shown)} more line(s)" if len(lines) > len(shown) else ""
-    return f"text read: {what}{more}", shown
+def _items(result: ToolResult | None, kind: type[EvidenceItem]) -> list[Any]:
+    if result is None:
+        return []
+    return [item for item in result.items() if isinstance(item, kind)]
+
+
+def _area(detection: Detection) -> float:
+    x1, y1, x2, y2 = detection.box
+    return max(0.0, x2 - x1) * max(0.0, y2 - y1)

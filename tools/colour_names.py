@@ -16,12 +16,17 @@ swatches include the darker and greyer versions of each colour that shading and 
 produce, so dark blue is navy (never black), light gray is silver (192 on each channel, as CSS defines
 it) and white begins a little above that (a white bus in daylight, about 210 to 250). Distance is CIEDE2000 between CIELAB values, which weighs hue and chroma differences as people
 see them; every 8-bit RGB value is looked up in a table built once per process (32 levels per
-channel).
+channel); the table ships precomputed (``colour_table``) because CIEDE2000 over every cell takes
+seconds.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import zlib
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -35,7 +40,7 @@ PALETTE: dict[str, tuple[str, tuple[tuple[int, int, int], ...]]] = {
     "maroon": ("red", ((128, 0, 0), (110, 25, 30), (90, 15, 20), (140, 40, 45))),
     "orange": ("orange", ((255, 140, 0), (255, 165, 0), (240, 110, 30), (225, 95, 40), (250, 130, 70))),
     "yellow": ("yellow", ((255, 230, 0), (255, 255, 0), (240, 220, 60), (250, 240, 120), (230, 210, 40))),
-    "gold": ("yellow", ((212, 175, 55), (200, 160, 30), (218, 165, 32), (190, 155, 60))),
+    "gold": ("yellow", ((212, 175, 55), (255, 215, 0), (200, 160, 30), (218, 165, 32), (190, 155, 60))),
     "olive": ("green", ((128, 128, 0), (110, 110, 30), (95, 100, 40), (130, 135, 50))),
     "green": ("green", ((0, 160, 60), (0, 128, 0), (40, 180, 60), (120, 200, 80), (30, 100, 40), (60, 140, 60))),
     "teal": ("blue", ((0, 128, 128), (20, 110, 115), (40, 140, 140), (0, 100, 100))),
@@ -108,8 +113,24 @@ def _shade_to_colour() -> np.ndarray:
     return np.array([COLOUR_NAMES.index(colour_of(s)) for s in SHADE_NAMES], np.int8)
 
 
+def palette_fingerprint() -> str:
+    """A digest of the swatches and the table's resolution: the stored table is for this palette."""
+    return hashlib.sha256(repr((LUT_BITS, PALETTE)).encode()).hexdigest()[:16]
+
+
 @cache
 def _shade_table() -> np.ndarray:
+    """Shade index for every RGB cell of the lookup table: the stored one (``colour_table``) when it
+    was computed for this palette, else computed here (seconds: CIEDE2000 for 32,768 cells)."""
+    from argus.tools import colour_table
+
+    if palette_fingerprint() == colour_table.FINGERPRINT:
+        packed = zlib.decompress(base64.b64decode(colour_table.TABLE))
+        return np.frombuffer(packed, np.int8).copy()
+    return compute_shade_table()
+
+
+def compute_shade_table() -> np.ndarray:
     """Shade index for every RGB cell of the lookup table, by the nearest swatch (CIEDE2000)."""
     from skimage.color import deltaE_ciede2000
 
@@ -126,3 +147,23 @@ def _shade_table() -> np.ndarray:
         best[closer] = distance[closer]
         out[closer] = shade
     return out
+
+
+def write_colour_table(path: Path | None = None) -> Path:
+    """Store the lookup table for the current palette (``python -m argus.tools.colour_names``)."""
+    path = path or Path(__file__).with_name("colour_table.py")
+    packed = base64.b64encode(zlib.compress(compute_shade_table().astype(np.int8).tobytes(), 9)).decode()
+    lines = [packed[i : i + 100] for i in range(0, len(packed), 100)]
+    body = "\n".join(f'    "{line}"' for line in lines)
+    path.write_text(
+        '"""The colour-name lookup table, computed by ``python -m argus.tools.colour_names`` (do not edit):\n'
+        "the shade index of each of the 32,768 RGB cells, int8, zlib-compressed, base64. ``colour_names``\n"
+        'uses it only while FINGERPRINT matches its palette, and computes the table otherwise."""\n\n'
+        f'FINGERPRINT = "{palette_fingerprint()}"\n\nTABLE = (\n{body}\n)\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+if __name__ == "__main__":
+    print(write_colour_table())

@@ -3,7 +3,6 @@ composed from the other tools' evidence (which it cites)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,12 +11,20 @@ from argus.tools.backend_facts import CAPTIONER, COMPOSED
 from argus.tools.base import Backend, ImageTool
 from argus.tools.captioners import ComposedDescriber, TransformersCaptioner
 from argus.tools.errors import ToolInputError
-from argus.tools.evidence import Caption, Colour, Detection, ImageLabel, Measurement, TextLine, ToolResult
+from argus.tools.evidence import (
+    CITATION,
+    Caption,
+    Colour,
+    Detection,
+    ImageLabel,
+    Measurement,
+    ObjectProposal,
+    TextLine,
+    ToolResult,
+)
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
-
-CITATION = re.compile(r"\[([A-Z]\d+)\]")
 
 
 class DescribeImageInput(BaseModel):
@@ -57,6 +64,7 @@ class DescribeResult(ToolResult):
     colours: list[Colour] = Field(default_factory=list)
     measurements: list[Measurement] = Field(default_factory=list)
     text_lines: list[TextLine] = Field(default_factory=list)
+    objects: list[ObjectProposal] = Field(default_factory=list)
     model: str | None = Field(default=None, description="The captioning model (hub id or folder), if any.")
 
     def _with_ids(self, mapping: dict[str, str]) -> Self:
@@ -71,19 +79,22 @@ class DescribeResult(ToolResult):
 class DescribeImage(ImageTool):
     name = "describe_image"
     description = (
-        "Describes the whole image in one caption (id C1). Offline it composes a factual description from "
-        "the other tools: objects detected (COCO classes) with counts, the ImageNet top classes, dominant "
-        "colours, brightness and, when asked (ocr='always'), text read; the caption cites the evidence ids "
-        "it used ([D1], [L1], [K1], [Q1], [T1]) and the result carries those items. With a transformers "
-        "image-to-text model (model='hub id or folder'), the caption is the model's own sentence. The "
-        "caption always says which backend wrote it. Use it for 'what is in this picture?' questions."
+        "Describes the whole image in a sentence (id C1). Offline it composes one from the other tools: the "
+        "main object with its colour and the classifier's finer name for it, the other objects counted and "
+        "placed against it ('with three people in front of it'), less certain detections as 'possibly', the "
+        "things on a plain background when the detector knows none, failed quality checks and, when asked "
+        "(ocr='always'), the text; every object it names is cited ([D1], [L1], [K1], [O1], [Q1], [T1]) and "
+        "the result carries those items. With a transformers image-to-text model (model='hub id or "
+        "folder'), the caption is the model's own sentence, which cites nothing. The caption's backend "
+        "field says which wrote it. Use it for 'what is in this picture?' questions."
     )
     Input = DescribeImageInput
     Output = DescribeResult
-    evidence_prefixes = ("C", "D", "L", "K", "Q", "T")
+    evidence_prefixes = ("C", "D", "L", "K", "Q", "T", "O")
     limitations = (
         "The composed description says only what its tools report: the detector's 80 COCO classes, the "
-        "nearest ImageNet class, colour names, brightness; it does not say what people are doing.",
+        "nearest ImageNet class, colour names, failed quality checks; it does not say what people are doing "
+        "or where the scene is.",
         "No captioning model ships offline: the transformers backend needs a model id (downloaded once) or folder.",
         "Model captions are unverified sentences from the model; they cite no evidence.",
     )
@@ -112,13 +123,9 @@ class DescribeImage(ImageTool):
         if isinstance(backend, TransformersCaptioner):
             text = backend.generate(image, args.prompt, args.max_new_tokens)
             caption = Caption(
-                id="C1",
-                tool=self.name,
-                label="caption",
-                text=f"Caption written by the {CAPTIONER} backend (model {backend.weights()}): {text!r}",
-                backend=backend.name,
+                id="C1", tool=self.name, label="caption", text=_as_sentence(text), backend=backend.name
             )
-            notes = ["the caption is the model's own sentence; it cites no evidence"]
+            notes = [f"the caption is the sentence of the model {backend.weights()}; it cites no evidence"]
             return DescribeResult(**common, captions=[caption], model=backend.weights(), notes=notes)
 
         assert isinstance(backend, ComposedDescriber)
@@ -143,4 +150,14 @@ class DescribeImage(ImageTool):
             colours=[i for i in used if isinstance(i, Colour)],
             measurements=[i for i in used if isinstance(i, Measurement)],
             text_lines=[i for i in used if isinstance(i, TextLine)],
+            objects=[i for i in used if isinstance(i, ObjectProposal)],
         )
+
+
+def _as_sentence(text: str) -> str:
+    """A model's caption as a sentence: capital first letter, a full stop at the end."""
+    text = " ".join(text.split())
+    if not text:
+        return "The model wrote no caption."
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -121,14 +121,14 @@ class FindObjects(ImageTool):
                 id=numbered("O", i),
                 tool=self.name,
                 label="object",
-                box=thing["box"],
-                area_px=thing["area"],
-                area_fraction=round(thing["area"] / (image.width * image.height), 6),
-                colour=thing["colour"],
-                shade=thing["shade"],
-                shape=None if thing["shape"] == "other" else thing["shape"],
-                size=thing["size"],
-                rle=CropMask(thing["mask"], *thing["origin"]).rle(image.height, image.width)
+                box=thing.box,
+                area_px=thing.area,
+                area_fraction=round(thing.area / (image.width * image.height), 6),
+                colour=thing.colour,
+                shade=thing.shade,
+                shape=None if thing.shape == "other" else thing.shape,
+                size=thing.size,
+                rle=CropMask(thing.mask, *thing.origin).rle(image.height, image.width)
                 if args.masks
                 else None,
             )

@@ -5,6 +5,12 @@ and mislabelled files refused), applies EXIF orientation, keeps the stored pixel
 depth, and gives the models an 8-bit RGB array. DICOM goes through pydicom: modality rescale,
 then the file's VOI window (or the data range), MONOCHROME1 inverted. The sha256 of the bytes
 is the image's identity for caches and the audit log.
+
+DICOM has two ways to be far bigger in memory than on disk, and both are bounded here. A file in
+the deflated transfer syntax is inflated by this module, never by pydicom (which inflates the whole
+stream at once), and only up to what an image within the pixel cap can need. A multi-frame file
+has its frame count capped (``max_frames``, ``ARGUS_MAX_FRAMES``), only its first frame decoded,
+and nothing of the other frames kept.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import io
 import math
 import struct
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -31,9 +38,14 @@ from argus.tools.errors import (
     NotAnImageError,
     TruncatedImageError,
 )
-from argus.tools.runtime import DEFAULT_MAX_PIXELS
+from argus.tools.runtime import DEFAULT_MAX_PIXELS, max_frames_from_env
 
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+# A deflated DICOM inflates to at most what one image within the pixel cap can need: 8 bytes a pixel
+# (three 16-bit samples, or one double-precision float) and 1 MiB for every other element.
+MAX_BYTES_PER_PIXEL = 8
+DICOM_HEADER_BYTES = 1024 * 1024
+PIXEL_DATA_TAGS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
 # Extensions and the formats their bytes must hold.
 EXTENSION_FORMATS: dict[str, str] = {
@@ -117,6 +129,14 @@ class LoadedImage:
         return self.metadata.get("Modality")
 
     @property
+    def nbytes(self) -> int:
+        """The bytes this image keeps alive: every buffer behind its arrays (the stored pixels, the RGB
+        copy, and the gray and BGR copies once a tool has asked for them), each counted once."""
+        held = tuple(vars(self).values())  # one snapshot: a worker may be adding a cached copy meanwhile
+        buffers = dict(_buffer(value) for value in held if isinstance(value, np.ndarray))
+        return sum(buffers.values())
+
+    @property
     def is_dicom(self) -> bool:
         return self.format == "DICOM"
 
@@ -163,14 +183,18 @@ def load_image(
     name: str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_frames: int | None = None,
 ) -> LoadedImage:
     """Load an image file (or its bytes) into a ``LoadedImage``.
 
     Args:
         source: a path, or the file's bytes.
         name: the file name to check the extension against when ``source`` is bytes.
-        max_pixels: refuse images with more pixels than this (checked before decoding).
+        max_pixels: refuse images with more pixels than this (checked before decoding); a deflated
+            DICOM is also refused once it inflates past what such an image can need.
         max_bytes: refuse files larger than this.
+        max_frames: refuse multi-frame DICOM with more frames than this (default: ``ARGUS_MAX_FRAMES``,
+            else 1,000).
 
     Raises:
         ImageLoadError: or one of its subclasses, with a message a user can act on.
@@ -201,8 +225,20 @@ def load_image(
     if _looks_like_dicom(data) or (expected == "DICOM" and not _pillow_format(data)):
         if expected not in (None, "DICOM"):
             raise ExtensionMismatchError(f"{label}: the extension says {expected} but the bytes are DICOM")
-        return _load_dicom(data, sha, label, path, max_pixels, force=expected == "DICOM")
+        limits = DicomLimits(max_pixels, frame_limit(max_frames), inflate_limit(max_pixels, max_bytes))
+        return _load_dicom(data, sha, label, path, limits, force=expected == "DICOM")
     return _load_pillow(data, sha, label, path, expected, max_pixels)
+
+
+def frame_limit(max_frames: int | None = None) -> int:
+    """``max_frames`` when given, else ``ARGUS_MAX_FRAMES``, else the default; a bad value is an ArgusError."""
+    return max_frames if max_frames is not None else max_frames_from_env()
+
+
+def inflate_limit(max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """The most bytes a deflated DICOM may inflate to: what one image within ``max_pixels`` can need,
+    and never more than an uncompressed file may hold."""
+    return min(max_bytes, max_pixels * MAX_BYTES_PER_PIXEL + DICOM_HEADER_BYTES)
 
 
 def as_loaded(image: Any, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> LoadedImage:
@@ -386,22 +422,19 @@ def _looks_like_dicom(data: bytes) -> bool:
     return len(data) >= 132 and data[128:132] == b"DICM"
 
 
+@dataclass(frozen=True)
+class DicomLimits:
+    pixels: int
+    frames: int
+    inflated_bytes: int
+
+
 def _load_dicom(
-    data: bytes, sha: str, label: str, path: str | None, max_pixels: int, force: bool
+    data: bytes, sha: str, label: str, path: str | None, limits: DicomLimits, force: bool
 ) -> LoadedImage:
-    import pydicom
-    from pydicom.errors import InvalidDicomError
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
 
-    try:
-        ds = pydicom.dcmread(io.BytesIO(data), force=force)
-    except InvalidDicomError as exc:
-        raise NotAnImageError(f"{label}: not a valid DICOM file ({exc})") from None
-    except Exception as exc:  # pydicom raises many types on corrupt headers; all mean "cannot parse"
-        raise DicomError(
-            f"{label}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc})"
-        ) from None
-
+    ds = _read_dicom(data, label, force, limits)
     try:
         # Elements convert on first access: a corrupt one must fail here, not in the middle of the decode.
         list(ds)
@@ -416,27 +449,20 @@ def _load_dicom(
         and not any(t in ds for t in ("SOPClassUID", "Modality", "Rows"))
     ):
         raise NotAnImageError(f"{label}: not a DICOM file: no 'DICM' preamble and no DICOM elements in it")
-    if not any(tag in ds for tag in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")):
+    if not any(tag in ds for tag in PIXEL_DATA_TAGS):
         kind = getattr(ds.get("SOPClassUID"), "name", None) or ds.get("Modality") or "unknown kind"
         raise DicomError(f"{label}: the DICOM file has no pixel data ({kind}); nothing to look at")
     _check_numeric(ds, label)
     rows, cols = int(ds.get("Rows", 0) or 0), int(ds.get("Columns", 0) or 0)
-    if rows * cols > max_pixels:
+    if rows * cols > limits.pixels:
         raise ImageTooLargeError(
-            f"{label}: {cols}x{rows} = {rows * cols:,} pixels, over the {max_pixels:,}-pixel limit"
+            f"{label}: {cols}x{rows} = {rows * cols:,} pixels, over the {limits.pixels:,}-pixel limit"
         )
+    frames = int(ds.get("NumberOfFrames", 1) or 1)
+    if frames > limits.frames:
+        raise ImageTooLargeError(f"{label}: {frames:,} frames, over the {limits.frames:,}-frame limit")
     syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
-    try:
-        pixels = ds.pixel_array
-    except (NotImplementedError, RuntimeError) as exc:
-        name = getattr(syntax, "name", None) or str(syntax or "unknown")
-        raise DicomError(
-            f"{label}: transfer syntax {name} ({syntax}) cannot be decoded here; "
-            f"for JPEG-LS / JPEG Lossless / JPEG 2000 install the codecs: pip install 'argus[dicom-codecs]' "
-            f"({str(exc).splitlines()[0]})"
-        ) from None
-    except (AttributeError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise DicomError(f"{label}: the DICOM pixel data is corrupt or truncated ({exc})") from None
+    pixels = _first_frame(ds, label, syntax)
 
     metadata: dict[str, Any] = {}
     for key in DICOM_KEEP:
@@ -445,10 +471,8 @@ def _load_dicom(
             continue
         metadata[key] = [float(v) for v in value] if key.endswith("PixelSpacing") else str(value)
     metadata["TransferSyntaxUID"] = str(syntax) if syntax else None
-    frames = int(ds.get("NumberOfFrames", 1) or 1)
     photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
     if frames > 1:
-        pixels = pixels[0]
         metadata["frames"] = frames
         metadata["frame_used"] = 0
 
@@ -459,8 +483,8 @@ def _load_dicom(
             rgb = _stretch_to_uint8(rgb)
         return LoadedImage(
             sha256=sha,
-            rgb=np.ascontiguousarray(rgb),
-            original=pixels,
+            rgb=_compact(np.ascontiguousarray(rgb)),
+            original=_compact(pixels),
             bit_depth=bits,
             mode=f"DICOM:{photometric}",
             format="DICOM",
@@ -491,7 +515,7 @@ def _load_dicom(
     return LoadedImage(
         sha256=sha,
         rgb=_gray_to_rgb(display),
-        original=np.asarray(rescaled),
+        original=_compact(np.asarray(rescaled)),
         bit_depth=bits,
         mode=f"DICOM:{photometric}",
         format="DICOM",
@@ -500,6 +524,109 @@ def _load_dicom(
         size_bytes=len(data),
         metadata=metadata,
     )
+
+
+def _read_dicom(data: bytes, label: str, force: bool, limits: DicomLimits) -> Any:
+    """The parsed dataset; a deflated one inflated here, within ``limits.inflated_bytes``."""
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+
+    try:
+        deflated = _deflated_parts(data, force)
+        if deflated is None:
+            return pydicom.dcmread(io.BytesIO(data), force=force)
+        preamble, meta, offset = deflated
+        return _read_deflated(data, offset, preamble, meta, label, limits)
+    except ImageLoadError:
+        raise
+    except InvalidDicomError as exc:
+        raise NotAnImageError(f"{label}: not a valid DICOM file ({exc})") from None
+    except Exception as exc:  # pydicom raises many types on corrupt headers; all mean "cannot parse"
+        raise DicomError(
+            f"{label}: the DICOM header cannot be parsed ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _deflated_parts(data: bytes, force: bool) -> tuple[bytes | None, Any, int] | None:
+    """(preamble, file meta, offset of the deflated stream) when the file is in the deflated transfer
+    syntax, else None. Only the preamble and the file meta group are read."""
+    from pydicom.filereader import _read_file_meta_info, read_preamble
+    from pydicom.uid import DeflatedExplicitVRLittleEndian
+
+    stream = io.BytesIO(data)
+    try:
+        preamble = read_preamble(stream, force)
+        meta = _read_file_meta_info(stream)
+        deflated = meta.get("TransferSyntaxUID") == DeflatedExplicitVRLittleEndian
+    except Exception:  # noqa: BLE001 - pydicom's own read fails the same way next, and says why
+        return None
+    if not deflated:
+        return None
+    return preamble, meta, stream.tell()
+
+
+def _read_deflated(
+    data: bytes, offset: int, preamble: bytes | None, meta: Any, label: str, limits: DicomLimits
+) -> Any:
+    from pydicom.dataset import FileDataset
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filereader import read_dataset
+
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        inflated = inflater.decompress(memoryview(data)[offset:], limits.inflated_bytes + 1)
+    except zlib.error:
+        raise DicomError(f"{label}: the deflated DICOM data is corrupt") from None
+    if len(inflated) > limits.inflated_bytes:
+        raise ImageTooLargeError(
+            f"{label}: the deflated DICOM data inflates to over {limits.inflated_bytes:,} bytes, more than "
+            f"an image within the {limits.pixels:,}-pixel limit needs"
+        )
+    if not inflater.eof:
+        raise DicomError(f"{label}: the deflated DICOM data is truncated")
+    buffer = DicomBytesIO(inflated)
+    dataset = read_dataset(buffer, is_implicit_VR=False, is_little_endian=True)
+    return FileDataset(buffer, dataset, preamble, meta, is_implicit_VR=False, is_little_endian=True)
+
+
+def _first_frame(ds: Any, label: str, syntax: Any) -> np.ndarray:
+    """The first frame's pixels, decoded alone; the dataset's pixel data is dropped afterwards."""
+    from pydicom.pixels import pixel_array
+
+    try:
+        pixels = pixel_array(ds, index=0)
+    except (NotImplementedError, RuntimeError) as exc:
+        name = getattr(syntax, "name", None) or str(syntax or "unknown")
+        raise DicomError(
+            f"{label}: transfer syntax {name} ({syntax}) cannot be decoded here; "
+            f"for JPEG-LS / JPEG Lossless / JPEG 2000 install the codecs: pip install 'argus[dicom-codecs]' "
+            f"({str(exc).splitlines()[0]})"
+        ) from None
+    except (AttributeError, ValueError, TypeError, OSError, EOFError, IndexError, KeyError) as exc:
+        raise DicomError(f"{label}: the DICOM pixel data is corrupt or truncated ({exc})") from None
+    for tag in PIXEL_DATA_TAGS:
+        if tag in ds:
+            del ds[tag]
+    return pixels
+
+
+def _buffer(array: np.ndarray) -> tuple[int, int]:
+    """(identity, size in bytes) of the memory ``array`` keeps alive: its root array's, or the buffer
+    (bytes, bytearray) under that."""
+    root = array
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root.base is None:
+        return id(root), root.nbytes
+    try:
+        return id(root.base), max(root.nbytes, memoryview(root.base).nbytes)
+    except TypeError:
+        return id(root), root.nbytes
+
+
+def _compact(array: np.ndarray) -> np.ndarray:
+    """``array`` itself, or a copy when it is a view that keeps a larger buffer alive (other frames)."""
+    return array if _buffer(array)[1] <= array.nbytes else array.copy()
 
 
 def _check_numeric(ds: Any, label: str) -> None:

@@ -1,12 +1,13 @@
 """The colour of one object: named from its own pixels, not from the whole image.
 
 The pixels come from the object's mask when there is one, else from GrabCut's foreground inside its
-box (the box's surroundings teach GrabCut what the background looks like). Every pixel is named
+box (the box's surroundings teach GrabCut what the background looks like), weighted towards the box's
+centre; smaller objects in front of it (people before a bus) are left out. Every pixel is named
 (``colour_names``) and the colours vote, with two corrections for what a camera adds to an object:
 
 - near-black pixels on a coloured object are shadows, windows, tyres or gaps (a blue bus has black
-  windows and a dark underside; nobody calls it black), so they are left out when the rest of the
-  object is mostly one chromatic colour; an object that is mostly black stays black;
+  windows and a dark underside; nobody calls it black), so they are left out when a chromatic colour
+  leads the rest of the object; an object that is mostly black stays black;
 - a small share of white pixels (under ``HIGHLIGHT_SHARE``) on an object of another colour is
   specular highlight or small print, and is left out the same way.
 
@@ -32,10 +33,13 @@ if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
 SHADOW_SHARE = 0.5  # near-black pixels are left out while they are under this share of the object ...
-CHROMATIC_MAJORITY = 0.4  # ... and one chromatic colour holds this share of the rest, more than any other
+CHROMATIC_MAJORITY = 1 / 3  # ... and a chromatic colour leads the rest, holding this share of it
 HIGHLIGHT_SHARE = 0.1  # white below this share of an object of another colour is highlight or print
-CHROMATIC_SALIENCE = 1.5  # a chromatic colour outranks gray, black or white covering up to 1.5x its share
+CHROMATIC_SALIENCE = 1.25  # a chromatic colour outranks gray, black or white covering up to 1.25x its share
 SECOND_SHARE = 0.2  # a second colour at least this share of the counted pixels is named too
+GRABCUT_SIDE = 128  # the box and its surroundings are scaled to at most this many pixels a side ...
+GRABCUT_ITERATIONS = 3  # ... for this many rounds of GrabCut
+GRABCUT_CONTEXT = 0.15  # share of the box's size added on each side for GrabCut to learn the background
 MIN_FOREGROUND = 0.3  # GrabCut keeping less of the box than this has missed the object
 FRONT_AREA = 0.8  # a box under this share of another's area, ...
 FRONT_INSIDE = 0.5  # ... with this share of it inside the other, is an object in front of it
@@ -106,12 +110,12 @@ def colour_of_pixels(pixels: np.ndarray, weights: np.ndarray | None = None) -> O
 
 
 def _chromatic_majority(colours: np.ndarray, weights: np.ndarray) -> bool:
-    """Whether the commonest of these (weighted) pixels' colours is chromatic and holds at least
-    ``CHROMATIC_MAJORITY`` of them."""
+    """Whether the leading colour of these (weighted) pixels, ranked as the object's colour is, is
+    chromatic and holds at least ``CHROMATIC_MAJORITY`` of them."""
     if weights.sum() <= 0:
         return False
     votes = np.bincount(colours, weights=weights, minlength=len(COLOUR_NAMES))
-    top = int(votes.argmax())
+    top = int((votes * _SALIENCE).argmax())
     return top in _CHROMATIC and bool(votes[top] >= CHROMATIC_MAJORITY * weights.sum())
 
 
@@ -142,17 +146,54 @@ def region_pixels(
         inside = _interior(mask[y1:y2, x1:x2])
         weights = np.ones(inside.shape)
     else:
-        from argus.tools.segmenters import grabcut_box
-
         weights = _centre_weights(*rgb.shape[:2])
-        inside = grabcut_box(image.bgr, [x1, y1, x2, y2]).crop
-        if inside.shape != weights.shape or np.count_nonzero(inside) < MIN_FOREGROUND * inside.size:
-            inside = weights > 0
-        else:
-            inside = _interior(inside)
+        found = _grabcut(image.bgr, (x1, y1, x2, y2))
+        missed = np.count_nonzero(found) < MIN_FOREGROUND * found.size
+        inside = weights > 0 if missed else _interior(found)
     if exclude is not None:
         inside = inside & ~exclude[y1:y2, x1:x2]
     return rgb[inside], weights[inside]
+
+
+def _grabcut(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """GrabCut's foreground inside ``box`` as a boolean array of the box's shape.
+
+    Coarser than the segment tool's masks on purpose (the box and its surroundings at most
+    ``GRABCUT_SIDE`` pixels, ``GRABCUT_ITERATIONS`` rounds): a colour needs most of the object's pixels,
+    not its exact edge, and this is several times faster.
+    """
+    import cv2
+
+    height, width = bgr.shape[:2]
+    x1, y1, x2, y2 = box
+    if x2 - x1 < 4 or y2 - y1 < 4:
+        return np.ones((y2 - y1, x2 - x1), bool)
+    pad_x, pad_y = int((x2 - x1) * GRABCUT_CONTEXT) + 2, int((y2 - y1) * GRABCUT_CONTEXT) + 2
+    cx1, cy1, cx2, cy2 = (
+        max(0, x1 - pad_x),
+        max(0, y1 - pad_y),
+        min(width, x2 + pad_x),
+        min(height, y2 + pad_y),
+    )
+    context = bgr[cy1:cy2, cx1:cx2]
+    scale = min(1.0, GRABCUT_SIDE / max(context.shape[:2]))
+    small = (
+        cv2.resize(context, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else context
+    )
+    sh, sw = small.shape[:2]
+    rx1, ry1 = int((x1 - cx1) * scale), int((y1 - cy1) * scale)
+    rx2, ry2 = min(sw, int(np.ceil((x2 - cx1) * scale))), min(sh, int(np.ceil((y2 - cy1) * scale)))
+    if rx1 == 0 and ry1 == 0 and rx2 == sw and ry2 == sh:  # no surroundings to learn the background from
+        rx1, ry1, rx2, ry2 = 1, 1, sw - 1, sh - 1
+    labels = np.zeros((sh, sw), np.uint8)
+    cv2.setRNGSeed(0)  # GrabCut's colour models start from k-means: same box, same pixels
+    models = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    rect = (rx1, ry1, max(1, rx2 - rx1), max(1, ry2 - ry1))
+    cv2.grabCut(small, labels, rect, *models, GRABCUT_ITERATIONS, cv2.GC_INIT_WITH_RECT)
+    foreground = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
+    if scale < 1:
+        foreground = cv2.resize(foreground, (cx2 - cx1, cy2 - cy1), interpolation=cv2.INTER_NEAREST)
+    return foreground[y1 - cy1 : y2 - cy1, x1 - cx1 : x2 - cx1] > 0
 
 
 def _centre_weights(height: int, width: int) -> np.ndarray:

@@ -2,7 +2,8 @@
 the result cache keyed by (image sha256, tool, backend, arguments).
 
 Nothing here imports a heavy library at module level; torch is imported only to resolve
-``device="auto"`` and only when a backend asks for it.
+``device="auto"`` and only when a backend asks for it, or to check a device asked for by name.
+``Runtime.check()`` refuses, before any work, what the user asked for and cannot have.
 """
 
 from __future__ import annotations
@@ -26,16 +27,35 @@ log = logging.getLogger("argus.tools")
 T = TypeVar("T")
 
 DEFAULT_MAX_PIXELS = 64_000_000
+# Only the first frame of a multi-frame DICOM is decoded and kept; the cap bounds the rest of the work.
+DEFAULT_MAX_FRAMES = 1000
+MAX_FRAMES_ENV = "ARGUS_MAX_FRAMES"
 
 
-def resolve_device(requested: str = "auto") -> str:
-    """Turn ``auto|cpu|cuda|cuda:N|mps`` into a concrete device string; ``auto`` prefers cuda, then mps."""
+def max_frames_from_env() -> int:
+    """``ARGUS_MAX_FRAMES``, else the default; a value that is not a whole number from 1 is an ArgusError."""
+    text = os.environ.get(MAX_FRAMES_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_FRAMES
+    if not text.isdigit() or int(text) < 1:
+        raise ArgusError(f"{MAX_FRAMES_ENV} must be a whole number of frames, 1 or more, got {text[:40]!r}")
+    return int(text)
+
+
+def check_device_name(requested: str) -> str:
+    """``requested`` in lower case when it names a device Argus knows; an ArgusError otherwise."""
     requested = (requested or "auto").strip().lower()
     valid = requested in ("auto", "cpu", "cuda", "mps") or (
         requested.startswith("cuda:") and requested[5:].isdigit()
     )
     if not valid:
         raise ArgusError(f"device must be auto, cpu, cuda, cuda:N or mps, got {requested!r}")
+    return requested
+
+
+def resolve_device(requested: str = "auto") -> str:
+    """Turn ``auto|cpu|cuda|cuda:N|mps`` into a concrete device string; ``auto`` prefers cuda, then mps."""
+    requested = check_device_name(requested)
     if requested == "cpu":
         return "cpu"
     import torch
@@ -204,8 +224,36 @@ class Runtime:
             return self.half
         return self.resolved_device.startswith("cuda")
 
+    def check(self) -> Runtime:
+        """Refuse now what was asked for and cannot be had, instead of running on something else.
+
+        A device named (cuda, cuda:N, mps) must be one torch sees (torch is imported only then; auto
+        and cpu need nothing), every weights entry must name a known backend whose weights are usable
+        here (a file that exists for the YOLO and chest X-ray backends, a model folder or hub id for
+        the captioner), and ``ARGUS_MAX_FRAMES`` must be a number. Returns self; raises ArgusError.
+        """
+        if check_device_name(self.device) not in ("auto", "cpu"):
+            self.resolved_device  # noqa: B018 - raises ArgusError for a device torch does not see
+        for backend, value in self.weights.items():
+            problem = weights_problem(self, backend, value)
+            if problem:
+                raise ArgusError(f"cannot use the {backend} weights: {problem}")
+        max_frames_from_env()
+        return self
+
 
 WEIGHT_BACKENDS = ("yolo", "yolo-seg", "yolov8n-fall", "transformers-captioner", "torchxrayvision")
+
+
+def weights_problem(runtime: Runtime, backend: str, value: str) -> str | None:
+    """Why ``backend`` cannot use ``value`` here (its backend's own verdict, from the facts class the backend
+    inherits, which imports nothing heavy), or None when it can."""
+    from argus.tools.backend_facts import FACTS
+
+    if backend not in WEIGHT_BACKENDS:
+        return f"unknown weights backend {backend!r}; the known ones are {', '.join(WEIGHT_BACKENDS)}"
+    verdict = FACTS[backend](Runtime(device="cpu", weights={backend: value})).availability()
+    return None if verdict.available else verdict.detail
 
 
 def parse_weights(items: list[str] | str | None) -> dict[str, str]:

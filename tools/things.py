@@ -3,7 +3,8 @@ size, box and area. ``analyze_colors_shapes`` lists them as shapes, ``find_objec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,9 +17,23 @@ if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
 
-def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list[dict[str, Any]]]:
-    """The background and the things on it, largest first, each as {shape, box, area, colour, shade,
-    size, mask}: ``mask`` is the thing's boolean crop of the image at ``box``'s corner.
+@dataclass(frozen=True)
+class Thing:
+    """One thing on the background: ``mask`` is its boolean crop of the image, whose top-left corner
+    is ``origin`` (x, y); ``box`` is [x1, y1, x2, y2] in image pixels."""
+
+    shape: str
+    box: list[float]
+    area: int
+    colour: str
+    shade: str
+    mask: np.ndarray
+    origin: tuple[int, int]
+    size: str = ""
+
+
+def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list[Thing]]:
+    """The background and the things on it, largest first.
 
     A thing the image border cuts is "other": its true shape is not in the picture. A shaded thing
     (lit like a 3D object) is named as a solid, a flat one by its outline.
@@ -49,20 +64,12 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
         else:
             shape = classify_contour(contour)
         shade = name_shade(np.median(pixels, axis=0))
+        box = [float(x), float(y), float(x + w), float(y + h)]
         found.append(
-            {
-                "shape": shape,
-                "box": [float(x), float(y), float(x + w), float(y + h)],
-                "area": int(np.count_nonzero(region)),
-                "colour": colour_of(shade),
-                "shade": shade,
-                "mask": region,
-                "origin": (x0, y0),
-            }
+            Thing(shape, box, int(np.count_nonzero(region)), colour_of(shade), shade, region, (x0, y0))
         )
-    for thing, size in zip(found, size_classes([t["area"] for t in found], height * width), strict=True):
-        thing["size"] = size
-    return foreground, found
+    sizes = size_classes([t.area for t in found], height * width)
+    return foreground, [replace(thing, size=size) for thing, size in zip(found, sizes, strict=True)]
 
 
 def _inner(region: np.ndarray) -> np.ndarray | None:

@@ -28,10 +28,15 @@ BOX_TASKS = ("detect", "segment", "pose")  # tasks whose results carry axis-alig
 
 
 def import_ultralytics() -> Any:
-    """``ultralytics.YOLO``, imported so that it never pip-installs or goes online by itself, with
-    Pillow's own ``Image.open`` put back (see ``restore_pillow_open``)."""
+    """``ultralytics.YOLO``, imported so that it never pip-installs or goes online by itself, with its
+    settings file under ARGUS_HOME when that is set, and Pillow's own ``Image.open`` put back (see
+    ``restore_pillow_open``)."""
+    from argus.tools.paths import config_dir
+
     os.environ.setdefault("YOLO_AUTOINSTALL", "False")
     os.environ.setdefault("YOLO_OFFLINE", "True")
+    if config_dir() is not None:  # ARGUS_HOME keeps Ultralytics' settings file with Argus's own files
+        os.environ.setdefault("YOLO_CONFIG_DIR", str(config_dir()))
     from ultralytics import YOLO
 
     restore_pillow_open()

@@ -23,7 +23,7 @@ def assess(
     annotate: Annotated[
         Path | None,
         typer.Option(
-            "--annotate", help="Where to write the annotated image (default: beside the input's name)."
+            "--annotate", help="Write the image with the zones and cited evidence drawn to this PNG."
         ),
     ] = None,
     unattended_radius: Annotated[
@@ -62,14 +62,13 @@ def assess(
     from argus.agent.commands.ask import show_answer
     from argus.agent.domains.security.assessment import assess as run_assessment
 
-    out = annotate or Path(f"{source.stem}.assessed.png")
     with user_errors():
         answer, report = run_assessment(
             Assistant(device=device),
             source,
             zones=zones,
             time_of_day=time,
-            annotate=out,
+            annotate=annotate,
             unattended_radius=unattended_radius,
             unattended_seconds=unattended_seconds,
             loiter_seconds=loiter_seconds,

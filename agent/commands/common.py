@@ -29,13 +29,11 @@ DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:
 
 
 def runtime_for(device: str) -> Runtime:
-    """A runtime on ``device``; an explicit device is checked now so a typo fails before any work."""
+    """A runtime on ``device``, checked now (``Runtime.check``) so a typo or an absent GPU fails before
+    any work."""
     from argus.tools.runtime import Runtime
 
-    runtime = Runtime(device=device)
-    if device.strip().lower() != "auto":
-        runtime.resolved_device  # noqa: B018  # raises ArgusError for a bad or absent device
-    return runtime
+    return Runtime(device=device).check()
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import typer
 
 from argus.agent.commands.ask import DeviceOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesOpt
 from argus.agent.commands.common import console, user_errors
-from argus.tools.runtime import DEFAULT_MAX_PIXELS
+from argus.tools.runtime import DEFAULT_MAX_FRAMES
 
 KEEP_ALIVE_S = 15
 
@@ -46,15 +46,27 @@ def serve(
         float, typer.Option("--max-body-mb", help="Largest request body (413 above).")
     ] = 50.0,
     max_pixels: Annotated[
-        int, typer.Option("--max-pixels", help="Largest image in pixels (413 above).")
-    ] = DEFAULT_MAX_PIXELS,
+        int | None,
+        typer.Option(
+            "--max-pixels",
+            help="Largest image in pixels (413 above). Default 24,000,000, below argus ask's 64,000,000: "
+            "every request may send the largest image.",
+            show_default=False,
+        ),
+    ] = None,
+    max_frames: Annotated[
+        int, typer.Option("--max-frames", help="Most frames in a DICOM upload (413 above; one is decoded).")
+    ] = DEFAULT_MAX_FRAMES,
     deadline_s: Annotated[
         float, typer.Option("--deadline-s", help="Per-request deadline (504 after).")
     ] = 60.0,
     allow_url_host: Annotated[
         list[str] | None,
         typer.Option(
-            "--allow-url-host", help="Host whose image URLs may be fetched (repeatable; none: no URLs)."
+            "--allow-url-host",
+            help="Host (name, IP or CIDR range) whose image URLs may be fetched, on ports 80 and 443, or "
+            "HOST:PORT for that one port (repeatable; none: no URLs). A name must resolve to public "
+            "addresses unless its address or range is listed too.",
         ),
     ] = None,
     image_cache: Annotated[
@@ -87,7 +99,8 @@ def serve(
                 workers=workers,
                 queue=queue,
                 max_body_mb=max_body_mb,
-                max_pixels=max_pixels,
+                **({} if max_pixels is None else {"max_pixels": max_pixels}),
+                max_frames=max_frames,
                 deadline_s=deadline_s,
                 allow_url_hosts=allow_url_host or [],
                 image_cache=image_cache,

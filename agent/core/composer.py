@@ -61,7 +61,11 @@ def build_answer(
     problems = _disagreements(text, domain, urgency, toolbox, chat_model is not None)
     if problems and chat_model is not None and rewrite is not None:
         text = rewrite().strip()
-        verdict = verify(text, evidence, rule_ids, labels)
+        # the rewrite may have looked again (new evidence, rules evaluated on it)
+        outcome = toolbox.policy.ground(toolbox, refused)
+        rule_refs, rule_ids = _rules(toolbox, outcome)
+        evidence = {i.id: i for i in toolbox.ledger.items()}
+        verdict = verify(text, evidence, rule_ids, _nouns(toolbox))
         notes.append("the chat model's answer was rewritten from the decision: " + "; ".join(problems))
         problems = _disagreements(text, domain, urgency, toolbox, False)
     if problems:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
 CANNOT_ANSWER = (
@@ -121,8 +122,8 @@ class Executor:
         if policy.name != "general" and root.op not in ("refuse", "unanswerable", "rules"):
             sentences += [c for c in policy.caveats(self.toolbox) if c not in sentences]
         sentences += [
-            f"The {name.replace('_', ' ')} tool failed, so this answer lacks its evidence."
-            for name in self.failed
+            f"The {TOOL_WORDS.get(name, 'tool')} failed, so this answer lacks its evidence."
+            for name in dict.fromkeys(self.failed)
         ]
         text = " ".join(s.strip() for s in sentences if s and s.strip())
         return ProgramResult(short_answer=finding.short, text=text, program=program.dump())
@@ -234,7 +235,55 @@ class Executor:
 
     # ------------------------------------------------------------- presence
     def _op_exists(self, op: p.Exists) -> Finding:
-        target = op.target
+        if op.any_of:
+            return self._exists_any([op.target, *op.any_of], op.unchecked)
+        found = self._exists(op.target)
+        if op.unchecked and found.value is not None:
+            return self._unchecked(op, found)
+        return found
+
+    def _exists_any(self, targets: list[p.Selection], unchecked: str | None) -> Finding:
+        """'Is there a dog or a cat?': yes when one of them is there, saying which."""
+        findings = [(target, self._exists(target)) for target in targets]
+        present = [(target, f) for target, f in findings if f.value]
+        absent = [_noun(target) for target, f in findings if f.value is False]
+        if present:
+            said = join_words(
+                [
+                    f.lead.split(", there ", 1)[-1].rstrip(".").replace("is ", "", 1).replace("are ", "", 1)
+                    for _, f in present
+                ]
+            )
+            none = f" (no {join_words([plural(a) for a in absent], 'or')})" if absent else ""
+            return Finding("yes", f"Yes: {said}{none}.", value=True)
+        if all(f.value is False for _, f in findings):
+            return Finding(
+                "no",
+                f"No, I see neither {join_words([plural(_noun(t)) for t in targets], 'nor')}.",
+                findings[0][1].why,
+                findings[0][1].caveats,
+                value=False,
+            )
+        return next(f for _, f in findings if f.value is None)
+
+    def _unchecked(self, op: p.Exists, found: Finding) -> Finding:
+        """The thing is there (or not), but the rest of the question no tool can check."""
+        noun = _noun(op.target)
+        if found.value is False:
+            return found
+        seen = (
+            found.lead.split(": ", 1)[-1]
+            if found.lead.startswith("Yes, possibly")
+            else found.lead.split(", there ", 1)[-1].rstrip(".")
+        )
+        return Finding(
+            None,
+            f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
+            [f"I do see {seen.replace('is ', '', 1).replace('are ', '', 1)}."],
+            value=None,
+        )
+
+    def _exists(self, target: p.Selection) -> Finding:
         noun = _noun(target)
         source, things = self.select(target)
         if source == "unseeable":
@@ -275,13 +324,21 @@ class Executor:
         noun = target.label or target.category or "that"
         labels = self._classifier_labels()
         if labels is None:
-            return Finding(None, f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.")
-        hit = next((lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR), None)
+            return Finding(
+                None,
+                f"I can't tell: the image classifier failed, and the detector has no class for {plural(noun)}.",
+            )
+        hit = next(
+            (lab for lab in labels if _classifier_means(lab, noun) and (lab.score or 0) >= CLASSIFIER_FLOOR),
+            None,
+        )
         if hit is not None:
             return Finding(
                 "yes",
                 f"Yes, probably: the image classifier sees {_article(_first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
-                [f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."],
+                [
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
                 value=True,
             )
         top = labels[0] if labels else None
@@ -290,7 +347,9 @@ class Executor:
                 "no",
                 f"No, probably not: the image classifier sees {_article(_first_name(top.label))} [{top.id}] and none of its "
                 f"guesses is {_article(noun)}.",
-                caveats=[f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."],
+                caveats=[
+                    f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
+                ],
                 value=False,
             )
         seen = f"; its best guess is {_article(_first_name(top.label))} [{top.id}]" if top is not None else ""
@@ -420,11 +479,20 @@ class Executor:
 
     def _classifier_identify(self, target: p.Selection, kind: str | None = None) -> Finding:
         labels = self._classifier_labels()
-        wanted = target.category or (target.label if target.label not in (None, "object", "thing", "item") else None)
+        wanted = target.category or (
+            target.label if target.label not in (None, "object", "thing", "item") else None
+        )
         if not labels:
-            return Finding(None, f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.")
+            return Finding(
+                None,
+                f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.",
+            )
         if wanted:
-            fitting = [lab for lab in labels if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR]
+            fitting = [
+                lab
+                for lab in labels
+                if _classifier_means(lab, wanted) and (lab.score or 0) >= CLASSIFIER_FLOOR
+            ]
             if not fitting:
                 top = labels[0]
                 return Finding(
@@ -437,7 +505,11 @@ class Executor:
             top = labels[0]
         specific = _first_name(top.label)
         group = getattr(top, "group", None)
-        name = group if group and group not in (wanted, "other") and len(group) < len(specific) + 12 else specific
+        name = (
+            group
+            if group and group not in (wanted, "other") and len(group) < len(specific) + 12
+            else specific
+        )
         also = f" (the classifier's class: {specific})" if name != specific else ""
         nothing = f"no {wanted}" if wanted else "nothing"
         return Finding(
@@ -455,16 +527,31 @@ class Executor:
         if op.attribute == "area":
             return self._area(target)
         if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
-            return self._image_colours()
+            return self._part_colour(target.position) if target.position else self._image_colours()
         source, things = self.select(target)
         noun = _noun(target)
         if things is None:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         if not things:
+            if source == "classifier" and op.attribute == "colour":
+                return self._main_object_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
             return Finding(
                 None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
+            )
+        if op.attribute == "colour" and op.part:
+            found = self._colour_of(things[:1], target)
+            if found.value is None:
+                return found
+            thing = things[0]
+            return Finding(
+                found.short,
+                f"{_the(target, thing)}'s {op.part} looks {found.value} {_cite_things([thing])}.",
+                caveats=[
+                    f"No tool here outlines clothing: this is the colour of the {thing.label}'s own pixels, which the {op.part} fills most of."
+                ],
+                value=found.value,
             )
         if op.attribute == "colour":
             return self._colour_of(things, target)
@@ -494,6 +581,8 @@ class Executor:
                 value=size,
             )
         thing = things[0]
+        if op.choices and thing.box:
+            return self._choose_side(target, thing, op.choices)
         place = describe_place(thing, self.width, self.height)
         short = place.replace("on the ", "").replace("at the ", "").replace("in the ", "")
         return Finding(short, f"{_the(target, thing)} is {place} of the image [{thing.id}].", value=short)
@@ -507,6 +596,9 @@ class Executor:
                 None,
                 f"I can't tell the colour of the {noun} [{things[0].id}]: its pixels could not be named.",
             )
+        for thing in named:  # a red motorcycle with black parts and chrome is red, not gray
+            if thing.colour in ACHROMATIC and thing.second_colour and thing.second_colour not in ACHROMATIC:
+                thing.colour = thing.second_colour
         colours = list(dict.fromkeys(t.colour for t in named))
         first = named[0].colour
         if len(named) == 1:
@@ -517,6 +609,73 @@ class Executor:
             )
         parts = [f"{c} {_cite_things([t for t in named if t.colour == c])}" for c in colours]
         return Finding(first, f"The {plural(noun)} are {join_words(parts)}.", value=first)
+
+    def _choose_side(self, target: p.Selection, thing: Thing, choices: list[str]) -> Finding:
+        """'On the left or the right?': the side of the image its centre is on."""
+        x, y = geometry.centre(thing.box or [0, 0, 0, 0])
+        side = {
+            "left": x < self.width / 2, "right": x >= self.width / 2, "top": y < self.height / 2, "bottom": y >= self.height / 2
+        }  # fmt: skip
+        chosen = next((c for c in choices if side.get(c)), choices[0])
+        where = "on the" if chosen in ("left", "right") else "at the"
+        return Finding(chosen, f"{_the(target, thing)} is {where} {chosen} [{thing.id}].", value=chosen)
+
+    def _region_colour(self, box: list[float], label: str) -> Any:
+        result = self.call(
+            "analyze_colors_shapes", {"regions": [{"box": box, "label": label}], "shapes": False}
+        )
+        return result.object_colours[0] if result is not None and result.object_colours else None
+
+    def _part_colour(self, position: str) -> Finding:
+        """'What colour is the centre?': the colour of that part of the image."""
+        w, h = self.width, self.height
+        boxes = {
+            "left": [0, 0, w / 3, h], "right": [2 * w / 3, 0, w, h], "top": [0, 0, w, h / 3],
+            "bottom": [0, 2 * h / 3, w, h], "middle": [w / 3, h / 3, 2 * w / 3, 2 * h / 3],
+        }  # fmt: skip
+        colour = self._region_colour(boxes[position], f"{position} of the image")
+        if colour is None:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        where = (
+            "in the middle"
+            if position == "middle"
+            else f"at the {position}"
+            if position in ("top", "bottom")
+            else f"on the {position}"
+        )
+        return Finding(
+            colour.label, f"It is {colour.label} {where} of the image [{colour.id}].", value=colour.label
+        )
+
+    def _main_object_colour(self, noun: str) -> Finding:
+        """The colour of a thing no tool outlines ('the flower', 'the rocket'): the main object on a plain
+        background where there is one, else the middle of the picture, and the answer says which."""
+        objects = self.call("find_objects")
+        if objects is not None and objects.count and objects.objects:
+            main = max(objects.objects, key=lambda o: o.area_px)
+            if main.colour:
+                return Finding(
+                    main.colour,
+                    f"The {noun} looks {main.colour} [{main.id}].",
+                    caveats=[
+                        f"No tool here outlines {plural(noun)}: this is the colour of the main object on the background."
+                    ],
+                    value=main.colour,
+                )
+        w, h = self.width, self.height
+        colour = self._region_colour([w * 0.25, h * 0.25, w * 0.75, h * 0.75], noun)
+        if colour is None:
+            return Finding(
+                None, f"I can't tell: no tool here outlines {plural(noun)}, and the colour analysis failed."
+            )
+        return Finding(
+            colour.label,
+            f"The {noun} looks {colour.label} [{colour.id}].",
+            caveats=[
+                f"No tool here outlines {plural(noun)}: this is the colour of the middle of the picture."
+            ],
+            value=colour.label,
+        )
 
     def _image_colours(self) -> Finding:
         result = self.call("analyze_colors_shapes")
@@ -591,25 +750,70 @@ class Executor:
                 lead = "Yes, " + lead[5:]
             return Finding("yes", lead, value=True)
         subject, obj = pairs[0]
+        other = _the(op.object, obj)
+        other = other[:1].lower() + other[1:]
+        if op.relation in ("larger_than", "smaller_than", "taller_than", "wider_than"):
+            return Finding(
+                "no",
+                f"No, {_the(op.subject, subject).lower()} [{subject.id}] is not {words} {other} [{obj.id}] in the image.",
+                caveats=["Sizes are of the boxes in the picture: nearer things look bigger."],
+                value=False,
+            )
         actual = geometry.RELATIONS[geometry.describe_relation(subject.box, obj.box, self.diagonal)]
         return Finding(
             "no",
-            f"No, {_the(op.subject, subject).lower()} is {actual} the {o_noun} [{subject.id}][{obj.id}], not {words} it.",
+            f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",
             value=False,
         )
 
     def _op_compare(self, op: p.Compare) -> Finding:
         left_source, left = self.select(op.left)
+        if op.right is None:
+            return self._compare_number(op, left_source, left)
         right_source, right = self.select(op.right)
         if left is None or right is None or "unseeable" in (left_source, right_source):
             return Finding(None, "I can't tell: one of the two cannot be counted here.")
         a, b = len(left), len(right)
-        holds = {"more": a > b, "fewer": a < b, "same": a == b}[op.comparison]
         counts = f"{count_phrase(a, _noun(op.left))} {_cite(left)} and {count_phrase(b, _noun(op.right))} {_cite(right)}".replace(
             "  ", " "
         )
+        if op.which:
+            if a == b:
+                return Finding(None, f"Neither: there are as many of each. I count {counts}.", value=None)
+            more_left = a > b if op.comparison == "more" else a < b
+            winner = _noun(op.left) if more_left else _noun(op.right)
+            return Finding(plural(winner), f"{_cap(plural(winner))}: I count {counts}.", value=winner)
+        holds = _compared(a, b, op.comparison)
         return Finding(
             "yes" if holds else "no", f"{'Yes' if holds else 'No'}: I count {counts}.", value=holds
+        )
+
+    def _compare_number(self, op: p.Compare, source: str, things: list[Thing] | None) -> Finding:
+        noun = _noun(op.left)
+        if things is None or source in ("unseeable", "classifier", "text"):
+            return Finding(None, f"I can't tell: {plural(noun)} cannot be counted here.")
+        if source == "regions":
+            counted = self._count_regions(op.left, things)
+            n = int(counted.short or 0)
+        else:
+            n = len(things)
+        holds = _compared(n, op.than or 0, op.comparison)
+        words = {
+            "more": "more than",
+            "fewer": "fewer than",
+            "same": "exactly",
+            "at_least": "at least",
+            "at_most": "at most",
+        }[op.comparison]
+        cites = (
+            _cite_things(things)
+            if len(things) == n
+            else f"(the largest {len(things)}: {_cite_things(things)})"
+        )
+        return Finding(
+            "yes" if holds else "no",
+            f"{'Yes' if holds else 'No'}: I count {count_phrase(n, noun)} {cites}, {'' if holds else 'not '}{words} {op.than}.",
+            value=holds,
         )
 
     def _op_arithmetic(self, op: p.Arithmetic) -> Finding:
@@ -718,13 +922,15 @@ class Executor:
             return Finding(
                 None, "I can't tell: the image is not a DICOM file and the modality classifier failed."
             )
+        from argus.tools.classify_modality import PHRASES
+
         top = labels[0]
         name = top.label
         confidence = 100 * (top.score or 0)
-        hedge = "It looks like" if confidence >= 60 else "It may be"
+        hedge = "It looks like" if result.confident else "It may be"
         return Finding(
             name,
-            f"{hedge} {_article(name)} [{top.id}] ({confidence:.0f}% confident).",
+            f"{hedge} {PHRASES.get(name, _article(name))} [{top.id}] ({confidence:.0f}% confident).",
             caveats=[
                 "The image is not a DICOM file, so this comes from its pixels alone, not from a scanner's tag."
             ],
@@ -737,6 +943,15 @@ class Executor:
         result = self.call("assess_quality")
         if result is None:
             return Finding(None, "I can't tell: the quality check failed.")
+        if op.aspect in ("colour", "grayscale"):
+            kind = next((m for m in result.measurements if m.verdict in ("colour", "grayscale")), None)
+            if kind is None:
+                return Finding(None, "I can't tell: the quality check did not measure colour.")
+            yes = kind.verdict == op.aspect
+            words = "a colour image" if kind.verdict == "colour" else "a grayscale (black and white) image"
+            return Finding(
+                "yes" if yes else "no", f"{'Yes' if yes else 'No'}, it is {words} [{kind.id}].", value=yes
+            )
         by_label = {m.label: m for m in result.measurements}
         aspect_metrics = {
             "sharp": ("sharpness",), "blurry": ("sharpness",), "dark": ("exposure", "shadows_clipped"),
@@ -773,6 +988,9 @@ class Executor:
         return Finding("yes" if yes else "no", lead, value=yes)
 
     def _op_describe(self, op: p.Describe) -> Finding:
+        medical = self._medical_kind()
+        if medical is not None:
+            return medical
         result = self.call("describe_image")
         if result is None or not result.items():
             return Finding(None, "I can't describe it: the describer failed.")
@@ -781,6 +999,28 @@ class Executor:
         if f"[{caption.id}]" not in text and not re.search(r"\[[A-Z]\d+\]", text):
             text = f"{text.rstrip('.')} [{caption.id}]."
         return Finding(None, text)
+
+    def _medical_kind(self) -> Finding | None:
+        """A medical image is described as what kind of scan it is, never by COCO objects the detector
+        imagines in it; None for a photograph, a document or an unsure guess."""
+        from argus.tools import TOOLS
+
+        if "classify_modality" not in TOOLS:
+            return None
+        result = self.call("classify_modality")
+        if result is None or not result.confident or result.modality in ("photo", "document or graphic"):
+            return None
+        from argus.tools.classify_modality import PHRASES
+
+        top = result.items()[0]
+        source = "its DICOM tag" if result.source == "DICOM tag" else "its pixels"
+        return Finding(
+            None,
+            f"{_cap(PHRASES.get(result.modality, _article(result.modality)))} [{top.id}].",
+            [
+                f"Its kind comes from {source}; no tool here reads findings in {PHRASES.get(result.modality, 'it')}."
+            ],
+        )
 
     # ----------------------------------------------------------- knowledge
     def _op_rules(self, op: p.Rules) -> Finding:
@@ -858,6 +1098,8 @@ class Executor:
         )
 
     def _op_unanswerable(self, op: p.Unanswerable) -> Finding:
+        if op.reason and op.reason != "no form of question matched":
+            return Finding(None, f"I can't tell: {op.reason}.", [CANNOT_ANSWER.split(". ", 1)[1]])
         return Finding(None, CANNOT_ANSWER)
 
     def _op_not(self, op: p.Not) -> Finding:
@@ -984,13 +1226,17 @@ def _any(noun: str, selection: p.Selection) -> str:
 
 
 def _the(selection: p.Selection, thing: Thing) -> str:
-    noun = thing.label if thing.label not in ("other",) else _noun(selection)
+    noun = thing.label if thing.label not in ("other", "object", "thing") else _noun(selection)
     if selection.rank or selection.position:
         side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
                 "largest": "", "smallest": ""}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"
+
+
+def _compared(a: int, b: int, comparison: str) -> bool:
+    return {"more": a > b, "fewer": a < b, "same": a == b, "at_least": a >= b, "at_most": a <= b}[comparison]
 
 
 def _lower_first(text: str) -> str:

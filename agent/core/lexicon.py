@@ -21,7 +21,15 @@ SHAPE_WORDS = {
     "cube": "cube", "cubes": "cube", "block": "cube", "blocks": "cube", "box-shaped": "cube",
     "cylinder": "cylinder", "cylinders": "cylinder", "cylindrical": "cylinder", "can-shaped": "cylinder",
     "cone": "cone", "cones": "cone",
+    "oblong": "rectangle", "oblongs": "rectangle", "six-sided shape": "hexagon", "six-sided shapes": "hexagon",
+    "six-sided figure": "hexagon", "five-sided shape": "pentagon", "five-sided shapes": "pentagon",
+    "three-sided shape": "triangle", "three-sided shapes": "triangle", "discs": "circle", "disks": "circle",
+    "spheres": "sphere", "balls": "sphere", "ball": "sphere", "boxes": "cube", "box": "cube",
+    "round shape": "circle", "round shapes": "circle", "round thing": "circle", "round things": "circle",
+    "round object": "circle", "round objects": "circle", "round item": "circle", "round figure": "circle",
 }  # fmt: skip
+# Nouns the detector knows that, in a scene of drawn or rendered things, mean the solid or shape.
+SHAPE_ANALOGUES = {"sports ball": "sphere"}
 SHAPES = tuple(dict.fromkeys(SHAPE_WORDS.values()))
 SOLIDS = ("sphere", "cube", "cylinder", "cone")
 # Shapes that answer "is there a square?" too: a square is a rectangle, a circle is an ellipse.

@@ -17,13 +17,36 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 RelationKind = Literal[
-    "left_of", "right_of", "above", "below", "near", "inside", "on", "in_front_of", "behind", "overlapping"
+    "left_of",
+    "right_of",
+    "above",
+    "below",
+    "near",
+    "inside",
+    "on",
+    "in_front_of",
+    "behind",
+    "overlapping",
+    "larger_than",
+    "smaller_than",
+    "taller_than",
+    "wider_than",
 ]
 Position = Literal["left", "right", "top", "bottom", "middle"]
 Rank = Literal["leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first"]
 AttributeName = Literal["colour", "shape", "size", "position", "area"]
 QualityAspect = Literal[
-    "sharp", "blurry", "dark", "bright", "exposure", "noise", "contrast", "overall", "triage"
+    "sharp",
+    "blurry",
+    "dark",
+    "bright",
+    "exposure",
+    "noise",
+    "contrast",
+    "colour",
+    "grayscale",
+    "overall",
+    "triage",
 ]
 
 
@@ -76,8 +99,13 @@ class Selection(_Model):
 
 
 class Exists(_Model):
+    """Is there a ``target`` (or one of ``any_of``: 'a dog or a cat')? ``unchecked`` keeps what the
+    question also asks that no tool can check ('is the cat *sleeping*'): the answer says it cannot tell."""
+
     op: Literal["exists"] = "exists"
     target: Selection
+    any_of: list[Selection] = Field(default_factory=list, max_length=8)
+    unchecked: str | None = Field(default=None, max_length=200)
 
 
 class Count(_Model):
@@ -96,9 +124,16 @@ class Identify(_Model):
 
 
 class Attribute(_Model):
+    """The colour, shape, size, position or area of the target; ``choices`` when the question offers
+    them ('on the left or the right?')."""
+
     op: Literal["attribute"] = "attribute"
     target: Selection
     attribute: AttributeName
+    choices: list[str] = Field(default_factory=list, max_length=6)
+    part: str | None = Field(
+        default=None, max_length=40, description="What of the target is asked about: 'suit'."
+    )
 
 
 class Relate(_Model):
@@ -111,12 +146,14 @@ class Relate(_Model):
 
 
 class Compare(_Model):
-    """Counts of two selections compared: are there more/fewer/as many left as right?"""
+    """Counts compared: are there more/fewer/as many ``left`` as ``right``, or as the number ``than``
+    ('are there more than 20 coins?', 'are there exactly 3 people?')?"""
 
     op: Literal["compare"] = "compare"
     left: Selection
-    right: Selection
-    comparison: Literal["more", "fewer", "same"]
+    right: Selection | None = None
+    than: int | None = Field(default=None, ge=0, le=100_000)
+    comparison: Literal["more", "fewer", "same", "at_least", "at_most"]
     which: bool = Field(
         default=False, description="Ask which of the two there are more (fewer) of, not yes/no."
     )
@@ -188,10 +225,10 @@ class Refuse(_Model):
 
 
 class Unanswerable(_Model):
-    """No tool can answer it; the answer says what Argus can do instead."""
+    """No tool can answer it; the answer says why, and what Argus can do instead."""
 
     op: Literal["unanswerable"] = "unanswerable"
-    reason: str = ""
+    reason: str = Field(default="", max_length=300)
 
 
 class Not(_Model):
@@ -267,7 +304,17 @@ def render(op: dict[str, Any]) -> str:
     for key in ("target", "subject", "left"):
         if isinstance(op.get(key), dict):
             parts.append(Selection.model_validate(op[key]).describe())
-    for key in ("attribute", "relation", "comparison", "aspect", "query", "finding", "expected"):
+    for key in (
+        "attribute",
+        "relation",
+        "comparison",
+        "than",
+        "aspect",
+        "query",
+        "finding",
+        "expected",
+        "unchecked",
+    ):
         if op.get(key) not in (None, ""):
             parts.append(f"{key}={op[key]}")
     for key in ("object", "right", "remove"):

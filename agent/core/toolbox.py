@@ -114,6 +114,8 @@ class Toolbox:
         ``by`` names the caller in the trace (a chat model's backend name); it defaults to ``caller``."""
         args = dict(args or {})
         step = TraceStep(step=len(self.trace) + 1, tool=name, args=args, by=by or caller.value)
+        # in the trace from the start, so a program's step comes before the tool calls it makes
+        self.trace.append(step)
         self._emit({"type": "tool_started", "step": step.step, "tool": name, "args": args, "by": step.by})
         start = time.perf_counter()
         artifact: Any = None
@@ -146,7 +148,6 @@ class Toolbox:
             self.timers.knowledge += elapsed
         elif timer == "tools":
             self.timers.tools += elapsed
-        self.trace.append(step)
         self._emit(
             {
                 "type": "tool_finished",

@@ -19,6 +19,12 @@ A suite is JSON Lines, one case a line::
   ``contains`` (each string appears in the answer, ignoring case), ``refused`` (the request was declined).
 - ``tools``: the tools a good plan calls; routing is right when the tools the model asked for (the
   agent's own grounding pass left out) are exactly these.
+- Question suites add: ``expect.short_answer`` (the acceptable short answers, compared after
+  ``answers.normalise``; an answer without a ``short_answer`` field is judged by its first sentence),
+  ``expect.mentions`` (groups of words; a description names one word of each), ``form`` (the question's
+  family), ``op`` (the root op of the program that answers it, compared with the answer's ``program``
+  when it has one), ``limit`` (the tool that cannot see the truth here, e.g. ``detector``: such misses
+  are reported apart), and ``template`` and ``tags`` (how a generated question was made).
 
 Bad lines (not JSON, unknown keys, a missing image, a duplicate id ...) are all reported with their
 line numbers and the suite does not run: a case skipped in one run and not the next would make two
@@ -32,11 +38,21 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from argus.agent.errors import SuiteError
+from argus.agent.evaluation.answers import (
+    answer_kind,
+    matches,
+    mentions,
+    prose_answers,
+    starts_with_number,
+    starts_yes_no,
+)
+from argus.agent.evaluation.prose_lint import lint_prose
+from argus.agent.evaluation.report import CaseResult, EvalReport, summarise
 from argus.tools.base import package_dir
 from argus.tools.errors import ArgusError
 
@@ -51,6 +67,11 @@ SAMPLE_PACKAGES = (
     ("sklearn", "datasets/images"),
     ("matplotlib", "mpl-data/sample_data"),
 )
+RootOp = Literal[
+    "exists", "count", "identify", "attribute", "relate", "compare", "arithmetic", "read_text",
+    "text_contains", "title", "modality", "quality", "describe", "rules", "triage", "assess", "refuse", "not",
+]  # fmt: skip
+ROOT_OPS: tuple[str, ...] = get_args(RootOp)
 _CITATION = re.compile(r"\[(?:R:[A-Z0-9-]+|[A-Z]\d+(?:\s*,\s*[A-Z]\d+)*)\]")
 _NUMBER = r"(?<![\w.])(\d+(?:\.\d+)?)"
 
@@ -70,10 +91,15 @@ class Expect(BaseModel):
     urgency: Literal["U0", "U1", "U2", "U3", "U4"] | None = None
     contains: list[str] | None = Field(default=None, min_length=1)
     refused: bool | None = None
+    short_answer: list[Annotated[str, Field(min_length=1)]] | None = Field(default=None, min_length=1)
+    mentions: list[Annotated[list[str], Field(min_length=1)]] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _something_to_check(self) -> Expect:
-        checks = {"exact", "number", "labels", "rules", "not_rules", "urgency", "contains", "refused"}
+        checks = {
+            "exact", "number", "labels", "rules", "not_rules", "urgency", "contains", "refused", "short_answer",
+            "mentions",
+        }  # fmt: skip
         if not checks & self.model_fields_set:
             raise ValueError(f"expect needs at least one of {', '.join(sorted(checks))}")
         if {"tolerance", "unit"} & self.model_fields_set and self.number is None:
@@ -96,6 +122,11 @@ class EvalCase(BaseModel):
     findings: str | dict[str, Any] | None = None
     time: str | None = None
     tools: list[str] | None = None
+    form: str | None = Field(default=None, min_length=1, max_length=50)
+    op: RootOp | None = None
+    limit: str | None = Field(default=None, min_length=1, max_length=50)
+    template: str | None = Field(default=None, max_length=100)
+    tags: list[str] | None = None
 
 
 class SuiteCase(BaseModel):
@@ -106,54 +137,6 @@ class SuiteCase(BaseModel):
     image_path: Path
     zones_path: Path | None = None
     findings: Path | dict[str, Any] | None = None
-
-
-class CaseResult(BaseModel):
-    id: str
-    category: str
-    line: int
-    correct: bool
-    failures: list[str] = Field(default_factory=list, description="Why the answer was scored wrong.")
-    error: str | None = Field(default=None, description="The error the question raised instead of an answer.")
-    expected_tools: list[str] | None = None
-    called_tools: list[str] = Field(default_factory=list)
-    routed: bool | None = Field(default=None, description="Called tools == expected tools; None without any.")
-    citations: int = 0
-    resolved: int = 0
-    unsupported: int = 0
-    latency_ms: float = 0.0
-    backend: str = ""
-    answer: str = ""
-    urgency: str | None = None
-
-
-class Score(BaseModel):
-    cases: int
-    correct: int
-    accuracy: float
-
-
-class BackendScore(Score):
-    routing_accuracy: float | None
-    latency_p50_ms: float
-    latency_p95_ms: float
-
-
-class EvalReport(BaseModel):
-    suite: str
-    cases: int
-    accuracy: float
-    by_category: dict[str, Score]
-    routing_cases: int
-    routing_accuracy: float | None = Field(description="Share of cases with expected tools routed exactly.")
-    citations: int
-    citation_validity: float | None = Field(description="Resolved citations over all citations.")
-    unsupported_claim_rate: float = Field(description="Answers with an unsupported claim over all answers.")
-    errors: int = Field(description="Questions that raised an error instead of answering.")
-    latency_p50_ms: float
-    latency_p95_ms: float
-    by_backend: dict[str, BackendScore]
-    results: list[CaseResult]
 
 
 # ---------------------------------------------------------------------------------------- loading
@@ -313,6 +296,17 @@ def check(expect: Expect, answer: Answer) -> list[str]:
             failures.append(f"the answer does not contain {wanted!r}")
     if expect.refused is not None and answer.refused != expect.refused:
         failures.append("expected a refusal" if expect.refused else "the request was refused")
+    if expect.short_answer is not None:
+        given = getattr(answer, "short_answer", None)
+        wanted = " / ".join(expect.short_answer[:4]) + (" / ..." if len(expect.short_answer) > 4 else "")
+        if given is not None:
+            if not matches(given, expect.short_answer):
+                failures.append(f"short answer {given!r}, expected {wanted}")
+        elif not prose_answers(expect.short_answer, text, answer.question):
+            failures.append(f"the first sentence does not answer {wanted}")
+    for group in expect.mentions or []:
+        if not mentions(text, group):
+            failures.append(f"the answer mentions none of {', '.join(group[:5])}")
     return failures
 
 
@@ -341,7 +335,17 @@ def run_suite(
 
 def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
     case = item.case
-    base = {"id": case.id, "category": case.category, "line": item.line, "expected_tools": case.tools}
+    base = {
+        "id": case.id,
+        "category": case.category,
+        "line": item.line,
+        "expected_tools": case.tools,
+        "question": case.question,
+        "form": case.form,
+        "op": case.op,
+        "limit": case.limit,
+        "tags": case.tags or [],
+    }
     start = time.perf_counter()
     try:
         answer = assistant.ask(
@@ -358,10 +362,12 @@ def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
             **base, correct=False, error=str(exc), latency_ms=round(elapsed, 2), backend="error"
         )
     elapsed = (time.perf_counter() - start) * 1000
-    called = sorted({s.tool for s in answer.trace if s.by != "agent"})
+    # the tools the question's driver called; run_program is the program itself, not a tool it chose
+    called = sorted({s.tool for s in answer.trace if s.by != "agent" and s.tool != "run_program"})
     failures = check(case.expect, answer)
     return CaseResult(
         **base,
+        **_form_checks(case, answer),
         correct=not failures,
         failures=failures,
         called_tools=called,
@@ -376,51 +382,21 @@ def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
     )
 
 
-def summarise(results: list[CaseResult], suite: str = "") -> EvalReport:
-    """The report's aggregates over ``results``."""
-    answered = [r for r in results if r.error is None]
-    routed = [r for r in results if r.routed is not None]
-    citations = sum(r.citations for r in answered)
-    categories = sorted({r.category for r in results})
-    backends = sorted({r.backend for r in results})
-    return EvalReport(
-        suite=suite,
-        cases=len(results),
-        accuracy=_share(sum(r.correct for r in results), len(results)) or 0.0,
-        by_category={c: _score([r for r in results if r.category == c]) for c in categories},
-        routing_cases=len(routed),
-        routing_accuracy=_share(sum(bool(r.routed) for r in routed), len(routed)),
-        citations=citations,
-        citation_validity=_share(sum(r.resolved for r in answered), citations),
-        unsupported_claim_rate=_share(sum(r.unsupported > 0 for r in answered), len(answered)) or 0.0,
-        errors=len(results) - len(answered),
-        latency_p50_ms=_percentile([r.latency_ms for r in results], 50),
-        latency_p95_ms=_percentile([r.latency_ms for r in results], 95),
-        by_backend={b: _backend_score([r for r in results if r.backend == b]) for b in backends},
-        results=results,
-    )
-
-
-def _score(results: list[CaseResult]) -> Score:
-    correct = sum(r.correct for r in results)
-    return Score(cases=len(results), correct=correct, accuracy=_share(correct, len(results)) or 0.0)
-
-
-def _backend_score(results: list[CaseResult]) -> BackendScore:
-    routed = [r for r in results if r.routed is not None]
-    return BackendScore(
-        **_score(results).model_dump(),
-        routing_accuracy=_share(sum(bool(r.routed) for r in routed), len(routed)),
-        latency_p50_ms=_percentile([r.latency_ms for r in results], 50),
-        latency_p95_ms=_percentile([r.latency_ms for r in results], 95),
-    )
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _percentile(values: list[float], q: float) -> float:
-    import numpy as np
-
-    return round(float(np.percentile(values, q)), 1) if values else 0.0
+def _form_checks(case: EvalCase, answer: Answer) -> dict[str, Any]:
+    """What the question suites measure besides correctness: the short answer, the program's root op,
+    whether the answer leads with yes/no or the number, and the prose linter's findings."""
+    expected = case.expect.short_answer
+    given = getattr(answer, "short_answer", None)
+    program = getattr(answer, "program", None)
+    program_op = program.get("op") if isinstance(program, dict) else None
+    kind = answer_kind(expected) if expected else None
+    return {
+        "short_answer": given,
+        "short_answer_match": None if expected is None else given is not None and matches(given, expected),
+        "judged_by": None if expected is None else "short_answer" if given is not None else "prose",
+        "program_op": program_op if isinstance(program_op, str) else None,
+        "op_routed": None if case.op is None or not isinstance(program_op, str) else program_op == case.op,
+        "yes_no_format": starts_yes_no(answer.answer) if kind == "yes/no" else None,
+        "number_first": starts_with_number(answer.answer) if kind == "number" else None,
+        "lint": [str(f) for f in lint_prose(answer.answer)],
+    }

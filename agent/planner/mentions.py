@@ -49,7 +49,7 @@ ANYTHING = {"anything", "something", "everything", "nothing"}
 # Trailing place phrases: "the person on the left", "the circle at the top".
 PLACE = re.compile(
     r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in|to) the (far |very )?(left|right|top|bottom|middle|center|centre)"
-    r"(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?\b"
+    r"(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?\b(?! of\b)"
 )
 STOP = FUNCTION_WORDS | {"image", "picture", "photo", "photograph", "scene", "frame", "scan"}
 
@@ -86,13 +86,16 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
             return n, {"label": "person"}, phrase not in ("anyone", "anybody", "someone", "somebody", "human", "guy", "lady", "boy", "girl", "adult", "individual", "passenger", "astronaut", "footballer", "soldier", "officer", "baby", "toddler", "teenager", "player", "worker")  # fmt: skip
         if phrase in UNSEEABLE:
             return n, {"label": phrase if " " not in phrase else phrase}, plural
-        if phrase in SHAPE_WORDS and phrase not in (
-            "round",
-            "triangular",
-            "rectangular",
-            "cylindrical",
-            "oblong",
-        ):
+        if phrase in SHAPE_WORDS and phrase not in ("round", "triangular", "rectangular", "cylindrical"):
+            if phrase in ("ball", "balls", "box", "boxes"):  # the detector's sports ball, or a drawn sphere
+                return (
+                    n,
+                    {
+                        "label": "sports ball" if phrase.startswith("ball") else "cube",
+                        "shape": SHAPE_WORDS[phrase],
+                    },
+                    plural,
+                )
             return n, {"label": SHAPE_WORDS[phrase]}, plural
         if phrase in REGION_NOUNS:
             if phrase == "spot" and i > 0 and tokens[i - 1] in ("you", "to", "can", "i", "we", "please"):
@@ -144,6 +147,8 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             i += 2
             continue
         found = noun_at(tokens, i)
+        if found is not None and word in COLOUR_WORDS and i + 1 < len(tokens) and noun_at(tokens, i + 1):
+            found = None  # "the orange rectangle": the colour of what follows, not the fruit
         if found is None and word in COLOUR_WORDS and not _colour_is_noun(tokens, i):
             pending["colour"] = COLOUR_WORDS[word]
             pending_start = i if pending_start is None else pending_start
@@ -213,9 +218,10 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             else:
                 fields["position"] = side
             end += len(place.group(0).split())
-        zone = _zone_after(tokens, end, zone_names or [])
+        zone, used = _zone_after(tokens, end, zone_names or [])
         if zone:
             fields["zone"] = zone
+            end += used
         start = pending_start if pending_start is not None else i
         mentions.append(Mention(start, end, Selection(**fields), plural=plural))
         pending, pending_start = {}, None
@@ -247,20 +253,22 @@ def _colour_is_noun(tokens: list[str], i: int) -> bool:
     return nxt is None
 
 
-def _zone_after(tokens: list[str], i: int, zone_names: list[str]) -> str | None:
-    """'in the dock', 'in zone dock', 'in the restricted zone' after a noun."""
-    rest = " ".join(tokens[i : i + 6])
+def _zone_after(tokens: list[str], i: int, zone_names: list[str]) -> tuple[str | None, int]:
+    """'in the dock', 'in zone dock', 'in the restricted zone' after a noun: (the zone, words it took)."""
+    rest = " ".join(tokens[i : i + 8])
     for name in zone_names:
         low = name.lower().replace("_", " ")
-        if re.match(
-            rf"^(?:that (?:is|are) |who (?:is|are) |standing )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}\b",
+        match = re.match(
+            rf"^(?:that (?:is|are) |who (?:is|are) |standing )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}(?: zone| area)?\b",
             rest,
-        ):
-            return name
+        )
+        if match:
+            return name, len(match.group(0).split())
     match = re.match(
-        r"^(?:that (?:is|are) |who (?:is|are) )?(?:in|inside|within) (?:the |a |any )?(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)",
+        r"^(?:that (?:is|are) |who (?:is|are) )?(?:in|inside|within) (?:the |a |any )?(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)s?\b",
         rest,
     )
     if match:
-        return {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1))
-    return None
+        zone = {"exit": "exit_route", "ppe": "ppe_required"}.get(match.group(1), match.group(1))
+        return zone, len(match.group(0).split())
+    return None, 0

@@ -450,6 +450,8 @@ def mend(token: str) -> str:
     if token in words or token in english_words():
         return token
     matches = difflib.get_close_matches(token, words, n=5, cutoff=0.75)
+    # a known word inside a longer one is a compound ("outnumber", "underneath"), not a typo of it
+    matches = [m for m in matches if not (len(m) >= 4 and m in token and len(token) > len(m) + 1)]
     swapped = [m for m in matches if sorted(m) == sorted(token)]  # two letters swapped: "mnay" -> "many"
     if swapped:
         return swapped[0]

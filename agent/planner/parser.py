@@ -18,7 +18,7 @@ from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
 from argus.agent.core.lexicon import COLOUR_WORDS
 from argus.agent.planner import slots as slot_parser
-from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
+from argus.agent.planner.mentions import SIZE_WORDS, Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.tools.words import number_value
 
@@ -33,6 +33,8 @@ RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
     ("next to", "near"), ("near", "near"), ("close to", "near"), ("beside", "near"), ("by", "near"),
     ("alongside", "near"), ("adjacent to", "near"), ("nearby", "near"), ("around", "near"),
     ("inside", "inside"), ("in", "inside"), ("within", "inside"), ("overlapping", "overlapping"),
+    ("bigger than", "larger_than"), ("larger than", "larger_than"), ("smaller than", "smaller_than"),
+    ("taller than", "taller_than"), ("wider than", "wider_than"),
 )  # fmt: skip
 _RELATION = "|".join(re.escape(w) for w, _ in sorted(RELATION_WORDS, key=lambda x: -len(x[0])))
 RELATIONS = dict(RELATION_WORDS)
@@ -46,6 +48,7 @@ MODALITY_NAMES = {
     "ultrasound": "ultrasound", "sonogram": "ultrasound", "echo": "ultrasound", "fundus": "fundus photograph",
     "retinal": "fundus photograph", "retina": "fundus photograph", "microscopy": "microscopy",
     "microscope": "microscopy", "histology": "microscopy", "mammogram": "mammogram", "pet": "PET",
+    "slide": "microscopy", "histology slide": "microscopy",
     "photo": "photo", "photograph": "photo",
 }  # fmt: skip
 
@@ -186,11 +189,20 @@ def _modality(
         text,
     ):
         return p.Modality()
-    match = re.search(
-        r"^(?:is|was) (?:this|it|the (?:image|scan|picture)) (?:an? )?(ct|cat scan|mri|mr|x ray|xray|x-ray|radiograph|"
-        r"ultrasound|sonogram|fundus|retinal|microscopy|mammogram|pet)\b",
+    kinds = (
+        r"(ct|cat scan|mri|mr|x ray|xray|x-ray|radiograph|ultrasound|sonogram|fundus|retinal|microscopy|microscope|"
+        r"histology|mammogram|pet|photo|photograph)"
+    )
+    this = rf"(?:this|it|the (?:image|scan|picture|{IMAGE}))"
+    negated = re.search(
+        rf"^(?:is it (?:true|correct|the case) that )?{this} (?:is )?not (?:an? )?(?:plain )?{kinds}\b"
+        rf"|^is it (?:true|correct|the case) that {this} is not (?:an? )?(?:plain )?{kinds}\b",
         text,
     )
+    if negated:
+        word = next(g for g in negated.groups() if g)
+        return p.Not(inner=p.Modality(expected=MODALITY_NAMES[word]))
+    match = re.search(rf"^(?:is|was) {this} (?:an? )?(?:plain |regular |normal |medical )?{kinds}\b", text)
     if match:
         return p.Modality(expected=MODALITY_NAMES[match.group(1)])
     return None
@@ -236,6 +248,7 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
     if re.search(
         r"\b(what (?:does|do) (?:it|the \w+|this|that|they) (?:say|read|state)|what is written|what (?:is|are) the words?"
         r"|read (?:the |out )?(?:text|sign|words|label|page|writing|caption|it|this|me)|transcribe|what text|"
+        r"what (?:label|text|word|words|name|number|letters?) (?:is|are) (?:printed|written|shown|visible|on)|"
         r"what does (?:the )?(?:text|sign|label|writing|page|caption|note|card|poster) (?:say|read)|words (?:on|in)|"
         r"what (?:is|are) (?:written|printed)|any text|is there (?:any )?(?:text|writing)|can you read|ocr)\b",
         text,
@@ -246,11 +259,19 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
     return None
 
 
+TEXTUAL = (
+    r"(?:text|page|sign|label|writing|note|document|poster|card|caption|heading|title|letter|paper|words?|it)"
+)
+
+
 def _mention_query(text: str) -> str | None:
     """'does the page mention coins', 'is the word exit written on the sign' -> the words asked about."""
-    quoted = re.search(r'"([^"]{1,100})"', text)
+    quoted = re.search(r'"([^"]{1,100})"', text) or re.search(r"'([^']{1,100})'", text)
     patterns = (
-        r"\b(?:does|do|did) (?:the |this |that )?(?:\w+ )?(?:mention|say|contain|include|read|state|spell)(?: the words?)? (.+)$",
+        rf"\b(?:does|do|did) (?:the |this |that |any )?{TEXTUAL}(?: (?:in|on) the \w+)? (?:mention|say|contain|include|read|state|spell)s?(?: the words?)? (.+)$",
+        r"\b(?:does|do|did) (?:it|this|that) (?:mention|say|read|spell)(?: the words?)? (.+)$",
+        r"\b(?:is there|are there) (?:anything|something) about (.+?) (?:written|printed|mentioned)(?: \w+)?$",
+        r"\b(?:can you |do you )?(?:find|see|spot) the (?:word|words|phrase|name|term) (.+?)(?: (?:in|on) the \w+)?$",
         r"\b(?:is|are) (?:the )?(?:words?|text|phrase|name) (.+?) (?:written|mentioned|printed|shown|visible|on|in)\b",
         r"\b(?:is|are) (.+?) (?:written|mentioned|printed) (?:on|in|anywhere)\b",
         r"\b(?:is|are) there (?:any )?(?:mention|mentions) of (.+)$",
@@ -272,6 +293,7 @@ def _mention_query(text: str) -> str | None:
                 "",
                 words.strip(),
             )
+            words = re.sub(r"^(?:a|an|the|any) ", "", words.strip())
             words = " ".join(words.split())
             return words or None
     return None
@@ -386,11 +408,15 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     return None
 
 
-def _relation_in(text: str) -> tuple[p.RelationKind, int, int] | None:
-    match = re.search(rf"\b({_RELATION})\b", text)
-    if not match:
-        return None
-    return RELATIONS[match.group(1)], match.start(), match.end()
+def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.RelationKind, int, int] | None:
+    """The first relation word outside the mentions ('on' in 'the man on the left' belongs to him)."""
+    spans = [
+        (_token_offset(text, m.start), _token_offset(text, m.end)) for m in mentions or [] if m.end > m.start
+    ]
+    for match in re.finditer(rf"\b({_RELATION})\b", text):
+        if not any(a <= match.start() < b for a, b in spans):
+            return RELATIONS[match.group(1)], match.start(), match.end()
+    return None
 
 
 def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
@@ -400,7 +426,7 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     )
     if where and relative and len(mentions) >= 2:
         return p.Relate(subject=mentions[0].selection, relation=None, object=mentions[1].selection)
-    found = _relation_in(text)
+    found = _relation_in(text, mentions)
     if found is None or len(mentions) < 2:
         return None
     kind, start, end = found
@@ -442,7 +468,8 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
             attribute="colour",
         )
     if re.search(r"^(?:what|which|who|name)\b", text):
-        target = subject if before[-1].selection.label not in (None, "object") else p.Selection()
+        keep = before[-1].selection.label not in (None, "object") or before[-1].selection.category
+        target = subject if keep else p.Selection()
         return p.Identify(
             target=target.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)})
         )
@@ -474,6 +501,26 @@ def _attribute(
     if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
         mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
     target = mentions[0].selection if mentions else None
+    clothing = re.search(CLOTHING, text)
+    if clothing and re.search(r"\bcolou?r", text):
+        # "what colour is her suit?": the person's own pixels, which their clothes fill
+        person = next((m.selection for m in mentions if m.selection.label == "person"), None)
+        return p.Attribute(
+            target=person or p.Selection(label="person"), attribute="colour", part=clothing.group(0)
+        )
+    part = re.search(
+        r"\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right|centre|center|middle)(?: of the \w+)?$"
+        r"|\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right) (?:side|part|half|edge|corner)",
+        text,
+    )
+    if part and not [m for m in mentions if m.selection.label not in (None, "object")]:
+        where = next(g for g in part.groups() if g)
+        position = {"centre": "middle", "center": "middle"}.get(where, where)
+        return p.Attribute(target=p.Selection(position=position), attribute="colour")  # type: ignore[arg-type]
+    if asked and asked.group(1) == "shape":
+        # "what shape is the colour wheel": a thing no list names is the main object in view
+        known = target if target is not None and target.label not in (None,) else None
+        return p.Attribute(target=known or p.Selection(label="object", rank="largest"), attribute="shape")
     if re.search(
         r"\b(what|which) colou?rs?\b|\bcolou?r of\b|\bwhat is the colou?r\b|\bwhat colou?red?\b|\bcolou?rs? (?:is|are|does|do)\b|\bin what colou?r\b|\bwhat shade\b",
         text,
@@ -592,26 +639,86 @@ def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     return None
 
 
+CONFIRM = (
+    r"^(?:is it (?:true|correct|the case|right|so) that|would you say that|am i right (?:that|in thinking that)|"
+    r"can you confirm that|do you agree that|would it be (?:true|right) to say that|so|i (?:think|believe|guess) that)\s+"
+)
+CONFIRM_AFTER = (
+    r"[,\s]+(?:right|correct|true|yes|is not it|isn't it|are not they|am i right|agreed|no|or not)$"
+)
+NEGATION = r"\b(?:not|no|none|never|nothing|n't)\b"
+
+
 def _negated(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
-    """'Is it true that there is no X?', 'There are no X, right?', 'Are there no X?', 'No X here, correct?'."""
-    if not mentions and not re.search(r"\bno (?:text|writing)\b", text):
-        return None
-    patterns = (
-        r"^(?:is it (?:true|correct|the case|right) that|would you say that|am i right that|can you confirm that|"
-        r"do you agree that|so) (?:there (?:is|are) )?(?:no|not any|not a|none of the)\b",
-        r"^there (?:is|are) (?:no|not any|nothing)\b.*\b(?:right|correct|true|yes|isn't it|is not it|am i right|agreed)$",
-        r"^no \w+.*\b(?:right|correct|true)$",
-        r"^(?:is|are) there (?:no|not any)\b",
-        r"^(?:the )?(?:image|picture|photo|scene) (?:has|contains|shows) no\b",
-        r"^(?:is it true|is it correct|true or false)\b.*\b(?:no|not any|without)\b",
-        r"^(?:does|do) (?:the |this )?(?:image|picture|photo|scene) (?:not|lack)\b",
-        r"^(?:is|are) there not\b.*\b(?:at all)$",
-    )
-    if not any(re.search(pattern, text) for pattern in patterns):
-        return None
+    """A negative statement put up for confirmation ('Is it true that there is no rectangle?', 'The cat is not
+    black, right?', 'Is the picture free of circles?'): the positive question's program, negated."""
     if not mentions:
-        return p.Not(inner=p.Exists(target=p.Selection(label="text")))
-    return p.Not(inner=p.Exists(target=mentions[0].selection))
+        return None
+    positive = _positive(text)
+    if positive is None:
+        return None
+    inner_tokens = positive.split()
+    inner_mentions = find_mentions(inner_tokens, [])
+    for name, form in FORMS:
+        if name in ("negated", "rules", "finding", "text", "describe", "arithmetic", "activity"):
+            continue
+        op = form(positive, inner_tokens, inner_mentions, slots, image)
+        if op is not None:
+            return p.Not(inner=op) if p.is_yes_no(op) and not isinstance(op, p.Not) else None
+    return None
+
+
+def _positive(text: str) -> str | None:
+    """The positive question a negative statement or question stands for, or None when there is none."""
+    lacking = re.match(
+        rf"^(?:is|are) (?:the |this )?(?:{IMAGE}|scene|it) (?:without|free of|lacking|devoid of|empty of|missing) (?:any |a |an )?(.+)$",
+        text,
+    )
+    if lacking:
+        return f"is there {lacking.group(1)}"
+    missing = re.match(
+        r"^(?:is|are) (?:an? |the |any )?(.+?) (?:missing|absent|lacking)(?: from (?:the |this )?\w+)?$", text
+    )
+    if missing:
+        return f"is there {missing.group(1)}"
+    single = re.match(
+        r"^(?:is|are) there not (?:a single |a |any |even one )?(.+)$|^(?:is|are) there no (.+)$", text
+    )
+    if single:
+        return f"is there {single.group(1) or single.group(2)}"
+    none_of = re.match(r"^none of the (?:\w+) (?:is|are) (?:an? )?(.+?)(?:" + CONFIRM_AFTER + ")?$", text)
+    if none_of:
+        return f"is there {none_of.group(1)}"
+    doubt = re.match(
+        r"^i (?:do not|don't) think (?:there is|there are|there's) (?:an? |any )?(.+?)(?: am i right| right| correct)?$",
+        text,
+    )
+    if doubt:
+        return f"is there {doubt.group(1)}"
+    statement = re.sub(CONFIRM, "", text)
+    confirming = statement != text
+    trimmed = re.sub(CONFIRM_AFTER, "", statement)
+    confirming = confirming or trimmed != statement
+    if not confirming or not re.search(NEGATION, trimmed):
+        return None
+    trimmed = trimmed.strip()
+    there = re.match(r"^there (is|are) (?:no|not any|not an?|not) (.+)$", trimmed)
+    if there:
+        return f"{there.group(1)} there {there.group(2)}"
+    subject = re.match(r"^(.+?) (is|are) not (.+)$", trimmed)
+    if subject:
+        return f"{subject.group(2)} {subject.group(1)} {subject.group(3)}"
+    none = re.match(r"^no (.+?) (is|are) (.+)$", trimmed)
+    if none:
+        return (
+            f"is there {none.group(3)} {none.group(1)}"
+            if none.group(3).split()[0] in COLOUR_WORDS
+            else f"is there {none.group(1)} {none.group(3)}"
+        )
+    noun = re.match(r"^(?:there is |there are )?(?:no|not any) (.+)$", trimmed)
+    if noun:
+        return f"is there {noun.group(1)}"
+    return None
 
 
 def _who_is_there(
@@ -639,26 +746,165 @@ def _zone_word(text: str) -> str | None:
 
 
 def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
-    yes_no = YES_NO_START.match(text) or re.search(
-        r"^(?:any|anything|anyone|anybody|someone|something)\b|\b(?:present|visible|there)$", text
+    looking = re.match(
+        r"^i am (?:looking for|searching for|trying to find) (.+?) (?:is|are) there (?:one|any|some)$", text
     )
-    if not yes_no and not re.search(r"^(?:find|spot|look for|detect|check for|search for|show me)\b", text):
+    asked = f"is there {looking.group(1)}" if looking else re.sub(ASK_PREFIX, "", text).strip()
+    if asked != text:  # "tell me if there is a cat": the question inside
+        text, tokens = asked, asked.split()
+        mentions = find_mentions(tokens, slots.zone_names)
+    yes_no = YES_NO_START.match(text) or re.search(
+        r"^(?:any|anything|anyone|anybody|someone|something|see|spot|notice|there (?:is|are))\b"
+        r"|\b(?:present|visible|there|yes or no|anywhere)$",
+        text,
+    )
+    if not yes_no and not re.search(
+        r"^(?:find|spot|look for|detect|check for|search for|show me|(?:do|can) (?:we|i) (?:have|see|find))\b",
+        text,
+    ):
         return None
     if mentions:
-        selection = mentions[0].selection
-        # "is the bus red?": the bus, in that colour
-        trailing = re.search(r"\b(" + "|".join(map(re.escape, COLOUR_WORDS)) + r")$", text)
-        if (
-            trailing
-            and not selection.colour
-            and re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those)\b", text)
-        ):
-            selection = selection.model_copy(update={"colour": COLOUR_WORDS[trailing.group(1)]})
-        return p.Exists(target=selection)
+        first = mentions[0]
+        selection = first.selection
+        definite = re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those|its|his|her|their)\b", text)
+        rest = tokens[first.end :]
+        # "is the bus red?", "is the cat big?": the thing, in that colour or size
+        if definite and rest and rest[-1] in COLOUR_WORDS and not selection.colour:
+            selection = selection.model_copy(update={"colour": COLOUR_WORDS[rest[-1]]})
+            rest = rest[:-1]
+        if definite and rest and rest[-1] in SIZE_WORDS and not selection.size:
+            selection = selection.model_copy(update={"size": SIZE_WORDS[rest[-1]]})
+            rest = rest[:-1]
+        # "is there a dog or a cat?"
+        any_of = []
+        for before, after in zip(mentions, mentions[1:], strict=False):
+            if " ".join(tokens[before.end : after.start]) in ("or", "or a", "or an", "or any", "or the"):
+                any_of.append(after.selection)
+                rest = tokens[after.end :]
+            else:
+                break
+        unchecked = _unchecked(rest, mentions[1 + len(any_of) :])
+        if unchecked and definite:
+            unchecked = f"{'are' if first.plural else 'is'} {unchecked}"
+        elif unchecked and re.match(r"^(?:does|do|did) ", text):
+            unchecked = re.sub(r"^have\b", "has", unchecked) if not first.plural else unchecked
+        return p.Exists(target=selection, any_of=any_of, unchecked=unchecked)
     unknown = unknown_noun(tokens, 0)
     if unknown is not None:
-        return p.Exists(target=unknown.selection)
+        return p.Exists(target=unknown.selection, unchecked=_unchecked(tokens[unknown.end :], []))
     return None
+
+
+CLOTHING = (
+    r"\b(?:suit|shirt|t-shirt|tshirt|jersey|jacket|coat|dress|blouse|sweater|jumper|hoodie|uniform|trousers|pants|"
+    r"skirt|clothes|clothing|outfit|hat|helmet|scarf|vest|overalls)\b"
+)
+ACTIVITY = re.compile(
+    r"\b(wearing|wear|holding|hold|carrying|carry|doing|eating|drinking|playing|reading|writing|looking at|"
+    r"watching|thinking|saying|talking|using|riding|driving|throwing|kicking|catching|sleeping|running|walking|"
+    r"sitting|standing|waiting|working|cooking|dressed|wears|holds|carries)\b"
+)
+
+
+def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'Is the dog on the left or the right?': where it is, between the sides offered."""
+    match = re.search(
+        r"\b(left|right|top|bottom)(?: side| half)? or (?:on |at |in )?(?:the )?(left|right|top|bottom)\b",
+        text,
+    )
+    if not match:
+        return None
+    target = next((m.selection for m in mentions if m.selection.label not in (None,)), None)
+    target = target or p.Selection(label="object", rank="largest")
+    return p.Attribute(target=target, attribute="position", choices=[match.group(1), match.group(2)])
+
+
+def _activity(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is the astronaut holding?': what people wear, hold or do, which no tool here recognises."""
+    match = re.search(r"^(?:what|which|how|why)\b", text)
+    activity = ACTIVITY.search(text)
+    if match and activity and not re.search(r"^how many\b", text):
+        return p.Unanswerable(
+            reason=f"no tool here recognises what people or animals are {activity.group(1)}"
+        )
+    return None
+
+
+def _colour_image(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Is this a colour photo?', 'Is the image black and white?'."""
+    if not YES_NO_START.match(text):
+        return None
+    if re.search(
+        r"\b(?:black and white|b&w|grayscale|greyscale|monochrome|gray ?scale)\b", text
+    ) and re.search(rf"\b(?:this|it|the {IMAGE}|{IMAGE})\b", text):
+        return p.Quality(aspect="grayscale")
+    if re.search(
+        rf"\b(?:a |in )?colou?r(?:ed)? (?:{IMAGE}|image)\b|\b(?:{IMAGE}|it) (?:in|a) colou?r\b|\bin colou?r$",
+        text,
+    ):
+        return p.Quality(aspect="colour")
+    return None
+
+
+NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozen)"
+
+
+def _count_check(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?'."""
+    if not mentions or not YES_NO_START.match(text):
+        return None
+    patterns: tuple[tuple[str, str], ...] = (
+        (rf"\b(?:more than|over|greater than|above) {NUMBER}\b", "more"),
+        (rf"\b(?:fewer than|less than|under|below) {NUMBER}\b", "fewer"),
+        (rf"\bat least {NUMBER}\b", "at_least"),
+        (rf"\bat most {NUMBER}\b|\bno more than {NUMBER}\b", "at_most"),
+        (rf"\b(?:exactly|precisely|only|just) {NUMBER}\b", "same"),
+        (
+            rf"^(?:are|is|were) there {NUMBER}\b|\bdo you (?:see|count) {NUMBER}\b|\b(?:contain|contains|show|shows|have|has) {NUMBER}\b",
+            "same",
+        ),
+    )
+    for pattern, comparison in patterns:
+        match = re.search(pattern, text)
+        if match:
+            word = next(g for g in match.groups() if g)
+            value = number_value(word.replace("a dozen", "dozen"))
+            if value is None or (comparison == "same" and word in ("one",) and "exactly" not in text):
+                continue
+            return p.Compare(left=mentions[0].selection, comparison=comparison, than=value)  # type: ignore[arg-type]
+    return None
+
+
+# Words a yes/no question may end with that ask nothing of the image.
+IDLE_WORDS = {
+    "here", "there", "now", "visible", "present", "shown", "seen", "pictured", "depicted", "anywhere", "at",
+    "all", "in", "on", "of", "the", "this", "image", "picture", "photo", "photograph", "scene", "frame", "shot",
+    "please", "too", "also", "somewhere", "around", "inside", "within", "a", "an", "any", "some", "you", "can",
+    "see", "spot", "find", "notice", "detect", "is", "are", "it", "that", "exist", "exists", "part", "be", "one",
+    "include", "included", "includes", "contain", "contains", "appear", "appears", "we", "have", "yes", "or", "no",
+    "view", "sight", "to", "found", "for", "me", "its", "there's",
+}  # fmt: skip
+# Phrases around a yes/no question that ask nothing themselves.
+ASK_PREFIX = (
+    r"^(?:yes or no:?|quick check:?|tell me (?:if|whether)|i want to know (?:if|whether)|can you tell me (?:if|whether)|"
+    r"could you check (?:if|whether)|please check (?:if|whether)|check (?:if|whether)|"
+    r"do you know (?:if|whether))\s*"
+)
+
+
+def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
+    """What a yes/no question asks after its subject that no op checks: 'sleeping', 'parked on a street'."""
+    words = [w for w in rest if w not in IDLE_WORDS]
+    if not words or later:
+        return None
+    phrase = " ".join(rest).strip()
+    return phrase[:200] or None
 
 
 FORMS: tuple[tuple[str, Any], ...] = (
@@ -666,12 +912,16 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("finding", _finding),
     ("text", _text),
     ("falls", _falls),
+    ("choice", _choice),
+    ("colour_image", _colour_image),
     ("quality", _quality),
     ("modality", _modality),
     ("describe", _describe),
     ("arithmetic", _arithmetic),
+    ("count_check", _count_check),
     ("compare", _compare),
     ("negated", _negated),
+    ("activity", _activity),
     ("what_relation", _what_relation),
     ("relate", _relate),
     ("attribute", _attribute),

@@ -27,8 +27,9 @@ PERSON = (
 )
 
 IDENTITY = re.compile(
-    r"\bwho (?:is|are|was|were|'s)\b|\bidentif(?:y|ies|ied|ication)\b|\brecogni[sz](?:e|es|ed|ing|tion)\b|"
-    r"\bwhat(?:'s| is| was) (?:his|her|their|the person's|this person's) name\b|\bname (?:of|for) (?:the|this|that) "
+    rf"\bwho (?:is|are|was|were|'s)\b|\bidentif(?:y|ies|ied|ication)(?: of)? {PERSON}|\brecogni[sz](?:e|es|ed|ing|tion)(?: of)? {PERSON}|"
+    rf"\bname (?:of |for )?{PERSON}|\b(?:identify|recogni[sz]e) (?:this|the|that) (?:face|celebrity)|"
+    r"\bwhat(?:'s| is| was) (?:his|her|their|(?:the|this|that) \w+'s?) names?\b|\bname (?:of|for) (?:the|this|that) "
     r"(?:person|man|woman|guy|girl|boy|lady|kid|child|player)\b|\bface ?(?:id|match|search|recognition)\b|"
     r"\bmatch (?:the|this) face\b|\bdo you know (?:him|her|them|this person|who)\b|\bwhose face\b|"
     r"\btell me who\b|\bname (?:him|her|them|this person|these people)\b|\bwho (?:this|that) (?:is|was)\b|"
@@ -54,6 +55,7 @@ SENSITIVE = re.compile(
     r"\b(?:ethnicity|ethnic|racial|religion|religious|muslim|christian|jewish|hindu|buddhist|gay|lesbian|"
     r"sexual orientation|sexuality|political (?:view|views|party|leaning)|pregnant|disabled|disability|"
     r"nationality|immigrant|illegal alien|citizenship|how old|what age|age of|(?:his|her|their) age|"
+    r"where (?:is|are|was|were|does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:come )?from|"
     r"(?:his|her|their|what|which) race|guess (?:his|her|their|the) age|gender|sex of|"
     r"male or female|man or (?:a )?woman|boy or (?:a )?girl|"
     # Spanish, German, French, Italian, Portuguese, Chinese
@@ -97,8 +99,15 @@ def unmask(question: str) -> str:
 
 
 def requests(question: str) -> dict[str, bool]:
-    """Which refusable requests the question makes."""
-    text = unmask(question)
+    """Which refusable requests the question makes (typos mended too: 'is the man upsset?')."""
+    from argus.agent.planner.normalize import normalize
+
+    plain = requests_in(unmask(question), question)
+    mended = requests_in(_mended(normalize(unmask(question))), question)
+    return {key: plain[key] or mended[key] for key in plain}
+
+
+def requests_in(text: str, question: str) -> dict[str, bool]:
     about_text = bool(ABOUT_TEXT.search(text))
     identity = (
         bool(IDENTITY.search(WHO_IS_THERE.sub("anyone", text)) or NAMED.match(clean(question)))
@@ -114,3 +123,26 @@ def requests(question: str) -> dict[str, bool]:
     ):
         sensitive = False
     return {"face_identification": identity, "emotion": emotion, "sensitive_attribute": sensitive}
+
+
+# Words whose typos must still be refused ("upsset", "smilling", "ethnicty").
+PRIVACY_WORDS = (
+    "angry", "happy", "sad", "upset", "afraid", "scared", "nervous", "anxious", "smiling", "smile", "crying",
+    "laughing", "emotion", "feeling", "mood", "ethnicity", "religion", "gender", "identify", "recognize",
+    "recognise", "nationality", "pregnant", "disabled", "name", "who",
+)  # fmt: skip
+
+
+def _mended(text: str) -> str:
+    import difflib
+
+    from argus.agent.planner.normalize import english_words
+
+    words = english_words()
+    out = []
+    for token in text.split():
+        if len(token) >= 4 and token.isalpha() and token not in words:
+            close = difflib.get_close_matches(token, PRIVACY_WORDS, n=1, cutoff=0.8)
+            token = close[0] if close else token
+        out.append(token)
+    return " ".join(out)

@@ -29,7 +29,7 @@ class Service:
     def __init__(self, settings: ServerSettings, assistant: Assistant) -> None:
         self.settings = settings
         self.assistant = assistant
-        self.store = ImageStore(settings.image_cache, settings.max_pixels)
+        self.store = ImageStore(settings.image_cache, settings.max_pixels, max_frames=settings.max_frames)
         self.pool: WorkerPool | None = None
         self.ready = threading.Event()
         self.warm_error: str | None = None

@@ -1,8 +1,10 @@
 """Uploaded images, decoded once and kept by sha256 so a client can ask again without re-sending.
 
-The store is a small LRU bounded both by count and by the bytes its decoded pixels hold; an image
-too big for the byte budget is answered but not kept. Every image goes through the one loader,
-``argus.tools.image_io.load_image``, with the service's pixel limit. A client's file name is only a
+The store is a small LRU bounded both by count and by the bytes its images really hold (every
+buffer behind their arrays, including the gray and BGR copies the tools add later, counted again
+at each insertion); an image too big for the byte budget is answered but not kept. Every image goes
+through the one loader, ``argus.tools.image_io.load_image``, with the service's pixel and frame
+limits. A client's file name is only a
 label: its directories are dropped, and no name is ever opened as a path.
 """
 
@@ -17,6 +19,7 @@ from pathlib import PureWindowsPath
 from argus.agent.errors import UnknownImageError
 from argus.tools.errors import ArgusError
 from argus.tools.image_io import LoadedImage, load_image
+from argus.tools.runtime import DEFAULT_MAX_FRAMES
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_NAME_CHARS = 100
@@ -39,23 +42,31 @@ def check_sha256(value: str) -> str:
     return value
 
 
-def _footprint(image: LoadedImage) -> int:
-    return int(image.rgb.nbytes) + (0 if image.original is image.rgb else int(image.original.nbytes))
-
-
 class ImageStore:
     """Decoded images by sha256, least recently used dropped first."""
 
-    def __init__(self, max_images: int, max_pixels: int, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self,
+        max_images: int,
+        max_pixels: int,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_frames: int = DEFAULT_MAX_FRAMES,
+    ) -> None:
         self.max_images = max_images
         self.max_pixels = max_pixels
+        self.max_frames = max_frames
         self.max_bytes = max_bytes
         self._images: OrderedDict[str, LoadedImage] = OrderedDict()
-        self._bytes = 0
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._images)
+
+    @property
+    def held_bytes(self) -> int:
+        """The bytes the kept images hold now."""
+        with self._lock:
+            return sum(image.nbytes for image in self._images.values())
 
     def get(self, sha256: str) -> LoadedImage:
         key = check_sha256(sha256)
@@ -78,20 +89,17 @@ class ImageStore:
             if known is not None and known.name == name:
                 self._images.move_to_end(key)
                 return known
-        image = load_image(data, name=name, max_pixels=self.max_pixels)
+        image = load_image(data, name=name, max_pixels=self.max_pixels, max_frames=self.max_frames)
         self._keep(image)
         return image
 
     def _keep(self, image: LoadedImage) -> None:
-        size = _footprint(image)
-        if size > self.max_bytes:
+        if image.nbytes > self.max_bytes:
             return
         with self._lock:
-            old = self._images.pop(image.sha256, None)
-            if old is not None:
-                self._bytes -= _footprint(old)
+            self._images.pop(image.sha256, None)
             self._images[image.sha256] = image
-            self._bytes += size
-            while len(self._images) > self.max_images or self._bytes > self.max_bytes:
+            held = sum(kept.nbytes for kept in self._images.values())
+            while len(self._images) > self.max_images or held > self.max_bytes:
                 _, dropped = self._images.popitem(last=False)
-                self._bytes -= _footprint(dropped)
+                held -= dropped.nbytes

@@ -86,6 +86,8 @@ def json_field(text: str, name: str, error: type[ArgusError]) -> Any:
         raise error(f"{name}: not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise error(f"{name}: JSON nests too deeply") from None
+    except ValueError:  # the only other: an integer past Python's digit limit for int() (4,300)
+        raise error(f"{name}: a number in it has too many digits to be read") from None
 
 
 def parse_zones_field(text: str | None) -> list[Zone] | None:

@@ -2,26 +2,27 @@
 
 The checks that protect a deployment live here rather than in the CLI, so a program that calls
 ``create_app`` directly gets the same refusals: no ``--no-auth`` off loopback, no server without
-a token, no weak token, no URL allow-list entry that is more than a host name.
+a token, no weak token, no URL allow-list entry that is more than a host, address or range and a port.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-import re
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from argus.agent.errors import ServerConfigError
-from argus.tools.runtime import DEFAULT_MAX_PIXELS
+from argus.tools.runtime import DEFAULT_MAX_FRAMES
 
 TOKEN_ENV = "ARGUS_API_TOKEN"
+# Lower than the CLI's 64 MP: a 186 KB PNG can declare 64 MP and cost a worker ~12 s and ~1 GB
+# (the RGB array, its gray and BGR copies and the tools' own), for every request that sends it. 24 MP
+# still takes a 6000x4000 camera photo and the largest radiographs (a 43x43 cm detector at 0.1 mm is
+# 4300x4300 = 18.5 MP), at under 40% of that cost; an operator who needs more sets --max-pixels.
+SERVICE_MAX_PIXELS = 24_000_000
 MIN_TOKEN_CHARS = 16
-_HOST = re.compile(
-    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
-)
 
 
 class ServerSettings(BaseModel):
@@ -36,7 +37,8 @@ class ServerSettings(BaseModel):
     workers: int = Field(default=2, ge=1, le=64, description="Threads answering questions at once.")
     queue: int = Field(default=8, ge=0, le=4096, description="Requests that may wait for a worker.")
     max_body_mb: float = Field(default=50.0, gt=0, le=4096)
-    max_pixels: int = Field(default=DEFAULT_MAX_PIXELS, ge=1)
+    max_pixels: int = Field(default=SERVICE_MAX_PIXELS, ge=1, description="Largest image in pixels.")
+    max_frames: int = Field(default=DEFAULT_MAX_FRAMES, ge=1, le=100_000, description="Most DICOM frames.")
     deadline_s: float = Field(default=60.0, gt=0, le=3600)
     allow_url_hosts: list[str] = Field(default_factory=list)
     url_timeout_s: float = Field(default=10.0, gt=0, le=300)
@@ -55,6 +57,16 @@ class ServerSettings(BaseModel):
     @property
     def auth_required(self) -> bool:
         return not self.no_auth
+
+    def limits(self) -> dict[str, int | float]:
+        """The limits a client's request is held to, as ``/readyz`` reports them."""
+        return {
+            "max_pixels": self.max_pixels,
+            "max_frames": self.max_frames,
+            "max_body_bytes": self.max_body_bytes,
+            "max_triage_images": self.max_triage_images,
+            "deadline_s": self.deadline_s,
+        }
 
     def check(self) -> ServerSettings:
         """Raise ServerConfigError for a combination that must not serve; return self otherwise."""
@@ -80,11 +92,16 @@ class ServerSettings(BaseModel):
                     f"the API token must be at least {MIN_TOKEN_CHARS} characters with no spaces, got "
                     f"{len(secret)} characters (make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
                 )
-        for host in self.allow_url_hosts:
-            if not _HOST.match(host.lower()) and not _is_ip(host):
+        from argus.agent.service.url_fetch import parse_allow_entry
+
+        for entry in self.allow_url_hosts:
+            try:
+                parse_allow_entry(entry)
+            except ValueError:
                 raise ServerConfigError(
-                    f"--allow-url-host takes a bare host name or IP address such as images.example.org, got {host!r}"
-                )
+                    "--allow-url-host takes a bare host name, IP address or CIDR range, optionally with :PORT "
+                    f"(images.example.org, images.example.org:8443, 10.20.0.0/16), got {entry!r}"
+                ) from None
         return self
 
 
@@ -95,14 +112,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 def read_token(token_file: Path | None) -> SecretStr | None:

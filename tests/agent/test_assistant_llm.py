@@ -54,7 +54,7 @@ def test_malformed_calls_are_fed_back_then_the_planner_takes_over(fake_openai):
     second = fake_openai.chat_requests()[1].json["messages"]
     assert any(m["role"] == "tool" and "malformed" in m["content"] for m in second)
     assert any("planner answered instead" in n for n in answer.notes)
-    assert answer.answer.startswith("I count") and answer.verified
+    assert answer.answer.startswith("3 people") and answer.short_answer == "3" and answer.verified
     assert answer.backend["llm"] == "built-in planner"
 
 

@@ -206,3 +206,189 @@ def test_bad_arguments(analyze, kwargs, message):
     with pytest.raises(ToolInputError) as info:
         analyze(scene(), **kwargs)
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------------------------- object colours
+
+
+@pytest.fixture(scope="module")
+def detections():
+    from argus.tools.detect_objects import DetectObjects
+
+    detector = DetectObjects(Runtime(device="cpu"))
+    return lambda image: detector(image).detections
+
+
+def _regions(found):
+    return [{"box": d.box, "source": d.id, "label": d.label} for d in found]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("image", "label", "colour"),
+    [
+        (samples.BUS, "bus", "blue"),
+        (samples.ZIDANE, "person", "black"),  # both men wear black suits
+        (samples.CHELSEA, "cat", "brown"),  # a brown tabby
+        (samples.ASTRONAUT, "person", "orange"),  # the orange flight suit
+    ],
+    ids=["bus", "zidane", "chelsea", "astronaut"],
+)
+def test_a_detected_object_has_the_colour_of_its_own_pixels(analyze, detections, image, label, colour):
+    found = detections(image)
+    result = analyze(image, shapes=False, regions=_regions(found))
+    assert [c.id for c in result.object_colours] == [
+        f"K{len(result.colours) + i + 1}" for i in range(len(found))
+    ]
+    for detection, item in zip(found, result.object_colours, strict=True):
+        assert item.source == detection.id and item.object_label == detection.label
+        assert item.box == detection.box and item.shade is not None
+        if detection.label == label:
+            assert item.label == colour, (detection, item)
+
+
+@pytest.mark.slow
+def test_the_whole_image_palette_is_not_the_bus_colour(analyze, detections):
+    """bus.jpg is mostly gray street and yellow building; its bus is still blue, white-roofed."""
+    bus = next(d for d in detections(samples.BUS) if d.label == "bus")
+    result = analyze(samples.BUS, shapes=False, regions=_regions([bus]))
+    assert result.colours[0].label == "gray"
+    (item,) = result.object_colours
+    assert item.label == "blue" and item.rgb[2] > item.rgb[0] + 60
+    assert item.fraction >= 0.4
+
+
+@pytest.mark.slow
+def test_rendered_objects_of_every_shade_are_named_right(analyze):
+    """21 shades x 10 scenes = 210 objects under a +-15% light gradient and noise, each shade's swatch
+    nudged at random (hue +-6 degrees, saturation and brightness +-10%)."""
+    from argus.tools.colour_names import PALETTE, colour_of, shade_swatch
+    from tests.support.scenes import jittered, shaded_colour_scene
+
+    right_colour = right_shade = total = 0
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        order = [str(s) for s in rng.permutation(list(PALETTE))]
+        image, placed = shaded_colour_scene([(s, jittered(shade_swatch(s), rng)) for s in order], seed)
+        result = analyze(np.asarray(image), shapes=False, regions=[{"box": list(p.box)} for p in placed])
+        for thing, item in zip(placed, result.object_colours, strict=True):
+            total += 1
+            right_colour += item.label == colour_of(thing.colour)
+            right_shade += item.shade == thing.colour
+    assert total == 210
+    assert right_colour >= 0.97 * total and right_shade >= 0.9 * total, (right_colour, right_shade)
+
+
+def test_a_region_with_its_mask_is_named_from_the_mask():
+    from argus.tools.masks import encode_rle
+
+    image = canvas(100, 100)
+    image[20:80, 20:80] = RED
+    image[40:60, 40:60] = BLUE  # a blue patch inside the box but outside the mask
+    mask = np.zeros((100, 100), bool)
+    mask[20:80, 20:80] = True
+    mask[40:60, 40:60] = False
+    tool = AnalyzeColorsShapes(Runtime(device="cpu"))
+    (item,) = tool(
+        image, shapes=False, regions=[{"box": [20, 20, 80, 80], "rle": encode_rle(mask), "source": "M1"}]
+    ).object_colours
+    assert item.label == "red" and item.fraction == 1.0 and item.source == "M1"
+
+
+@pytest.mark.parametrize(
+    ("regions", "message"),
+    [
+        ([{"box": [1, 2, 3]}], "a box is \\[x1, y1, x2, y2\\], got 3 numbers"),
+        ([{"box": [10, 10, 5, 20]}], "x2 > x1"),
+        ([{"box": [0, 0, float("nan"), 5]}], "finite"),
+        ([{"box": [700, 500, 900, 600]}], "holds no pixels of the 600x400 image"),
+        ([{"box": [0, 0, 10, 10], "source": "D1; rm -rf /"}], "source"),
+        (
+            [{"box": [0, 0, 10, 10], "rle": {"size": [10, 10], "counts": [100]}}],
+            "mask is 10x10 but the image is 600x400",
+        ),
+        ([{"box": [0, 0, 10, 10], "rle": {"size": [400, 600], "counts": "abc"}}], "compressed"),
+        ([{"box": [0, 0, 10, 10], "colour": "red"}], "Extra inputs"),
+        ([{"box": [0, 0, 10, 10]}] * 101, "at most 100"),
+    ],
+)
+def test_bad_regions_are_refused_with_the_reason(analyze, regions, message):
+    with pytest.raises(ToolInputError, match=message):
+        analyze(scene(), shapes=False, regions=regions)
+
+
+def test_a_region_partly_outside_is_clipped(analyze):
+    (item,) = analyze(scene(), shapes=False, regions=[{"box": [-50, -50, 120, 120]}]).object_colours
+    assert item.box == [0.0, 0.0, 120.0, 120.0] and item.label == "red"
+
+
+# ------------------------------------------------------------------------------------------ shapes
+
+FLAT = ("circle", "ellipse", "triangle", "square", "rectangle", "pentagon", "hexagon", "star")
+COLOURS = ((30, 90, 210), (220, 30, 30), (40, 160, 60), (250, 140, 0), (120, 50, 160), (20, 20, 20))
+
+
+def test_small_rendered_shapes_are_named_filled_or_outlined_rotated_and_anti_aliased(analyze):
+    """8 shapes x filled/outline x 64 and 160 px x 5 random sizes and rotations = 160 images."""
+    from tests.support.scenes import flat_shape_image
+
+    wrong = []
+    for seed in range(5):
+        for k, shape in enumerate(FLAT):
+            for outline in (False, True):
+                for side in (64, 160):
+                    colour = COLOURS[(seed + k) % len(COLOURS)]
+                    image = flat_shape_image(
+                        shape, colour, 1000 * seed + 10 * k + side + outline, side, outline
+                    )
+                    found = analyze(np.asarray(image), max_colours=1).shapes
+                    if [s.label for s in found] != [shape]:
+                        wrong.append((shape, outline, side, [s.label for s in found]))
+    assert len(wrong) <= 3, wrong  # of 160
+
+
+def test_an_outlined_shape_has_the_colour_of_its_line(analyze):
+    from tests.support.scenes import flat_shape_image
+
+    (shape,) = analyze(np.asarray(flat_shape_image("circle", (40, 160, 60), 3, 64, outline=True))).shapes
+    assert shape.label == "circle" and shape.colour == "green"
+
+
+@pytest.mark.slow
+def test_rendered_solids_on_a_gray_floor_are_counted_and_named(analyze):
+    """Spheres, cubes and cylinders with shading and soft shadows: 15 scenes of 2-6 solids."""
+    from tests.support.scenes import solids_scene
+
+    palette = (("red", (200, 30, 30)), ("blue", (40, 80, 200)), ("green", (40, 160, 60)),
+               ("yellow", (230, 200, 40)), ("purple", (120, 50, 160)), ("brown", (130, 80, 40)))  # fmt: skip
+    rng = np.random.default_rng(7)
+    total = right = 0
+    for seed in range(15):
+        things = [
+            (str(rng.choice(["sphere", "cube", "cylinder"])), *palette[int(rng.integers(len(palette)))])
+            for _ in range(int(rng.integers(2, 7)))
+        ]
+        image, placed = solids_scene(things, seed)
+        result = analyze(np.asarray(image))
+        assert len(result.shapes) == len(placed), seed
+        assert "no plain background" not in " ".join(result.notes)
+        for thing in placed:
+            cx, cy = (thing.box[0] + thing.box[2]) / 2, (thing.box[1] + thing.box[3]) / 2
+            (found,) = [s for s in result.shapes if s.box[0] <= cx <= s.box[2] and s.box[1] <= cy <= s.box[3]]
+            total += 1
+            right += found.label == thing.shape and found.colour == thing.colour
+    assert right >= 0.95 * total, (right, total)
+
+
+def test_sizes_are_relative_to_the_other_shapes():
+    import cv2
+
+    image = canvas()
+    cv2.circle(image, (100, 100), 15, RED, -1)
+    cv2.circle(image, (300, 100), 16, RED, -1)
+    cv2.circle(image, (450, 250), 60, RED, -1)
+    shapes = AnalyzeColorsShapes(Runtime(device="cpu"))(image).shapes
+    assert [s.size for s in shapes] == ["large", "small", "small"]
+    one = canvas()
+    cv2.circle(one, (300, 200), 150, BLUE, -1)
+    assert AnalyzeColorsShapes(Runtime(device="cpu"))(one).shapes[0].size == "large"

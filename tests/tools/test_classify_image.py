@@ -41,6 +41,32 @@ def test_everyday_photos_get_their_imagenet_class(classifier, image, expected):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("image", "category", "group"),
+    [
+        (samples.BUS, "vehicle", "bus"),
+        (samples.CHELSEA, "animal", "cat"),
+        (samples.COFFEE, "food", "drink"),
+        (samples.ROCKET, "vehicle", "rocket"),
+    ],
+    ids=["bus", "chelsea", "coffee", "rocket"],
+)
+def test_each_class_says_what_kind_of_thing_it_is(classifier, image, category, group):
+    top = classifier(image).labels[0]
+    assert (top.category, top.group) == (category, group)
+
+
+@pytest.mark.slow
+def test_a_rocket_the_detector_cannot_name_is_found_by_the_classifier(classifier):
+    """rocket.jpg: the detector has no rocket class; the classifier's two best guesses are rockets."""
+    from argus.tools.categories import labels_in
+
+    labels = classifier(samples.ROCKET, top_k=3).labels
+    assert {label.label for label in labels[:2]} == {"projectile", "missile"}
+    assert sum(label.score for label in labels if label.label in labels_in("rocket", "imagenet")) > 0.5
+
+
 def test_top_k_lists_that_many_classes_most_probable_first(classifier):
     labels = classifier(samples.CHELSEA, top_k=3).labels
     assert [label.id for label in labels] == ["L1", "L2", "L3"]

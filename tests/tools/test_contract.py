@@ -58,3 +58,14 @@ def test_tool_contract(name, runtime, bus, tmp_path):
     hits = runtime.cache.hits
     again = tool(bus, **args)
     assert runtime.cache.hits == hits + 1 and again == result
+
+
+def test_disk_cache_is_not_read_across_argus_versions(tmp_path, bus, monkeypatch):
+    """A result cached by one Argus release is not served by the next: the algorithms changed."""
+    import argus
+
+    tool = get_tool("assess_quality", Runtime(device="cpu", cache_dir=tmp_path))
+    tool(bus)
+    assert tool.cached(bus)
+    monkeypatch.setattr(argus, "__version__", "0.0.0-older")
+    assert not tool.cached(bus)

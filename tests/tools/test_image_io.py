@@ -7,12 +7,14 @@ import io
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from argus.tools.errors import (
+    ArgusError,
     DicomError,
     EmptyFileError,
     ExtensionMismatchError,
@@ -22,7 +24,7 @@ from argus.tools.errors import (
     TruncatedImageError,
 )
 from argus.tools.image_io import as_loaded, load_image
-from tests.support import samples
+from tests.support import dicom_files, samples
 
 
 def _save(img: Image.Image, path: Path, **kw) -> Path:
@@ -251,3 +253,85 @@ def test_truncated_png_is_refused(tmp_path):
     path.write_bytes(data[: len(data) - 200])
     with pytest.raises(TruncatedImageError):
         load_image(path)
+
+
+# ------------------------------------------------------------------ DICOM bombs and many frames
+
+
+def _peak_traced_bytes(work: Any) -> tuple[Any, int]:
+    """What ``work()`` returns (or raises) and the most memory Python and numpy held while it ran."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        try:
+            result: Any = work()
+        except ImageLoadError as exc:
+            result = exc
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_deflated_dicom_bomb_is_refused_before_it_inflates():
+    data = dicom_files.deflated(1000, 1000, 128)  # ~120 KB that inflates to 128 MB
+    assert len(data) < 1_000_000
+    error, peak = _peak_traced_bytes(lambda: load_image(data, name="bomb.dcm", max_pixels=1_000_000))
+    assert isinstance(error, ImageTooLargeError), error
+    assert "bomb.dcm" in str(error) and "inflates to over" in str(error)
+    assert peak < 48 * 1024 * 1024, f"{peak:,} bytes held while refusing a deflated bomb"
+
+
+def test_a_small_deflated_dicom_still_loads():
+    img = load_image(samples.dicom("image_dfl.dcm"))
+    assert img.metadata["TransferSyntaxUID"] == "1.2.840.10008.1.2.1.99"
+    assert (img.width, img.height) == (512, 512) and img.rgb.std() > 0
+
+
+def test_a_deflated_dicom_within_the_cap_loads_all_of_its_frames_header():
+    img = load_image(dicom_files.deflated(64, 64, 4), name="four.dcm", max_pixels=64 * 64)
+    assert img.metadata["frames"] == 4 and img.original.shape == (64, 64)
+
+
+def test_more_frames_than_the_cap_are_refused():
+    data = dicom_files.rle_frames(32, 32, 50)
+    with pytest.raises(ImageTooLargeError, match="many.dcm: 50 frames, over the 20-frame limit"):
+        load_image(data, name="many.dcm", max_frames=20)
+
+
+def test_the_frame_cap_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ARGUS_MAX_FRAMES", "10")
+    with pytest.raises(ImageTooLargeError, match="50 frames, over the 10-frame limit"):
+        load_image(dicom_files.rle_frames(32, 32, 50), name="many.dcm")
+    monkeypatch.setenv("ARGUS_MAX_FRAMES", "lots")
+    with pytest.raises(ArgusError, match="ARGUS_MAX_FRAMES must be a whole number"):
+        load_image(dicom_files.rle_frames(32, 32, 2), name="two.dcm")
+
+
+def _held_bytes(image: Any) -> int:
+    """The bytes of every buffer the image's arrays keep alive, each counted once."""
+    buffers: dict[int, int] = {}
+    for value in vars(image).values():
+        if isinstance(value, np.ndarray):
+            root = value
+            while isinstance(root.base, np.ndarray):
+                root = root.base
+            owner = root.base if root.base is not None else root
+            buffers[id(owner)] = memoryview(owner).nbytes if root.base is not None else root.nbytes
+    return sum(buffers.values())
+
+
+def test_a_multi_frame_dicom_decodes_and_keeps_one_frame():
+    from argus.agent.service.images import ImageStore
+
+    frames, side = 60, 1000
+    data = dicom_files.rle_frames(side, side, frames)  # 60 MB of pixels if every frame were decoded
+    store = ImageStore(max_images=4, max_pixels=side * side, max_frames=frames)
+    img, peak = _peak_traced_bytes(lambda: store.load(data, "cine.dcm"))
+    assert img.metadata["frames"] == frames and img.metadata["frame_used"] == 0
+    assert img.original.shape == (side, side)
+    assert peak < 24 * 1024 * 1024, f"{peak:,} bytes held while decoding one frame"
+    assert _held_bytes(img) <= 4 * side * side + 16 * 1024  # the frame, its RGB copy and small change
+    assert store.held_bytes == _held_bytes(img)
+    img.bgr  # noqa: B018 - a tool asks for the BGR copy: the store counts it from then on
+    assert store.held_bytes == _held_bytes(img) > 4 * side * side

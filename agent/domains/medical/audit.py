@@ -106,12 +106,10 @@ class AuditEntry(BaseModel):
 
 
 def default_audit_path() -> Path:
-    """``$ARGUS_AUDIT_DB``, else ``$XDG_DATA_HOME/argus/audit.sqlite``, else ``~/.local/share/argus/audit.sqlite``."""
-    env = os.environ.get("ARGUS_AUDIT_DB")
-    if env:
-        return Path(env).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "argus" / "audit.sqlite"
+    """``$ARGUS_AUDIT_DB``, else ``audit.sqlite`` in Argus's data folder (``argus.tools.paths``)."""
+    from argus.tools.paths import audit_db_path
+
+    return audit_db_path()
 
 
 class AuditLog:

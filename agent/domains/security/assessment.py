@@ -10,7 +10,6 @@ see: "not detected" is never "absent".
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,6 @@ CANNOT_SEE = (
     "emotions or sensitive attributes: never inferred, by design",
 )
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg")
-_THREAT = re.compile(r"threat level (\d)", re.I)
 
 
 class Alert(BaseModel):
@@ -59,21 +57,17 @@ class SecurityReport(BaseModel):
 
 
 def report(answer: Answer, kb: Any, frames: int = 1, seconds: float = 0.0) -> SecurityReport:
-    """The security summary of an answer: threat level, alerts (fired rules above U0), zone counts."""
-    threat, threat_rule = 0, None
-    alerts = []
-    for ref in answer.rules:
-        if not ref.fired:
-            continue
-        native = kb.rule(ref.id).urgency.native
-        level = _THREAT.search(native)
-        if level and int(level.group(1)) > threat:
-            threat, threat_rule = int(level.group(1)), ref.id
-        if ref.urgency and ref.urgency != "U0":
-            alerts.append(
-                Alert(rule=ref.id, title=ref.title, urgency=ref.urgency, action=ref.action, source=ref.source,
-                      url=ref.url, why=ref.why)
-            )  # fmt: skip
+    """The security summary of an answer: threat level, alerts (fired rules above U0, each once), zone counts."""
+    from argus.agent.domains.security.policy import threat_level
+
+    fired = [kb.rule(ref.id) for ref in answer.rules if ref.fired]
+    threat, threat_rule = threat_level([_Fired(rule) for rule in fired])
+    alerts = [
+        Alert(rule=ref.id, title=ref.title, urgency=ref.urgency, action=ref.action, source=ref.source,
+              url=ref.url, why=ref.why)
+        for ref in answer.rules
+        if ref.fired and ref.urgency and ref.urgency != "U0"
+    ]  # fmt: skip
     alerts.sort(key=lambda a: a.urgency or "U0", reverse=True)
     zones: dict[str, dict[str, int]] = {}
     for item in answer.evidence:
@@ -92,6 +86,13 @@ def report(answer: Answer, kb: Any, frames: int = 1, seconds: float = 0.0) -> Se
         seconds=seconds,
         events=events,
     )
+
+
+class _Fired:
+    """A fired rule as the threat scale reads it (the policy takes the engine's FiredRule shape)."""
+
+    def __init__(self, rule: Any) -> None:
+        self.rule = rule
 
 
 def is_sequence(source: Path) -> bool:

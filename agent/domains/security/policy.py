@@ -11,24 +11,42 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from argus.agent.core.answer import Caller
+from argus.agent.core.answer import Caller, UrgencyInfo
 from argus.agent.core.policy import DomainPolicy, framing
 
 if TYPE_CHECKING:
     from argus.agent.core.toolbox import RulesOutcome, Toolbox
 
 THREAT_WORDS = {0: "normal activity", 1: "suspicious", 2: "threat"}
+# What each urgency level asks of whoever watches the scene.
+RESPONSE_WORDS = {
+    "U0": "no action",
+    "U1": "review",
+    "U2": "respond promptly",
+    "U3": "respond now",
+    "U4": "emergency response",
+}
 UNSEEN_CLASSES = "guns, fire, smoke, helmets or high-visibility vests"
 _THREAT = re.compile(r"threat level (\d)", re.I)
 
 
+# Where a fired alert puts the scene on the threat scale when its rule states no threat level itself:
+# any alert is at least suspicious; one a person must act on at once (a person down, a crush) is a threat.
+ALERT_THREAT = {"U0": 0, "U1": 1, "U2": 1, "U3": 2, "U4": 2}
+
+
 def threat_level(fired: list[Any]) -> tuple[int, str | None]:
-    """The highest threat level the fired rules state on the activity-context scale, and its rule."""
+    """The scene's level on the activity-context scale (0 normal, 1 suspicious, 2 threat) and the rule
+    that set it: the level a fired rule states ("threat level 2"), else what its alert implies, so a
+    scene with alerts is never reported as normal."""
     level, rule = 0, None
     for f in fired:
+        if framing(f.rule):
+            continue
         found = _THREAT.search(f.rule.urgency.native or "")
-        if found and int(found.group(1)) > level:
-            level, rule = int(found.group(1)), f.rule.id
+        this = int(found.group(1)) if found else ALERT_THREAT.get(f.rule.urgency.level, 0)
+        if this > level:
+            level, rule = this, f.rule.id
     return level, rule
 
 
@@ -58,6 +76,15 @@ class SecurityPolicy(DomainPolicy):
             toolbox.run("evaluate_rules", {"domain": "security"}, Caller.AGENT)
         return toolbox.last_rules
 
+    def decide(
+        self, toolbox: Toolbox, outcome: RulesOutcome | None, refused: bool
+    ) -> tuple[UrgencyInfo | None, str | None]:
+        """The most urgent alert, labelled in the security scale's words rather than the medical ones."""
+        urgency, abstention = super().decide(toolbox, outcome, refused)
+        if urgency is not None:
+            urgency = urgency.model_copy(update={"label": RESPONSE_WORDS[urgency.level]})
+        return urgency, abstention
+
     def verdict(self, toolbox: Toolbox) -> tuple[int, int] | None:
         if toolbox.last_rules is None:
             return None
@@ -67,17 +94,17 @@ class SecurityPolicy(DomainPolicy):
     def verdict_sentence(self, toolbox: Toolbox) -> tuple[int, str]:
         """(threat level, the sentence that states it)."""
         fired = toolbox.last_rules.evaluation.fired if toolbox.last_rules is not None else []
-        level, rule = threat_level(fired)
+        level, _ = threat_level(fired)
         raised = alerts(fired)
         if not raised:
             return (
                 level,
                 f"Threat level {level} ({THREAT_WORDS[level]}): no security rule fired on what the tools found.",
             )
-        by = f" from [R:{rule}]" if rule else ""
+        # the alerts that follow cite their rules, each once
         return (
             level,
-            f"Threat level {level} ({THREAT_WORDS[level]}){by}, with {len(raised)} alert{'s' if len(raised) != 1 else ''}.",
+            f"Threat level {level} ({THREAT_WORDS[level]}), with {len(raised)} alert{'s' if len(raised) != 1 else ''}.",
         )
 
     def rule_sentences(self, toolbox: Toolbox, stated: dict[str, Any]) -> list[str]:

@@ -19,7 +19,8 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "models still loading"}})
 async def readyz(service: ServiceDep) -> JSONResponse:
-    """Ready once the detector, the planner's embedder and the knowledge base are loaded."""
+    """Ready once the detector, the planner's embedder and the knowledge base are loaded; says which
+    models are loaded, how busy the workers are, and the limits a request is held to."""
     if not service.ready.is_set():
         message = service.warm_error or "loading models"
         return error_response(503, "not_ready", f"not ready: {message}")
@@ -27,4 +28,11 @@ async def readyz(service: ServiceDep) -> JSONResponse:
 
     keys = dict.fromkeys([*service.assistant.runtime.models.loaded(), *default_runtime().models.loaded()])
     loaded = [redact_paths(key) for key in keys]
-    return JSONResponse({"status": "ready", "models": loaded, "pool": service.workers.stats()})
+    return JSONResponse(
+        {
+            "status": "ready",
+            "models": loaded,
+            "pool": service.workers.stats(),
+            "limits": service.settings.limits(),
+        }
+    )

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from argus.agent.core.answer import Answer, Citation, RuleRef, UrgencyInfo
 from argus.agent.errors import SuiteError
 from argus.agent.evaluation import scenes
-from argus.agent.evaluation.harness import CaseResult, Expect, check, load_suite, run_suite, summarise
+from argus.agent.evaluation.harness import Expect, check, load_suite, run_suite
+from argus.agent.evaluation.report import CaseResult, summarise
 from argus.cli import app
 from tests.support import samples
 
@@ -293,3 +294,200 @@ def test_categories_the_planner_answers_fully_stay_full(report):
         assert score.correct == score.cases, [
             (r.id, r.failures) for r in report.results if r.category == category and not r.correct
         ]
+
+
+# ------------------------------------------------------------------------- question suites
+
+
+class ProgramAnswer(Answer):
+    """The answer contract with the two fields the question engine adds (today's Answer has neither)."""
+
+    short_answer: str | None = None
+    program: dict | None = None
+
+
+def _asked(question: str, text: str, **fields) -> Answer:
+    kind = ProgramAnswer if {"short_answer", "program"} & set(fields) else Answer
+    return kind(question=question, answer=text, domain="general", **fields)
+
+
+@pytest.mark.parametrize(
+    ("expect", "answer", "failures"),
+    [
+        ({"short_answer": ["yes"]}, _asked("Is there a bus?", "Yes: 1 bus detected [D2]."), []),
+        (
+            {"short_answer": ["green"]},
+            _asked("What colour is the triangle?", "Dominant colours: gray 49%, green 10% [K1]."),
+            ["the first sentence does not answer green"],
+        ),
+        ({"short_answer": ["4"]}, _asked("How many?", "Whatever the prose says", short_answer="four"), []),
+        (
+            {"short_answer": ["4"]},
+            _asked("How many?", "I count 4 people.", short_answer="3"),
+            ["short answer '3', expected 4"],
+        ),
+        (
+            {"short_answer": ["a", "b", "c", "d", "e"]},
+            _asked("Which?", "f", short_answer="f"),
+            ["short answer 'f', expected a / b / c / d / ..."],
+        ),
+        ({"mentions": [["cat", "kitty"], ["bus"]]}, _asked("Describe.", "A cat next to a bus [D1][D2]."), []),
+        (
+            {"mentions": [["cat", "kitty"], ["bus"]]},
+            _asked("Describe.", "A cat [D1]."),
+            ["the answer mentions none of bus"],
+        ),
+        ({"refused": True, "short_answer": ["no"]}, _asked("Who is he?", "No.", refused=True), []),
+    ],
+)
+def test_short_answer_and_mention_checks(expect, answer, failures):
+    assert check(Expect.model_validate(expect), answer) == failures
+
+
+def _case_line(**fields) -> str:
+    case = {
+        "id": "q1",
+        "image": "sample:bus.jpg",
+        "question": "Is there a bus?",
+        "category": "photo",
+        "form": "exists",
+        "op": "exists",
+        "expect": {"short_answer": ["yes"]},
+        **fields,
+    }
+    return json.dumps(case)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (_case_line(op="guess"), "op"),
+        (_case_line(expect={"short_answer": []}), "expect.short_answer"),
+        (_case_line(expect={"short_answer": [""]}), "expect.short_answer"),
+        (_case_line(expect={"mentions": [[]]}), "expect.mentions"),
+        (_case_line(form=""), "form"),
+        (_case_line(tags="typo"), "tags"),
+    ],
+)
+def test_bad_question_lines_are_named(tmp_path, line, message):
+    with pytest.raises(SuiteError, match="nothing was run") as caught:
+        load_suite(_suite(tmp_path, line))
+    assert message in str(caught.value)
+
+
+def test_question_keys_load(tmp_path):
+    (case,) = load_suite(_suite(tmp_path, _case_line(limit="detector", template="exists/01", tags=["typo"])))
+    assert (case.case.form, case.case.op, case.case.limit, case.case.tags) == (
+        "exists",
+        "exists",
+        "detector",
+        ["typo"],
+    )
+
+
+class _Scripted:
+    """Stands in for the Assistant: answers each question from a table."""
+
+    def __init__(self, answers: dict[str, Answer]) -> None:
+        self.answers = answers
+
+    def ask(self, image, question, **kwargs) -> Answer:
+        return self.answers[question]
+
+
+def test_question_measures_over_canned_answers(tmp_path):
+    lines = [
+        _case_line(id="yes-ok"),
+        _case_line(
+            id="count-ok",
+            question="How many people?",
+            form="count",
+            op="count",
+            expect={"short_answer": ["3"]},
+        ),
+        _case_line(
+            id="count-limited",
+            question="How many people really?",
+            form="count",
+            op="count",
+            expect={"short_answer": ["4"]},
+            limit="detector",
+        ),
+        _case_line(
+            id="colour-wrong",
+            question="What colour is the bus?",
+            form="attribute",
+            op="attribute",
+            expect={"short_answer": ["blue"]},
+        ),
+        _case_line(
+            id="no-op", question="Describe.", form="describe", op=None, expect={"mentions": [["bus"]]}
+        ),
+    ]
+    answers = {
+        "Is there a bus?": _asked(
+            "Is there a bus?", "Yes: a bus [D1].", short_answer="yes", program={"op": "exists"}
+        ),
+        "How many people?": _asked(
+            "How many people?", "3 people [D1][D2][D3].", short_answer="3", program={"op": "exists"}
+        ),
+        "How many people really?": _asked(
+            "How many people really?", "I count 3 people.", program={"op": "count"}
+        ),
+        "What colour is the bus?": _asked(
+            "What colour is the bus?", "Dominant colours: gray 49% (backend: composed)."
+        ),
+        "Describe.": _asked("Describe.", "A bus, detect_objects v0.4.4."),
+    }
+    report = run_suite(load_suite(_suite(tmp_path, *lines)), _Scripted(answers))  # type: ignore[arg-type]
+    by_id = {r.id: r for r in report.results}
+    assert [r.id for r in report.results if r.correct] == ["yes-ok", "count-ok", "no-op"]
+    assert report.by_form["count"].correct == 1 and report.by_op["count"].cases == 2
+    assert report.short_answer_cases == 4 and report.short_answers_given == 2
+    assert report.short_answer_exact == 0.5
+    assert report.program_cases == 3 and report.program_routing == round(2 / 3, 4)
+    assert by_id["count-ok"].op_routed is False and by_id["count-ok"].program_op == "exists"
+    assert by_id["colour-wrong"].judged_by == "prose" and by_id["yes-ok"].judged_by == "short_answer"
+    assert report.yes_no_cases == 1 and report.yes_no_format == 1.0
+    assert report.number_cases == 2 and report.number_first == 0.5
+    assert report.prose_issues == 2
+    assert report.prose_issue_kinds == {"backend tag": 1, "internal field name": 1, "library version": 1}
+    assert report.limited_misses == {"detector": 1}
+    assert report.accuracy_unlimited == 0.75
+
+
+def test_answers_without_the_new_fields_are_scored_from_their_prose(tmp_path):
+    answers = {"Is there a bus?": _asked("Is there a bus?", "Yes: 1 bus detected [D2].")}
+    report = run_suite(load_suite(_suite(tmp_path, _case_line())), _Scripted(answers))  # type: ignore[arg-type]
+    (result,) = report.results
+    assert result.correct and result.short_answer is None and result.short_answer_match is False
+    assert result.program_op is None and result.op_routed is None and report.program_routing is None
+
+
+def test_cli_prints_question_measures_at_80_columns(tmp_path, monkeypatch):
+    from argus.agent.commands import eval as eval_command
+
+    results = [
+        CaseResult(id="a", category="photo", line=1, correct=True, form="exists", op="exists", short_answer_match=False,
+                   yes_no_format=True, answer="Yes.", question="Is there a bus?"),
+        CaseResult(id="b", category="photo", line=2, correct=False, form="count", op="count", short_answer_match=False,
+                   number_first=False, answer="I count 3 people.", question="How many?", limit="detector",
+                   failures=["the first sentence does not answer 4"], lint=["library version: 0.4.4"]),
+    ]  # fmt: skip
+    report = summarise(results, "/some/where/suite.jsonl")
+    from rich.console import Console
+
+    monkeypatch.setattr(eval_command, "console", Console(width=80, record=True))
+    eval_command._print(report, misses=5)
+    text = eval_command.console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for heading in ("Accuracy by form", "Accuracy by expected op", "short-answer exact match",
+                    "yes/no answers led by Yes/No", "misses a tool cannot avoid", "Prose issues", "Wrong answers"):  # fmt: skip
+        assert heading in text, heading
+    assert "the first sentence does not answer 4" in text and "library version: 0.4.4" in text
+
+
+def test_cli_sample_and_bad_option(tmp_path):
+    path = _suite(tmp_path, _line(id="a"), _line(id="b"))
+    result = CliRunner().invoke(app, ["eval", str(path), "--sample", "0"])
+    assert result.exit_code == 2 and "Traceback" not in result.output

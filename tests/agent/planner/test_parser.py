@@ -36,6 +36,13 @@ def program(question: str, **options) -> str:
         ("Is the bus red?", "exists(red bus)"),
         ("Has anyone fallen?", "exists(fallen person)"),
         ("Did a person fall down?", "exists(fallen person)"),
+        ("Is there a dog or a cat?", "exists(dog)"),
+        ("Is the cat sleeping?", "exists(cat; unchecked=is sleeping)"),
+        # numbers in yes/no questions
+        ("Are there more than 20 coins?", "compare(coin; comparison=more; than=20)"),
+        ("Are there exactly two cats?", "compare(cat; comparison=same; than=2)"),
+        ("Are there 3 people?", "compare(person; comparison=same; than=3)"),
+        ("Are there at least four cars?", "compare(car; comparison=at_least; than=4)"),
         # negation
         ("Is it true that there is no rectangle?", "not(exists(rectangle))"),
         ("There are no dogs in this picture, right?", "not(exists(dog))"),
@@ -56,6 +63,10 @@ def program(question: str, **options) -> str:
         # relations
         ("Is the man to the left of the bus?", "relate(person; relation=left_of; object: bus)"),
         ("Is the cup on the table?", "relate(cup; relation=on; object: dining table)"),
+        (
+            "Is the man on the left taller than the man on the right?",
+            "relate(person; relation=taller_than; object: person)",
+        ),
         ("Where is the man on the left standing relative to the bus?", "relate(person; object: bus)"),
         ("What is to the left of the bus?", "identify(object left of the bus)"),
         # comparison and arithmetic
@@ -78,6 +89,8 @@ def program(question: str, **options) -> str:
         ("Is this image sharp enough?", "quality(aspect=sharp)"),
         ("Is the photo blurry?", "quality(aspect=blurry)"),
         ("Is the image too dark?", "quality(aspect=dark)"),
+        ("Is this a color photo?", "quality(aspect=colour)"),
+        ("Is the picture black and white?", "quality(aspect=grayscale)"),
         ("Is this radiograph good enough quality to read?", "quality(aspect=overall)"),
         ("What is happening in this picture?", "describe()"),
         ("Describe the scene.", "describe()"),
@@ -126,6 +139,16 @@ def test_a_follow_up_reads_them_as_the_last_question_s_things() -> None:
 
 def test_what_no_form_reads_is_unanswerable_not_guessed() -> None:
     assert parse("What is the weather forecast for tomorrow in Paris?").op == "unanswerable"
+    holding = parse("What is the astronaut holding?").program.root
+    assert holding.op == "unanswerable" and "holding" in holding.reason
+
+
+def test_what_a_yes_no_question_asks_beyond_the_tools_is_kept() -> None:
+    assert parse("Is the cat sleeping?").program.root.unchecked == "is sleeping"
+    assert parse("Is the bus parked on a street?").program.root.unchecked == "is parked on a street"
+    assert parse("Is there a bus in the picture?").program.root.unchecked is None
+    either = parse("Is there a dog or a cat?").program.root
+    assert [s.label for s in either.any_of] == ["cat"]
 
 
 def test_programs_round_trip_as_json() -> None:

@@ -14,6 +14,7 @@ from argus.agent.domains.medical.audit import AuditLog
 from argus.agent.domains.medical.batch import triage_image
 from argus.agent.errors import FindingsError
 from argus.tools.errors import ImageLoadError
+from argus.tools.image_io import load_image
 from argus.tools.runtime import Runtime
 from tests.support.samples import BUS, CAMERA, dicom
 from tests.support.triage_helpers import (
@@ -74,20 +75,27 @@ def test_a_radiograph_of_another_body_part_is_not_read_as_a_chest(assistant, tmp
     assert answer.abstention.startswith("not a chest radiograph: DICOM body part HAND")
 
 
-def test_without_tags_the_modality_is_a_guess_from_pixels_and_not_a_fact(assistant) -> None:
+def test_without_tags_the_modality_is_a_guess_from_pixels_and_not_a_fact(assistant, tmp_path: Path) -> None:
     photo = triage_image(assistant, BUS)
     assert photo.abstention.startswith("wrong modality (guessed from pixels): not a radiograph")
-    assert photo.notes[0].startswith("modality guessed from pixels: not a radiograph (colour (chroma")
+    assert photo.notes[0].startswith("modality guessed from pixels: a photograph (probabilities photo 0.")
+    # a grayscale photograph is a photograph too (a heuristic on gray levels once took it for a radiograph)
     gray = triage_image(assistant, CAMERA)
-    assert gray.notes[0].startswith("modality guessed from pixels: likely a radiograph (grayscale")
-    assert "a guess, not a DICOM tag" in gray.answer
-    for answer in (photo, gray):
+    assert gray.abstention.startswith("wrong modality (guessed from pixels): not a radiograph")
+    png = tmp_path / "ct_slice.png"
+    Image.fromarray(load_image(dicom("CT_small.dcm")).rgb).save(png)  # the slice as a user would export it
+    ct = triage_image(assistant, png)
+    assert ct.notes[0].startswith("modality guessed from pixels: a CT slice (probabilities CT 0.")
+    assert "a guess, not a DICOM tag" in ct.answer
+    for answer in (photo, gray, ct):
         assert answer.image.modality is None
         assert "MED-CXR-MODALITY-01" not in [r.id for r in answer.rules if r.fired]
+        assert "classify_chest_xray" not in [step.tool for step in answer.trace]
 
 
-def test_no_finding_is_insufficient_evidence_never_normal(assistant) -> None:
-    answer = triage_image(assistant, CAMERA)
+def test_no_finding_is_insufficient_evidence_never_normal(assistant, tmp_path: Path) -> None:
+    chest = tagged_dicom(tmp_path, "cxr.dcm", Modality="CR", ViewPosition="PA", BodyPartExamined="CHEST")
+    answer = triage_image(assistant, chest)
     assert answer.urgency is None
     assert answer.abstention.startswith(
         "insufficient evidence: no finding was detected or given, which is not a normal result"
@@ -246,7 +254,7 @@ def test_bytes_and_arrays_are_triaged_without_a_sidecar(assistant) -> None:
     answer = triage_image(assistant, dicom("CT_small.dcm").read_bytes())
     assert answer.image.modality == "CT" and answer.image.path is None
     array = triage_image(assistant, np.asarray(Image.open(CAMERA)))
-    assert array.abstention.startswith("insufficient evidence")
+    assert array.abstention.startswith("wrong modality (guessed from pixels)")  # a photograph
 
 
 def test_an_unreadable_image_is_a_user_error(assistant, tmp_path: Path) -> None:
