@@ -404,8 +404,9 @@ class RapidOcrFacts(BackendFacts):
 MODALITY_MODEL = Path(__file__).with_name("modality_model.json")
 
 
+@functools.cache
 def file_digest(path: Path) -> str:
-    """The first 12 hex digits of a file's sha256, or "missing"."""
+    """The first 12 hex digits of a file's sha256, or "missing" (read once per process)."""
     import hashlib
 
     try:

@@ -10,7 +10,6 @@ what it was trained on and how well it did on sources it had not seen.
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +161,6 @@ def load_model(path: Path = MODEL_PATH) -> ModalityModel:
     return ModalityModel(classes, mean, scale, coef, intercept, data.get("training", {}))
 
 
-@functools.cache
 class PixelStatisticsModel(ModalityModelFacts, Backend):
     summary = (
         "Colour, histogram, border, edge, frequency and palette statistics of a 128 px thumbnail, "
