@@ -4,7 +4,9 @@ targets: wall seconds (median), CPU seconds (median, user + system) and peak res
 Every case runs once untimed first, so what is measured is a cold process on warm disk caches: Python's
 bytecode, the operating system's file cache, the rule index and the exported embedding model are on
 disk, as they are for anyone past their first command. The peak memory of each process comes from the
-kernel (``os.wait4``), so it counts everything the process loaded, libraries included.
+kernel (``os.wait4``), so it counts everything the process loaded, libraries included; each command is
+started by a small launcher process, because Linux counts a forked process's peak from its parent's
+memory at the fork.
 
 The children run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed from their environment):
 an installed package has its bytecode compiled, and compiling every module on every start is not what a
@@ -23,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -139,27 +142,70 @@ class _Run:
     stderr: str
 
 
+# Starts the command from a fresh, small process and reports its wall time, CPU time, peak RSS and exit
+# code as JSON on the file descriptor given first. Linux counts a process's peak RSS from the moment it was
+# forked, so a command forked straight from this (larger) process would inherit this one's peak.
+LAUNCHER = """
+import json, os, sys, time
+report, argv = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+os.write(report, json.dumps([wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                             os.waitstatus_to_exitcode(status)]).encode())
+"""
+
+
 def run_once(argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> _Run:
-    """Start ``argv``, wait for it, and read its wall time, CPU time and peak RSS."""
+    """Run ``argv`` as a fresh process and read its wall time, CPU time and peak RSS (from the kernel)."""
+    import json
+
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd
-        )
-        if hasattr(os, "wait4"):
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = time.perf_counter() - start
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            cpu = usage.ru_utime + usage.ru_stime
-            # ru_maxrss is in kilobytes on Linux, in bytes on macOS
-            peak = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
-        else:  # no per-child rusage: time only
-            proc.wait()
-            wall = time.perf_counter() - start
-            cpu, peak = float("nan"), None
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    return _Run(wall, cpu, peak, proc.returncode, stderr)
+        if not hasattr(os, "fork"):  # no fork (Windows): wall time only
+            start = time.perf_counter()
+            code = subprocess.run(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                                  env=env, cwd=cwd).returncode  # fmt: skip
+            return _Run(time.perf_counter() - start, float("nan"), None, code, _read(err))
+        read_end, write_end = os.pipe()
+        try:
+            launcher = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", LAUNCHER, str(write_end), *argv],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=env,
+                cwd=cwd,
+                pass_fds=(write_end,),
+            )
+            os.close(write_end)
+            write_end = -1
+            with os.fdopen(read_end, "rb") as report:
+                read_end = -1
+                data = report.read()
+            launcher.wait()
+        finally:
+            for fd in (read_end, write_end):
+                if fd >= 0:
+                    os.close(fd)
+        if launcher.returncode != 0 or not data:
+            return _Run(
+                0.0, float("nan"), None, launcher.returncode or 1, _read(err) or "the launcher failed"
+            )
+        wall, cpu, maxrss, code = json.loads(data)
+        # ru_maxrss is in kilobytes on Linux, in bytes on macOS
+        peak = maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+        return _Run(wall, cpu, peak, code, _read(err))
+
+
+def _read(err: Any) -> str:
+    err.seek(0)
+    return err.read().decode("utf-8", "replace")
 
 
 def measure(case: ColdCase, runs: int, base: Sequence[str], env: dict[str, str], cwd: Path) -> ColdResult:
