@@ -10,8 +10,8 @@ memory at the fork.
 
 The children run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed from their environment):
 an installed package has its bytecode compiled, and compiling every module on every start is not what a
-user sees. On a machine other work is loading, wall time grows while CPU time stays put: the report
-carries the load average so the two can be read together.
+user sees. On a machine other work is loading, wall time grows much more than CPU time: the report
+carries the load average and the fastest run beside the median so they can be read together.
 """
 
 from __future__ import annotations
