@@ -10,7 +10,6 @@ tool results and resolve "them" to what the last question was about.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import queue
 import threading
@@ -126,6 +125,8 @@ class Assistant:
         return self.conversation(image, **options).ask(question, annotate=annotate)
 
     async def aask(self, image: Any, question: str, **options: Any) -> Answer:
+        import asyncio
+
         return await asyncio.to_thread(self.ask, image, question, **options)
 
     def stream(self, image: Any, question: str, **options: Any) -> Iterator[dict[str, Any]]:

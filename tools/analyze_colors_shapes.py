@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from argus.tools.base import Availability, Backend, ImageTool, module_present, package_version
+from argus.tools.backend_facts import ContourFacts
+from argus.tools.base import Backend, ImageTool
 from argus.tools.colour_names import COLOUR_NAMES, name_colour, name_colours
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import Colour, Shape, ToolResult, numbered
@@ -102,8 +103,7 @@ class ColorsShapes(ToolResult):
     counts: dict[str, int] = Field(description="Listed shapes per 'colour shape', e.g. {'red circle': 3}.")
 
 
-class ContourBackend(Backend):
-    name = "opencv-contours"
+class ContourBackend(ContourFacts, Backend):
     summary = (
         "Colour names by the nearest named swatch in CIELAB (CIEDE2000); things told from a plain background "
         "(a smooth Lab model of it, shadows trimmed), their outlines named by how they fill their enclosing "
@@ -111,16 +111,6 @@ class ContourBackend(Backend):
         "mask or GrabCut's foreground in its box; CPU, no weights."
     )
     install_hint = "pip install opencv-python scikit-image"
-
-    def version(self) -> str:
-        return f"opencv {package_version('opencv-python')}"
-
-    def availability(self) -> Availability:
-        if not module_present("cv2"):
-            return Availability(False, "OpenCV (cv2) is not installed")
-        if not module_present("skimage"):
-            return Availability(False, "scikit-image is not installed")
-        return Availability(True, "classical image processing, no weights")
 
     def raw_call(self, image: LoadedImage) -> Any:
         """The pipeline without the tool around it: name the sampled pixels, find and classify outlines."""

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
+from argus.tools.backend_facts import DrawFacts
+from argus.tools.base import Backend, ImageLike, ImageTool
 from argus.tools.errors import ArgusError, FileWriteError, ToolInputError
 from argus.tools.evidence import ToolResult
 from argus.tools.file_io import atomic_output, file_sha256
@@ -93,18 +94,9 @@ class Annotation(ToolResult):
     png_sha256: str = Field(description="sha256 of the PNG file, to tell it from a later overwrite.")
 
 
-class OpenCvDrawBackend(Backend):
-    name = "opencv-draw"
+class OpenCvDrawBackend(DrawFacts, Backend):
     summary = "OpenCV drawing (rectangles, polygons, translucent masks, Hershey text) and PNG encoding; CPU."
     install_hint = "pip install opencv-python"
-
-    def version(self) -> str:
-        return f"opencv {package_version('opencv-python')}"
-
-    def availability(self) -> Availability:
-        if not module_present("cv2"):
-            return Availability(False, "OpenCV (cv2) is not installed")
-        return Availability(True, "drawing only, no weights")
 
     def raw_call(self, image: LoadedImage) -> Any:
         import cv2

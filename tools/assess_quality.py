@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageTool, missing_modules, package_version
+from argus.tools.backend_facts import QualityFacts
+from argus.tools.base import Backend, ImageTool
 from argus.tools.evidence import Measurement, ToolResult, numbered
 
 if TYPE_CHECKING:
@@ -77,22 +78,12 @@ class QualityReport(ToolResult):
     reasons: list[str] = Field(description="Why it failed, one phrase per failing measurement, with its id.")
 
 
-class ClassicalMetricsBackend(Backend):
-    name = "opencv-skimage"
+class ClassicalMetricsBackend(QualityFacts, Backend):
     summary = (
         "Image statistics with NumPy/OpenCV (mean, clipping, RMS contrast, variance of the Laplacian) and "
         "scikit-image's wavelet noise estimate; CPU, no weights."
     )
     install_hint = "pip install opencv-python scikit-image PyWavelets"
-
-    def version(self) -> str:
-        return f"opencv {package_version('opencv-python')}, scikit-image {package_version('scikit-image')}"
-
-    def availability(self) -> Availability:
-        missing = missing_modules("cv2", "skimage", "pywt")
-        if missing is not None:
-            return missing
-        return Availability(True, "classical measurements, no weights")
 
     def measure(self, image: LoadedImage) -> dict[str, float]:
         """The raw numbers, by metric name."""

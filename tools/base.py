@@ -5,18 +5,22 @@ load lazily through the runtime's registry, a cached ``__call__``).
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
-import importlib.util
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from argus.tools.backend_facts import (  # noqa: F401 - the backend helpers are used from here too
+    Availability,
+    BackendFacts,
+    missing_modules,
+    module_present,
+    package_dir,
+    package_version,
+)
 from argus.tools.errors import ArgusError, BackendUnavailableError, ToolInputError
 from argus.tools.evidence import ToolResult
 from argus.tools.runtime import Runtime, default_runtime
@@ -27,40 +31,6 @@ if TYPE_CHECKING:
 ImageLike = Any  # LoadedImage, a path, or bytes; see argus.tools.image_io.as_loaded
 
 
-@dataclass(frozen=True)
-class Availability:
-    available: bool
-    detail: str
-
-
-@functools.cache
-def package_version(distribution: str) -> str:
-    """Installed version of a distribution; cached, because reading its METADATA costs milliseconds
-    and every cache key of every tool call includes its backend's version."""
-    try:
-        return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def module_present(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def package_dir(name: str) -> Path | None:
-    """The folder of an installed package (where its bundled models and sample images live), or None."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def package_sample(package: str, relative: str) -> Path:
     """A sample file or folder inside an installed package; an ArgusError when the package is missing."""
     root = package_dir(package)
@@ -69,35 +39,23 @@ def package_sample(package: str, relative: str) -> Path:
     return root / relative
 
 
-def missing_modules(*modules: str) -> Availability | None:
-    """An unavailable verdict naming the modules that cannot be imported here, or None when all can."""
-    missing = [m for m in modules if not module_present(m)]
-    return Availability(False, f"missing Python packages: {', '.join(missing)}") if missing else None
-
-
-class Backend(ABC):
+class Backend(BackendFacts, ABC):
     """One way of doing a tool's job (a model, a library, an algorithm).
 
-    ``availability()`` must be cheap: it may look for files and packages but never imports a
-    heavy library, so ``argus tools`` stays instant.
+    Its version, weights and availability come from its facts class in ``argus.tools.backend_facts``
+    (inherited first: ``class SsdMobileNetBackend(SsdFacts, DetectorBackend)``), which imports nothing
+    heavy, so ``argus tools`` can list every backend without importing one.
     """
 
     name: ClassVar[str]
     summary: ClassVar[str] = ""
     install_hint: ClassVar[str] = ""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-
     @abstractmethod
     def version(self) -> str: ...
 
     @abstractmethod
     def availability(self) -> Availability: ...
-
-    def weights(self) -> str | None:
-        """What weights it runs, for cards and answers (a path, hub id or built-in name)."""
-        return None
 
     def device(self) -> str:
         return "cpu"

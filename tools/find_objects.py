@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageTool, missing_modules, package_version
+from argus.tools.backend_facts import ForegroundFacts
+from argus.tools.base import Backend, ImageTool
 from argus.tools.evidence import ObjectProposal, ToolResult, numbered
 from argus.tools.masks import CropMask
 from argus.tools.things import describe_things
@@ -51,22 +52,12 @@ class FindObjectsResult(ToolResult):
     colour_counts: dict[str, int] = Field(default_factory=dict, description="Objects per colour name.")
 
 
-class ForegroundBackend(Backend):
-    name = "plain-background"
+class ForegroundBackend(ForegroundFacts, Backend):
     summary = (
         "Things that differ from a smooth model of the background's colour (CIELAB, shadows trimmed), or "
         "threshold regions split at their necks for grayscale photos; refuses cluttered scenes; CPU."
     )
     install_hint = "pip install opencv-python scikit-image scipy"
-
-    def version(self) -> str:
-        return f"opencv {package_version('opencv-python')}, scikit-image {package_version('scikit-image')}"
-
-    def availability(self) -> Availability:
-        missing = missing_modules("cv2", "skimage", "scipy")
-        if missing is not None:
-            return missing
-        return Availability(True, "classical image processing, no weights")
 
     def raw_call(self, image: LoadedImage) -> Any:
         return describe_things(image, default_min_area(image))

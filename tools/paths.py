@@ -1,6 +1,7 @@
 """Where Argus keeps files between runs, and the environment variables that move them.
 
-    cache   the rule index (rebuilt when a rule pack changes; safe to delete)
+    cache   the rule index (rebuilt when a rule pack changes) and the embedding model exported to ONNX
+            (exported again when missing or damaged); safe to delete
             $ARGUS_CACHE_DIR, else $ARGUS_HOME/cache, else $XDG_CACHE_HOME/argus (~/.cache/argus)
     data    the triage audit log, audit.sqlite (keep it, back it up)
             $ARGUS_AUDIT_DB names the file itself; else $ARGUS_HOME/data, else $XDG_DATA_HOME/argus

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.base import Availability, Backend, ImageTool, module_present, package_dir, package_version
+from argus.tools.backend_facts import RapidOcrFacts
+from argus.tools.base import Backend, ImageTool
 from argus.tools.evidence import TextLine, ToolResult, numbered
 from argus.tools.ocr_spacing import restore_spaces
 
@@ -18,11 +19,6 @@ if TYPE_CHECKING:
 # longer than 64 times its height would round its short side to 0 and fail. Such images are
 # padded (bottom or right, edge pixels repeated) so coordinates stay those of the original.
 MAX_ASPECT = 64
-MODEL_FILES = (
-    "ch_PP-OCRv4_det_infer.onnx",
-    "ch_PP-OCRv4_rec_infer.onnx",
-    "ch_ppocr_mobile_v2.0_cls_infer.onnx",
-)
 # Every call passes the same keyword arguments: RapidOCR stores them on the shared engine, so
 # varying them per call would race between threads. Scores are filtered here instead.
 CALL_OPTIONS: dict[str, Any] = {"return_word_box": True, "text_score": 0.0}
@@ -57,27 +53,9 @@ class ReadTextResult(ToolResult):
         return "\n".join(line.text for line in self.lines)
 
 
-class RapidOCRBackend(Backend):
-    name = "rapidocr"
+class RapidOCRBackend(RapidOcrFacts, Backend):
     summary = "RapidOCR 1.4 over onnxruntime: PP-OCRv4 text detection + recognition (Chinese and English)."
     install_hint = "pip install rapidocr-onnxruntime"
-
-    def version(self) -> str:
-        return package_version("rapidocr-onnxruntime")
-
-    def availability(self) -> Availability:
-        if not module_present("onnxruntime"):
-            return Availability(False, "onnxruntime is not installed")
-        folder = package_dir("rapidocr_onnxruntime")
-        if folder is None:
-            return Availability(False, "rapidocr-onnxruntime is not installed")
-        missing = [f for f in MODEL_FILES if not (folder / "models" / f).is_file()]
-        if missing:
-            return Availability(False, f"model files missing from {folder / 'models'}: {', '.join(missing)}")
-        return Availability(True, f"bundled ONNX models in {folder / 'models'}")
-
-    def weights(self) -> str:
-        return "PP-OCRv4 det + rec (ch), PP-OCR mobile v2 angle cls (bundled)"
 
     def device(self) -> str:
         """cuda:0 only where onnxruntime-gpu is installed and a GPU was asked for; otherwise cpu."""

@@ -242,25 +242,17 @@ class Runtime:
         return self
 
 
-WEIGHT_BACKENDS = ("yolo", "yolo-seg", "transformers-captioner", "torchxrayvision")
-# The backend class that judges each kind of weights, imported only to check them.
-_WEIGHT_CHECKERS = {
-    "yolo": ("argus.tools.yolo", "YoloBackend"),
-    "yolo-seg": ("argus.tools.segmenters", "YoloSegBackend"),
-    "transformers-captioner": ("argus.tools.captioners", "TransformersCaptioner"),
-    "torchxrayvision": ("argus.tools.classify_chest_xray", "TorchXrayVisionBackend"),
-}
+WEIGHT_BACKENDS = ("yolo", "yolo-seg", "yolov8n-fall", "transformers-captioner", "torchxrayvision")
 
 
 def weights_problem(runtime: Runtime, backend: str, value: str) -> str | None:
-    """Why ``backend`` cannot use ``value`` here (its backend's own verdict), or None when it can."""
-    import importlib
+    """Why ``backend`` cannot use ``value`` here (its backend's own verdict, from the facts class the backend
+    inherits, which imports nothing heavy), or None when it can."""
+    from argus.tools.backend_facts import FACTS
 
-    if backend not in _WEIGHT_CHECKERS:
+    if backend not in WEIGHT_BACKENDS:
         return f"unknown weights backend {backend!r}; the known ones are {', '.join(WEIGHT_BACKENDS)}"
-    module, name = _WEIGHT_CHECKERS[backend]
-    checker = getattr(importlib.import_module(module), name)(Runtime(device="cpu", weights={backend: value}))
-    verdict = checker.availability()
+    verdict = FACTS[backend](Runtime(device="cpu", weights={backend: value})).availability()
     return None if verdict.available else verdict.detail
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from argus.tools.base import Availability, Backend, missing_modules, module_present, package_version
+from argus.tools.backend_facts import GrabCutFacts, ThresholdFacts, YoloSegFacts
+from argus.tools.base import Backend
 from argus.tools.detector import LockedModel
 from argus.tools.errors import ToolInputError
 from argus.tools.masks import CropMask
@@ -53,22 +54,12 @@ class BoxSeed:
 # ------------------------------------------------------------------------------ threshold
 
 
-class ThresholdBackend(Backend):
-    name = "threshold"
+class ThresholdBackend(ThresholdFacts, Backend):
     summary = (
         "Otsu threshold (a local threshold under uneven lighting), morphology, connected components and "
         "a distance-transform watershed that splits touching objects; scikit-image + OpenCV, CPU."
     )
     install_hint = "pip install scikit-image opencv-python"
-
-    def version(self) -> str:
-        return f"scikit-image {package_version('scikit-image')}, opencv {package_version('opencv-python')}"
-
-    def availability(self) -> Availability:
-        missing = missing_modules("cv2", "skimage", "scipy")
-        if missing is not None:
-            return missing
-        return Availability(True, "classical algorithm, no weights")
 
     def segment(self, image: LoadedImage, min_area: int, foreground: str) -> tuple[list[FoundMask], Regions]:
         from scipy import ndimage
@@ -89,21 +80,12 @@ class ThresholdBackend(Backend):
 # ------------------------------------------------------------------------------- grabcut
 
 
-class GrabCutBackend(Backend):
-    name = "grabcut"
+class GrabCutBackend(GrabCutFacts, Backend):
     summary = (
         "OpenCV GrabCut initialised with each box (GC_INIT_WITH_RECT) on the box's neighbourhood, "
         f"{GRABCUT_ITERATIONS} iterations at <= {GRABCUT_MAX_SIDE} px; boxes from detect_objects or given; CPU."
     )
     install_hint = "pip install opencv-python"
-
-    def version(self) -> str:
-        return f"opencv {package_version('opencv-python')}"
-
-    def availability(self) -> Availability:
-        if not module_present("cv2"):
-            return Availability(False, "OpenCV (cv2) is not installed")
-        return Availability(True, "classical algorithm, no weights; seeds from detect_objects")
 
     def segment(self, image: LoadedImage, seeds: Sequence[BoxSeed]) -> list[FoundMask]:
         bgr = image.bgr
@@ -164,20 +146,16 @@ def grabcut_box(bgr: np.ndarray, box: Sequence[float]) -> CropMask:
 # ------------------------------------------------------------------------------ yolo-seg
 
 
-class YoloSegBackend(YoloBackend):
+class YoloSegBackend(YoloSegFacts, YoloBackend):
     """Ultralytics YOLO segmentation weights the user supplies (``weights=``, or the runtime's
     ``weights["yolo-seg"]``); loading, device, precision and the no-download rule are the YOLO
     detector's."""
 
-    name = "yolo-seg"
     summary = (
         "Ultralytics YOLO instance segmentation (yolov8/yolo11 *-seg) with the weights file you give; "
         "masks at the original resolution; CUDA with half precision when a GPU is present."
     )
     install_hint = "give a local *-seg weights file: --weights yolo11n-seg.pt (Argus never downloads)"
-
-    def configured(self) -> str | None:
-        return self._weights or self.runtime.weights.get(self.name)
 
     def segmentation_model(self) -> LockedModel:
         loaded: LockedModel = self.model()

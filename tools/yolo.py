@@ -13,38 +13,18 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from argus.tools.base import Availability, module_present, package_version
+from argus.tools.backend_facts import YoloFacts
 from argus.tools.boxes import BoxArrays, from_ultralytics
 from argus.tools.detector import DetectorBackend, LockedModel
 from argus.tools.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
-    from argus.tools.runtime import Runtime
 
 BATCH_SIZE = 8  # images per predict call in run_batch
 BOX_TASKS = ("detect", "segment", "pose")  # tasks whose results carry axis-aligned boxes
-
-
-def weights_problem(weights: str | None) -> str | None:
-    """Why ``weights`` cannot be used here (cheap file checks only), or None when it is a file."""
-    if not weights:
-        return "no YOLO weights given: pass weights=PATH (CLI: --weights PATH) with a local .pt or .onnx file"
-    path = Path(weights).expanduser()
-    if path.is_file():
-        return None
-    if path.exists():
-        return f"YOLO weights must be a file, got a folder: {weights}"
-    if "/" not in weights and os.sep not in weights:
-        return (
-            f"YOLO weights {weights!r} are not a file here, and Argus never downloads weights at run time: "
-            "download them once (e.g. from https://github.com/ultralytics/assets/releases) and pass the "
-            "file's path with --weights"
-        )
-    return f"YOLO weights file not found: {weights}; give the path of a local .pt or .onnx file"
 
 
 def import_ultralytics() -> Any:
@@ -81,39 +61,13 @@ def restore_pillow_open() -> None:
         Image.open = original
 
 
-class YoloBackend(DetectorBackend):
+class YoloBackend(YoloFacts, DetectorBackend):
     """Any Ultralytics YOLO detection (or -seg / -pose) model by weights file; class names come from it."""
 
-    name = "yolo"
     summary = (
         "Ultralytics YOLO with the weights you give (a local .pt or .onnx file); its classes are the "
         "model's own. CUDA with half precision when a GPU is present."
     )
-
-    def __init__(self, runtime: Runtime, weights: str | None = None) -> None:
-        super().__init__(runtime)
-        self._weights = weights
-
-    def configured(self) -> str | None:
-        """The weights asked for: given to this backend, else ``runtime.weights["yolo"]``."""
-        return self._weights or self.runtime.weights.get(YoloBackend.name)
-
-    def version(self) -> str:
-        return package_version("ultralytics")
-
-    def weights(self) -> str | None:
-        configured = self.configured()
-        if configured and weights_problem(configured) is None:
-            return str(Path(configured).expanduser().resolve())
-        return configured
-
-    def availability(self) -> Availability:
-        if not module_present("ultralytics"):
-            return Availability(False, "ultralytics is not installed (pip install ultralytics)")
-        problem = weights_problem(self.configured())
-        if problem:
-            return Availability(False, problem)
-        return Availability(True, f"weights {self.weights()}")
 
     def device(self) -> str:
         return self.runtime.resolved_device
@@ -121,7 +75,7 @@ class YoloBackend(DetectorBackend):
     @property
     def registry_key(self) -> str:
         """Keyed by weights file, not backend name: a subclass running the same file shares the model."""
-        return f"{YoloBackend.name}|{self.weights() or ''}|{self.device()}"
+        return f"{YoloFacts.name}|{self.weights() or ''}|{self.device()}"
 
     def load(self) -> LockedModel:
         yolo = import_ultralytics()

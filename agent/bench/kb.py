@@ -58,6 +58,7 @@ class SizeResult(BaseModel):
 
 class KbBenchReport(BaseModel):
     model: str
+    backend: str = Field(description="What embeds: onnxruntime, or sentence-transformers and why.")
     device: str
     cpu_count: int
     queries: int
@@ -290,7 +291,7 @@ def run_kb_bench(
     say = progress or (lambda _msg: None)
     cache_dir = cache_dir or default_index_dir().parent / "bench"
     embedder = default_embedder()
-    _, model_load_ms = _timed(embedder._model)
+    _, model_load_ms = _timed(embedder.load)
     say(f"embedding model loaded in {model_load_ms:.0f} ms")
     kb = kb or KnowledgeBase.load()
     rules = list(kb.rules.values())
@@ -331,7 +332,8 @@ def run_kb_bench(
     explain, case, explained = _explain_latency(kb)
     return KbBenchReport(
         model=MODEL_ID,
-        device=embedder.runtime.resolved_device,
+        backend=embedder.backend,
+        device=embedder.device,
         cpu_count=os.cpu_count() or 1,
         queries=queries,
         model_load_ms=round(model_load_ms, 1),

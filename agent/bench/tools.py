@@ -70,19 +70,20 @@ def bench_tools(
         for backend in tool.backends():
             if not backend.availability().available:
                 continue
-            args = _args_for(tool, backend.name)
+            args = _args_for(tool, backend.name, images[0])
             if args is None:
                 continue
             rows.append(_bench_one(tool, backend, args, images, runs, runtime))
     return rows
 
 
-def _args_for(tool: Any, backend_name: str) -> dict[str, Any] | None:
-    """Arguments that make the tool use this backend, or None when the Input cannot choose it."""
+def _args_for(tool: Any, backend_name: str, image: LoadedImage) -> dict[str, Any] | None:
+    """Arguments that make the tool use this backend, or None when the Input cannot choose it (then only
+    the backend the tool picks by itself is measured)."""
     fields = tool.Input.model_fields
     if "backend" in fields:
         return {"backend": backend_name}
-    return {} if len(tool.backends()) == 1 else None
+    return {} if tool.select_backend(tool.parse_args({}), image).name == backend_name else None
 
 
 def _bench_one(

@@ -128,7 +128,8 @@ def kb(
         return "[green]yes[/]" if value <= target else "[red]no[/]"
 
     table = Table(
-        title=f"argus bench kb: {report.model} on {report.device}, {report.cpu_count} CPU(s), {report.queries} queries",
+        title=f"argus bench kb: {report.model} ({report.backend}) on {report.device}, {report.cpu_count} CPU(s), "
+        f"{report.queries} queries",
         title_justify="left",
     )
     for column in ("measure", "p50 ms", "p95 ms", "target", "met"):
@@ -451,8 +452,74 @@ def serve(
     )
 
 
+def cold(
+    runs: Annotated[int, typer.Option("--runs", min=1, max=50, help="Timed runs per command.")] = 3,
+    only: Annotated[
+        list[str] | None, typer.Option("--case", help="Only cases whose name contains this (repeatable).")
+    ] = None,
+    kb_search: Annotated[
+        bool, typer.Option("--kb-search/--no-kb-search", help="Also time kb.search through argus bench kb.")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")] = False,
+) -> None:
+    """Each command as a fresh process: median and fastest wall seconds, CPU seconds and peak memory, against
+    the targets."""
+    from rich.table import Table
+
+    from argus.agent.bench.cold import run_cold_bench
+
+    with user_errors():
+        report = run_cold_bench(
+            runs=runs, only=only, kb_search=kb_search, progress=lambda m: err_console.print(m, style="dim")
+        )
+    if as_json:
+        print_json(report.model_dump())
+        return
+    load = report.load_average
+    title = f"argus bench cold: {report.runs} runs per command after 1 untimed, {report.cpu_count} CPU(s)"
+    if load is not None:
+        title += f", load {load[0]:.1f}"
+    table = Table(title=title, title_justify="left")
+    for column in ("command", "wall", "fastest", "cpu", "peak MB", "target", "met"):
+        table.add_column(column, justify="left" if column in ("command", "target") else "right")
+    for r in report.cases:
+        target = f"{'<' if r.strict else '<='} {r.wall_target_s:g} s"
+        if r.rss_target_mb is not None:
+            target += f", <= {r.rss_target_mb:g} MB"
+        peak = "" if r.peak_rss_mb is None else f"{r.peak_rss_mb:.0f}"
+        met = "[green]yes[/]" if r.met else "[red]no[/]"
+        table.add_row(
+            r.name, f"{r.wall_s:.2f} s", f"{r.wall_min_s:.2f} s", f"{r.cpu_s:.2f} s", peak, target, met
+        )
+    if report.kb_search is not None:
+        k = report.kb_search
+        table.add_row(
+            "kb.search end to end, p50 (argus bench kb)",
+            f"{k.p50_ms:.2f} ms",
+            "",
+            "",
+            "",
+            f"<= {k.target_ms:g} ms",
+            "[green]yes[/]" if k.met else "[red]no[/]",
+        )
+    console.print(table)
+    for r in report.cases:
+        console.print(f"{r.name}: {r.command}", highlight=False, style="dim")
+        if r.error:
+            console.print(f"[red]{r.name} failed:[/] {r.error}", highlight=False)
+    if report.kb_search is not None:
+        k = report.kb_search
+        console.print(
+            f"kb.search end to end: p50 {k.p50_ms:.2f} ms, p95 {k.p95_ms:.2f} ms ({k.backend})",
+            highlight=False,
+        )
+    if report.kb_search_error:
+        console.print(f"[red]kb.search not measured:[/] {report.kb_search_error}", highlight=False)
+
+
 app.command("tools")(tools)
 app.command("kb")(kb)
 app.command("ask")(ask)
 app.command("triage")(triage)
 app.command("serve")(serve)
+app.command("cold")(cold)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,7 +20,6 @@ from argus.agent.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from argus.tools.base import ToolCard
     from argus.tools.evidence import ToolResult
     from argus.tools.image_io import LoadedImage
     from argus.tools.runtime import Runtime
@@ -41,48 +41,63 @@ def register(app: typer.Typer) -> None:
 # ------------------------------------------------------------------ argus tools
 
 
-def all_cards(schemas: bool = True) -> list[ToolCard]:
-    """Every registered tool's card, built without loading a model or a heavy library."""
-    from argus.tools import TOOLS, tool_class
-    from argus.tools.runtime import Runtime
-
-    runtime = Runtime(device="cpu")
-    return [tool_class(name)(runtime).card(schemas) for name in TOOLS]
-
-
 def tools(as_json: JsonOpt = False) -> None:
     """List the vision tools: evidence ids, backends, versions, weights and whether each runs here."""
-    from rich.markup import escape
-    from rich.table import Table
+    import os
+
+    from argus.tools.cards import live_cards
+    from argus.tools.runtime import Runtime, parse_weights
 
     with user_errors():
-        cards = all_cards(schemas=as_json)
+        cards = live_cards(
+            Runtime(device="cpu", weights=parse_weights(os.environ.get("ARGUS_WEIGHTS"))), as_json
+        )
     if as_json:
-        print_json([card.model_dump(mode="json") for card in cards])
+        print_json(cards)
         return
-    table = Table(title="Vision tools", show_lines=True)
-    for column in ("tool", "ids", "backend", "version", "weights", "here", "what it does"):
-        table.add_column(column, overflow="fold")
+    show_cards(cards)
+
+
+def show_cards(cards: list[dict[str, Any]]) -> None:
+    """One block per tool: its name and ids, what it does, then each backend and whether it runs here, with
+    long details wrapped under it. Readable at 80 columns and in a pipe, and nothing cut (``--json`` adds
+    the full descriptions and schemas)."""
+    import textwrap
+
+    from rich.text import Text
+
+    width = max(40, console.width)
+    out = Text()
+
+    def say(text: str | Text, indent: int = 0) -> None:
+        plain = text.plain if isinstance(text, Text) else text
+        if isinstance(text, Text) and indent + len(plain) <= width:
+            out.append(" " * indent).append_text(text).append("\n")
+            return
+        for line in textwrap.wrap(plain, width - indent, break_on_hyphens=False) or [""]:
+            out.append(" " * indent + line + "\n")
+
+    ready = sum(any(b["available"] for b in card["backends"]) for card in cards)
+    say(Text.assemble(("Vision tools", "bold"), f": {len(cards)}, {ready} of them run here"))
     for card in cards:
-        for i, backend in enumerate(card.backends):
-            first = i == 0
-            here = "[green]yes[/]" if backend.available else f"[red]no[/]: {escape(backend.detail)}"
-            table.add_row(
-                card.name if first else "",
-                ", ".join(card.evidence_prefixes) if first else "",
-                backend.name,
-                escape(backend.version),
-                escape(_short_path(backend.weights)),
-                here,
-                escape(_gist(card.description)) if first else "",
-            )
-    console.print(table)
+        out.append("\n")
+        ids = ", ".join(card["evidence_prefixes"])
+        say(Text.assemble((card["name"], "bold"), f"  evidence ids {ids}" if ids else ""))
+        say(_gist(card["description"]), 2)
+        for backend in card["backends"]:
+            here = ("runs here", "green") if backend["available"] else ("not here", "red")
+            say(Text.assemble((backend["name"], "cyan"), f" {backend['version']}: ", here), 2)
+            if not backend["available"]:
+                say(backend["detail"], 4)
+            if backend["weights"]:
+                say(f"weights: {_short_path(backend['weights'])}", 4)
+    out.rstrip()
+    console.print(out, highlight=False, soft_wrap=True)
 
 
-def _gist(description: str, limit: int = 80) -> str:
-    """The description's opening clause, cut at ``limit`` characters."""
-    head = description.split(". ", 1)[0].split(": ", 1)[0].split("; ", 1)[0].rstrip(".")
-    return head if len(head) <= limit else head[: limit - 3].rstrip() + "..."
+def _gist(description: str) -> str:
+    """The description's first sentence (an ellipsis such as "D1, D2, ..." does not end it)."""
+    return re.split(r"(?<=[^.])\.\s+", description, maxsplit=1)[0].rstrip(".") + "."
 
 
 def _short_path(weights: str | None) -> str:

@@ -22,9 +22,9 @@ def test_the_twelve_coco_supercategories_hold_each_class_once():
 
 
 def test_every_imagenet_class_has_one_category_and_the_names_are_the_classifiers():
-    from argus.tools.ssd import model_dir
+    from argus.tools.backend_facts import detect_models_dir
 
-    labels = (model_dir() / "efficientnet_labels.txt").read_text(encoding="utf-8").splitlines()
+    labels = (detect_models_dir() / "efficientnet_labels.txt").read_text(encoding="utf-8").splitlines()
     assert list(NAMES) == [line.split(",")[0].strip() for line in labels]
     per_category = Counter(imagenet_category(i).name for i in range(1000))
     assert per_category["animal"] == 398  # ImageNet's first 398 classes are animals

@@ -46,6 +46,46 @@ def test_tools_loads_no_heavy_library():
     assert done.returncode == 0, done.stderr
 
 
+def test_tools_imports_no_tool_module():
+    code = (
+        "import sys; from typer.testing import CliRunner; from argus.cli import app; "
+        "r = CliRunner().invoke(app, ['tools']); assert r.exit_code == 0, r.output; "
+        "loaded = sorted(m for m in sys.modules if m.startswith('argus.tools.') and m not in "
+        "('argus.tools.backend_facts', 'argus.tools.cards', 'argus.tools.errors', 'argus.tools.runtime')); "
+        "assert not loaded, loaded; "
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'importlib_metadata')); "
+        "assert not heavy, heavy"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_tools_in_a_pipe_fits_the_width_and_names_every_tool_whole(columns):
+    import os
+
+    env = {**os.environ, "COLUMNS": str(columns)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from argus.cli import app; app()", "tools"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines and all(len(line) <= columns for line in lines), max(lines, key=len)
+    assert all(line == line.rstrip() for line in lines)  # no padding to the width in a pipe
+    words = {word for line in lines for word in line.split()}
+    for name in TOOLS:
+        assert name in words, name
+    for card in json.loads(run("tools", "--json").stdout):
+        for backend in card["backends"]:
+            assert backend["name"] in words
+            if not backend["available"]:  # the reason is shown whole, wrapped if it must be
+                assert " ".join(backend["detail"].split()) in " ".join(done.stdout.split())
+
+
 def test_tools_json_lists_full_cards():
     result = run("tools", "--json")
     assert result.exit_code == 0, result.output
@@ -59,16 +99,25 @@ def test_tools_json_lists_full_cards():
     assert backends["ssd-mobilenet-v2-coco"]["available"] is True
     assert backends["ssd-mobilenet-v2-coco"]["weights"].endswith("frozen_inference_graph.pb")
     assert backends["yolo"]["available"] is False and "no YOLO weights given" in backends["yolo"]["detail"]
-    (fall,) = cards["detect_falls"]["backends"]
-    assert fall["available"] is True and fall["weights"].endswith("best.pt")
+    onnx, ultralytics = cards["detect_falls"]["backends"]
+    assert onnx["available"] is True and onnx["weights"].endswith("best_fp16.onnx")
+    assert ultralytics["available"] is True and ultralytics["weights"].endswith("best.pt")
     for card in cards.values():
         assert len(card["description"]) >= 40 and card["backends"]
 
 
-def test_tools_table_shows_each_backend_and_whether_it_runs_here(wide):
+def test_tools_shows_each_backend_and_whether_it_runs_here(wide):
     result = run("tools")
     assert result.exit_code == 0, result.output
-    for text in ("detect_objects", "ssd-mobilenet-v2-coco", "yolov8n-fall", "no YOLO weights given", "yes"):
+    for text in (
+        "detect_objects",
+        "ssd-mobilenet-v2-coco",
+        "runs here",
+        "yolov8n-fall-onnx",
+        "yolo 8",
+        "not here",
+        "no YOLO weights given",
+    ):
         assert text in result.stdout
 
 
