@@ -5,6 +5,7 @@ load lazily through the runtime's registry, a cached ``__call__``).
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence

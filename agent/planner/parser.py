@@ -803,7 +803,24 @@ GENERAL_WHAT = (
 
 # Words that name a property of the whole thing, not a part of it: "the dominant colour of the circles".
 ATTRIBUTE_NOUNS = frozenset(
-    "colour color colours colors shade hue tone tint shape form size position location place number count".split()
+    [
+        "colour",
+        "color",
+        "colours",
+        "colors",
+        "shade",
+        "hue",
+        "tone",
+        "tint",
+        "shape",
+        "form",
+        "size",
+        "position",
+        "location",
+        "place",
+        "number",
+        "count",
+    ]
 )
 
 
