@@ -68,6 +68,11 @@ def _names(item: EvidenceItem) -> set[str]:
     return {_singular(item_noun(item)), *([_singular(shape)] if shape else [])}
 
 
+def _object_of(item: EvidenceItem) -> str:
+    """The id of the thing an item is about: a zone hit is its object's, so "1 person [D1][Z1]" is one."""
+    return item.source if isinstance(item, ZoneHit) else item.id
+
+
 def item_noun(item: EvidenceItem) -> str:
     """The noun a sentence would use for an item: fall states and zone hits are about their object."""
     if isinstance(item, FallState):
@@ -150,10 +155,8 @@ def _check_sentence(sentence: str, evidence: dict[str, EvidenceItem], nouns: set
             problems.append(
                 f"states {n} {phrase.strip()} without citing evidence for it: {sentence.strip()!r}"
             )
-        elif len({i.id for i in matching}) != n:
-            problems.append(
-                f"states {n} {phrase.strip()} but cites {len({i.id for i in matching})}: {sentence.strip()!r}"
-            )
+        elif len(things := {_object_of(i) for i in matching}) != n:
+            problems.append(f"states {n} {phrase.strip()} but cites {len(things)}: {sentence.strip()!r}")
     if not cited and not NEGATION.search(bare) and PRESENCE.search(bare):
         mentioned = [n for n in sorted(nouns - claimed) if re.search(rf"\b{re.escape(n)}s?\b", bare, re.I)]
         if mentioned:

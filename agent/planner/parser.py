@@ -201,6 +201,14 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     return None
 
 
+# What may follow the kind in "is this a CT ...?" while it still asks the kind: "is this a CT scan", "is
+# this an X-ray taken in a hospital"; "is this scan urgent?" asks something else of the scan.
+KIND_TAIL = (
+    r"(?:scan|image|picture|photo|photograph|film|study|exam|examination|radiograph|shot|slice|view|series|"
+    r"taken|made|captured|acquired|done|from|at|in|with|or|and|rather|instead|too|really|then|though)"
+)
+
+
 def _modality(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -227,7 +235,7 @@ def _modality(
     if offered:  # "CT or MRI?", "is this a scan or a regular photo?"
         return p.Modality(choices=[MODALITY_NAMES[offered.group(1)], MODALITY_NAMES[offered.group(2)]])
     asked = re.search(
-        rf"^(?:is|was) {this} {kinds}\b(?! of\b)"
+        rf"^(?:is|was) {this} {kinds}(?:$| (?={KIND_TAIL}\b))"
         rf"|^(?:is|was) {this} (?:an? )?(?:picture|photo|image|view|scan) of (?:the |an? )?({_MODALITY})\b"
         rf"|^(?:is|was) {this} (?:taken|made|captured|acquired|imaged|done|seen|viewed|recorded) "
         rf"(?:with|by|using|through|under|on|from) (?:an? |the )?({_MODALITY})\b",

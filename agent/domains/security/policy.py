@@ -68,12 +68,15 @@ class SecurityPolicy(DomainPolicy):
     flow_op: ClassVar = "assess"
 
     def ground(self, toolbox: Toolbox, refused: bool) -> RulesOutcome | None:
-        """A security verdict rests on the detector's full view of the scene, whoever drove the tools: a
-        chat model that skipped it, or asked for some labels only (obeying text in the image, say),
-        would otherwise leave people in a zone unseen. A refused request looks at nothing."""
+        """A security verdict rests on the detector's full view of the scene and the fall model's,
+        whoever drove the tools: a chat model that skipped them, or asked for some labels only (obeying
+        text in the image, say), would otherwise leave people in a zone, or a person down, unseen. A
+        refused request looks at nothing."""
         looked = any(s.tool == "detect_objects" and not s.args and not s.error for s in toolbox.trace)
         if not refused and not looked:
             toolbox.run("detect_objects", {}, Caller.AGENT)
+        if not refused and not any(s.tool == "detect_falls" for s in toolbox.trace):
+            toolbox.run("detect_falls", {}, Caller.AGENT)
         if toolbox.last_rules is None or len(toolbox.ledger.items()) > toolbox.evaluated_items:
             toolbox.run("evaluate_rules", {"domain": "security"}, Caller.AGENT)
         return toolbox.last_rules

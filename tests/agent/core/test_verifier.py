@@ -38,6 +38,9 @@ LABELS = {"person", "bus", "region", "knife", "dog"}
         ("Exits must stay clear [R:SEC-MADE-UP-99].", False, "never consulted"),
         ("The fall model sees 1 person fallen [F1].", True, None),
         ("In zone dock: 1 person [Z1].", True, None),
+        # a zone hit is about the object it points at: one person, cited twice
+        ("Yes, there is 1 person in zone dock [D1][Z1].", True, None),
+        ("There are 2 people in zone dock [D1][Z1].", False, "states 2 people but cites 1"),
         ("I count 1 separate region [M1], covering 10.0% of the image (4 px).", True, None),
         ("There is a dog next to the bus.", False, "bus, dog is in the image without citing"),
         ("No knife was detected; not detected does not prove absent.", True, None),
@@ -57,3 +60,4 @@ def test_citations_are_listed_once_with_their_kind():
     )
     assert [c.ref for c in verdict.citations] == ["D1", "D2", "D3", "D4", "R:SEC-EXIT-01"]
     assert {c.kind for c in verdict.citations} == {"evidence", "rule"}
+
