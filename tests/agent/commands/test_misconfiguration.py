@@ -79,7 +79,10 @@ def test_every_command_refuses_a_device_torch_cannot_see(tmp_path, no_gpu, no_wo
         ("yolo-seg=/nonexistent/seg.pt", "YOLO weights file not found: /nonexistent/seg.pt"),
         ("torchxrayvision=/nonexistent/w.pt", "weights file not found"),
         ("transformers-captioner=/nonexistent/blip", "not a model folder"),
-        ("yolov8=/models/yolov8n.pt", "yolo, yolo-seg, yolov8n-fall, transformers-captioner, torchxrayvision"),
+        (
+            "yolov8=/models/yolov8n.pt",
+            "yolo, yolo-seg, yolov8n-fall, transformers-captioner, torchxrayvision",
+        ),
     ],
 )
 def test_ask_and_chat_refuse_weights_that_cannot_be_used(no_work, weights, says):

@@ -60,4 +60,3 @@ def test_citations_are_listed_once_with_their_kind():
     )
     assert [c.ref for c in verdict.citations] == ["D1", "D2", "D3", "D4", "R:SEC-EXIT-01"]
     assert {c.kind for c in verdict.citations} == {"evidence", "rule"}
-
