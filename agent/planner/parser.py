@@ -1347,14 +1347,14 @@ def _colour_image(
     return None
 
 
-NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozen)"
+NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|(?:a )?dozen|(?:a )?hundred|(?:a )?thousand)"
 
 
 def _count_check(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
     """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?'."""
-    if not mentions or not YES_NO_START.match(text):
+    if not YES_NO_START.match(text):
         return None
     patterns: tuple[tuple[str, str], ...] = (
         (rf"\b(?:more than|over|greater than|above) {NUMBER}\b", "more"),
@@ -1371,10 +1371,13 @@ def _count_check(
         match = re.search(pattern, text)
         if match:
             word = next(g for g in match.groups() if g)
-            value = number_value(word.replace("a dozen", "dozen"))
+            value = number_value(word.removeprefix("a "))
             if value is None or (comparison == "same" and word in ("one",) and "exactly" not in text):
                 continue
-            return p.Compare(left=mentions[0].selection, comparison=comparison, than=value)  # type: ignore[arg-type]
+            counted = mentions[0] if mentions else unknown_noun(tokens, 0)
+            if counted is None:
+                return None
+            return p.Compare(left=counted.selection, comparison=comparison, than=value)  # type: ignore[arg-type]
     return None
 
 

@@ -245,6 +245,20 @@ def test_programs_round_trip_as_json() -> None:
             "What shape is the thing above the red square?",
             "attribute(object above the red square; attribute=shape)",
         ),
+        # a quantity or a place beside an unlisted noun is not the noun
+        (
+            "Are there more than a hundred galaxies in this picture?",
+            "compare(galaxy; comparison=more; than=100)",
+        ),
+        ("Are there lights glowing near the ground?", "exists(light; unchecked=glowing near the ground)"),
+        ("Are there trees in the foreground?", "exists(tree; unchecked=in the foreground)"),
+        ("Is there a couple of trees?", "exists(tree)"),
+        # a scan asked about its urgency is triaged; asked its kind, it is classified
+        ("Is this scan urgent?", "triage()"),
+        ("Is this x-ray normal?", "triage()"),
+        ("Is this a CT scan from a hospital?", "modality(expected=CT)"),
+        # a property of the whole thing is not a part of it
+        ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],
 )
 def test_more_forms_become_programs(question: str, expected: str) -> None:
