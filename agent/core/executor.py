@@ -297,15 +297,12 @@ class Executor:
         noun = _noun(op.target)
         if found.value is False:
             return found
-        seen = (
-            found.lead.split(": ", 1)[-1]
-            if found.lead.startswith("Yes, possibly")
-            else found.lead.split(", there ", 1)[-1].rstrip(".")
-        )
+        rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
+        seen = f"the {noun}: {rest}" if rest.startswith(("it ", "they ")) else rest
         return Finding(
             None,
             f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
-            [f"I do see {seen.replace('is ', '', 1).replace('are ', '', 1)}."],
+            [f"I do see {seen}."],
             value=None,
         )
 
@@ -664,7 +661,8 @@ class Executor:
             return Finding(
                 None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
             )
-        if op.attribute == "colour" and op.part and op.part not in CLOTHING_WORDS:
+        covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
+        if op.attribute == "colour" and op.part and not covering:
             whole = self._colour_of(things[:1], target)
             said = (
                 f" The {_noun(target)} as a whole looks {whole.value} {_cite_things(things[:1])}."
@@ -673,7 +671,7 @@ class Executor:
             )
             return Finding(
                 None,
-                f"I can't tell the colour of the {_noun(target)}'s {op.part}: no tool here outlines {plural(op.part)}.{said}",
+                f"I can't tell the colour of the {_noun(target)}'s {op.part}: no tool here outlines {_parts(op.part)}.{said}",
             )
         if op.attribute == "colour" and op.part:
             found = self._colour_of(things[:1], target)
@@ -684,7 +682,8 @@ class Executor:
                 found.short,
                 f"{_the(target, thing)}'s {op.part} looks {found.value} {_cite_things([thing])}.",
                 caveats=[
-                    f"No tool here outlines clothing: this is the colour of the {thing.label}'s own pixels, which the {op.part} fills most of."
+                    f"No tool here outlines {'clothing' if op.part in CLOTHING_WORDS else _parts(op.part)}: "
+                    f"this is the colour of the {thing.label}'s own pixels, which the {op.part} fills most of."
                 ],
                 value=found.value,
             )
@@ -1670,6 +1669,16 @@ def _mentions(text: str, query: str) -> bool:
 
 
 # What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
+def _parts(part: str) -> str:
+    """'eyes' -> 'eyes', 'roof' -> 'roofs', 'fur' -> 'fur': a part named as a kind."""
+    return part if part.endswith("s") or part in MASS_PARTS else plural(part)
+
+
+MASS_PARTS = frozenset(["fur", "hair", "skin", "paint", "paintwork", "clothing", "glass", "water"])
+# Parts that are most of what one sees of a thing: its colour is the thing's own.
+SURFACE_WORDS = frozenset(
+    ["outside", "exterior", "surface", "body", "shell", "fur", "coat", "paint", "paintwork"]
+)
 CLOTHING_WORDS = frozenset(
     [
         "suit",

@@ -207,3 +207,17 @@ def test_annotate_draws_the_cited_evidence(assistant, tmp_path):
     out = tmp_path / "annotated.png"
     answer = assistant.ask(samples.BUS, "How many people are in this image?", annotate=out)
     assert answer.annotated_image == str(out) and out.stat().st_size > 1000
+
+
+def test_a_part_that_covers_a_thing_takes_its_colour_and_one_no_tool_outlines_does_not(assistant):
+    outside = assistant.ask(samples.COFFEE, "What colour is the outside of the cup?")
+    assert outside.short_answer in ("brown", "red", "dark red", "maroon")
+    assert outside.answer.startswith("The cup's outside looks") and "[D" in outside.answer
+    eyes = assistant.ask(samples.CHELSEA, "What colour are the cat's eyes?")
+    assert eyes.short_answer is None and eyes.answer.startswith("I can't tell the colour of the cat's eyes")
+
+
+def test_what_a_yes_no_question_adds_to_text_is_said_unchecked(assistant):
+    answer = assistant.ask(samples.TEXT, "Is the writing on this paper handwritten?")
+    assert answer.answer.startswith("I can't tell whether the text")
+    assert "I do see the text: it reads" in answer.answer and "Yes" not in answer.answer
