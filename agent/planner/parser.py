@@ -253,7 +253,10 @@ def _modality(
 def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     aspects: tuple[tuple[str, p.QualityAspect], ...] = (
         (r"\b(blurr?y|blurred|blur|out of focus|unfocused|fuzzy|not sharp|smudged)\b", "blurry"),
-        (r"\b(sharp|in focus|focused|focus|crisp|clear enough|sharpness)\b", "sharp"),
+        (
+            rf"\b(sharp|in focus|focused|focus|crisp|clear enough|sharpness)\b|\b(?:{IMAGE}|image|it|this) (?:looks? )?clear$",
+            "sharp",
+        ),
         (
             r"\b(too dark|dark|underexposed|under exposed|dim|too low|not enough light|poorly lit|badly lit|too little light)\b",
             "dark",
@@ -282,6 +285,13 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         text,
     ):
         return p.Not(inner=p.Quality(aspect="overall"))  # "is the photo too poor to use?"
+    if YES_NO_START.match(text) and re.search(
+        r"\b(?:problems?|issues?|defects?|flaws?|artefacts?|artifacts?)\b|\b(?:anything|something) wrong\b",
+        text,
+    ):
+        return p.Not(inner=p.Quality(aspect="overall"))  # "does this photo have any quality problems?"
+    # "is it clear rather than blurry?" asks the first aspect; what follows is the alternative
+    text = re.sub(r"\s+(?:rather than|instead of|and not|but not|as opposed to)\b.*$", "", text)
     for pattern, aspect in aspects:
         match = re.search(pattern, text)
         if match:

@@ -257,6 +257,11 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this scan urgent?", "triage()"),
         ("Is this x-ray normal?", "triage()"),
         ("Is this a CT scan from a hospital?", "modality(expected=CT)"),
+        # quality: problems asked about, and an alternative offered after the aspect
+        ("Does this photo have any quality problems?", "not(quality(aspect=overall))"),
+        ("Is anything wrong with this photo's quality?", "not(quality(aspect=overall))"),
+        ("Is the picture clear rather than blurry?", "quality(aspect=sharp)"),
+        ("Is the image blurry instead of sharp?", "quality(aspect=blurry)"),
         # a property of the whole thing is not a part of it
         ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],
