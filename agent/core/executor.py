@@ -389,6 +389,34 @@ class Executor:
             return Finding("yes", f"Yes: it reads {_quote_lines(lines, 3)}.", value=True)
         return Finding("no", "No, I found no text in the image.", value=False)
 
+    def _count_lines(self, things: list[Thing], noun: str, arrangement: str) -> Finding:
+        """Rows (or columns) the things stand in: their centres, sorted down (or across), split where
+        the gap between neighbours is over half a thing's typical height (or width)."""
+        import statistics
+
+        from argus.tools.box_geometry import centre, height, width
+
+        placed = [t for t in things if t.box]
+        if not placed:
+            return Finding(None, f"I can't tell: no tool here placed the {plural(noun)}.")
+        axis = 1 if arrangement == "rows" else 0
+        size = statistics.median([(height if axis else width)(t.box) for t in placed])
+        ordered = sorted(placed, key=lambda t: centre(t.box)[axis])
+        lines: list[list[Thing]] = [[ordered[0]]]
+        for before, thing in zip(ordered, ordered[1:], strict=False):
+            if centre(thing.box)[axis] - centre(before.box)[axis] > size / 2:
+                lines.append([])
+            lines[-1].append(thing)
+        word = arrangement if len(lines) != 1 else arrangement[:-1]
+        sizes = join_words([str(len(line)) for line in lines])
+        return Finding(
+            str(len(lines)),
+            f"{len(lines)} {word} of {plural(noun)} {_cite_things(placed)}.",
+            [f"From {'top to bottom' if axis else 'left to right'} they hold {sizes} {plural(noun)}."],
+            [f"A new {arrangement[:-1]} starts where the gap between centres is over half a {noun}'s size."],
+            value=len(lines),
+        )
+
     def _op_count(self, op: p.Count) -> Finding:
         if op.also:
             return self._count_several([op.target, *op.also])
@@ -409,6 +437,8 @@ class Executor:
         if things is None:
             return Finding(None, f"I can't count {plural(noun)}: the tool that finds them failed.")
         n = len(things)
+        if op.arrangement and n:
+            return self._count_lines(things, noun, op.arrangement)
         if source == "regions":
             return self._count_regions(target, things)
         where = self._where(target)
@@ -511,13 +541,17 @@ class Executor:
                     + "."
                 )
             return Finding(first, lead, why, value=first)
-        if target.relation is not None or target.position:
+        if target.relation is not None or (target.position and target.label):
             return Finding(
                 None,
                 f"Nothing I can name is {target.describe().split(' ', 1)[-1] if target.relation else 'there'}.",
                 value=None,
             )
-        return self._classifier_identify(target, kind)
+        # nothing the detector knows is there: what the whole picture shows, from the classifier
+        found = self._classifier_identify(target, kind)
+        if target.position and found.value is not None:
+            found.caveats.append(f"The classifier judges the whole picture, not the {target.position} alone.")
+        return found
 
     def _nearest(self, things: list[Thing], anchor: p.Selection) -> list[Thing]:
         """The things closest to the anchor (the gap between boxes), ties within a few pixels kept."""

@@ -713,7 +713,7 @@ def _what_relation(
 ) -> Any:
     """'What is left of the bus?' / 'What is on the table?': one mention, after a relation word."""
     match = re.search(
-        rf"^(?:what|which (?:object|thing|item|shape|figure|solid)s?|who) (?:is|are|sits|stands|lies|rests|can you see|do you see|"
+        rf"^(?:what|which (?:object|thing|item|shape|figure|solid)s?|who) (?:(?:is|are) {POSTURES}|is|are|sits|stands|lies|rests|can you see|do you see|"
         rf"(?:can|do) you see|is there|lies|sit|stand|lie)(?: directly| immediately| just)? (?:there )?({_RELATION}) ",
         text,
     ) or re.search(
@@ -946,6 +946,9 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         if match and match.group(1) not in ("are", "is", "do", "can", "of", "there"):
             return p.Count(target=p.Selection(label=match.group(1).rstrip("s")))
         target = unknown.selection if unknown else p.Selection(label="object")
+    lined = re.search(r"\bhow many (rows|columns) of\b", text)
+    if lined:  # "how many rows of coins are there?"
+        return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
     if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
         target = target.model_copy(update={"state": "fallen"})
     # "how many buses and people": each thing joined to the counted one by "and" is counted too
@@ -1324,6 +1327,26 @@ def _attribute_check(
     return None
 
 
+POSTURES = r"(?:standing|sitting|lying|resting|parked|placed|perched|hanging|mounted|shown|visible|located)"
+
+
+def _what_place(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is in the middle?', 'What is standing on the launch pad in the middle?': the thing at a
+    place in the picture, whatever it stands on."""
+    match = re.search(
+        rf"^(?:what|which (?:object|thing|item)s?)(?:'s| is| are)(?: {POSTURES})?\b.*?"
+        r"(?:on|at|in) the (?:far |very )?(left|right|top|bottom|middle|centre|center)(?:-hand)?"
+        rf"(?: side| half| part| edge)?(?: of (?:the )?{IMAGE})?$",
+        text,
+    )
+    if match is None or any(m.known and m.selection.label not in (None, "object") for m in mentions):
+        return None
+    position = {"centre": "middle", "center": "middle"}.get(match.group(1), match.group(1))
+    return p.Identify(target=p.Selection(position=position))  # type: ignore[arg-type]
+
+
 def _activity(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -1332,6 +1355,8 @@ def _activity(
     activity = ACTIVITY.search(text)
     if re.match(r"^what am i (?:looking at|seeing|watching)\b", text):
         return None  # asks what the picture shows
+    if re.match(rf"^(?:what|which \w+) (?:is|are) {POSTURES}\b", text):
+        return None  # "what is sitting on the table?" asks what is there, not what someone does
     if match and activity and not re.search(r"^how many\b", text):
         return p.Unanswerable(
             reason=f"no tool here recognises what people or animals are {activity.group(1)}"
@@ -1432,6 +1457,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("count_check", _count_check),
     ("compare", _compare),
     ("negated", _negated),
+    ("what_place", _what_place),
     ("activity", _activity),
     ("what_relation", _what_relation),
     ("relate", _relate),

@@ -221,3 +221,14 @@ def test_what_a_yes_no_question_adds_to_text_is_said_unchecked(assistant):
     answer = assistant.ask(samples.TEXT, "Is the writing on this paper handwritten?")
     assert answer.answer.startswith("I can't tell whether the text")
     assert "I do see the text: it reads" in answer.answer and "Yes" not in answer.answer
+
+
+def test_rows_of_coins_are_counted_as_rows(assistant):
+    answer = assistant.ask(samples.COINS, "How many rows of coins are there?")
+    assert answer.short_answer == "4" and answer.answer.startswith("4 rows of coins [")
+    assert "6, 6, 6 and 6 coins" in answer.answer and answer.verified
+
+
+def test_what_stands_in_the_middle_of_a_photo_nothing_detects_is_the_classifier_s_guess(assistant):
+    answer = assistant.ask(samples.ROCKET, "What is standing on the launch pad in the middle?")
+    assert answer.short_answer == "rocket" and "[L1]" in answer.answer

@@ -262,6 +262,10 @@ def test_programs_round_trip_as_json() -> None:
         ("Is anything wrong with this photo's quality?", "not(quality(aspect=overall))"),
         ("Is the picture clear rather than blurry?", "quality(aspect=sharp)"),
         ("Is the image blurry instead of sharp?", "quality(aspect=blurry)"),
+        # rows and columns, and what stands at a place
+        ("How many rows of coins are there?", "count(coin; arrangement=rows)"),
+        ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
+        ("What is sitting on the table?", "identify(object on the dining table)"),
         # a property of the whole thing is not a part of it
         ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],
