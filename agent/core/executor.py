@@ -389,9 +389,10 @@ class Executor:
             return Finding("yes", f"Yes: it reads {_quote_lines(lines, 3)}.", value=True)
         return Finding("no", "No, I found no text in the image.", value=False)
 
-    def _count_lines(self, things: list[Thing], noun: str, arrangement: str) -> Finding:
+    def _count_lines(self, things: list[Thing], noun: str, arrangement: str, line: int | None) -> Finding:
         """Rows (or columns) the things stand in: their centres, sorted down (or across), split where
-        the gap between neighbours is over half a thing's typical height (or width)."""
+        the gap between neighbours is over half a thing's typical height (or width). With ``line``,
+        the things in that row (or column) only."""
         import statistics
 
         from argus.tools.box_geometry import centre, height, width
@@ -407,13 +408,30 @@ class Executor:
             if centre(thing.box)[axis] - centre(before.box)[axis] > size / 2:
                 lines.append([])
             lines[-1].append(thing)
+        rule = f"A new {arrangement[:-1]} starts where the gap between centres is over half a {noun}'s size."
+        if line is not None:
+            if abs(line) > len(lines) or line == 0:
+                return Finding(
+                    None,
+                    f"I can't tell: I see only {count_phrase(len(lines), arrangement[:-1])} of {plural(noun)}.",
+                )
+            chosen = sorted(lines[line - 1 if line > 0 else line], key=lambda t: centre(t.box)[1 - axis])
+            ends = ("top", "bottom") if axis else ("left", "right")
+            which = ends[0] if line == 1 else ends[1] if line == -1 else f"number {line}"
+            return Finding(
+                str(len(chosen)),
+                f"{count_phrase(len(chosen), noun)} in the {which} {arrangement[:-1]} {_cite_things(chosen)}.",
+                [f"The {plural(noun)} stand in {count_phrase(len(lines), arrangement[:-1])}."],
+                [rule],
+                value=len(chosen),
+            )
         word = arrangement if len(lines) != 1 else arrangement[:-1]
         sizes = join_words([str(len(line)) for line in lines])
         return Finding(
             str(len(lines)),
             f"{len(lines)} {word} of {plural(noun)} {_cite_things(placed)}.",
             [f"From {'top to bottom' if axis else 'left to right'} they hold {sizes} {plural(noun)}."],
-            [f"A new {arrangement[:-1]} starts where the gap between centres is over half a {noun}'s size."],
+            [rule],
             value=len(lines),
         )
 
@@ -438,7 +456,7 @@ class Executor:
             return Finding(None, f"I can't count {plural(noun)}: the tool that finds them failed.")
         n = len(things)
         if op.arrangement and n:
-            return self._count_lines(things, noun, op.arrangement)
+            return self._count_lines(things, noun, op.arrangement, op.line)
         if source == "regions":
             return self._count_regions(target, things)
         where = self._where(target)
@@ -572,7 +590,7 @@ class Executor:
         if not labels:
             return Finding(
                 None,
-                f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.",
+                f"I can't tell: I don't see {_any(wanted or 'thing')} the detector knows, and the image classifier failed.",
             )
         if wanted:
             fitting = [
@@ -584,7 +602,7 @@ class Executor:
                 top = labels[0]
                 return Finding(
                     None,
-                    f"I don't see {_article(wanted)}: the detector found none, and the image classifier's best guess "
+                    f"I don't see {_any(wanted)}: the detector found none, and the image classifier's best guess "
                     f"is {_article(_first_name(top.label))} [{top.id}].",
                 )
             top = fitting[0]
@@ -647,9 +665,7 @@ class Executor:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         placed = [t for t in things if t.box]
         if not placed:
-            return Finding(
-                None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
-            )
+            return Finding(None, f"I can't tell: I don't see {_any(noun)}.", self._instead(source, target))
         thing = placed[0]
         x, y = geometry.centre(thing.box or [0, 0, 0, 0])
         fx, fy = x / self.width, y / self.height
@@ -692,9 +708,7 @@ class Executor:
                 return self._main_object_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
-            return Finding(
-                None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
-            )
+            return Finding(None, f"I can't tell: I don't see {_any(noun)}.", self._instead(source, target))
         covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
         if op.attribute == "colour" and op.part and not covering:
             whole = self._colour_of(things[:1], target)
@@ -859,7 +873,7 @@ class Executor:
             if not target.label or m.label == target.label or target.label not in COCO_80
         ]
         if not masks:
-            return Finding(None, f"I can't tell: I don't see {_article(noun)} to outline.")
+            return Finding(None, f"I can't tell: I don't see {_any(noun)} to outline.")
         share = 100 * sum(getattr(m, "area_fraction", 0.0) for m in masks)
         return Finding(
             f"{share:.0f}%",
@@ -877,7 +891,7 @@ class Executor:
             return Finding(None, "I can't tell: the tool that finds them failed.")
         if not subjects or not objects:
             missing = s_noun if not subjects else o_noun
-            return Finding(None, f"I can't tell: I don't see {_article(missing)}.")
+            return Finding(None, f"I can't tell: I don't see {_any(missing)}.")
         pairs = [(s, o) for s in subjects for o in objects if s.id != o.id and s.box and o.box]
         boxes = {t.id: t.box or [0.0, 0.0, 0.0, 0.0] for t in [*subjects, *objects]}
         if not pairs:
@@ -1004,7 +1018,7 @@ class Executor:
             if not things:
                 return Finding(
                     None,
-                    f"I can't tell: I don't see {_article(_noun(selection))}.",
+                    f"I can't tell: I don't see {_any(_noun(selection))}.",
                     self._instead(source, selection),
                 )
             if op.attribute == "colour":
@@ -1648,6 +1662,11 @@ def _ranked_labels(things: list[Thing]) -> list[str]:
         n, score = best.get(t.label, (0, 0.0))
         best[t.label] = (n + 1, max(score, t.score or 0.0))
     return sorted(best, key=lambda label: (-best[label][0], -best[label][1]))
+
+
+def _any(noun: str) -> str:
+    """What a sentence says it does not see: 'a cup', but 'any text'."""
+    return f"any {noun}" if noun in ("text", "writing") else _article(noun)
 
 
 def _article(noun: str) -> str:

@@ -117,6 +117,12 @@ class Count(_Model):
     arrangement: Literal["rows", "columns"] | None = Field(
         default=None, description="Count the rows or columns the things stand in, not the things."
     )
+    line: int | None = Field(
+        default=None,
+        ge=-20,
+        le=20,
+        description="With arrangement: count the things in this row or column only (1 the top or left, -1 the last).",
+    )
 
 
 class Identify(_Model):
@@ -343,6 +349,7 @@ def render(op: dict[str, Any]) -> str:
         "which",
         "part",
         "arrangement",
+        "line",
     ):
         if op.get(key) not in (None, "", [], False):
             parts.append(f"{key}={op[key]}")

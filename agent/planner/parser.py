@@ -949,6 +949,9 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     lined = re.search(r"\bhow many (rows|columns) of\b", text)
     if lined:  # "how many rows of coins are there?"
         return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
+    within = re.search(rf"\b(?:in|on|along) the ({'|'.join(LINE_INDEX)}) (row|column)\b", text)
+    if within:  # "how many coins are in the top row?"
+        return p.Count(target=target, arrangement=f"{within.group(2)}s", line=LINE_INDEX[within.group(1)])  # type: ignore[arg-type]
     if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
         target = target.model_copy(update={"state": "fallen"})
     # "how many buses and people": each thing joined to the counted one by "and" is counted too
@@ -1280,7 +1283,11 @@ def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         return None  # "are there red or blue cars?" asks whether there are any
     offered_at = {i for i, t in enumerate(tokens) if t in offered or " ".join(tokens[i : i + 2]) in offered}
     target = next(
-        (m.selection for m in mentions if m.start not in offered_at and m.selection.label not in (None,)),
+        (
+            m.selection
+            for m in mentions
+            if m.start not in offered_at and (m.selection.label is not None or m.selection.category)
+        ),
         None,
     )
     if target is not None and family == "position":
@@ -1327,6 +1334,11 @@ def _attribute_check(
     return None
 
 
+# Which row or column: 1 is the top (or left) one, -1 the last.
+LINE_INDEX = {
+    "top": 1, "upper": 1, "first": 1, "left": 1, "leftmost": 1, "second": 2, "third": 3, "fourth": 4,
+    "fifth": 5, "bottom": -1, "lower": -1, "last": -1, "right": -1, "rightmost": -1,
+}  # fmt: skip
 POSTURES = r"(?:standing|sitting|lying|resting|parked|placed|perched|hanging|mounted|shown|visible|located)"
 
 

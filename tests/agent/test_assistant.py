@@ -227,6 +227,10 @@ def test_rows_of_coins_are_counted_as_rows(assistant):
     answer = assistant.ask(samples.COINS, "How many rows of coins are there?")
     assert answer.short_answer == "4" and answer.answer.startswith("4 rows of coins [")
     assert "6, 6, 6 and 6 coins" in answer.answer and answer.verified
+    top = assistant.ask(samples.COINS, "How many coins are in the top row?")
+    assert top.short_answer == "6" and top.answer.startswith("6 coins in the top row [")
+    beyond = assistant.ask(samples.COINS, "How many coins are in the fifth row?")
+    assert beyond.short_answer is None and "only 4 rows" in beyond.answer
 
 
 def test_what_stands_in_the_middle_of_a_photo_nothing_detects_is_the_classifier_s_guess(assistant):

@@ -264,6 +264,8 @@ def test_programs_round_trip_as_json() -> None:
         ("Is the image blurry instead of sharp?", "quality(aspect=blurry)"),
         # rows and columns, and what stands at a place
         ("How many rows of coins are there?", "count(coin; arrangement=rows)"),
+        ("How many coins are in the top row?", "count(coin; arrangement=rows; line=1)"),
+        ("How many squares are in the last column?", "count(square; arrangement=columns; line=-1)"),
         ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
         ("What is sitting on the table?", "identify(object on the dining table)"),
         # a property of the whole thing is not a part of it
