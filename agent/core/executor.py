@@ -590,7 +590,7 @@ class Executor:
         if not labels:
             return Finding(
                 None,
-                f"I can't tell: I don't see {_any(wanted or 'thing')} the detector knows, and the image classifier failed.",
+                f"I can't tell: I don't see {_unseen(wanted or 'thing')} the detector knows, and the image classifier failed.",
             )
         if wanted:
             fitting = [
@@ -602,7 +602,7 @@ class Executor:
                 top = labels[0]
                 return Finding(
                     None,
-                    f"I don't see {_any(wanted)}: the detector found none, and the image classifier's best guess "
+                    f"I don't see {_unseen(wanted)}: the detector found none, and the image classifier's best guess "
                     f"is {_article(_first_name(top.label))} [{top.id}].",
                 )
             top = fitting[0]
@@ -665,7 +665,7 @@ class Executor:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         placed = [t for t in things if t.box]
         if not placed:
-            return Finding(None, f"I can't tell: I don't see {_any(noun)}.", self._instead(source, target))
+            return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
         thing = placed[0]
         x, y = geometry.centre(thing.box or [0, 0, 0, 0])
         fx, fy = x / self.width, y / self.height
@@ -708,7 +708,7 @@ class Executor:
                 return self._main_object_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
-            return Finding(None, f"I can't tell: I don't see {_any(noun)}.", self._instead(source, target))
+            return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
         covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
         if op.attribute == "colour" and op.part and not covering:
             whole = self._colour_of(things[:1], target)
@@ -873,7 +873,7 @@ class Executor:
             if not target.label or m.label == target.label or target.label not in COCO_80
         ]
         if not masks:
-            return Finding(None, f"I can't tell: I don't see {_any(noun)} to outline.")
+            return Finding(None, f"I can't tell: I don't see {_unseen(noun)} to outline.")
         share = 100 * sum(getattr(m, "area_fraction", 0.0) for m in masks)
         return Finding(
             f"{share:.0f}%",
@@ -891,7 +891,7 @@ class Executor:
             return Finding(None, "I can't tell: the tool that finds them failed.")
         if not subjects or not objects:
             missing = s_noun if not subjects else o_noun
-            return Finding(None, f"I can't tell: I don't see {_any(missing)}.")
+            return Finding(None, f"I can't tell: I don't see {_unseen(missing)}.")
         pairs = [(s, o) for s in subjects for o in objects if s.id != o.id and s.box and o.box]
         boxes = {t.id: t.box or [0.0, 0.0, 0.0, 0.0] for t in [*subjects, *objects]}
         if not pairs:
@@ -1018,7 +1018,7 @@ class Executor:
             if not things:
                 return Finding(
                     None,
-                    f"I can't tell: I don't see {_any(_noun(selection))}.",
+                    f"I can't tell: I don't see {_unseen(_noun(selection))}.",
                     self._instead(source, selection),
                 )
             if op.attribute == "colour":
@@ -1664,7 +1664,7 @@ def _ranked_labels(things: list[Thing]) -> list[str]:
     return sorted(best, key=lambda label: (-best[label][0], -best[label][1]))
 
 
-def _any(noun: str) -> str:
+def _unseen(noun: str) -> str:
     """What a sentence says it does not see: 'a cup', but 'any text'."""
     return f"any {noun}" if noun in ("text", "writing") else _article(noun)
 
