@@ -189,7 +189,17 @@ def _rows(db: Path) -> int:
 def test_a_killed_ray_driver_is_finished_by_resume(mixed: Path, tmp_path: Path, resume_engine: str) -> None:
     pytest.importorskip("ray")
     db, out = tmp_path / "audit.sqlite", tmp_path / "out"
-    command = [sys.executable, "-m", "cli", "triage", str(mixed), "--out", str(out), "--audit-db", str(db)]
+    command = [
+        sys.executable,
+        "-m",
+        "argus.cli",
+        "triage",
+        str(mixed),
+        "--out",
+        str(out),
+        "--audit-db",
+        str(db),
+    ]
     log = (tmp_path / "driver.log").open("w")
     driver = subprocess.Popen(
         [*command, "--engine", "ray", "--workers", "2"],
