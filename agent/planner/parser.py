@@ -231,9 +231,17 @@ def _modality(
     if negated:
         word = next(g for g in negated.groups() if g)
         return p.Not(inner=p.Modality(expected=MODALITY_NAMES[word]))
-    offered = re.search(rf"^(?:(?:is|was) {this} )?{kinds}(?: \w+)? or {kinds}(?: \w+)?$", text)
-    if offered:  # "CT or MRI?", "is this a scan or a regular photo?"
-        return p.Modality(choices=[MODALITY_NAMES[offered.group(1)], MODALITY_NAMES[offered.group(2)]])
+    one = kinds.replace(f"({_MODALITY})", f"(?:{_MODALITY})") + r"(?: \w+)?"
+    offered = re.search(
+        rf"^(?:(?:is|was) {this} )?((?:{one},? )*{one}),? or ({one}|(?:something|anything) (?:else|other)|other)$",
+        text,
+    )
+    if offered:  # "CT or MRI?", "is this a scan or a regular photo?", "a CT, an MRI or something else?"
+        names = list(
+            dict.fromkeys(MODALITY_NAMES[w] for w in re.findall(rf"\b({_MODALITY})\b", offered.group(0)))
+        )
+        open_ended = re.search(r"\b(?:else|other)$", offered.group(2))
+        return p.Modality() if open_ended or len(names) < 2 else p.Modality(choices=names[:6])
     asked = re.search(
         rf"^(?:is|was) {this} {kinds}(?:$| (?={KIND_TAIL}\b))"
         rf"|^(?:is|was) {this} (?:an? )?(?:picture|photo|image|view|scan) of (?:the |an? )?({_MODALITY})\b"

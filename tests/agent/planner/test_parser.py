@@ -268,6 +268,10 @@ def test_programs_round_trip_as_json() -> None:
         ("How many squares are in the last column?", "count(square; arrangement=columns; line=-1)"),
         ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
         ("What is sitting on the table?", "identify(object on the dining table)"),
+        # a list of kinds, or one left open, and a misspelt compound
+        ("Is this a CT, an MRI or an ultrasound?", "modality(choices=['CT', 'MRI', 'ultrasound'])"),
+        ("Is this a CT, an MRI or something else?", "modality()"),
+        ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
         # a property of the whole thing is not a part of it
         ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],
