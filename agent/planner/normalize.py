@@ -513,7 +513,8 @@ def normalize(question: str) -> str:
             out.extend(CONTRACTIONS[token].split())
             continue
         if token.endswith("'s") and len(token) > 2:
-            out.append(token[:-2])
+            stem = SPELLINGS.get(token[:-2], token[:-2])  # "wat's" is "what's"
+            out.extend(CONTRACTIONS.get(f"{stem}'s", stem).split())
             continue
         out.append(SPELLINGS.get(token, token))
     return " ".join(mend(t) for t in out)
