@@ -56,7 +56,7 @@ YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|wil
 # The kinds of image a question may name, longest phrase first, and the kind each one means.
 MODALITY_NAMES = {
     "computed tomography": "CT", "cat scan": "CT", "ct scan": "CT", "ct slice": "CT", "ct": "CT",
-    "magnetic resonance": "MRI", "mri scan": "MRI", "mri": "MRI", "mr": "MRI",
+    "magnetic resonance": "MRI", "mri scan": "MRI", "mr scan": "MRI", "mri": "MRI", "mr": "MRI",
     "x ray": "X-ray", "xray": "X-ray", "x-ray": "X-ray", "radiograph": "X-ray", "plain film": "X-ray",
     "ultrasound": "ultrasound", "sonogram": "ultrasound", "sonography": "ultrasound", "echo": "ultrasound",
     "eye fundus": "fundus photograph", "fundus": "fundus photograph", "retinal": "fundus photograph",
@@ -240,6 +240,8 @@ def _modality(
         names = list(
             dict.fromkeys(MODALITY_NAMES[w] for w in re.findall(rf"\b({_MODALITY})\b", offered.group(0)))
         )
+        if len(names) > 2 and "medical" in names:
+            names.remove("medical")  # "an MR scan or a CT scan": "scan" names no kind of its own
         open_ended = re.search(r"\b(?:else|other)$", offered.group(2))
         return p.Modality() if open_ended or len(names) < 2 else p.Modality(choices=names[:6])
     asked = re.search(

@@ -271,6 +271,8 @@ def test_programs_round_trip_as_json() -> None:
         # a list of kinds, or one left open, and a misspelt compound
         ("Is this a CT, an MRI or an ultrasound?", "modality(choices=['CT', 'MRI', 'ultrasound'])"),
         ("Is this a CT, an MRI or something else?", "modality()"),
+        ("Is this an MR scan or a CT scan?", "modality(choices=['MRI', 'CT'])"),
+        ("Is this an ultrasound scan or a CT scan?", "modality(choices=['ultrasound', 'CT'])"),
         ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
         # a property of the whole thing is not a part of it
         ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
