@@ -256,6 +256,7 @@ def test_the_ray_engine_without_ray_is_one_clear_error(
         (["--ray-address", "auto"], "--ray-address and --gpus-per-worker go with --engine ray"),
         (["--gpus-per-worker", "0.5"], "--ray-address and --gpus-per-worker go with --engine ray"),
         (["--engine", "spark"], "engine must be local or ray"),
+        (["--engine", "ray", "--ray-address", "http://head:10001"], "--ray-address must be auto"),
     ],
 )
 def test_engine_options_that_do_not_fit(tmp_path: Path, extra: list[str], message: str) -> None:
