@@ -442,9 +442,14 @@ class Executor:
         noun = _noun(target)
         source, things = self.select(target)
         if source == "unseeable":
-            return Finding(None, f"I can't count {UNSEEABLE[target.label or '']}: no tool here can see them.")
+            return Finding(
+                None,
+                f"I can't tell how many {UNSEEABLE[target.label or '']} there are: no tool here can see them.",
+            )
         if source == "classifier":
-            return Finding(None, f"I can't count {plural(noun)}: the detector has no class for them.")
+            return Finding(
+                None, f"I can't tell how many {plural(noun)} there are: the detector has no class for them."
+            )
         if source == "text":
             lines = self._text_lines() or []
             return Finding(
@@ -453,7 +458,9 @@ class Executor:
                 value=len(lines),
             )
         if things is None:
-            return Finding(None, f"I can't count {plural(noun)}: the tool that finds them failed.")
+            return Finding(
+                None, f"I can't tell how many {plural(noun)} there are: the tool that finds them failed."
+            )
         n = len(things)
         if op.arrangement and n:
             return self._count_lines(things, noun, op.arrangement, op.line)
@@ -489,7 +496,8 @@ class Executor:
             _, things = self.select(target)
             if things is None:
                 return Finding(
-                    None, f"I can't count {plural(_noun(target))}: the tool that finds them failed."
+                    None,
+                    f"I can't tell how many {plural(_noun(target))} there are: the tool that finds them failed.",
                 )
             parts.append(f"{count_phrase(len(things), _noun(target))} {_cite_things(things)}".strip())
         return Finding(None, f"{_cap(join_words(parts))}.", value=None)

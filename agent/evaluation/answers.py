@@ -189,6 +189,9 @@ def starts_yes_no(text: str) -> bool:
 
 
 def starts_with_number(text: str) -> bool:
-    """The answer's first word is a number (digits or a number word; "No ..." counts as zero)."""
+    """The answer's first word is a number (digits or a number word; "No ..." counts as zero), or it
+    says first that it cannot tell, as a yes/no answer may."""
+    if re.match(r"\s*i can'?t tell\b", strip_citations(text).replace("’", "'"), re.I):
+        return True
     tokens = normalise(first_sentence(text)).split()
     return bool(tokens) and (tokens[0].replace(".", "", 1).isdigit() or tokens[0] == "no")

@@ -170,6 +170,8 @@ def test_starts_yes_no(text, expected):
         ("No person was detected.", True),
         ("I count 3 people.", False),
         ("There are 4.", False),
+        ("I can't tell how many towers there are: the detector has no class for them.", True),
+        ("I can't count them.", False),
     ],
 )
 def test_starts_with_number(text, expected):
