@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -146,7 +147,7 @@ class Executor:
         return ProgramResult(short_answer=finding.short, text=text, program=program.dump())
 
     def evaluate(self, op: Any) -> Finding:
-        handler = getattr(self, f"_op_{op.op}")
+        handler: Callable[[Any], Finding] = getattr(self, f"_op_{op.op}")
         return handler(op)
 
     # ---------------------------------------------------------------- tools
