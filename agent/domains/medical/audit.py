@@ -533,7 +533,8 @@ class AuditLog:
             yield from page
             last = page[-1]["id"]
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> builtins.list[sqlite3.Row]:  # list: the method above
+    # builtins.list: inside this class, `list` is the method above
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> builtins.list[sqlite3.Row]:
         with self._lock:
             try:
                 return self._db.execute(sql, params).fetchall()
