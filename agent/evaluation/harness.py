@@ -335,7 +335,7 @@ def run_suite(
 
 def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
     case = item.case
-    base = {
+    base: dict[str, Any] = {
         "id": case.id,
         "category": case.category,
         "line": item.line,
