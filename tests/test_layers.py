@@ -16,6 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("argus.tools",),
     ("argus.knowledge",),
     ("argus.agent.errors",),
+    ("argus.agent.ray_cluster",),
     ("argus.agent.core",),
     ("argus.agent.llm", "argus.agent.planner"),
     ("argus.agent.domains.medical", "argus.agent.domains.security"),

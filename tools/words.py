@@ -13,7 +13,7 @@ NUMBER_WORDS = {
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
     "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "couple": 2, "pair": 2,
-    "dozen": 12, "both": 2,
+    "dozen": 12, "both": 2, "hundred": 100, "thousand": 1000,
 }  # fmt: skip
 
 # Words whose plural is not the word plus -s/-es/-ies (the COCO labels, shapes and common nouns).

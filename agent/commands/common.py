@@ -26,6 +26,24 @@ EXIT_USER_ERROR = 2
 ImageArg = Annotated[Path, typer.Argument(help="Image file: JPEG, PNG, WebP, BMP, TIFF, GIF or DICOM.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N or mps.")]
+RayAddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="With --engine ray: auto (the cluster running on this machine) or ray://HOST:10001; "
+        "default: a local Ray started for this run.",
+    ),
+]
+ENGINES = ("local", "ray")
+
+
+def engine_choice(engine: str) -> str:
+    """``--engine``'s value, ``local`` or ``ray``; anything else is an error a user can fix."""
+    chosen = engine.strip().lower()
+    if chosen not in ENGINES:
+        raise ArgusError(f"--engine: engine must be local or ray, got {engine!r}")
+    return chosen
 
 
 def runtime_for(device: str) -> Runtime:

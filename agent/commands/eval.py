@@ -12,8 +12,18 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from argus.agent.commands.ask import LlmKeyOpt, LlmModelOpt, LlmOpt, LlmUrlOpt, RulesOpt
-from argus.agent.commands.common import DeviceOpt, JsonOpt, console, err_console, print_json, user_errors
+from argus.agent.commands.common import (
+    DeviceOpt,
+    JsonOpt,
+    RayAddressOpt,
+    console,
+    engine_choice,
+    err_console,
+    print_json,
+    user_errors,
+)
 from argus.agent.errors import SuiteError
+from argus.tools.errors import ArgusError
 
 if TYPE_CHECKING:
     from argus.agent.evaluation.report import CaseResult, EvalReport, Score
@@ -68,15 +78,37 @@ def eval_suite(
     llm_key: LlmKeyOpt = None,
     device: DeviceOpt = "auto",
     rules_dir: RulesOpt = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            metavar="local|ray",
+            help="local (this process) or ray (a Ray cluster's workers answer the cases: "
+            "pip install 'argus\\[ray]'). The report is the same either way.",
+        ),
+    ] = "local",
+    ray_address: RayAddressOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="With --engine ray: Ray actors (default: the cluster's CPUs)."),
+    ] = None,
 ) -> None:
     """Score a suite of questions with known answers: accuracy by category, form and op, short answers, routing, answer form, prose issues, citations, latency.
 
-    A suite with a bad line does not run; every bad line is named with its number."""
+    A suite with a bad line does not run; every bad line is named with its number. With --engine ray
+    the cases are answered on a Ray cluster's workers (every node must see the suite's files at the
+    same path); this process builds the report."""
     with user_errors():
         from argus.agent.assistant import Assistant
         from argus.agent.evaluation.harness import load_suite, run_suite
         from argus.agent.evaluation.sampling import stratified_sample
+        from argus.agent.ray_cluster import check_address
 
+        engine = engine_choice(engine)
+        if engine == "local" and (ray_address is not None or workers is not None):
+            raise ArgusError("--ray-address and --workers go with --engine ray")
+        if engine == "ray":
+            check_address(ray_address)  # a malformed address is an error before the suite loads
         cases = load_suite(suite)
         if sample is not None:
             cases = stratified_sample(cases, sample, seed, lambda c: c.case.form or c.case.category)
@@ -96,7 +128,24 @@ def eval_suite(
             mark = "[green]ok[/]" if result.correct else "[red]wrong[/]"
             err_console.print(f"{done}/{len(cases)} {mark} {escape(result.id)}", highlight=False)
 
-        report = run_suite(cases, assistant, suite=str(suite), on_result=None if as_json else progress)
+        on_result = None if as_json else progress
+        if engine == "local":
+            report = run_suite(cases, assistant, suite=str(suite), on_result=on_result)
+        else:
+            from argus.agent.domains.medical.identity import run_settings
+            from argus.agent.evaluation.ray_engine import EvalSettings, RayEvalEngine
+
+            settings = EvalSettings(
+                llm=llm,
+                llm_url=llm_url,
+                llm_model=llm_model,
+                llm_api_key=llm_key,
+                device=device,
+                rules_dirs=[str(p.absolute()) for p in rules_dir or []],
+                run=run_settings(assistant),
+            )
+            with RayEvalEngine(settings, address=ray_address, workers=workers) as cluster:
+                report = cluster.run_suite(cases, suite=str(suite), on_result=on_result)
     if as_json:
         print_json(report.model_dump(mode="json"))
     else:

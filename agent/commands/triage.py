@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from argus.agent.commands.common import console, err_console, print_json, user_errors
+from argus.agent.commands.common import (
+    RayAddressOpt,
+    console,
+    engine_choice,
+    err_console,
+    print_json,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from argus.agent.assistant import Assistant
@@ -95,14 +102,7 @@ def triage(
             "worklist and report are written here either way.",
         ),
     ] = "local",
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            "--ray-address",
-            help="With --engine ray: auto (the cluster running on this machine) or ray://HOST:10001; "
-            "default: a local Ray started for this run.",
-        ),
-    ] = None,
+    ray_address: RayAddressOpt = None,
     gpus_per_worker: Annotated[
         float | None,
         typer.Option("--gpus-per-worker", min=0.0, help="With --engine ray: GPUs each worker reserves."),
@@ -123,9 +123,7 @@ def triage(
     from argus.tools.runtime import Runtime, resolve_device
 
     with user_errors():
-        engine = engine.strip().lower()
-        if engine not in ("local", "ray"):
-            raise ArgusError(f"--engine: engine must be local or ray, got {engine!r}")
+        engine = engine_choice(engine)
         if engine == "local" and (ray_address is not None or gpus_per_worker is not None):
             raise ArgusError("--ray-address and --gpus-per-worker go with --engine ray")
         if device != "auto":

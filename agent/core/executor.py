@@ -298,15 +298,12 @@ class Executor:
         noun = _noun(op.target)
         if found.value is False:
             return found
-        seen = (
-            found.lead.split(": ", 1)[-1]
-            if found.lead.startswith("Yes, possibly")
-            else found.lead.split(", there ", 1)[-1].rstrip(".")
-        )
+        rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
+        seen = f"the {noun}: {rest}" if rest.startswith(("it ", "they ")) else rest
         return Finding(
             None,
             f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
-            [f"I do see {seen.replace('is ', '', 1).replace('are ', '', 1)}."],
+            [f"I do see {seen}."],
             value=None,
         )
 
@@ -393,6 +390,52 @@ class Executor:
             return Finding("yes", f"Yes: it reads {_quote_lines(lines, 3)}.", value=True)
         return Finding("no", "No, I found no text in the image.", value=False)
 
+    def _count_lines(self, things: list[Thing], noun: str, arrangement: str, line: int | None) -> Finding:
+        """Rows (or columns) the things stand in: their centres, sorted down (or across), split where
+        the gap between neighbours is over half a thing's typical height (or width). With ``line``,
+        the things in that row (or column) only."""
+        import statistics
+
+        from argus.tools.box_geometry import centre, height, width
+
+        placed = [t for t in things if t.box]
+        if not placed:
+            return Finding(None, f"I can't tell: no tool here placed the {plural(noun)}.")
+        axis = 1 if arrangement == "rows" else 0
+        size = statistics.median([(height if axis else width)(t.box) for t in placed])
+        ordered = sorted(placed, key=lambda t: centre(t.box)[axis])
+        lines: list[list[Thing]] = [[ordered[0]]]
+        for before, thing in zip(ordered, ordered[1:], strict=False):
+            if centre(thing.box)[axis] - centre(before.box)[axis] > size / 2:
+                lines.append([])
+            lines[-1].append(thing)
+        rule = f"A new {arrangement[:-1]} starts where the gap between centres is over half a {noun}'s size."
+        if line is not None:
+            if abs(line) > len(lines) or line == 0:
+                return Finding(
+                    None,
+                    f"I can't tell: I see only {count_phrase(len(lines), arrangement[:-1])} of {plural(noun)}.",
+                )
+            chosen = sorted(lines[line - 1 if line > 0 else line], key=lambda t: centre(t.box)[1 - axis])
+            ends = ("top", "bottom") if axis else ("left", "right")
+            which = ends[0] if line == 1 else ends[1] if line == -1 else f"number {line}"
+            return Finding(
+                str(len(chosen)),
+                f"{count_phrase(len(chosen), noun)} in the {which} {arrangement[:-1]} {_cite_things(chosen)}.",
+                [f"The {plural(noun)} stand in {count_phrase(len(lines), arrangement[:-1])}."],
+                [rule],
+                value=len(chosen),
+            )
+        word = arrangement if len(lines) != 1 else arrangement[:-1]
+        sizes = join_words([str(len(line)) for line in lines])
+        return Finding(
+            str(len(lines)),
+            f"{len(lines)} {word} of {plural(noun)} {_cite_things(placed)}.",
+            [f"From {'top to bottom' if axis else 'left to right'} they hold {sizes} {plural(noun)}."],
+            [rule],
+            value=len(lines),
+        )
+
     def _op_count(self, op: p.Count) -> Finding:
         if op.also:
             return self._count_several([op.target, *op.also])
@@ -413,6 +456,8 @@ class Executor:
         if things is None:
             return Finding(None, f"I can't count {plural(noun)}: the tool that finds them failed.")
         n = len(things)
+        if op.arrangement and n:
+            return self._count_lines(things, noun, op.arrangement, op.line)
         if source == "regions":
             return self._count_regions(target, things)
         where = self._where(target)
@@ -515,13 +560,17 @@ class Executor:
                     + "."
                 )
             return Finding(first, lead, why, value=first)
-        if target.relation is not None or target.position:
+        if target.relation is not None or (target.position and target.label):
             return Finding(
                 None,
                 f"Nothing I can name is {target.describe().split(' ', 1)[-1] if target.relation else 'there'}.",
                 value=None,
             )
-        return self._classifier_identify(target, kind)
+        # nothing the detector knows is there: what the whole picture shows, from the classifier
+        found = self._classifier_identify(target, kind)
+        if target.position and found.value is not None:
+            found.caveats.append(f"The classifier judges the whole picture, not the {target.position} alone.")
+        return found
 
     def _nearest(self, things: list[Thing], anchor: p.Selection) -> list[Thing]:
         """The things closest to the anchor (the gap between boxes), ties within a few pixels kept."""
@@ -542,7 +591,7 @@ class Executor:
         if not labels:
             return Finding(
                 None,
-                f"I can't tell: I don't see {_article(wanted or 'thing')} the detector knows, and the image classifier failed.",
+                f"I can't tell: I don't see {_unseen(wanted or 'thing')} the detector knows, and the image classifier failed.",
             )
         if wanted:
             fitting = [
@@ -554,7 +603,7 @@ class Executor:
                 top = labels[0]
                 return Finding(
                     None,
-                    f"I don't see {_article(wanted)}: the detector found none, and the image classifier's best guess "
+                    f"I don't see {_unseen(wanted)}: the detector found none, and the image classifier's best guess "
                     f"is {_article(_first_name(top.label))} [{top.id}].",
                 )
             top = fitting[0]
@@ -617,9 +666,7 @@ class Executor:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         placed = [t for t in things if t.box]
         if not placed:
-            return Finding(
-                None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
-            )
+            return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
         thing = placed[0]
         x, y = geometry.centre(thing.box or [0, 0, 0, 0])
         fx, fy = x / self.width, y / self.height
@@ -662,10 +709,9 @@ class Executor:
                 return self._main_object_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
-            return Finding(
-                None, f"I can't tell: I don't see {_article(noun)}.", self._instead(source, target)
-            )
-        if op.attribute == "colour" and op.part and op.part not in CLOTHING_WORDS:
+            return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
+        covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
+        if op.attribute == "colour" and op.part and not covering:
             whole = self._colour_of(things[:1], target)
             said = (
                 f" The {_noun(target)} as a whole looks {whole.value} {_cite_things(things[:1])}."
@@ -674,7 +720,7 @@ class Executor:
             )
             return Finding(
                 None,
-                f"I can't tell the colour of the {_noun(target)}'s {op.part}: no tool here outlines {plural(op.part)}.{said}",
+                f"I can't tell the colour of the {_noun(target)}'s {op.part}: no tool here outlines {_parts(op.part)}.{said}",
             )
         if op.attribute == "colour" and op.part:
             found = self._colour_of(things[:1], target)
@@ -685,7 +731,8 @@ class Executor:
                 found.short,
                 f"{_the(target, thing)}'s {op.part} looks {found.value} {_cite_things([thing])}.",
                 caveats=[
-                    f"No tool here outlines clothing: this is the colour of the {thing.label}'s own pixels, which the {op.part} fills most of."
+                    f"No tool here outlines {'clothing' if op.part in CLOTHING_WORDS else _parts(op.part)}: "
+                    f"this is the colour of the {thing.label}'s own pixels, which the {op.part} fills most of."
                 ],
                 value=found.value,
             )
@@ -827,7 +874,7 @@ class Executor:
             if not target.label or m.label == target.label or target.label not in COCO_80
         ]
         if not masks:
-            return Finding(None, f"I can't tell: I don't see {_article(noun)} to outline.")
+            return Finding(None, f"I can't tell: I don't see {_unseen(noun)} to outline.")
         share = 100 * sum(getattr(m, "area_fraction", 0.0) for m in masks)
         return Finding(
             f"{share:.0f}%",
@@ -845,7 +892,7 @@ class Executor:
             return Finding(None, "I can't tell: the tool that finds them failed.")
         if not subjects or not objects:
             missing = s_noun if not subjects else o_noun
-            return Finding(None, f"I can't tell: I don't see {_article(missing)}.")
+            return Finding(None, f"I can't tell: I don't see {_unseen(missing)}.")
         pairs = [(s, o) for s in subjects for o in objects if s.id != o.id and s.box and o.box]
         boxes = {t.id: t.box or [0.0, 0.0, 0.0, 0.0] for t in [*subjects, *objects]}
         if not pairs:
@@ -972,7 +1019,7 @@ class Executor:
             if not things:
                 return Finding(
                     None,
-                    f"I can't tell: I don't see {_article(_noun(selection))}.",
+                    f"I can't tell: I don't see {_unseen(_noun(selection))}.",
                     self._instead(source, selection),
                 )
             if op.attribute == "colour":
@@ -1618,6 +1665,11 @@ def _ranked_labels(things: list[Thing]) -> list[str]:
     return sorted(best, key=lambda label: (-best[label][0], -best[label][1]))
 
 
+def _unseen(noun: str) -> str:
+    """What a sentence says it does not see: 'a cup', but 'any text'."""
+    return f"any {noun}" if noun in ("text", "writing") else _article(noun)
+
+
 def _article(noun: str) -> str:
     from argus.tools.words import article
 
@@ -1671,6 +1723,16 @@ def _mentions(text: str, query: str) -> bool:
 
 
 # What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
+def _parts(part: str) -> str:
+    """'eyes' -> 'eyes', 'roof' -> 'roofs', 'fur' -> 'fur': a part named as a kind."""
+    return part if part.endswith("s") or part in MASS_PARTS else plural(part)
+
+
+MASS_PARTS = frozenset(["fur", "hair", "skin", "paint", "paintwork", "clothing", "glass", "water"])
+# Parts that are most of what one sees of a thing: its colour is the thing's own.
+SURFACE_WORDS = frozenset(
+    ["outside", "exterior", "surface", "body", "shell", "fur", "coat", "paint", "paintwork"]
+)
 CLOTHING_WORDS = frozenset(
     [
         "suit",

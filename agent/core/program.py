@@ -90,7 +90,7 @@ class Selection(_Model):
             words.insert(0, self.state)
         text = " ".join(words)
         if self.position:
-            text += f" on the {self.position}"
+            text += f" {'in' if self.position == 'middle' else 'on'} the {self.position}"
         if self.zone:
             text += f" in zone {self.zone}"
         if self.relation is not None:
@@ -114,6 +114,15 @@ class Count(_Model):
     op: Literal["count"] = "count"
     target: Selection
     also: list[Selection] = Field(default_factory=list, max_length=8)
+    arrangement: Literal["rows", "columns"] | None = Field(
+        default=None, description="Count the rows or columns the things stand in, not the things."
+    )
+    line: int | None = Field(
+        default=None,
+        ge=-20,
+        le=20,
+        description="With arrangement: count the things in this row or column only (1 the top or left, -1 the last).",
+    )
 
 
 class Identify(_Model):
@@ -340,6 +349,8 @@ def render(op: dict[str, Any]) -> str:
         "choices",
         "which",
         "part",
+        "arrangement",
+        "line",
     ):
         if op.get(key) not in (None, "", [], False):
             parts.append(f"{key}={op[key]}")

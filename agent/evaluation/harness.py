@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
@@ -324,16 +324,27 @@ def run_suite(
 ) -> EvalReport:
     """Ask every case's question of ``assistant`` and score the answers. The latency of a case is the
     wall time of its ``ask``, so the first question to use a model also carries that model's load."""
-    results = []
-    for item in cases:
-        result = _run_case(item, assistant)
-        results.append(result)
+    return collect((run_case(item, assistant) for item in cases), suite=suite, on_result=on_result)
+
+
+def collect(
+    results: Iterable[CaseResult],
+    *,
+    suite: str = "",
+    on_result: Callable[[CaseResult], None] | None = None,
+) -> EvalReport:
+    """The report over ``results`` (in the suite's order), each shown to ``on_result`` as it comes."""
+    kept = []
+    for result in results:
+        kept.append(result)
         if on_result is not None:
             on_result(result)
-    return summarise(results, suite)
+    return summarise(kept, suite)
 
 
-def _run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
+def run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
+    """Ask one case's question of ``assistant`` and score the answer; an error the question raises (an
+    unreadable image, a bad zones file ...) is this case's result, not the run's."""
     case = item.case
     base: dict[str, Any] = {
         "id": case.id,

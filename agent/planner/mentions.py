@@ -230,18 +230,41 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
     return mentions
 
 
+# Words that say how many, not what: "a hundred galaxies", "a couple of trees".
+QUANTITY_NOUNS = {
+    "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "couple", "lot", "lots", "few",
+    "bunch", "pair", "number", "handful", "group", "pile", "set", "row", "rows",
+}  # fmt: skip
+# Parts of the picture, not things in it, after a preposition: "near the ground", "in the background".
+PLACE_NOUNS = {
+    "ground", "foreground", "background", "distance", "sky", "corner", "corners", "side", "sides", "edge",
+    "edges", "top", "bottom", "middle", "centre", "center", "front", "back", "left", "right", "horizon",
+}  # fmt: skip
+PREPOSITIONS = {"in", "on", "at", "near", "by", "under", "over", "above", "below", "from", "to", "towards"}
+
+
 def unknown_noun(tokens: list[str], start: int) -> Mention | None:
-    """A noun nobody listed right after an article or 'any': 'is there a rocket' -> rocket."""
+    """A noun nobody listed after an article, 'any', 'is there' or a number: 'is there a rocket' ->
+    rocket, 'are there lights near the ground' -> light, 'more than a hundred galaxies' -> galaxy."""
     for i in range(start, len(tokens) - 1):
-        if (
-            tokens[i] in ("a", "an", "any", "the", "some")
-            and tokens[i + 1] not in STOP
-            and tokens[i + 1].isalpha()
-        ):
-            word = tokens[i + 1]
-            if word in COLOUR_WORDS or word in SIZE_WORDS:
-                continue
-            return Mention(i + 1, i + 2, Selection(label=singular(word)), known=False)
+        opens = tokens[i] in ("a", "an", "any", "the", "some", "many") or (
+            tokens[i] == "there" and i > 0 and tokens[i - 1] in ("is", "are", "was", "were")
+        )
+        if not (opens or tokens[i].isdigit() or tokens[i] in QUANTITY_NOUNS):
+            continue
+        at = i + 1
+        if tokens[at] == "of" and tokens[i] in QUANTITY_NOUNS:
+            at += 1
+        if at >= len(tokens):
+            break
+        word = tokens[at]
+        if word in STOP or not word.isalpha() or word in COLOUR_WORDS or word in SIZE_WORDS:
+            continue
+        if word in QUANTITY_NOUNS:
+            continue  # the counted noun follows it
+        if word in PLACE_NOUNS and tokens[i] == "the" and i > 0 and tokens[i - 1] in PREPOSITIONS:
+            continue
+        return Mention(at, at + 1, Selection(label=singular(word)), known=False)
     return None
 
 

@@ -477,7 +477,7 @@ def known_words() -> frozenset[str]:
         words.update(plural(label).split())
     words.update(GENERIC_NOUNS)
     words.update(TEXT_NOUNS)
-    return frozenset(w for w in words if w.isalpha())
+    return frozenset(w for w in words if w.replace("-", "").isalpha())
 
 
 @lru_cache(maxsize=1)
@@ -513,7 +513,8 @@ def normalize(question: str) -> str:
             out.extend(CONTRACTIONS[token].split())
             continue
         if token.endswith("'s") and len(token) > 2:
-            out.append(token[:-2])
+            stem = SPELLINGS.get(token[:-2], token[:-2])  # "wat's" is "what's"
+            out.extend(CONTRACTIONS.get(f"{stem}'s", stem).split())
             continue
         out.append(SPELLINGS.get(token, token))
     return " ".join(mend(t) for t in out)
@@ -521,9 +522,14 @@ def normalize(question: str) -> str:
 
 def mend(token: str) -> str:
     """A typo mended to the closest known word, when one is very close; else the token unchanged."""
+    if "-" in token and token.replace("-", "").isalpha():
+        # a known compound misspelt ("six-sied"); other hyphenated words ("lung-rads") are names
+        compounds = [w for w in known_words() if "-" in w]
+        close = difflib.get_close_matches(token, compounds, n=1, cutoff=0.85)
+        return close[0] if close else token
     if len(token) < 3 or not token.isalpha():
         return token
-    words = known_words()
+    words = {w for w in known_words() if "-" not in w}
     if token in words or token in english_words():
         return token
     if len(token) == 3:  # a four-letter word missing a letter ("ble", "knd"), when only one word fits

@@ -56,7 +56,7 @@ YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|wil
 # The kinds of image a question may name, longest phrase first, and the kind each one means.
 MODALITY_NAMES = {
     "computed tomography": "CT", "cat scan": "CT", "ct scan": "CT", "ct slice": "CT", "ct": "CT",
-    "magnetic resonance": "MRI", "mri scan": "MRI", "mri": "MRI", "mr": "MRI",
+    "magnetic resonance": "MRI", "mri scan": "MRI", "mr scan": "MRI", "mri": "MRI", "mr": "MRI",
     "x ray": "X-ray", "xray": "X-ray", "x-ray": "X-ray", "radiograph": "X-ray", "plain film": "X-ray",
     "ultrasound": "ultrasound", "sonogram": "ultrasound", "sonography": "ultrasound", "echo": "ultrasound",
     "eye fundus": "fundus photograph", "fundus": "fundus photograph", "retinal": "fundus photograph",
@@ -231,9 +231,19 @@ def _modality(
     if negated:
         word = next(g for g in negated.groups() if g)
         return p.Not(inner=p.Modality(expected=MODALITY_NAMES[word]))
-    offered = re.search(rf"^(?:(?:is|was) {this} )?{kinds}(?: \w+)? or {kinds}(?: \w+)?$", text)
-    if offered:  # "CT or MRI?", "is this a scan or a regular photo?"
-        return p.Modality(choices=[MODALITY_NAMES[offered.group(1)], MODALITY_NAMES[offered.group(2)]])
+    one = kinds.replace(f"({_MODALITY})", f"(?:{_MODALITY})") + r"(?: \w+)?"
+    offered = re.search(
+        rf"^(?:(?:is|was) {this} )?((?:{one},? )*{one}),? or ({one}|(?:something|anything) (?:else|other)|other)$",
+        text,
+    )
+    if offered:  # "CT or MRI?", "is this a scan or a regular photo?", "a CT, an MRI or something else?"
+        names = list(
+            dict.fromkeys(MODALITY_NAMES[w] for w in re.findall(rf"\b({_MODALITY})\b", offered.group(0)))
+        )
+        if len(names) > 2 and "medical" in names:
+            names.remove("medical")  # "an MR scan or a CT scan": "scan" names no kind of its own
+        open_ended = re.search(r"\b(?:else|other)$", offered.group(2))
+        return p.Modality() if open_ended or len(names) < 2 else p.Modality(choices=names[:6])
     asked = re.search(
         rf"^(?:is|was) {this} {kinds}(?:$| (?={KIND_TAIL}\b))"
         rf"|^(?:is|was) {this} (?:an? )?(?:picture|photo|image|view|scan) of (?:the |an? )?({_MODALITY})\b"
@@ -253,7 +263,10 @@ def _modality(
 def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     aspects: tuple[tuple[str, p.QualityAspect], ...] = (
         (r"\b(blurr?y|blurred|blur|out of focus|unfocused|fuzzy|not sharp|smudged)\b", "blurry"),
-        (r"\b(sharp|in focus|focused|focus|crisp|clear enough|sharpness)\b", "sharp"),
+        (
+            rf"\b(sharp|in focus|focused|focus|crisp|clear enough|sharpness)\b|\b(?:{IMAGE}|image|it|this) (?:looks? )?clear$",
+            "sharp",
+        ),
         (
             r"\b(too dark|dark|underexposed|under exposed|dim|too low|not enough light|poorly lit|badly lit|too little light)\b",
             "dark",
@@ -282,6 +295,13 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         text,
     ):
         return p.Not(inner=p.Quality(aspect="overall"))  # "is the photo too poor to use?"
+    if YES_NO_START.match(text) and re.search(
+        r"\b(?:problems?|issues?|defects?|flaws?|artefacts?|artifacts?)\b|\b(?:anything|something) wrong\b",
+        text,
+    ):
+        return p.Not(inner=p.Quality(aspect="overall"))  # "does this photo have any quality problems?"
+    # "is it clear rather than blurry?" asks the first aspect; what follows is the alternative
+    text = re.sub(r"\s+(?:rather than|instead of|and not|but not|as opposed to)\b.*$", "", text)
     for pattern, aspect in aspects:
         match = re.search(pattern, text)
         if match:
@@ -703,7 +723,7 @@ def _what_relation(
 ) -> Any:
     """'What is left of the bus?' / 'What is on the table?': one mention, after a relation word."""
     match = re.search(
-        rf"^(?:what|which (?:object|thing|item|shape|figure|solid)s?|who) (?:is|are|sits|stands|lies|rests|can you see|do you see|"
+        rf"^(?:what|which (?:object|thing|item|shape|figure|solid)s?|who) (?:(?:is|are) {POSTURES}|is|are|sits|stands|lies|rests|can you see|do you see|"
         rf"(?:can|do) you see|is there|lies|sit|stand|lie)(?: directly| immediately| just)? (?:there )?({_RELATION}) ",
         text,
     ) or re.search(
@@ -936,6 +956,12 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         if match and match.group(1) not in ("are", "is", "do", "can", "of", "there"):
             return p.Count(target=p.Selection(label=match.group(1).rstrip("s")))
         target = unknown.selection if unknown else p.Selection(label="object")
+    lined = re.search(r"\bhow many (rows|columns) of\b", text)
+    if lined:  # "how many rows of coins are there?"
+        return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
+    within = re.search(rf"\b(?:in|on|along) the ({'|'.join(LINE_INDEX)}) (row|column)\b", text)
+    if within:  # "how many coins are in the top row?"
+        return p.Count(target=target, arrangement=f"{within.group(2)}s", line=LINE_INDEX[within.group(1)])  # type: ignore[arg-type]
     if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
         target = target.model_copy(update={"state": "fallen"})
     # "how many buses and people": each thing joined to the counted one by "and" is counted too
@@ -1267,7 +1293,11 @@ def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         return None  # "are there red or blue cars?" asks whether there are any
     offered_at = {i for i, t in enumerate(tokens) if t in offered or " ".join(tokens[i : i + 2]) in offered}
     target = next(
-        (m.selection for m in mentions if m.start not in offered_at and m.selection.label not in (None,)),
+        (
+            m.selection
+            for m in mentions
+            if m.start not in offered_at and (m.selection.label is not None or m.selection.category)
+        ),
         None,
     )
     if target is not None and family == "position":
@@ -1314,6 +1344,31 @@ def _attribute_check(
     return None
 
 
+# Which row or column: 1 is the top (or left) one, -1 the last.
+LINE_INDEX = {
+    "top": 1, "upper": 1, "first": 1, "left": 1, "leftmost": 1, "second": 2, "third": 3, "fourth": 4,
+    "fifth": 5, "bottom": -1, "lower": -1, "last": -1, "right": -1, "rightmost": -1,
+}  # fmt: skip
+POSTURES = r"(?:standing|sitting|lying|resting|parked|placed|perched|hanging|mounted|shown|visible|located)"
+
+
+def _what_place(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is in the middle?', 'What is standing on the launch pad in the middle?': the thing at a
+    place in the picture, whatever it stands on."""
+    match = re.search(
+        rf"^(?:what|which (?:object|thing|item)s?)(?:'s| is| are)(?: {POSTURES})?\b.*?"
+        r"(?:on|at|in) the (?:far |very )?(left|right|top|bottom|middle|centre|center)(?:-hand)?"
+        rf"(?: side| half| part| edge)?(?: of (?:the )?{IMAGE})?$",
+        text,
+    )
+    if match is None or any(m.known and m.selection.label not in (None, "object") for m in mentions):
+        return None
+    position = {"centre": "middle", "center": "middle"}.get(match.group(1), match.group(1))
+    return p.Identify(target=p.Selection(position=position))  # type: ignore[arg-type]
+
+
 def _activity(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -1322,6 +1377,8 @@ def _activity(
     activity = ACTIVITY.search(text)
     if re.match(r"^what am i (?:looking at|seeing|watching)\b", text):
         return None  # asks what the picture shows
+    if re.match(rf"^(?:what|which \w+) (?:is|are) {POSTURES}\b", text):
+        return None  # "what is sitting on the table?" asks what is there, not what someone does
     if match and activity and not re.search(r"^how many\b", text):
         return p.Unanswerable(
             reason=f"no tool here recognises what people or animals are {activity.group(1)}"
@@ -1347,14 +1404,14 @@ def _colour_image(
     return None
 
 
-NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozen)"
+NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|(?:a )?dozen|(?:a )?hundred|(?:a )?thousand)"
 
 
 def _count_check(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
     """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?'."""
-    if not mentions or not YES_NO_START.match(text):
+    if not YES_NO_START.match(text):
         return None
     patterns: tuple[tuple[str, str], ...] = (
         (rf"\b(?:more than|over|greater than|above) {NUMBER}\b", "more"),
@@ -1371,10 +1428,13 @@ def _count_check(
         match = re.search(pattern, text)
         if match:
             word = next(g for g in match.groups() if g)
-            value = number_value(word.replace("a dozen", "dozen"))
+            value = number_value(word.removeprefix("a "))
             if value is None or (comparison == "same" and word in ("one",) and "exactly" not in text):
                 continue
-            return p.Compare(left=mentions[0].selection, comparison=comparison, than=value)  # type: ignore[arg-type]
+            counted = mentions[0] if mentions else unknown_noun(tokens, 0)
+            if counted is None:
+                return None
+            return p.Compare(left=counted.selection, comparison=comparison, than=value)  # type: ignore[arg-type]
     return None
 
 
@@ -1419,6 +1479,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("count_check", _count_check),
     ("compare", _compare),
     ("negated", _negated),
+    ("what_place", _what_place),
     ("activity", _activity),
     ("what_relation", _what_relation),
     ("relate", _relate),

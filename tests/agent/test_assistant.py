@@ -207,3 +207,32 @@ def test_annotate_draws_the_cited_evidence(assistant, tmp_path):
     out = tmp_path / "annotated.png"
     answer = assistant.ask(samples.BUS, "How many people are in this image?", annotate=out)
     assert answer.annotated_image == str(out) and out.stat().st_size > 1000
+
+
+def test_a_part_that_covers_a_thing_takes_its_colour_and_one_no_tool_outlines_does_not(assistant):
+    outside = assistant.ask(samples.COFFEE, "What colour is the outside of the cup?")
+    assert outside.short_answer in ("brown", "red", "dark red", "maroon")
+    assert outside.answer.startswith("The cup's outside looks") and "[D" in outside.answer
+    eyes = assistant.ask(samples.CHELSEA, "What colour are the cat's eyes?")
+    assert eyes.short_answer is None and eyes.answer.startswith("I can't tell the colour of the cat's eyes")
+
+
+def test_what_a_yes_no_question_adds_to_text_is_said_unchecked(assistant):
+    answer = assistant.ask(samples.TEXT, "Is the writing on this paper handwritten?")
+    assert answer.answer.startswith("I can't tell whether the text")
+    assert "I do see the text: it reads" in answer.answer and "Yes" not in answer.answer
+
+
+def test_rows_of_coins_are_counted_as_rows(assistant):
+    answer = assistant.ask(samples.COINS, "How many rows of coins are there?")
+    assert answer.short_answer == "4" and answer.answer.startswith("4 rows of coins [")
+    assert "6, 6, 6 and 6 coins" in answer.answer and answer.verified
+    top = assistant.ask(samples.COINS, "How many coins are in the top row?")
+    assert top.short_answer == "6" and top.answer.startswith("6 coins in the top row [")
+    beyond = assistant.ask(samples.COINS, "How many coins are in the fifth row?")
+    assert beyond.short_answer is None and "only 4 rows" in beyond.answer
+
+
+def test_what_stands_in_the_middle_of_a_photo_nothing_detects_is_the_classifier_s_guess(assistant):
+    answer = assistant.ask(samples.ROCKET, "What is standing on the launch pad in the middle?")
+    assert answer.short_answer == "rocket" and "[L1]" in answer.answer

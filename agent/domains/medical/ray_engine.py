@@ -16,28 +16,15 @@ every node (a shared file system): the workers read them, the driver does not se
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import numpy as np
 
 from argus.agent.domains.medical.engines import CHUNK, CLASSIFIER_CHUNK
 from argus.agent.domains.medical.work import TriageOutcome, TriageTask, TriageWorker, WorkerSettings
+from argus.agent.ray_cluster import RayCluster, check_workers, limit_threads
 from argus.tools.errors import ArgusError
-
-RAY_MISSING = "the Ray engine needs Ray, which is not installed here: pip install 'argus[ray]'"
-
-
-def require_ray() -> Any:
-    """The ``ray`` module, or one clear error saying what to install."""
-    try:
-        import ray
-        import ray.data  # noqa: F401  # Ray Data ships with ray[data]; a bare ray lacks its dependencies
-    except ImportError:
-        raise ArgusError(RAY_MISSING) from None
-    return ray
 
 
 class RayEngine:
@@ -53,7 +40,8 @@ class RayEngine:
         num_cpus: CPUs of the local Ray this engine starts (default: all).
 
     Raises:
-        ArgusError: Ray is not installed, the cluster cannot be reached, or asks for what it lacks.
+        ArgusError: Ray is not installed, the address is malformed, the cluster cannot be reached, or
+            it lacks what the workers ask for.
     """
 
     def __init__(
@@ -66,78 +54,42 @@ class RayEngine:
         classifier: bool = False,
         num_cpus: int | None = None,
     ) -> None:
-        if workers is not None and workers < 1:
-            raise ArgusError(f"workers must be at least 1, got {workers}")
+        check_workers(workers)
         if gpus_per_worker < 0:
             raise ArgusError(f"--gpus-per-worker must be 0 or more, got {gpus_per_worker:g}")
-        self.ray = require_ray()
+        self.cluster = RayCluster(address, num_cpus)
         self.settings = settings
         self.address = address
         self.gpus_per_worker = gpus_per_worker
         self.chunk = CLASSIFIER_CHUNK if classifier else CHUNK
-        self._started_here = False
-        self._connect(num_cpus)
-        resources = self.ray.cluster_resources()
-        cpus = int(resources.get("CPU", 0))
-        gpus = float(resources.get("GPU", 0))
-        self.workers = workers or max(1, cpus)
-        if cpus < 1:
-            raise ArgusError(f"the Ray cluster at {self._where()} has no CPU to run a triage worker on")
-        if gpus_per_worker > 0 and gpus_per_worker * self.workers > gpus + 1e-9:
-            raise ArgusError(
-                f"{self.workers} worker(s) x {gpus_per_worker:g} GPU need {gpus_per_worker * self.workers:g} "
-                f"GPU(s); the Ray cluster at {self._where()} has {gpus:g}"
-            )
-
-    def _connect(self, num_cpus: int | None) -> None:
-        ray = self.ray
-        if ray.is_initialized():
-            return
-        options: dict[str, Any] = {
-            "include_dashboard": False,
-            "log_to_driver": True,
-            "logging_level": "WARNING",
-        }
-        if self.address is None:
-            options["num_cpus"] = num_cpus
         try:
-            ray.init(address=self.address, **options)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise ArgusError(f"cannot reach the Ray cluster at {self._where()}: {exc}") from None
-        self._started_here = True
-
-    def _where(self) -> str:
-        return self.address or "this machine (a local Ray started for this run)"
+            self.workers = self.cluster.pool_size(workers, "a triage worker")
+            gpus = self.cluster.gpus()
+            if gpus_per_worker > 0 and gpus_per_worker * self.workers > gpus + 1e-9:
+                raise ArgusError(
+                    f"{self.workers} worker(s) x {gpus_per_worker:g} GPU need "
+                    f"{gpus_per_worker * self.workers:g} GPU(s); the Ray cluster at {self.cluster.where()} "
+                    f"has {gpus:g}"
+                )
+        except ArgusError:
+            self.cluster.close()
+            raise
 
     def batches(self, tasks: Iterable[TriageTask]) -> Iterator[list[TriageOutcome]]:
-        ray = self.ray
-        items = [{"task": task.model_dump_json()} for task in tasks]
-        if not items:
-            return
-        context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True  # outcomes come back in input order
-        context.enable_progress_bars = False  # the command draws its own
-        threads = max(1, int(ray.cluster_resources().get("CPU", 1)) // self.workers)
-        dataset = ray.data.from_items(
-            items, override_num_blocks=math.ceil(len(items) / self.chunk)
-        ).map_batches(
+        batches = self.cluster.map_actors(
+            [{"task": task.model_dump_json()} for task in tasks],
             TriageActor,
+            workers=self.workers,
             batch_size=self.chunk,
-            batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=self.workers),
-            num_cpus=1,
-            num_gpus=self.gpus_per_worker or None,
-            fn_constructor_kwargs={"settings_json": self.settings.model_dump_json(), "threads": threads},
-            udf_modifying_row_count=False,
+            constructor_kwargs={"settings_json": self.settings.model_dump_json()},
+            gpus_per_worker=self.gpus_per_worker,
         )
-        for batch in dataset.iter_batches(batch_size=None, batch_format="numpy"):
+        for batch in batches:
             yield [TriageOutcome.model_validate_json(text) for text in batch["outcome"]]
 
     def close(self) -> None:
         """Disconnect; a local Ray this engine started stops with it."""
-        if self._started_here and self.ray.is_initialized():
-            self.ray.shutdown()
-        self._started_here = False
+        self.cluster.close()
 
     def __enter__(self) -> RayEngine:
         return self
@@ -162,8 +114,7 @@ class TriageActor:
     """A Ray Data actor: one ``TriageWorker``, built once, deciding one batch of tasks per call."""
 
     def __init__(self, settings_json: str, threads: int) -> None:
-        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ[name] = str(threads)
+        limit_threads(threads)
         self.error: str | None = None
         try:
             self.worker: TriageWorker | None = TriageWorker(WorkerSettings.model_validate_json(settings_json))

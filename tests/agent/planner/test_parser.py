@@ -245,6 +245,37 @@ def test_programs_round_trip_as_json() -> None:
             "What shape is the thing above the red square?",
             "attribute(object above the red square; attribute=shape)",
         ),
+        # a quantity or a place beside an unlisted noun is not the noun
+        (
+            "Are there more than a hundred galaxies in this picture?",
+            "compare(galaxy; comparison=more; than=100)",
+        ),
+        ("Are there lights glowing near the ground?", "exists(light; unchecked=glowing near the ground)"),
+        ("Are there trees in the foreground?", "exists(tree; unchecked=in the foreground)"),
+        ("Is there a couple of trees?", "exists(tree)"),
+        # a scan asked about its urgency is triaged; asked its kind, it is classified
+        ("Is this scan urgent?", "triage()"),
+        ("Is this x-ray normal?", "triage()"),
+        ("Is this a CT scan from a hospital?", "modality(expected=CT)"),
+        # quality: problems asked about, and an alternative offered after the aspect
+        ("Does this photo have any quality problems?", "not(quality(aspect=overall))"),
+        ("Is anything wrong with this photo's quality?", "not(quality(aspect=overall))"),
+        ("Is the picture clear rather than blurry?", "quality(aspect=sharp)"),
+        ("Is the image blurry instead of sharp?", "quality(aspect=blurry)"),
+        # rows and columns, and what stands at a place
+        ("How many rows of coins are there?", "count(coin; arrangement=rows)"),
+        ("How many coins are in the top row?", "count(coin; arrangement=rows; line=1)"),
+        ("How many squares are in the last column?", "count(square; arrangement=columns; line=-1)"),
+        ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
+        ("What is sitting on the table?", "identify(object on the dining table)"),
+        # a list of kinds, or one left open, and a misspelt compound
+        ("Is this a CT, an MRI or an ultrasound?", "modality(choices=['CT', 'MRI', 'ultrasound'])"),
+        ("Is this a CT, an MRI or something else?", "modality()"),
+        ("Is this an MR scan or a CT scan?", "modality(choices=['MRI', 'CT'])"),
+        ("Is this an ultrasound scan or a CT scan?", "modality(choices=['ultrasound', 'CT'])"),
+        ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
+        # a property of the whole thing is not a part of it
+        ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],
 )
 def test_more_forms_become_programs(question: str, expected: str) -> None:

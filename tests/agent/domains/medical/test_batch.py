@@ -262,7 +262,7 @@ def test_a_killed_batch_loses_nothing_and_resume_decides_each_image_once(
     command = [
         sys.executable,
         "-m",
-        "cli",
+        "argus.cli",
         "triage",
         str(folder),
         "--out",
@@ -321,7 +321,7 @@ def test_ctrl_c_finishes_the_image_in_hand_and_writes_the_worklist(tmp_path: Pat
     command = [
         sys.executable,
         "-m",
-        "cli",
+        "argus.cli",
         "triage",
         str(folder),
         "--out",

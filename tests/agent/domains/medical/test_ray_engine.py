@@ -189,7 +189,17 @@ def _rows(db: Path) -> int:
 def test_a_killed_ray_driver_is_finished_by_resume(mixed: Path, tmp_path: Path, resume_engine: str) -> None:
     pytest.importorskip("ray")
     db, out = tmp_path / "audit.sqlite", tmp_path / "out"
-    command = [sys.executable, "-m", "cli", "triage", str(mixed), "--out", str(out), "--audit-db", str(db)]
+    command = [
+        sys.executable,
+        "-m",
+        "argus.cli",
+        "triage",
+        str(mixed),
+        "--out",
+        str(out),
+        "--audit-db",
+        str(db),
+    ]
     log = (tmp_path / "driver.log").open("w")
     driver = subprocess.Popen(
         [*command, "--engine", "ray", "--workers", "2"],
@@ -246,6 +256,7 @@ def test_the_ray_engine_without_ray_is_one_clear_error(
         (["--ray-address", "auto"], "--ray-address and --gpus-per-worker go with --engine ray"),
         (["--gpus-per-worker", "0.5"], "--ray-address and --gpus-per-worker go with --engine ray"),
         (["--engine", "spark"], "engine must be local or ray"),
+        (["--engine", "ray", "--ray-address", "http://head:10001"], "--ray-address must be auto"),
     ],
 )
 def test_engine_options_that_do_not_fit(tmp_path: Path, extra: list[str], message: str) -> None:
