@@ -124,7 +124,7 @@ class RunProgram(AgentTool):
         "selections of things. Ops: exists, count, identify, attribute (colour/shape/size/position/area), "
         "relate (left_of, right_of, above, below, near, inside, on, in_front_of, behind; relation null = "
         "where), compare (more/fewer/same), arithmetic (add N, remove a selection), read_text, "
-        "text_contains, title, modality, quality, describe, rules, triage, assess, refuse, unanswerable, "
+        "text_contains, title, modality, scene, quality, describe, rules, triage, assess, refuse, unanswerable, "
         "not (of a yes/no op). A selection names a label ('person', 'bus', 'circle', 'object'), and may add "
         "category, colour, shape, size, position, rank, state, zone and a relation to another selection. "
         "Returns the answer with its short answer and citations; prefer it over calling tools one by one."

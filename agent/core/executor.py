@@ -1227,6 +1227,63 @@ class Executor:
         return Finding(text, f"The title is \u201c{text}\u201d [{title.id}].", value=text)
 
     # -------------------------------------------------------------- the image
+    def _op_scene(self, op: p.Scene) -> Finding:
+        """Indoors or outdoors (and the room or place), judged from the things in view."""
+        from argus.agent.core.scene import first_name, judge
+
+        result = self.call("detect_objects")
+        labels = self._classifier_labels() or []
+        if result is None:
+            return Finding(None, "I can't tell: the detector failed.")
+        found = judge(list(result.items()), labels)
+        caveat = (
+            "This rests on the things in view, not on the light or the sky: no tool here classifies scenes."
+        )
+
+        def listed(items: list[Any]) -> str:
+            names = [
+                f"{_article(first_name(i.label))} [{i.id}]"
+                if i.id.startswith("L")
+                else f"{_article(i.label)} [{i.id}]"
+                for i in items[:4]
+            ]
+            return join_words(names)
+
+        if found.setting is None:
+            why = []
+            if found.indoor or found.outdoor:
+                why.append(
+                    f"The signs disagree: {listed(found.indoor)} suggest indoors, {listed(found.outdoor)} outdoors."
+                )
+            return Finding(
+                None,
+                "I can't tell where this was taken: nothing in view belongs only indoors or outdoors.",
+                why,
+                [caveat],
+            )
+        signs = found.indoor if found.setting == "indoors" else found.outdoor
+        reason = f"{listed(signs)} {'is' if len(signs) == 1 else 'are'} seen {found.setting}"
+        if op.room:
+            if found.room is None:
+                return Finding(
+                    None,
+                    f"I can't tell which room: it looks {found.setting}, but nothing in view names a room.",
+                    [f"{_cap(reason)}."],
+                    [caveat],
+                )
+            room, items = found.room
+            return Finding(room, f"{_cap(_article(room))}: I see {listed(items)}.", [], [caveat], value=room)
+        if op.expected is not None:
+            return verdict(
+                found.setting == op.expected, f", it looks {found.setting}: {reason}.", caveats=[caveat]
+            )
+        lead = f"{_cap(found.setting)}: {reason}."
+        if found.room is not None:
+            lead = f"{_cap(found.setting)}, probably in {_article(found.room[0])}: {reason}."
+        elif found.place is not None:
+            lead = f"{_cap(found.setting)}, probably {found.place[0]}: {reason}."
+        return Finding(found.setting, lead, [], [caveat], value=found.setting)
+
     def _op_modality(self, op: p.Modality) -> Finding:
         finding = self._modality()
         if finding.value is None or (op.expected is None and not op.choices):

@@ -219,6 +219,16 @@ class Modality(_Model):
     )
 
 
+class Scene(_Model):
+    """Where the picture was taken: indoors or outdoors, and the room or place its things suggest; with
+    ``expected``, whether it is that ('is this indoors?'); with ``room``, which room ('what room is this?')."""
+
+    op: Literal["scene"] = "scene"
+    expected: Literal["indoors", "outdoors"] | None = None
+    choices: list[Literal["indoors", "outdoors"]] = Field(default_factory=list, max_length=2)
+    room: bool = False
+
+
 class Quality(_Model):
     op: Literal["quality"] = "quality"
     aspect: QualityAspect = "overall"
@@ -270,7 +280,7 @@ class Not(_Model):
 
 
 YesNo = Annotated[
-    Union[Exists, Relate, Compare, Quality, TextContains, Modality, "Not"], Field(discriminator="op")
+    Union[Exists, Relate, Compare, Quality, TextContains, Modality, Scene, "Not"], Field(discriminator="op")
 ]  # noqa: UP007 - a forward reference
 Op = Annotated[
     Union[  # noqa: UP007 - a forward reference
@@ -285,6 +295,7 @@ Op = Annotated[
         TextContains,
         Title,
         Modality,
+        Scene,
         Quality,
         Describe,
         Rules,
@@ -322,7 +333,7 @@ def is_yes_no(op: Any) -> bool:
         return op.relation is not None
     if isinstance(op, Compare):
         return not op.which
-    if isinstance(op, Modality | Attribute):
+    if isinstance(op, Modality | Attribute | Scene):
         return op.expected is not None
     return getattr(op, "op", None) in YES_NO_OPS
 
@@ -351,6 +362,7 @@ def render(op: dict[str, Any]) -> str:
         "part",
         "arrangement",
         "line",
+        "room",
     ):
         if op.get(key) not in (None, "", [], False):
             parts.append(f"{key}={op[key]}")
@@ -380,6 +392,7 @@ def _pruned(data: Any) -> Any:
             and not (k == "add" and v == 0)
             and not (k == "times" and v == 1)
             and not (k == "part" and v == "all")
+            and not (k == "room" and v is False)
         }
     if isinstance(data, list):
         return [_pruned(v) for v in data]

@@ -69,7 +69,8 @@ SAMPLE_PACKAGES = (
 )
 RootOp = Literal[
     "exists", "count", "identify", "attribute", "relate", "compare", "arithmetic", "read_text",
-    "text_contains", "title", "modality", "quality", "describe", "rules", "triage", "assess", "refuse", "not",
+    "text_contains", "title", "modality", "scene", "quality", "describe", "rules", "triage", "assess", "refuse",
+    "not",
 ]  # fmt: skip
 ROOT_OPS: tuple[str, ...] = get_args(RootOp)
 _CITATION = re.compile(r"\[(?:R:[A-Z0-9-]+|[A-Z]\d+(?:\s*,\s*[A-Z]\d+)*)\]")

@@ -205,7 +205,8 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
 # this an X-ray taken in a hospital"; "is this scan urgent?" asks something else of the scan.
 KIND_TAIL = (
     r"(?:scan|image|picture|photo|photograph|film|study|exam|examination|radiograph|shot|slice|view|series|"
-    r"taken|made|captured|acquired|done|from|at|in|with|or|and|rather|instead|too|really|then|though)"
+    r"(?:taken|made|captured|acquired|done) (?:with|by|using|through|under|on|at|in|from) (?:an?|the|this)|"
+    r"from|with|or|and|rather|instead|too|really|then|though)"
 )
 
 
@@ -257,6 +258,43 @@ def _modality(
         if expected == "photo" and re.search(r"\b(?:picture|photo|image) of\b", text):
             return None  # "is this a picture of a cat?" asks about what it shows
         return p.Modality(expected=expected)
+    return None
+
+
+INDOORS = r"(?:indoors|indoor|inside|in a building|in a room|in a house|in someone's home|at home)"
+OUTDOORS = r"(?:outdoors|outdoor|outside|out of doors|in the open(?: air)?|open air)"
+_PICTURE = rf"(?:this|it|that|the {IMAGE}|this {IMAGE}|that {IMAGE}|the image|this image|we|you)"
+
+
+def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'Is this indoors or outdoors?', 'Was the photo taken outside?', 'What room is this?', 'Where was
+    this taken?': the setting of the picture, not of a thing in it."""
+    taken = r"(?:(?:taken|shot|photographed|filmed|made|captured) )?"
+    where = rf"(?:(?:is|was|are|were) {_PICTURE} {taken}|{_PICTURE} (?:is|was) {taken})"
+    both = re.search(rf"^{where}?({INDOORS}|{OUTDOORS}) or ({INDOORS}|{OUTDOORS})$", text)
+    if both:
+        first, second = (
+            "indoors" if re.fullmatch(INDOORS, g) else "outdoors" for g in (both.group(1), both.group(2))
+        )
+        if first != second:
+            return p.Scene(choices=[first, second])  # type: ignore[list-item]
+    asked = re.search(rf"^(?:(?:is|was|are|were) {_PICTURE} {taken})({INDOORS}|{OUTDOORS})$", text)
+    if asked:
+        return p.Scene(expected="indoors" if re.fullmatch(INDOORS, asked.group(1)) else "outdoors")
+    if re.search(
+        r"^(?:what|which) (?:kind of |type of |sort of )?room\b|\bwhich room of the (?:house|home)\b"
+        r"|\bwhat room (?:is|was|are)\b|\bin what room\b",
+        text,
+    ):
+        return p.Scene(room=True)
+    if re.search(
+        rf"^where (?:was|is|were|are) {_PICTURE} (?:taken|shot|photographed|filmed)\b"
+        rf"|^where (?:is|was) this$|^where are (?:we|they)$"
+        rf"|^what (?:kind of |type of |sort of )?(?:place|location|setting|environment) (?:is|was) (?:this|it|shown|pictured)\b"
+        rf"|^what is the (?:setting|location|place|environment)\b|^where (?:is|was) (?:this|the) (?:scene|{IMAGE})\b",
+        text,
+    ):
+        return p.Scene()
     return None
 
 
@@ -1472,6 +1510,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("choice", _choice),
     ("attribute_check", _attribute_check),
     ("colour_image", _colour_image),
+    ("scene", _scene),
     ("quality", _quality),
     ("modality", _modality),
     ("describe", _describe),

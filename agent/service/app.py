@@ -88,12 +88,16 @@ def create_app(settings: ServerSettings, assistant: Assistant | None = None) -> 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         service.pool = WorkerPool(settings.workers, settings.queue)
-        threading.Thread(target=service.warm, name="argus-warm-up", daemon=True).start()
+        warm_up = threading.Thread(target=service.warm, name="argus-warm-up", daemon=True)
+        warm_up.start()
         async with AsyncExitStack() as stack:
             if mcp_server is not None:
                 await stack.enter_async_context(mcp_server.session_manager.run())
             yield
         await asyncio.to_thread(service.pool.shutdown)  # lets admitted questions finish
+        # A warm-up still loading models when the server stops is waited for: a thread left inside a
+        # native library while Python tears down can abort the process.
+        await asyncio.to_thread(warm_up.join)
 
     app = FastAPI(
         title="Argus",

@@ -236,3 +236,18 @@ def test_rows_of_coins_are_counted_as_rows(assistant):
 def test_what_stands_in_the_middle_of_a_photo_nothing_detects_is_the_classifier_s_guess(assistant):
     answer = assistant.ask(samples.ROCKET, "What is standing on the launch pad in the middle?")
     assert answer.short_answer == "rocket" and "[L1]" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("image", "question", "short", "first_words"),
+    [
+        (samples.BUS, "Is this indoors or outdoors?", "outdoors", "Outdoors, probably on a street: a bus [D"),
+        (samples.BUS, "Was this photo taken outside?", "yes", "Yes, it looks outdoors"),
+        (samples.COFFEE, "Was this photo taken outside?", "no", "No, it looks indoors"),
+        (samples.ASTRONAUT, "Where was this picture taken?", None, "I can't tell where this was taken"),
+    ],
+)
+def test_where_a_picture_was_taken_rests_on_what_is_in_it(assistant, image, question, short, first_words):
+    answer = assistant.ask(image, question)
+    assert answer.short_answer == short and answer.answer.startswith(first_words)
+    assert "no tool here classifies scenes" in answer.answer and answer.verified

@@ -274,6 +274,12 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this an MR scan or a CT scan?", "modality(choices=['MRI', 'CT'])"),
         ("Is this an ultrasound scan or a CT scan?", "modality(choices=['ultrasound', 'CT'])"),
         ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
+        # where the picture was taken
+        ("Is this indoors or outdoors?", "scene(choices=['indoors', 'outdoors'])"),
+        ("Was this photo taken outside?", "scene(expected=outdoors)"),
+        ("What room is this?", "scene(room=True)"),
+        ("Where was this picture taken?", "scene()"),
+        ("Is the cat inside the box?", "relate(cat; relation=inside; object: cube)"),
         # a property of the whole thing is not a part of it
         ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],

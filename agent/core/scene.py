@@ -1,0 +1,122 @@
+"""Where a picture was taken, from what is in it: indoors or outdoors, and the kind of room or place.
+
+No bundled model classifies scenes, so the setting is read from the things the detector finds (an oven
+is seen indoors, a bus outdoors) and from the ImageNet classes that are places or fixtures (seashore,
+palace, library, four-poster). Things seen in both (people, chairs, dogs) say nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Setting = Literal["indoors", "outdoors"]
+
+# COCO classes seen almost only inside (furniture, appliances, household things) or outside.
+INDOOR_OBJECTS = frozenset(
+    [
+        "couch", "bed", "dining table", "toilet", "tv", "laptop", "mouse", "remote", "keyboard", "microwave",
+        "oven", "toaster", "sink", "refrigerator", "book", "vase", "scissors", "teddy bear", "hair drier",
+        "toothbrush",
+    ]
+)  # fmt: skip
+OUTDOOR_OBJECTS = frozenset(
+    [
+        "car", "bus", "truck", "train", "motorcycle", "airplane", "boat", "traffic light", "fire hydrant",
+        "stop sign", "parking meter", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe",
+        "kite", "skis", "snowboard", "surfboard",
+    ]
+)  # fmt: skip
+# ImageNet classes (first names) that are places, buildings, landscapes or fixtures of one setting.
+INDOOR_CLASSES = frozenset(
+    [
+        "library", "restaurant", "bakery", "barbershop", "bookshop", "butcher shop", "confectionery",
+        "grocery store", "shoe shop", "tobacco shop", "toyshop", "home theater", "wardrobe", "studio couch",
+        "four-poster", "quilt", "dining table", "desk", "desktop computer", "monitor", "refrigerator",
+        "microwave", "dishwasher", "washer", "stove", "toilet seat", "bathtub", "shower curtain",
+        "medicine chest", "window shade", "china cabinet", "bookcase", "entertainment center", "file",
+        "espresso maker", "rotisserie", "cradle", "crib", "pool table", "prison", "altar", "organ",
+        "cinema", "planetarium", "theater curtain", "television", "rocking chair", "folding chair",
+        "table lamp", "lampshade", "pillow", "sleeping bag", "photocopier", "printer",
+    ]
+)  # fmt: skip
+OUTDOOR_CLASSES = frozenset(
+    [
+        "alp", "cliff", "coral reef", "geyser", "lakeside", "promontory", "sandbar", "seashore", "valley",
+        "volcano", "boathouse", "palace", "church", "mosque", "monastery", "castle", "barn", "greenhouse",
+        "dock", "pier", "suspension bridge", "steel arch bridge", "viaduct", "dam", "breakwater",
+        "park bench", "street sign", "traffic light", "parking meter", "fountain", "triumphal arch",
+        "obelisk", "totem pole", "megalith", "stupa", "thatch", "yurt", "mobile home", "space shuttle",
+        "cab", "streetcar", "trolleybus", "school bus", "passenger car", "freight car", "go-kart",
+        "snowplow", "tractor", "harvester", "lawn mower", "picket fence", "worm fence", "stone wall",
+        "chain-link fence", "water tower", "beacon", "flagpole", "swing", "maze", "tile roof", "dome",
+    ]
+)  # fmt: skip
+# Rooms, by the COCO classes that name them (the first match wins: a toilet makes a sink a bathroom's).
+ROOMS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("bathroom", frozenset(["toilet", "toothbrush", "hair drier"])),
+    ("kitchen", frozenset(["oven", "microwave", "refrigerator", "toaster", "sink"])),
+    ("bedroom", frozenset(["bed", "teddy bear"])),
+    ("living room", frozenset(["couch", "tv", "remote"])),
+    ("office", frozenset(["laptop", "keyboard", "mouse"])),
+    ("dining room", frozenset(["dining table"])),
+)
+# Outdoor places, by the COCO classes that suggest them.
+PLACES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("on a street", frozenset(["car", "bus", "truck", "motorcycle", "traffic light", "fire hydrant", "stop sign", "parking meter"])),
+    ("on or by the water", frozenset(["boat", "surfboard"])),
+    ("in the snow", frozenset(["skis", "snowboard"])),
+    ("in a field or on a farm", frozenset(["horse", "sheep", "cow"])),
+    ("in the wild or at a zoo", frozenset(["elephant", "bear", "zebra", "giraffe"])),
+    ("by a railway", frozenset(["train"])),
+    ("at an airport or in the sky", frozenset(["airplane"])),
+)  # fmt: skip
+CLASS_FLOOR = 0.1  # classifier guesses below this are not evidence of a setting
+DETECTION_FLOOR = 0.6  # nor are detections below this: a stray 'mouse' makes no office
+
+
+@dataclass
+class SceneJudgement:
+    """The setting the evidence points to (None when nothing does), with the items behind it."""
+
+    setting: Setting | None
+    indoor: list[Any] = field(default_factory=list)  # detections and classifier labels, by evidence id
+    outdoor: list[Any] = field(default_factory=list)
+    room: tuple[str, list[Any]] | None = None
+    place: tuple[str, list[Any]] | None = None
+
+
+def first_name(label: str) -> str:
+    return label.split(",")[0].strip().replace("_", " ").lower()
+
+
+def judge(detections: Sequence[Any], labels: Sequence[Any]) -> SceneJudgement:
+    """Weigh the things seen: each confident indoor or outdoor detection is one vote, a classifier guess
+    above ``CLASS_FLOOR`` one more; a tie is no verdict."""
+    guesses = [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
+    detections = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
+    indoor = [d for d in detections if d.label in INDOOR_OBJECTS]
+    indoor += [lab for lab in guesses if first_name(lab.label) in INDOOR_CLASSES]
+    outdoor = [d for d in detections if d.label in OUTDOOR_OBJECTS]
+    outdoor += [lab for lab in guesses if first_name(lab.label) in OUTDOOR_CLASSES]
+    setting: Setting | None = None
+    if len(indoor) != len(outdoor):
+        setting = "indoors" if len(indoor) > len(outdoor) else "outdoors"
+    judgement = SceneJudgement(setting, indoor, outdoor)
+    named = {d.label for d in detections}
+    if setting == "indoors":
+        judgement.room = next(
+            ((room, [d for d in detections if d.label in kinds]) for room, kinds in ROOMS if named & kinds),
+            None,
+        )
+    if setting == "outdoors":
+        judgement.place = next(
+            (
+                (place, [d for d in detections if d.label in kinds])
+                for place, kinds in PLACES
+                if named & kinds
+            ),
+            None,
+        )
+    return judgement
