@@ -82,7 +82,7 @@ def cold_runs(pairs: list[tuple[str, str]], runs: int) -> list[float]:
     for image, question in pairs[:runs]:
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-c", "from cli import app; app()", "ask", image, question, "--json"],
+            [sys.executable, "-c", "from argus.cli import app; app()", "ask", image, question, "--json"],
             capture_output=True,
             text=True,
             check=False,

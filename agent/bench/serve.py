@@ -141,7 +141,7 @@ def running_server(workers: int, queue: int) -> Iterator[tuple[str, float]]:
     import httpx
 
     start = time.perf_counter()
-    command = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", "0", "--no-auth"]
+    command = [sys.executable, "-m", "argus.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--no-auth"]
     command += ["--workers", str(workers), "--workers-queue", str(queue)]
     proc = subprocess.Popen(
         command,

@@ -224,12 +224,17 @@ def ask(
     if as_json:
         print_json(report.as_dict())
         return
-    table = Table(title=f"argus bench ask ({runs} warm runs per question, result cache cleared before each)")
-    for col in ("image", "question", "warm p50 ms", "warm p95 ms", "tools ms", "ratio", "planner ms"):
-        table.add_column(col, justify="left" if col in ("image", "question") else "right")
+    table = Table(
+        title=f"argus bench ask: ms, {runs} warm runs per question, result cache cleared before each",
+        caption="tools: the tools' own time; ratio: warm p50 over it; plan: the planner's decision",
+    )
+    # one line per question at any width: the question is cut short, never wrapped word by word
+    table.add_column("question (image)", no_wrap=True, overflow="ellipsis", max_width=36)
+    for col in ("p50", "p95", "tools", "ratio", "plan"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=5)
     for r in report.rows:
         table.add_row(
-            r.image, r.question, f"{r.warm_p50_ms:.0f}", f"{r.warm_p95_ms:.0f}", f"{r.tools_ms:.0f}",
+            f"{r.question} ({r.image})", f"{r.warm_p50_ms:.0f}", f"{r.warm_p95_ms:.0f}", f"{r.tools_ms:.0f}",
             f"{r.overhead_ratio:.3f}", f"{r.planner_ms:.2f}",
         )  # fmt: skip
     console.print(table)

@@ -1566,7 +1566,7 @@ class Executor:
     def _where(self, target: p.Selection) -> str:
         parts = []
         if target.zone:
-            parts.append(f" in zone {target.zone}")
+            parts.append(f" in zone {target.zone.replace('_', ' ')}")
         if target.relation is not None:
             parts.append(f" {geometry.RELATIONS[target.relation.relation]} the {_noun(target.relation.to)}")
         if target.position:
@@ -1653,7 +1653,7 @@ def _noun(selection: p.Selection) -> str:
 def _any(noun: str, selection: p.Selection) -> str:
     where = ""
     if selection.zone:
-        where = f" in zone {selection.zone}"
+        where = f" in zone {selection.zone.replace('_', ' ')}"
     return f"any {plural(noun)}{where}"
 
 

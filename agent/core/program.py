@@ -92,7 +92,7 @@ class Selection(_Model):
         if self.position:
             text += f" {'in' if self.position == 'middle' else 'on'} the {self.position}"
         if self.zone:
-            text += f" in zone {self.zone}"
+            text += f" in zone {self.zone.replace('_', ' ')}"
         if self.relation is not None:
             text += f" {self.relation.relation.replace('_', ' ')} the {self.relation.to.describe()}"
         return text

@@ -171,7 +171,7 @@ class SecurityPolicy(DomainPolicy):
         for zone in sorted({h.zone for h in hits}):
             inside = [h for h in hits if h.zone == zone]
             why.append(
-                f"In zone {zone}: {', '.join(h.label.split(' in ')[0] for h in inside)} {''.join(f'[{h.id}]' for h in inside)}."
+                f"In zone {zone.replace('_', ' ')}: {', '.join(h.label.split(' in ')[0] for h in inside)} {''.join(f'[{h.id}]' for h in inside)}."
             )
         events = [i for i in toolbox.ledger.items() if i.id.startswith("V")]
         if toolbox.facts_context.frames > 1:

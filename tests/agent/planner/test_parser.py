@@ -123,7 +123,7 @@ def test_rule_look_ups(question: str) -> None:
 def test_zones_and_domains() -> None:
     parsed = parse("Is anyone in the loading dock?", zone_names=["loading_dock"], image={"zones": True})
     assert (
-        render(parsed.program.dump()) == "exists(person in zone loading_dock)" and parsed.domain == "security"
+        render(parsed.program.dump()) == "exists(person in zone loading dock)" and parsed.domain == "security"
     )
     assert parse("Is anyone in the restricted zone?").program.root.target.zone == "restricted"
     assert parse("What does the sign say?").domain == "general"
