@@ -1114,11 +1114,11 @@ class Executor:
                 return Finding(None, f"I can't tell: {plural(_noun(extra))} cannot be counted here.")
             new = [t for t in more if not any(_same_thing(t, c) for c in counted)]
             counted += new if extra != op.target else more
-            parts.append(f"{count_phrase(len(more), _noun(extra))} {_cite_things(more)}")
+            parts.append(f"{count_phrase(len(more), _noun(extra))} {_cite_things(more)}".strip())
         if op.plus:
             total = len(counted)
-            lead = f"{count_phrase(len(things), noun)} {_cite_things(things)} and {join_words(parts)}"
-            return Finding(str(total), f"{total}: {lead}.".replace("  ", " "), value=total)
+            first = f"{count_phrase(len(things), noun)} {_cite_things(things)}".strip()
+            return Finding(str(total), f"{total}: {first} and {join_words(parts)}.", value=total)
         removed: list[Thing] = []
         if op.remove is not None:
             _, gone = self.select(op.remove)
@@ -1543,6 +1543,8 @@ class Executor:
         yes = not bool(inner.value)
         body = inner.lead.split(" ", 1)[1] if inner.lead.startswith(("Yes", "No")) else inner.lead
         body = body.lstrip(",:").strip()
+        if isinstance(op.inner, p.Quality):  # "is it bright enough?": "Yes, it is not too dark"
+            return verdict(yes, f", {_lower_first(body)}", inner.why, inner.caveats)
         return verdict(
             yes, f", that is {'true' if yes else 'not true'}: {_lower_first(body)}", inner.why, inner.caveats
         )

@@ -333,6 +333,8 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         text,
     ):
         return p.Not(inner=p.Quality(aspect="overall"))  # "is the photo too poor to use?"
+    if re.search(r"\b(?:bright|light|lit) enough\b", text):
+        return p.Not(inner=p.Quality(aspect="dark"))  # "is the photo bright enough?": not too dark
     if YES_NO_START.match(text) and re.search(
         r"\b(?:problems?|issues?|defects?|flaws?|artefacts?|artifacts?)\b|\b(?:anything|something) wrong\b",
         text,
@@ -1221,6 +1223,9 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         r"^i am (?:looking for|searching for|trying to find) (.+?) (?:is|are) there (?:one|any|some)$", text
     )
     asked = f"is there {looking.group(1)}" if looking else re.sub(ASK_PREFIX, "", text).strip()
+    # "would I find a star if I looked?": the condition asks nothing of the image
+    asked = re.sub(r" if (?:i|you|we|one) (?:looked|look|searched|search|checked|check)(?: \w+)?$", "", asked)
+    asked = re.sub(r"^(?:would|will|could|can) (?:i|you|we|one) (?:find|see|spot) ", "is there ", asked)
     if asked != text:  # "tell me if there is a cat": the question inside
         text, tokens = asked, asked.split()
         mentions = find_mentions(tokens, slots.zone_names)

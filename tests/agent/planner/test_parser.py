@@ -262,6 +262,8 @@ def test_programs_round_trip_as_json() -> None:
         ("Is anything wrong with this photo's quality?", "not(quality(aspect=overall))"),
         ("Is the picture clear rather than blurry?", "quality(aspect=sharp)"),
         ("Is the image blurry instead of sharp?", "quality(aspect=blurry)"),
+        ("Is the photo bright enough?", "not(quality(aspect=dark))"),
+        ("Would I find a small star if I looked?", "exists(small star)"),
         # rows and columns, and what stands at a place
         ("How many rows of coins are there?", "count(coin; arrangement=rows)"),
         ("How many coins are in the top row?", "count(coin; arrangement=rows; line=1)"),
