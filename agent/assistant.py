@@ -14,7 +14,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ class Assistant:
         llm_api_key: str | None = None,
         device: str = "auto",
         weights: dict[str, str] | None = None,
-        rules_dirs: list[str | Path] | None = None,
+        rules_dirs: Sequence[str | Path] | None = None,
         runtime: Runtime | None = None,
         limits: Limits | None = None,
         tool_timeout_s: float = 60.0,

@@ -275,7 +275,8 @@ def _answer(payload: dict[str, Any], annotate: str | Path | None) -> Answer:
 
 def _sse(lines: Iterator[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(event, data) pairs from a text/event-stream."""
-    event, data = "message", []
+    event = "message"
+    data: list[str] = []
     for line in lines:
         if not line:
             if data:

@@ -127,7 +127,8 @@ class KnowledgeBase:
     def graph(self) -> nx.MultiDiGraph:
         with self._lock:
             if self._graph is None:
-                codes = [c for x in [*self.concepts.values(), *self.rules.values()] for c in x.codes.hpo]
+                coded: list[Concept | Rule] = [*self.concepts.values(), *self.rules.values()]
+                codes = [c for x in coded for c in x.codes.hpo]
                 self._hpo = load_hierarchy(codes, self.index_dir) if codes else None
                 if codes and self._hpo is None:
                     self.notes.append(HPO_MISSING_NOTE)

@@ -27,6 +27,7 @@ RULES_DIR_ENV = "ARGUS_RULES_DIR"
 PACK_SUFFIXES = (".yaml", ".yml")
 
 Layer = Literal["shipped", "user"]
+ItemKind = Literal["rule", "concept"]
 
 
 class PackSource(BaseModel):
@@ -53,7 +54,7 @@ class Origin(BaseModel):
 class Override(BaseModel):
     """A user pack entry that replaced a shipped one."""
 
-    kind: Literal["rule", "concept"]
+    kind: ItemKind
     id: str
     shipped: Origin
     user: Origin
@@ -118,7 +119,8 @@ def load_packs(shipped: Sequence[Path], user: Sequence[Path]) -> LoadedPacks:
     """Read, validate and merge the packs; raise RulePackError listing every problem."""
     user_files, problems = expand_locations(user)
     merger = _Merger()
-    for layer, files in (("shipped", shipped), ("user", user_files)):
+    layers: tuple[tuple[Layer, Sequence[Path]], ...] = (("shipped", shipped), ("user", user_files))
+    for layer, files in layers:
         for path in files:
             parsed = _read_pack(path, layer, problems)
             if parsed is not None:
@@ -198,10 +200,11 @@ class _Merger:
                 concepts=len(pack.concepts),
             )
         )
-        for kind, items, store in (
+        kinds: tuple[tuple[ItemKind, Sequence[Rule | Concept], dict[str, Any]], ...] = (
             ("concept", pack.concepts, self.out.concepts),
             ("rule", pack.rules, self.out.rules),
-        ):
+        )
+        for kind, items, store in kinds:
             seen_here: dict[str, int] = {}
             for index, item in enumerate(items):
                 origin = Origin(path=shown, line=doc.line_of([f"{kind}s", index]), layer=layer)
@@ -219,7 +222,7 @@ class _Merger:
 
     def _place(
         self,
-        kind: str,
+        kind: ItemKind,
         item: Rule | Concept,
         origin: Origin,
         store: dict[str, Any],
@@ -272,11 +275,11 @@ def _cross_checks(loaded: LoadedPacks) -> list[PackProblem]:
         at(concept_origin(loaded, cycle[0]), "concepts form an is_a cycle: " + " -> ".join(cycle))
     for rid, rule in loaded.rules.items():
         origin = loaded.origins[rid]
-        for concept in rule.trigger:
-            if concept not in concepts:
+        for trigger in rule.trigger:
+            if trigger not in concepts:
                 at(
                     origin,
-                    f"rule {rid}: trigger concept {concept!r} is not defined in any pack's concepts{_close(concept, concepts)}",
+                    f"rule {rid}: trigger concept {trigger!r} is not defined in any pack's concepts{_close(trigger, concepts)}",
                 )
         for old in rule.supersedes:
             if old == rid:

@@ -42,6 +42,7 @@ class VectorIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         kind = kind or kind_for(len(vectors))
         dim = vectors.shape[1]
+        index: faiss.Index
         if kind == "hnsw-ip":
             index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -85,18 +86,20 @@ class VectorIndex:
         k = min(k, limit)
         if k <= 0:
             return []
+        # faiss's stubs leave out SearchParametersHNSW and the keyword arguments its wrappers accept
+        params: faiss.SearchParameters | None
         if allowed is None:
             params = (
-                faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+                faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))  # type: ignore[attr-defined]
                 if self.kind == "hnsw-ip"
                 else None
             )
         else:
             selector = self._selector(allowed, filter_key)
             if self.kind == "hnsw-ip":
-                params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, 2 * k))
+                params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, 2 * k))  # type: ignore[attr-defined]
             else:
-                params = faiss.SearchParameters(sel=selector)
+                params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         scores, rows = self.index.search(np.ascontiguousarray(query, dtype=np.float32), k, params=params)
         hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
         if len(hits) < k and allowed is not None:

@@ -151,6 +151,7 @@ class Annotate(ImageTool):
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> Annotation:
         import cv2
 
+        assert isinstance(args, AnnotateInput)
         out = Path(args.out)
         if not out.parent.is_dir():
             raise AnnotationWriteError(f"annotate: folder {str(out.parent)!r} does not exist")
@@ -183,7 +184,8 @@ class Annotate(ImageTool):
             elif item.get("polygon") is not None:
                 points = _checked_points(item["polygon"], item_id)
                 cv2.polylines(canvas, [points], True, colour, thickness)
-                anchor = tuple(int(v) for v in points.min(axis=0))
+                left, top = points.min(axis=0)
+                anchor = (int(left), int(top))
             if item.get("box") is not None and mask is None and item.get("polygon") is None:
                 x1, y1, x2, y2 = _checked_box(item["box"], item_id, image.width, image.height)
                 cv2.rectangle(canvas, (x1, y1), (x2, y2), colour, thickness)

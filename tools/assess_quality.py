@@ -173,7 +173,8 @@ class AssessQuality(ImageTool):
         return self._backends[ClassicalMetricsBackend.name]
 
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> QualityReport:
-        values = backend.measure(image)  # type: ignore[attr-defined]
+        assert isinstance(args, AssessQualityInput) and isinstance(backend, ClassicalMetricsBackend)
+        values = backend.measure(image)
         judged = [
             ("exposure", "mean gray level", *_exposure(values["exposure"])),
             (

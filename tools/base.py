@@ -346,6 +346,6 @@ class ImageTool(Tool):
 
     def run_batch(
         self, images: Sequence[ImageLike], args: BaseModel | dict[str, Any] | None = None, **kwargs: Any
-    ) -> list[ToolResult]:
+    ) -> Sequence[ToolResult]:
         """Run on many images. Tools whose backends batch natively override this."""
         return [self(image, args, **kwargs) for image in images]

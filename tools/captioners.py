@@ -88,7 +88,8 @@ class TransformersCaptioner(CaptionerFacts, Backend):
         except ValueError as exc:  # the config names a model that is not an image-to-text model
             reason = str(exc).strip().splitlines()[0]
             raise ToolInputError(f"{CAPTIONER}: {source!r} is not an image-to-text model: {reason}") from None
-        model.to(device).eval()
+        # transformers wraps to() with functools.wraps, whose annotation takes the device for self
+        model.to(device).eval()  # type: ignore[arg-type]
         return LoadedCaptioner(model, processor, tokenizer, device, dtype, takes_prompt)
 
     def inputs(self, captioner: LoadedCaptioner, image: LoadedImage, prompt: str | None) -> Any:
@@ -124,7 +125,7 @@ class TransformersCaptioner(CaptionerFacts, Backend):
 
 # The tools a composed description is built from, with the arguments it calls them with.
 OBJECTS = "find_objects"  # things on a plain background, looked for when no detection is strong
-OCR = ("read_text", {})
+OCR: tuple[str, dict[str, Any]] = ("read_text", {})
 MAX_COLOURED = 6  # the largest confident detections whose colour is named
 
 
@@ -155,12 +156,15 @@ class ComposedDescriber(ComposedFacts, Backend):
         calls, the dominant colours, GrabCut and colour naming for the confident detections, and the
         plain-background objects when there are none: what composing adds is the rest."""
         from argus.tools.analyze_colors_shapes import dominant_colours
+        from argus.tools.detector import DetectorBackend
         from argus.tools.object_colour import colour_of_pixels, region_pixels
         from argus.tools.things import describe_things
 
-        outputs = []
+        outputs: list[Any] = []
         detector, classifier, _, quality = self._tools(list(COMPOSED_FROM))
-        boxes = detector.select_backend(detector.parse_args(), image).detect([image], CONFIDENT, 100)[0]
+        detector_backend = detector.select_backend(detector.parse_args(), image)
+        assert isinstance(detector_backend, DetectorBackend)
+        boxes = detector_backend.detect([image], CONFIDENT, 100)[0]
         outputs.append(boxes)
         outputs.append(classifier.select_backend(classifier.parse_args(), image).raw_call(image))
         outputs.append(quality.select_backend(quality.parse_args(), image).raw_call(image))

@@ -199,6 +199,7 @@ class ClassifyImage(ImageTool):
                 if cached is not None:
                     results.append(cached)
                     continue
+                assert pixels is not None  # prepared for every image the cache did not answer
                 result = self._result(loaded, parsed, backend, classifier.probabilities(pixels))
                 self.runtime.cache.put(key, result)
                 results.append(result)

@@ -112,13 +112,15 @@ class DetectFalls(ImageTool):
 
     def select_backend(self, args: BaseModel, image: LoadedImage) -> DetectorBackend:
         """ONNX Runtime on the CPU, unless the user gave fall weights or a GPU device (Ultralytics then)."""
-        ultralytics: FallModelBackend = self._backends[FallModelBackend.name]  # type: ignore[assignment]
+        ultralytics = self._backends[FallModelBackend.name]
         onnx = self._backends[FallOnnxBackend.name]
+        assert isinstance(ultralytics, FallModelBackend) and isinstance(onnx, FallOnnxBackend)
         if ultralytics.user_weights() is not None or self.runtime.device not in ("auto", "cpu"):
             return ultralytics
         return onnx if onnx.availability().available else ultralytics
 
     def run(self, image: LoadedImage, args: BaseModel, backend: DetectorBackend) -> FallStates:  # type: ignore[override]
+        assert isinstance(args, DetectFallsInput)
         boxes = backend.detect([image], args.min_score, args.max_detections)[0].postprocess(
             min_score=args.min_score,
             labels=None,

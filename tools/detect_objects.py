@@ -115,6 +115,7 @@ class DetectObjects(ImageTool):
     backend_types = (SsdMobileNetBackend, YoloBackend)
 
     def select_backend(self, args: BaseModel, image: LoadedImage) -> DetectorBackend:
+        assert isinstance(args, DetectObjectsInput)
         if args.backend == SSD:
             if args.weights:
                 raise ToolInputError(
@@ -129,6 +130,7 @@ class DetectObjects(ImageTool):
         return self._backends[SSD]  # type: ignore[return-value]
 
     def run(self, image: LoadedImage, args: BaseModel, backend: DetectorBackend) -> ObjectDetections:  # type: ignore[override]
+        assert isinstance(args, DetectObjectsInput)
         labels = self._labels(args, backend)
         boxes = backend.detect([image], args.min_score, args.max_detections)[0]
         return self._result(image, args, backend, boxes, labels)
@@ -141,6 +143,7 @@ class DetectObjects(ImageTool):
         from argus.tools.image_io import as_loaded
 
         parsed = self.parse_args(args, **kwargs)
+        assert isinstance(parsed, DetectObjectsInput)
         results: list[ObjectDetections] = []
         labels: list[str] | None = None
         for start in range(0, len(images), BATCH_IMAGES):
@@ -161,7 +164,7 @@ class DetectObjects(ImageTool):
         return results
 
     # ------------------------------------------------------------------ helpers
-    def _labels(self, args: BaseModel, backend: DetectorBackend) -> list[str] | None:
+    def _labels(self, args: DetectObjectsInput, backend: DetectorBackend) -> list[str] | None:
         if not args.labels:
             return None
         return resolve_labels(args.labels, backend.class_names(), f"the {backend.name} detector")
@@ -169,7 +172,7 @@ class DetectObjects(ImageTool):
     def _result(
         self,
         image: LoadedImage,
-        args: BaseModel,
+        args: DetectObjectsInput,
         backend: DetectorBackend,
         boxes: BoxArrays,
         labels: list[str] | None,

@@ -71,7 +71,8 @@ def find_foreground(image: LoadedImage, min_area: int) -> Foreground:
     share = float(np.count_nonzero(labels == 0)) / labels.size
     background = found.background_rgb
     if share > 0:
-        background = tuple(int(v) for v in np.median(image.rgb[labels == 0], axis=0))
+        red, green, blue = (int(v) for v in np.median(image.rgb[labels == 0], axis=0))
+        background = (red, green, blue)
     # how plain the background is: threshold regions always leave the border background (it picks the
     # class the border is not), so the border's fit to a smooth background says it instead
     return Foreground(labels, int(labels.max()), background, share, found.border_fit, "threshold")
@@ -93,10 +94,8 @@ def _colour_foreground(image: LoadedImage, min_area: int) -> Foreground:
     labels = _components(_clean(things), min_area)
     labels = _trim_shadows(labels, shadow, -difference[..., 0], min_area)
     share = float(np.count_nonzero(labels == 0)) / labels.size
-    background = np.median(rgb[labels == 0] if share > 0 else _border(rgb), axis=0)
-    return Foreground(
-        labels, int(labels.max()), tuple(int(v) for v in background), share, border_fit, "colour"
-    )
+    red, green, blue = (int(v) for v in np.median(rgb[labels == 0] if share > 0 else _border(rgb), axis=0))
+    return Foreground(labels, int(labels.max()), (red, green, blue), share, border_fit, "colour")
 
 
 def shrink(mask: np.ndarray, pixels: int) -> np.ndarray:

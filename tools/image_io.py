@@ -209,7 +209,7 @@ class LoadedImage:
 
 
 def load_image(
-    source: str | Path | bytes,
+    source: str | Path | bytes | bytearray | memoryview,
     *,
     name: str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
@@ -320,7 +320,7 @@ def _load_pillow(
     preview_side: int | None = None,
 ) -> LoadedImage:
     try:
-        im = Image.open(io.BytesIO(data))
+        im: Image.Image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise ImageTooLargeError(f"{label}: refused as a decompression bomb ({exc})") from None
     except UnidentifiedImageError:
@@ -637,7 +637,8 @@ def _read_deflated(
     if not inflater.eof:
         raise DicomError(f"{label}: the deflated DICOM data is truncated")
     buffer = DicomBytesIO(inflated)
-    dataset = read_dataset(buffer, is_implicit_VR=False, is_little_endian=True)
+    # pydicom reads from its own DicomBytesIO, which its annotation (BinaryIO) leaves out
+    dataset = read_dataset(buffer, is_implicit_VR=False, is_little_endian=True)  # type: ignore[arg-type]
     return FileDataset(buffer, dataset, preamble, meta, is_implicit_VR=False, is_little_endian=True)
 
 

@@ -86,15 +86,16 @@ def colour_of_pixels(pixels: np.ndarray, weights: np.ndarray | None = None) -> O
         if 0 < share < limit and _chromatic_majority(colours[rest], weights[rest]):
             keep = rest
     votes = np.bincount(colours[keep], weights=weights[keep], minlength=len(COLOUR_NAMES))
-    votes /= votes.sum()
+    votes = votes / votes.sum()
     order = [int(i) for i in np.argsort(-votes * _SALIENCE, kind="stable") if votes[i] > 0]
     top = order[0]
     in_top = keep & (colours == top)
+    red, green, blue = (int(v) for v in np.median(pixels[in_top], axis=0))
     result = ObjectColour(
         colour=COLOUR_NAMES[top],
         shade=_main_shade(shades[in_top], weights[in_top]),
         fraction=round(float(votes[top]), 4),
-        rgb=tuple(int(v) for v in np.median(pixels[in_top], axis=0)),
+        rgb=(red, green, blue),
         pixels=int(np.count_nonzero(keep)),
     )
     if len(order) > 1 and votes[order[1]] >= SECOND_SHARE:

@@ -64,7 +64,7 @@ def restore_spaces(
     height = int(max(np.linalg.norm(corners[0] - corners[3]), np.linalg.norm(corners[1] - corners[2])))
     if width < 2 or height < 2 or height > width:  # vertical lines are cut and read differently
         return None
-    target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    target = np.asarray([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
     crop = cv2.warpPerspective(
         gray, cv2.getPerspectiveTransform(corners, target), (width, height), borderMode=cv2.BORDER_REPLICATE
     )
@@ -143,7 +143,7 @@ def _blank_columns(crop: np.ndarray) -> np.ndarray | None:
     _, ink = cv2.threshold(contrast, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     _, blobs = cv2.connectedComponents(ink, connectivity=8)
     letters = np.setdiff1d(np.unique(blobs[top:bottom]), [0])
-    return ~np.isin(blobs, letters).any(axis=0)
+    return np.logical_not(np.isin(blobs, letters).any(axis=0))
 
 
 def _widest_run(blank: np.ndarray, start: float, stop: float) -> int:

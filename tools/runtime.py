@@ -18,9 +18,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from argus.tools.errors import ArgusError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 log = logging.getLogger("argus.tools")
 
@@ -150,7 +153,7 @@ class ResultCache:
         blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def get(self, key: str, model_type: type | None = None) -> Any | None:
+    def get(self, key: str, model_type: type[BaseModel] | None = None) -> Any | None:
         with self._lock:
             if key in self._mem:
                 self._mem.move_to_end(key)

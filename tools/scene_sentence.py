@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from argus.tools.evidence import (
@@ -64,7 +65,7 @@ class Sentence:
     parts: list[str] = field(default_factory=list)
     used: list[EvidenceItem] = field(default_factory=list)
 
-    def cite(self, items: list[EvidenceItem]) -> str:
+    def cite(self, items: Sequence[EvidenceItem]) -> str:
         for item in items:
             if item not in self.used:
                 self.used.append(item)

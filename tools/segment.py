@@ -146,6 +146,7 @@ class Segment(ImageTool):
 
     # --------------------------------------------------------------- backend choice
     def select_backend(self, args: BaseModel, image: LoadedImage) -> Backend:
+        assert isinstance(args, SegmentInput)
         yolo = self._yolo(args)
         if args.backend != "auto":
             allowed = OBJECT_MODES.get(args.mode)
@@ -167,15 +168,19 @@ class Segment(ImageTool):
             return self.backend("threshold")
         return self.backend("grabcut")
 
-    def _yolo(self, args: BaseModel) -> YoloSegBackend:
+    def _yolo(self, args: SegmentInput) -> YoloSegBackend:
         if args.weights:
             return YoloSegBackend(self.runtime, weights=args.weights)
-        return self._backends[YoloSegBackend.name]  # type: ignore[return-value]
+        backend = self._backends[YoloSegBackend.name]
+        assert isinstance(backend, YoloSegBackend)
+        return backend
 
     # ------------------------------------------------------------------------ run
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> Segmentation:
+        assert isinstance(args, SegmentInput)
         min_area = args.min_area if args.min_area is not None else default_min_area(image.width, image.height)
         notes: list[str] = []
+        mode: Literal["objects", "regions"]
         if isinstance(backend, ThresholdBackend):
             mode = "regions"
             found, regions = backend.segment(image, min_area, args.foreground)
@@ -196,7 +201,8 @@ class Segment(ImageTool):
             else:
                 seeds, seed_notes = self._seeds(image, args)
                 notes.extend(seed_notes)
-                found = backend.segment(image, seeds)  # type: ignore[attr-defined]
+                assert isinstance(backend, GrabCutBackend)
+                found = backend.segment(image, seeds)
             kept = []
             for item in found:
                 if item.mask.area >= max(1, min_area):
@@ -207,12 +213,12 @@ class Segment(ImageTool):
             found = kept
         return self._result(image, args, backend, mode, found, notes)
 
-    def _yolo_labels(self, args: BaseModel, backend: YoloSegBackend) -> list[str] | None:
+    def _yolo_labels(self, args: SegmentInput, backend: YoloSegBackend) -> list[str] | None:
         if not args.labels:
             return None
         return resolve_labels(args.labels, backend.class_names(), "the YOLO-seg model")
 
-    def _seeds(self, image: LoadedImage, args: BaseModel) -> tuple[list[BoxSeed], list[str]]:
+    def _seeds(self, image: LoadedImage, args: SegmentInput) -> tuple[list[BoxSeed], list[str]]:
         """Boxes for GrabCut: the ones given, else detect_objects' (their D-ids become sources)."""
         if args.boxes:
             for prompt in args.boxes:
@@ -244,9 +250,9 @@ class Segment(ImageTool):
     def _result(
         self,
         image: LoadedImage,
-        args: BaseModel,
+        args: SegmentInput,
         backend: Backend,
-        mode: str,
+        mode: Literal["objects", "regions"],
         found: list[FoundMask],
         notes: list[str],
     ) -> Segmentation:

@@ -94,9 +94,12 @@ class GrabCutBackend(GrabCutFacts, Backend):
     def raw_call(self, image: LoadedImage) -> Any:
         """What a user would write by hand: run the offline detector, then GrabCut each box it finds."""
         from argus.tools import get_tool
+        from argus.tools.detector import DetectorBackend
 
         detector = get_tool("detect_objects", self.runtime)
-        boxes = detector.select_backend(detector.parse_args(), image).detect([image], RAW_MIN_SCORE, 100)[0]
+        backend = detector.select_backend(detector.parse_args(), image)
+        assert isinstance(backend, DetectorBackend)
+        boxes = backend.detect([image], RAW_MIN_SCORE, 100)[0]
         bgr = image.bgr
         return [grabcut_box(bgr, box) for box in boxes.xyxy[boxes.scores >= RAW_MIN_SCORE]]
 

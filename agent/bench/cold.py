@@ -293,7 +293,7 @@ def run_cold_bench(
     return ColdBenchReport(
         runs=runs,
         cpu_count=os.cpu_count() or 1,
-        load_average=tuple(round(x, 2) for x in load) if load else None,
+        load_average=(round(load[0], 2), round(load[1], 2), round(load[2], 2)) if load else None,
         python=sys.version.split()[0],
         command=" ".join(_short(a) for a in base),
         cases=results,

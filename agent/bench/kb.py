@@ -10,6 +10,7 @@ index search, because the embedding costs the same at every index size.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import tempfile
@@ -298,7 +299,7 @@ def run_kb_bench(
     texts = bench_queries(queries)
     qvecs, embed_ms = [], []
     for q in texts:
-        vec, ms = _timed(lambda q=q: embedder.encode([q]))
+        vec, ms = _timed(functools.partial(embedder.encode, [q]))
         qvecs.append(vec)
         embed_ms.append(ms)
     query_matrix = np.concatenate(qvecs)
@@ -313,7 +314,7 @@ def run_kb_bench(
         kb_search = []
         for q in texts:
             embedder.clear_query_cache()
-            kb_search.append(_timed(lambda q=q: retriever.search(q, k=5))[1])
+            kb_search.append(_timed(functools.partial(retriever.search, q, k=5))[1])
         vectors = (
             np.stack([retriever.index().index.reconstruct(i) for i in range(len(rules))]) if rules else None
         )
@@ -325,7 +326,7 @@ def run_kb_bench(
     for size in sorted(sizes):
         say(f"synthetic {size:,}: making vectors (embeddings are cached after the first run)")
         vectors, embed_s = synthetic_vectors(size, embedder, cache_dir, seed, embed_all, progress=say)
-        index, build_ms = _timed(lambda vectors=vectors: VectorIndex.build(vectors))
+        index, build_ms = _timed(functools.partial(VectorIndex.build, vectors))
         results.append(_measure(index, query_matrix, embed_ms, size, True, embed_s, build_ms, vectors))
         say(f"synthetic {size:,}: {index.kind} built in {build_ms / 1000:.1f} s")
 
@@ -368,10 +369,10 @@ def _measure(
     half = np.arange(0, size, 2, dtype=np.int64)
     for i in range(len(queries)):
         q = queries[i : i + 1]
-        ms = _timed(lambda q=q: index.search(q, 5))[1]
+        ms = _timed(functools.partial(index.search, q, 5))[1]
         plain.append(ms)
         total.append(ms + embed_ms[i])
-        filtered.append(_timed(lambda q=q: index.search(q, 5, half, filter_key="half"))[1])
+        filtered.append(_timed(functools.partial(index.search, q, 5, half, filter_key="half"))[1])
     recall = None
     if index.kind != "flat-ip" and vectors is not None:
         exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :5]
@@ -403,9 +404,9 @@ def _explain_latency(kb: KnowledgeBase) -> tuple[Latency | None, Latency | None,
         evaluation = kb.evaluate(facts)
         if rule.id not in {f.rule.id for f in evaluation.fired}:
             continue
-        case, ms = _timed(lambda facts=facts, evaluation=evaluation: kb.case_graph(facts, evaluation))
+        case, ms = _timed(functools.partial(kb.case_graph, facts, evaluation))
         case_ms.append(ms)
-        paths, ms = _timed(lambda case=case, rule=rule: case.explain(rule.id))
+        paths, ms = _timed(functools.partial(case.explain, rule.id))
         explain_ms.append(ms)
         explained += 1 if paths else 0
     if not explain_ms:

@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -247,7 +247,13 @@ def _rss_of(pids: list[int]) -> list[int]:
     return [psutil.Process(pid).memory_info().rss for pid in pids]
 
 
-def _worker_memory(rss: dict[str, list[int]]) -> dict[str, float | None]:
+class _WorkerMemory(TypedDict, total=False):
+    worker_rss_after_warmup_mb: float
+    worker_rss_end_mb: float
+    worker_rss_growth_mb: float
+
+
+def _worker_memory(rss: dict[str, list[int]]) -> _WorkerMemory:
     if not rss["warm"] or not rss["end"]:
         return {}
     growth = max(end - warm for warm, end in zip(rss["warm"], rss["end"], strict=True))
@@ -300,7 +306,7 @@ def stage_function(module: str, qualname: str) -> tuple[str, int, str]:
     """The (file, first line, name) key cProfile gives the function ``module.qualname``."""
     import importlib
 
-    target = importlib.import_module(module)
+    target: Any = importlib.import_module(module)
     for part in qualname.split("."):
         target = getattr(target, part)
     code = inspect.unwrap(target).__code__
@@ -354,7 +360,9 @@ def _kinds() -> list[tuple[str, Callable[[Path, int, int], None]]]:
             import pydicom
             from pydicom.data import get_testdata_file
 
-            ds = pydicom.dcmread(get_testdata_file(sample))
+            found = get_testdata_file(sample)
+            assert isinstance(found, str)  # read=False gives a path; pydicom ships this sample
+            ds = pydicom.dcmread(found)
             for key, value in tags.items():
                 setattr(ds, key, value)
             ds.InstanceNumber = i + 100_000 * seed  # every file different in its bytes

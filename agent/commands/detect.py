@@ -145,6 +145,9 @@ def detect(
             backend=backend,
             weights=weights,
         )
+    from argus.tools.detect_objects import ObjectDetections
+
+    assert isinstance(result, ObjectDetections)
     _show(result, elapsed, written, as_json, counts=result.counts)
 
 
@@ -161,6 +164,9 @@ def fall(
         result, elapsed, written = _run_and_annotate(
             "detect_falls", image, device, annotate, min_score=min_score, max_detections=max_detections
         )
+    from argus.tools.detect_falls import FallStates
+
+    assert isinstance(result, FallStates)
     _show(result, elapsed, written, as_json, counts={"fallen": result.fallen_count})
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argus.agent.core.answer import Answer, ImageInfo, RuleRef, Timings, UrgencyInfo
 from argus.agent.core.consistency import contradictions, privacy_violations
@@ -15,6 +15,9 @@ from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import RulesOutcome, Toolbox
 from argus.agent.core.verifier import Verdict, item_noun, verify
 from argus.tools.evidence import CITATION, expand_groups
+
+if TYPE_CHECKING:
+    from argus.agent.core.executor import ProgramResult
 
 REPAIR_PROMPT = (
     "Your answer failed the citation check:\n{problems}\nRewrite the answer. Cite only evidence ids and rule ids "
@@ -131,7 +134,7 @@ def _disagreements(
     return problems
 
 
-def _short_answer(text: str, result: Any) -> str | None:
+def _short_answer(text: str, result: ProgramResult | None) -> str | None:
     """The program's short answer, where the text still gives it: the executor's own text, or a chat
     model's that states it in its first sentence."""
     if result is None or result.short_answer is None:

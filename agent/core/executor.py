@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -146,7 +147,7 @@ class Executor:
         return ProgramResult(short_answer=finding.short, text=text, program=program.dump())
 
     def evaluate(self, op: Any) -> Finding:
-        handler = getattr(self, f"_op_{op.op}")
+        handler: Callable[[Any], Finding] = getattr(self, f"_op_{op.op}")
         return handler(op)
 
     # ---------------------------------------------------------------- tools
@@ -401,11 +402,15 @@ class Executor:
         if not placed:
             return Finding(None, f"I can't tell: no tool here placed the {plural(noun)}.")
         axis = 1 if arrangement == "rows" else 0
-        size = statistics.median([(height if axis else width)(t.box) for t in placed])
-        ordered = sorted(placed, key=lambda t: centre(t.box)[axis])
+
+        def box(thing: Thing) -> list[float]:
+            return thing.box or [0.0, 0.0, 0.0, 0.0]  # only placed things are measured
+
+        size = statistics.median([(height if axis else width)(box(t)) for t in placed])
+        ordered = sorted(placed, key=lambda t: centre(box(t))[axis])
         lines: list[list[Thing]] = [[ordered[0]]]
         for before, thing in zip(ordered, ordered[1:], strict=False):
-            if centre(thing.box)[axis] - centre(before.box)[axis] > size / 2:
+            if centre(box(thing))[axis] - centre(box(before))[axis] > size / 2:
                 lines.append([])
             lines[-1].append(thing)
         rule = f"A new {arrangement[:-1]} starts where the gap between centres is over half a {noun}'s size."
@@ -415,7 +420,7 @@ class Executor:
                     None,
                     f"I can't tell: I see only {count_phrase(len(lines), arrangement[:-1])} of {plural(noun)}.",
                 )
-            chosen = sorted(lines[line - 1 if line > 0 else line], key=lambda t: centre(t.box)[1 - axis])
+            chosen = sorted(lines[line - 1 if line > 0 else line], key=lambda t: centre(box(t))[1 - axis])
             ends = ("top", "bottom") if axis else ("left", "right")
             which = ends[0] if line == 1 else ends[1] if line == -1 else f"number {line}"
             return Finding(

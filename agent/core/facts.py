@@ -24,6 +24,7 @@ from argus.tools.zones import ZoneSet
 
 if TYPE_CHECKING:
     from argus.agent.core.policy import DomainPolicy
+    from argus.knowledge import Facts
 
 Scalar = str | int | float | bool
 
@@ -76,7 +77,7 @@ class FactSheet:
         bucket = self.concepts.setdefault(concept_id, [])
         bucket.extend(i for i in (ids or []) if i not in bucket)
 
-    def to_facts(self):
+    def to_facts(self) -> Facts:
         from argus.knowledge import Facts
 
         return Facts(values=self.values, evidence=self.evidence, concepts=self.concepts)

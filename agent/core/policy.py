@@ -17,6 +17,7 @@ from argus.knowledge.schema import URGENCY_LEVELS
 from argus.tools.errors import ArgusError
 
 if TYPE_CHECKING:
+    from argus.agent.core.executor import Finding
     from argus.agent.core.facts import FactContext, FactSheet
     from argus.agent.core.toolbox import RulesOutcome, Toolbox
     from argus.tools.evidence import EvidenceItem
@@ -84,7 +85,7 @@ class DomainPolicy:
         """What every answer of this domain must say last (what its tools cannot see)."""
         return []
 
-    def flow(self, executor: Any, op: Any) -> Any:
+    def flow(self, executor: Any, op: Any) -> Finding:
         """Run this domain's fixed flow (its ``flow_op``) and return the executor's Finding."""
         raise ArgusError(f"the {self.name} domain has no fixed flow; ask with the domain that has it")
 

@@ -317,7 +317,8 @@ class Program(_Model):
 
     def dump(self) -> dict[str, Any]:
         """The JSON the answer contract carries: the root operation, unset and empty fields left out."""
-        return _pruned(self.root.model_dump(mode="json", exclude_none=True))
+        pruned: dict[str, Any] = _pruned(self.root.model_dump(mode="json", exclude_none=True))
+        return pruned
 
 
 RelationFilter.model_rebuild()

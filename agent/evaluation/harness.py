@@ -347,7 +347,7 @@ def run_case(item: SuiteCase, assistant: Assistant) -> CaseResult:
     """Ask one case's question of ``assistant`` and score the answer; an error the question raises (an
     unreadable image, a bad zones file ...) is this case's result, not the run's."""
     case = item.case
-    base = {
+    base: dict[str, Any] = {
         "id": case.id,
         "category": case.category,
         "line": item.line,

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 HERE = Path(__file__).resolve().parent / "suites"
 
 
-def font(size: int) -> ImageFont.ImageFont:
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Pillow's bundled scalable font (no system fonts needed)."""
     return ImageFont.load_default(size=size)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import openai
 from langchain_openai import ChatOpenAI  # noqa: TID253 - this module is imported only for --llm openai
+from pydantic import SecretStr
 
 from argus.agent.errors import LLMUnavailableError
 from argus.agent.llm.spec import LLMSpec
@@ -53,7 +54,16 @@ def _key_hint(key_sent: bool) -> str:
     return "no key was sent: set --llm-key or ARGUS_LLM_API_KEY"
 
 
-def _server_message(response: httpx.Response) -> str:
+class _Reply(Protocol):
+    """An HTTP response: httpx's, or that of the httpx copy the openai client is built on."""
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
+
+
+def _server_message(response: _Reply) -> str:
     try:
         body = response.json()
     except ValueError:
@@ -156,7 +166,7 @@ class GuardedChatOpenAI(ChatOpenAI):
     @contextmanager
     def _server_errors(self) -> Iterator[None]:
         timeout = self.request_timeout if isinstance(self.request_timeout, int | float) else 0.0
-        key = self.openai_api_key.get_secret_value() if self.openai_api_key is not None else NO_KEY
+        key = self.openai_api_key.get_secret_value() if isinstance(self.openai_api_key, SecretStr) else NO_KEY
         try:
             yield
         except openai.APIError as exc:
@@ -201,10 +211,11 @@ class GuardedChatOpenAI(ChatOpenAI):
 def make_openai_chat(spec: LLMSpec) -> GuardedChatOpenAI:
     """The chat model for ``spec``: temperature 0, no retries (the planner is the fallback), a call timeout."""
     key = spec.api_key.get_secret_value() if spec.api_key else NO_KEY
+    assert spec.model is not None  # resolve_spec refuses an openai backend without a model
     return GuardedChatOpenAI(
         base_url=spec.url,
         model=spec.model,
-        api_key=key,
+        api_key=SecretStr(key),
         temperature=0,
         timeout=spec.timeout_s,
         max_retries=0,

@@ -332,6 +332,7 @@ def parse_tool_calls(text: str) -> ParsedMessage:
     """Split a model's raw output into content, tool calls and invalid tool calls."""
     text = _strip_thinking(text)
     got = _Collector()
+    prose: str | None
     if HERMES_OPEN in text:
         prose = _parse_hermes(text, got)
     elif MISTRAL_MARK in text:

@@ -57,7 +57,8 @@ def load_chat_model(model_id: str, device: str) -> LoadedChatModel:
         raise LLMUnavailableError(
             f"transformers model {model_id!r} has no chat template; use an instruction-tuned chat model"
         )
-    model.to(device)
+    # transformers wraps to() with functools.wraps, whose annotation takes the device for self
+    model.to(device)  # type: ignore[arg-type]
     model.eval()
     return LoadedChatModel(tokenizer=tokenizer, model=model, device=device)
 

@@ -458,7 +458,7 @@ def known_words() -> frozenset[str]:
     from argus.tools.words import NUMBER_WORDS, plural
 
     words: set[str] = set(FUNCTION_WORDS)
-    categories = {name for vocabulary in ("coco", "imagenet") for name in kinds(vocabulary)}  # type: ignore[arg-type]
+    categories = {name for vocabulary in ("coco", "imagenet") for name in kinds(vocabulary)}
     for source in (
         COLOUR_WORDS,
         SHAPE_WORDS,

@@ -24,6 +24,7 @@ so ``--resume`` decides their images again), and a reader reads either.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import json
 import os
@@ -424,7 +425,7 @@ class AuditLog:
 
     def _newest_by(self, column: Literal["sha256", "path"], values: Iterable[str]) -> list[AuditEntry]:
         wanted = sorted(set(values))
-        found = []
+        found: list[AuditEntry] = []
         for start in range(0, len(wanted), 500):
             chunk = tuple(wanted[start : start + 500])
             marks = ", ".join("?" * len(chunk))
@@ -532,7 +533,8 @@ class AuditLog:
             yield from page
             last = page[-1]["id"]
 
-    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    # builtins.list: inside this class, `list` is the method above
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> builtins.list[sqlite3.Row]:
         with self._lock:
             try:
                 return self._db.execute(sql, params).fetchall()

@@ -116,9 +116,9 @@ class PoolEngine:
                     break
             while pending:
                 yield _result(pending.popleft())
-                chunk = next(chunks, None)
-                if chunk is not None:
-                    pending.append(pool.submit(_run_chunk, chunk))
+                following = next(chunks, None)
+                if following is not None:
+                    pending.append(pool.submit(_run_chunk, following))
         finally:
             for future in pending:
                 future.cancel()

@@ -15,14 +15,15 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from argus.tools.file_io import file_sha256
 
 if TYPE_CHECKING:
-    from argus.agent.assistant import Assistant
+    from argus.knowledge import KnowledgeBase
+    from argus.tools.runtime import Runtime
 
 CLASSIFIER_WEIGHTS = "torchxrayvision"
 
@@ -77,7 +78,16 @@ def findings_sha256(findings: Mapping[str, Any] | None) -> str:
     return hashlib.sha256(canonical_json(dict(findings or {})).encode()).hexdigest()
 
 
-def run_settings(assistant: Assistant) -> RunSettings:
+class TriageAssistant(Protocol):
+    """What triage needs of an assistant: an ``Assistant``, or a worker process's ``WorkerAssistant``."""
+
+    runtime: Runtime
+    tool_timeout_s: float
+
+    def knowledge(self) -> KnowledgeBase: ...
+
+
+def run_settings(assistant: TriageAssistant) -> RunSettings:
     """The rule packs the assistant's knowledge base loaded and the options its runtime decides with.
 
     Raises:

@@ -23,7 +23,7 @@ from argus.agent.core.loop import LoopResult
 from argus.agent.core.toolbox import Toolbox
 from argus.agent.domains.medical.chest_findings import UNCERTAIN_FROM, describe_label
 from argus.agent.domains.medical.decision import Decision, decide
-from argus.agent.domains.medical.identity import findings_sha256, run_settings
+from argus.agent.domains.medical.identity import TriageAssistant, findings_sha256, run_settings
 from argus.agent.domains.medical.modality import Route, route_image
 from argus.agent.domains.medical.policy import MedicalPolicy
 from argus.agent.errors import FindingsError
@@ -89,7 +89,7 @@ def triage_image(
 
 
 def decide_image(
-    assistant: Assistant,
+    assistant: TriageAssistant,
     loaded: LoadedImage,
     stated: Findings,
     origins: dict[str, str],
@@ -263,7 +263,7 @@ def _classifier_sentences(route: Route, quality: Any, classifier: Any, toolbox: 
     ]
 
 
-def _annotate(image: LoadedImage, toolbox: Toolbox, folder: Path, assistant: Assistant) -> str:
+def _annotate(image: LoadedImage, toolbox: Toolbox, folder: Path, assistant: TriageAssistant) -> str:
     from argus.tools import get_tool
 
     drawable = [i.model_dump() for i in toolbox.ledger.items() if i.box is not None]

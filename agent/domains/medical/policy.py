@@ -16,6 +16,7 @@ from argus.agent.core.policy import DomainPolicy, framing, rule_sentence
 from argus.agent.domains.medical.chest_findings import classifier_facts
 from argus.agent.domains.medical.decision import Decision, decide, decide_ungated, decisive
 from argus.agent.domains.medical.modality import route_image
+from argus.tools.assess_quality import QualityReport
 from argus.tools.evidence import ImageLabel
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class MedicalPolicy(DomainPolicy):
         route = route_image(toolbox.image)
         quality = toolbox.ledger.latest("assess_quality")
         if quality is not None:
+            assert isinstance(quality, QualityReport)
             return decide(route, quality, outcome.evaluation)
         return decide_ungated(route, outcome.evaluation)
 

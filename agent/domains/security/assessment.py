@@ -148,6 +148,7 @@ def _assess_frames(
     from argus.agent.domains.security.frames import read_frames
     from argus.agent.domains.security.tracking import IoUTracker, find_loitering, find_unattended
     from argus.tools import get_tool
+    from argus.tools.detect_objects import DetectObjects
     from argus.tools.errors import ArgusError
     from argus.tools.image_io import as_loaded
 
@@ -155,6 +156,7 @@ def _assess_frames(
     if not frames:
         raise ArgusError(f"{source}: no frames to assess")
     detector = get_tool("detect_objects", assistant.runtime)
+    assert isinstance(detector, DetectObjects)
     tracker = IoUTracker()
     last_image = None
     for start in range(0, len(frames), 8):

@@ -177,11 +177,13 @@ def _sidecar_times(path: Path, names: list[str]) -> tuple[list[float], list[date
     kinds = {type(v) for v in values}
     if len(kinds) > 1:
         raise FrameSourceError(f"{path.name}: timestamps mix seconds and ISO times; use one kind")
+    seconds = [v for v in values if isinstance(v, float)]
+    times = [v for v in values if isinstance(v, datetime)]
     if kinds == {float}:
-        return [v - values[0] for v in values], [None] * len(values)  # type: ignore[operator]
-    if len({v.tzinfo is None for v in values}) > 1:  # type: ignore[union-attr]
+        return [v - seconds[0] for v in seconds], [None] * len(values)
+    if len({v.tzinfo is None for v in times}) > 1:
         raise FrameSourceError(f"{path.name}: ISO times mix ones with and without a time zone")
-    return [(v - values[0]).total_seconds() for v in values], list(values)  # type: ignore[operator]
+    return [(v - times[0]).total_seconds() for v in times], list(times)
 
 
 def _sidecar_json(text: str, where: str) -> list[tuple[str, Any]]:

@@ -118,7 +118,7 @@ def _scaled(crop: Crop, max_w: int, max_h: int, rng: random.Random) -> Image.Ima
     pixels = _crop_pixels(crop)
     scale = min(max_w / pixels.width, max_h / pixels.height) * rng.uniform(0.85, 1.0)
     return pixels.resize(
-        (max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale))), Image.LANCZOS
+        (max(1, round(pixels.width * scale)), max(1, round(pixels.height * scale))), Image.Resampling.LANCZOS
     )
 
 

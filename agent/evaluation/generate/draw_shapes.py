@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -20,7 +21,7 @@ from argus.agent.evaluation.generate.language import (
     SHAPES,
     confusable,
 )
-from argus.agent.evaluation.generate.scene import Box, Scene, Thing
+from argus.agent.evaluation.generate.scene import Box, Scene, Size, Thing
 
 WIDTH, HEIGHT = 320, 240
 TINY = 64
@@ -125,7 +126,7 @@ def _types(rng: random.Random, n: int, background: str) -> list[tuple[str, str]]
     return [(rng.choice(kinds), rng.choice(colours)) for _ in range(n)]
 
 
-def _thing(kind: str, colour: str, size: str, box: Box, **extra) -> Thing:
+def _thing(kind: str, colour: str, size: Size, box: Box, **extra: Any) -> Thing:
     return Thing(kind=kind, words=tuple(SHAPE_WORDS[kind]), box=box, colour=colour, size=size, **extra)
 
 
@@ -138,7 +139,7 @@ def free_scene(scene_id: str, rng: random.Random, n: int) -> tuple[Image.Image, 
         things: list[Thing] = []
         large_left = 3
         for kind, colour in _types(rng, n, background):
-            size = "large" if large_left and rng.random() < 0.35 else "small"
+            size: Size = "large" if large_left and rng.random() < 0.35 else "small"
             large_left -= size == "large"
             h = _size(rng, size)
             spot = _free_spot(rng, kind, h, [t.box for t in things], WIDTH, HEIGHT, GAP)

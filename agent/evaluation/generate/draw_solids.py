@@ -177,7 +177,7 @@ def _render(scene_id: str, rng: random.Random, placed, stack: bool) -> tuple[Ima
             canvas = np.asarray(image, dtype=np.float32).copy()
         else:
             box = (_sphere if kind == "sphere" else _cylinder)(canvas, x, depth, r, rgb)
-        things[i] = Thing(kind, tuple(SOLID_WORDS[kind]), box, colour, size, depth=round(depth))  # type: ignore[arg-type]
+        things[i] = Thing(kind, tuple(SOLID_WORDS[kind]), box, colour, size, depth=round(depth))
         if stack and i == 0 and extra is not None:
             ek, ec, ex, ed, er = extra
             ergb = np.array(PALETTE[ec], dtype=np.float32)

@@ -166,14 +166,14 @@ def build_compare(template: Template, scene: Scene, rng: random.Random) -> Quest
         k = rng.randint(1, count - 1)
     values["k"] = say_number(k, rng, tags)
     total = len(scene.things)
-    answer = {
+    number = {
         "add": count + k,
         "remove": count - k,
         "remove_all": total - count,
         "remove_one": total - 1,
         "double": 2 * count,
     }[kind]
-    return Question(fill(template, rng, tags, **values), "arithmetic", [str(answer)], tags=tags)
+    return Question(fill(template, rng, tags, **values), "arithmetic", [str(number)], tags=tags)
 
 
 def _things(

@@ -128,8 +128,8 @@ def describe_mentions(scene: Scene) -> list[list[str]] | None:
         return groups
     if scene.family == "signs":
         text = scene.sign or scene.title or ""
-        words = [w.lower() for w in words_of(text)]
-        return [words] if words else None
+        said = [w.lower() for w in words_of(text)]
+        return [said] if said else None
     return None
 
 

@@ -84,7 +84,9 @@ def _pixels(source: str, name: str) -> Image.Image:
         import pydicom
         from pydicom.data import get_testdata_file
 
-        ds = pydicom.dcmread(get_testdata_file(name, download=False))
+        found = get_testdata_file(name, download=False)
+        assert isinstance(found, str)  # read=False gives a path; pydicom ships this sample
+        ds = pydicom.dcmread(found)
         array = ds.pixel_array
         if array.ndim == 3 and array.shape[-1] == 3:
             return Image.fromarray(array.astype(np.uint8), "RGB")
@@ -101,7 +103,7 @@ def _fit(image: Image.Image, side: int) -> Image.Image:
     scale = side / max(image.size)
     if scale >= 1:
         return image.copy()
-    return image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
+    return image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
 
 
 def modality_scenes() -> list[tuple[Image.Image | None, Scene]]:
@@ -118,7 +120,7 @@ def modality_scenes() -> list[tuple[Image.Image | None, Scene]]:
         if key == "histology":
             picture = picture.crop((0, 0, 256, 256))
         elif key == "mr-small":
-            picture = picture.resize((128, 128), Image.BICUBIC)
+            picture = picture.resize((128, 128), Image.Resampling.BICUBIC)
         picture = _fit(picture, 256)
         scene = Scene(
             id=f"modality-png-{key}",

@@ -17,6 +17,7 @@ FAR_GAP = 40  # px: the narrowest gap between two things clearly not next to eac
 FRONT_GAP = 20  # px of floor depth between two solids one of which is clearly in front
 SIDE_MARGIN = 0.38  # a thing is "on the left" when its centre lies in the left 38% of the width
 Family = Literal["shapes", "tiny", "solids", "pasted", "signs", "medical", "quality"]
+Size = Literal["small", "large"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Thing:
     words: tuple[str, ...]
     box: Box
     colour: str | None = None
-    size: Literal["small", "large"] | None = None
+    size: Size | None = None
     inside: int | None = None  # index of the thing that contains it
     on: int | None = None  # index of the thing it rests on
     depth: int = 0  # solids: the y of its base on the floor (larger = nearer the camera)

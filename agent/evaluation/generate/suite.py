@@ -145,11 +145,11 @@ def build(seed: int = 0) -> GeneratedSuite:
         for key in [k for k, n in deck.used.items() if n == 0]:
             template = next(t for t in FAMILIES[form][0] if t.key == key)
             for _, scene in every:
-                question = FAMILIES[form][1](template, scene, rng)
-                if question is not None:
+                fitted = FAMILIES[form][1](template, scene, rng)
+                if fitted is not None:
                     deck.used[key] += 1
                     asked_of[scene.id] += 1
-                    cases.append(_case(scene, asked_of[scene.id], form, template, question, question.text))
+                    cases.append(_case(scene, asked_of[scene.id], form, template, fitted, fitted.text))
                     break
     use = {key: n for deck in decks.values() for key, n in deck.used.items()}
     return GeneratedSuite(cases=cases, images=images, template_use=use)

@@ -109,7 +109,10 @@ class WebApp:
             {"role": "user", "content": question},
             {"role": "assistant", "content": views.chat_reply(answer)},
         ]
-        annotated = (image.rgb, views.annotations(answer) + self.zone_masks(session["conversation"], image))
+        annotated = (
+            image.rgb,
+            views.image_annotations(answer) + self.zone_masks(session["conversation"], image),
+        )
         return (
             history,
             session,
@@ -253,7 +256,7 @@ class WebApp:
     ) -> tuple[str, Any, list[Any]]:
         if len(points) < 3:
             raise gr.Error("click at least three corners on the image to outline a zone")
-        data = {"zones": []}
+        data: dict[str, Any] = {"zones": []}
         if zones_text and zones_text.strip():
             data = WebApp.loaded(zones_text)
         name = name.strip() or f"zone {len(data['zones']) + 1}"

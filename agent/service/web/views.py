@@ -45,7 +45,7 @@ def chat_reply(answer: Answer) -> str:
     return (f"**{answer.disclaimer}**\n\n" if answer.disclaimer else "") + answer.answer
 
 
-def annotations(answer: Answer) -> list[tuple[Any, str]]:
+def image_annotations(answer: Answer) -> list[tuple[Any, str]]:
     """(box or mask, label) for each item the answer cites, in the form gr.AnnotatedImage takes; the
     cited items first, so choosing a citation in the legend highlights what it points at."""
     from argus.tools.masks import decode_rle

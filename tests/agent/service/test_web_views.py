@@ -39,7 +39,7 @@ def answer(**extra) -> Answer:
 
 
 def test_cited_items_become_boxes_and_masks_uncited_ones_are_left_out():
-    shown = views.annotations(answer())
+    shown = views.image_annotations(answer())
     assert shown[0] == ((1, 3, 10, 20), "D1 person 0.91")
     mask, label = shown[1]
     assert label == "M1 person" and mask.shape == (4, 3) and mask.dtype == np.float32
