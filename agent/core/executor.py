@@ -1793,7 +1793,6 @@ def _mentions(text: str, query: str) -> bool:
     return all(any(close(w, x) for x in words) for w in wanted)
 
 
-# What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
 def _parts(part: str) -> str:
     """'eyes' -> 'eyes', 'roof' -> 'roofs', 'fur' -> 'fur': a part named as a kind."""
     return part if part.endswith("s") or part in MASS_PARTS else plural(part)
@@ -1804,6 +1803,7 @@ MASS_PARTS = frozenset(["fur", "hair", "skin", "paint", "paintwork", "clothing",
 SURFACE_WORDS = frozenset(
     ["outside", "exterior", "surface", "body", "shell", "fur", "coat", "paint", "paintwork"]
 )
+# What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
 CLOTHING_WORDS = frozenset(
     [
         "suit",
