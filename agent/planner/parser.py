@@ -872,24 +872,10 @@ GENERAL_WHAT = (
 # Words that name a property of the whole thing, not a part of it: "the dominant colour of the circles".
 ATTRIBUTE_NOUNS = frozenset(
     [
-        "colour",
-        "color",
-        "colours",
-        "colors",
-        "shade",
-        "hue",
-        "tone",
-        "tint",
-        "shape",
-        "form",
-        "size",
-        "position",
-        "location",
-        "place",
-        "number",
-        "count",
+        "colour", "color", "colours", "colors", "shade", "hue", "tone", "tint", "shape", "form", "size",
+        "position", "location", "place", "number", "count",
     ]
-)
+)  # fmt: skip
 
 
 def _part_of(text: str, tokens: list[str], mentions: list[Mention]) -> tuple[p.Selection, str] | None:
