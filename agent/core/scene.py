@@ -50,7 +50,10 @@ OUTDOOR_CLASSES = frozenset(
         "obelisk", "totem pole", "megalith", "stupa", "thatch", "yurt", "mobile home", "space shuttle",
         "cab", "streetcar", "trolleybus", "school bus", "passenger car", "freight car", "go-kart",
         "snowplow", "tractor", "harvester", "lawn mower", "picket fence", "worm fence", "stone wall",
-        "chain-link fence", "water tower", "beacon", "flagpole", "swing", "maze", "tile roof", "dome",
+        "chainlink fence", "water tower", "beacon", "flagpole", "swing", "maze", "tile roof", "dome",
+        "minibus", "police van", "ambulance", "fire engine", "garbage truck", "pickup", "tow truck",
+        "trailer truck", "moving van", "jeep", "limousine", "convertible", "sports car", "minivan",
+        "beach wagon", "recreational vehicle", "motor scooter",
     ]
 )  # fmt: skip
 # Rooms, by the COCO classes that name them (the first match wins: a toilet makes a sink a bathroom's).

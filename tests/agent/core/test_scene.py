@@ -34,3 +34,11 @@ def test_people_alone_weak_detections_and_a_tie_say_nothing():
     assert judge([_det(1, "mouse", 0.5)], []).setting is None  # a stray low-confidence 'mouse'
     assert judge([_det(1, "bed"), _det(2, "car")], []).setting is None
     assert judge([], [_guess(1, "palace", 0.05)]).setting is None  # a guess below the floor
+
+
+def test_every_place_class_is_one_the_classifier_has():
+    from argus.agent.core.scene import INDOOR_CLASSES, OUTDOOR_CLASSES, first_name
+    from argus.tools.imagenet_classes import NAMES
+
+    known = {first_name(n) for n in NAMES}
+    assert not (INDOOR_CLASSES | OUTDOOR_CLASSES) - known
