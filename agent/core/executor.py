@@ -1518,7 +1518,25 @@ class Executor:
         return self.toolbox.policy.flow(self, op)
 
     def _op_assess(self, op: p.Assess) -> Finding:
-        return self.toolbox.policy.flow(self, op)
+        found = self.toolbox.policy.flow(self, op)
+        if op.asked is None or not isinstance(found.value, int):
+            return found
+        # "Should I raise an alert?" / "Is it safe?": the verdict first, then the threat level; "are the
+        # exits clear?" is answered by the exit rules alone
+        if op.asked in ("exit_blocked", "exit_clear"):
+            rules = self.toolbox.last_rules
+            fired = rules.evaluation.fired if rules is not None else []
+            exits = list(dict.fromkeys(f.rule.id for f in fired if f.rule.id.startswith("SEC-EXIT")))
+            yes = bool(exits) == (op.asked == "exit_blocked")
+            said = (
+                f"an exit route is obstructed {''.join(f'[R:{r}]' for r in exits)}"
+                if exits
+                else "no exit rule fired"
+            )
+            return verdict(yes, f": {said}. {found.lead}", found.why, found.caveats)
+        alert = found.value > 0
+        yes = alert if op.asked == "alert" else not alert
+        return verdict(yes, f": {_lower_first(found.lead)}", found.why, found.caveats)
 
     def _op_refuse(self, op: p.Refuse) -> Finding:
         refused = " or ".join(PRIVACY[r] for r in op.requests)

@@ -258,6 +258,11 @@ class Assess(_Model):
     """The security flow: objects, falls, zones and the security rules; the threat level."""
 
     op: Literal["assess"] = "assess"
+    asked: Literal["alert", "safe", "exit_blocked", "exit_clear"] | None = Field(
+        default=None,
+        description="A yes/no question: whether anything calls for an alert ('any threats?'), whether the "
+        "scene is safe ('is it safe?'), or whether an exit route is blocked or clear (the exit rules alone).",
+    )
 
 
 class Refuse(_Model):
@@ -335,6 +340,8 @@ def is_yes_no(op: Any) -> bool:
         return not op.which
     if isinstance(op, Modality | Attribute | Scene):
         return op.expected is not None
+    if isinstance(op, Assess):
+        return op.asked is not None
     return getattr(op, "op", None) in YES_NO_OPS
 
 
@@ -363,6 +370,7 @@ def render(op: dict[str, Any]) -> str:
         "arrangement",
         "line",
         "room",
+        "asked",
     ):
         if op.get(key) not in (None, "", [], False):
             parts.append(f"{key}={op[key]}")

@@ -197,7 +197,15 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         r"assess|evaluate the scene|incident|emergency exit)\b",
         text,
     ) and not re.search(r"\bhow many\b", text):
-        return p.Assess()
+        if not YES_NO_START.match(text):
+            return p.Assess()
+        # a yes/no question answers "Yes" when the scene calls for an alert, or when it is safe; an exit
+        # asked about is judged by the exit rules alone
+        safe = re.search(r"\b(?:safe|secure|clear|free|normal|ok|okay|fine|all right|alright)\b", text)
+        safe = safe and not re.search(r"\bunsafe\b", text)
+        if re.search(r"\bexits?\b|\bexit (?:route|path|door)s?\b|\bescape route", text):
+            return p.Assess(asked="exit_clear" if safe else "exit_blocked")
+        return p.Assess(asked="safe" if safe else "alert")
     return None
 
 

@@ -251,3 +251,37 @@ def test_where_a_picture_was_taken_rests_on_what_is_in_it(assistant, image, ques
     answer = assistant.ask(image, question)
     assert answer.short_answer == short and answer.answer.startswith(first_words)
     assert "no tool here classifies scenes" in answer.answer and answer.verified
+
+
+@pytest.mark.parametrize(
+    ("image", "zones", "question", "short", "first_words"),
+    [
+        (
+            samples.BUS,
+            "bus_zones.yaml",
+            "Are the exit routes clear?",
+            "no",
+            "No: an exit route is obstructed [R:SEC-EXIT",
+        ),
+        (
+            samples.ZIDANE,
+            "zidane_zones.yaml",
+            "Are the exit routes clear?",
+            "yes",
+            "Yes: no exit rule fired.",
+        ),
+        (
+            samples.BUS,
+            "bus_zones.yaml",
+            "Should I raise an alert?",
+            "yes",
+            "Yes: threat level 1 (suspicious)",
+        ),
+    ],
+)
+def test_a_security_question_asked_yes_or_no_answers_yes_or_no_first(
+    assistant, image, zones, question, short, first_words
+):
+    answer = assistant.ask(image, question, zones=samples.SUITES / zones)
+    assert answer.short_answer == short and answer.answer.startswith(first_words)
+    assert answer.verified and answer.domain == "security"

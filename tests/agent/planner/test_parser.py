@@ -97,8 +97,8 @@ def program(question: str, **options) -> str:
         # domains
         ("Triage this scan: is it urgent?", "triage()"),
         ("Is there any sign of diabetic retinopathy?", "triage(finding=diabetic retinopathy)"),
-        ("Are there any security threats?", "assess()"),
-        ("Is there an intrusion?", "assess()"),
+        ("Are there any security threats?", "assess(asked=alert)"),
+        ("Is there an intrusion?", "assess(asked=alert)"),
         ("Who is the man on the left?", "refuse(face_identification)"),
         ("Is she angry?", "refuse(emotion)"),
     ],
@@ -276,6 +276,12 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this an MR scan or a CT scan?", "modality(choices=['MRI', 'CT'])"),
         ("Is this an ultrasound scan or a CT scan?", "modality(choices=['ultrasound', 'CT'])"),
         ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
+        # security asked yes or no: an alert, safety, or the exits alone
+        ("Should I raise an alert?", "assess(asked=alert)"),
+        ("Is the scene safe?", "assess(asked=safe)"),
+        ("Are the exit routes clear?", "assess(asked=exit_clear)"),
+        ("Is the fire exit blocked?", "assess(asked=exit_blocked)"),
+        ("Assess the security of this scene.", "assess()"),
         # where the picture was taken
         ("Is this indoors or outdoors?", "scene(choices=['indoors', 'outdoors'])"),
         ("Was this photo taken outside?", "scene(expected=outdoors)"),
