@@ -201,7 +201,7 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
             return p.Assess()
         # a yes/no question answers "Yes" when the scene calls for an alert, or when it is safe; an exit
         # asked about is judged by the exit rules alone
-        safe = re.search(r"\b(?:safe|secure|clear|free|normal|ok|okay|fine|all right|alright)\b", text)
+        safe = bool(re.search(r"\b(?:safe|secure|clear|free|normal|ok|okay|fine|all right|alright)\b", text))
         safe = safe and not re.search(r"\bunsafe\b", text)
         if re.search(r"\bexits?\b|\bexit (?:route|path|door)s?\b|\bescape route", text):
             return p.Assess(asked="exit_clear" if safe else "exit_blocked")
