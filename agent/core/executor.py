@@ -912,9 +912,13 @@ class Executor:
         if op.relation is None:
             subject, obj = pairs[0]
             relation = geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
+            if op.choices:  # "left or right of the cup?": the offered side its centre is on
+                (sx, sy), (ox, oy) = geometry.centre(boxes[subject.id]), geometry.centre(boxes[obj.id])
+                across = {"left_of": sx < ox, "right_of": sx > ox, "above": sy < oy, "below": sy > oy}
+                relation = next((c for c in op.choices if across.get(c)), relation)
             words = geometry.RELATIONS[relation]
             return Finding(
-                words,
+                SIDE_WORDS.get(relation, words),
                 f"{_the(op.subject, subject)} is {words} the {o_noun} [{subject.id}][{obj.id}].",
                 value=relation,
             )
@@ -1809,6 +1813,10 @@ def _mentions(text: str, query: str) -> bool:
         )
 
     return all(any(close(w, x) for x in words) for w in wanted)
+
+
+# The short answer to "where is X relative to Y?": the side, as one would say it.
+SIDE_WORDS = {"left_of": "left", "right_of": "right", "in_front_of": "in front", "near": "next to"}
 
 
 def _parts(part: str) -> str:

@@ -157,6 +157,9 @@ class Relate(_Model):
     subject: Selection
     relation: RelationKind | None = None
     object: Selection
+    choices: list[RelationKind] = Field(
+        default_factory=list, max_length=4, description="The sides offered ('left or right of the cup?')."
+    )
 
 
 class Compare(_Model):

@@ -1339,6 +1339,13 @@ def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     )
     if target is not None and family == "position":
         target = target.model_copy(update={"rank": None, "position": None})
+        after = max(offered_at) + 1
+        anchor = next((m for m in mentions if m.start > after and m.selection != target), None)
+        if anchor is not None and "of" in tokens[after : anchor.start]:
+            # "is the spoon to the left or the right of the cup?": which side of the cup it is on
+            sides = {"left": "left_of", "right": "right_of", "top": "above", "bottom": "below"}
+            offered_sides = [sides[c] for c in (first[1], second[1]) if c in sides]
+            return p.Relate(subject=target, object=anchor.selection, choices=offered_sides)  # type: ignore[arg-type]
     target = target or p.Selection(label="object", rank="largest")
     return p.Attribute(target=target, attribute=family, choices=[first[1], second[1]])  # type: ignore[arg-type]
 

@@ -276,6 +276,11 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this an MR scan or a CT scan?", "modality(choices=['MRI', 'CT'])"),
         ("Is this an ultrasound scan or a CT scan?", "modality(choices=['ultrasound', 'CT'])"),
         ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
+        # a side offered relative to another thing
+        (
+            "Is the spoon to the left or to the right of the cup?",
+            "relate(spoon; choices=['left_of', 'right_of']; object: cup)",
+        ),
         # security asked yes or no: an alert, safety, or the exits alone
         ("Should I raise an alert?", "assess(asked=alert)"),
         ("Is the scene safe?", "assess(asked=safe)"),
