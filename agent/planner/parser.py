@@ -389,6 +389,8 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         r"what does (?:the )?(?:text|sign|label|writing|page|caption|note|card|poster) (?:say|read)|words (?:on|in)|"
         r"what (?:is|are) (?:written|printed)|any text|is there (?:any )?(?:text|writing)|can you read|ocr|"
         r"(?:what|which) (?:words?|text|letters|message|numbers?|digits) (?:can|do|could) you (?:make out|see|read|spot)|"
+        r"(?:what|which) (?:destination|route|brand(?: name)?|name|slogan|label|caption|headline|word|words|title) "
+        r"(?:is|are) (?:shown|written|printed|displayed|painted|visible)|"
         r"what (?:do|does) the (?:\w+ )?(?:letters|words|characters|text|writing|sign|label) (?:spell|say|read)|"
         rf"what (?:message|words?|text|writing|numbers?) (?:is|are) (?:on|in|written|printed|shown|displayed)|"
         rf"read (?:out |aloud )?(?:the |this |that |what the )?{TEXTUAL}|what (?:is|does) (?:the |this )?{TEXTUAL} (?:say|read)s?)\b",

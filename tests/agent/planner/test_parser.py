@@ -276,6 +276,8 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this an MR scan or a CT scan?", "modality(choices=['MRI', 'CT'])"),
         ("Is this an ultrasound scan or a CT scan?", "modality(choices=['ultrasound', 'CT'])"),
         ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
+        ("Which destination is shown on the bus's front display?", "read_text()"),
+        ("What brand name is written on the fuel tank?", "read_text()"),
         # a side offered relative to another thing
         (
             "Is the spoon to the left or to the right of the cup?",
