@@ -862,6 +862,8 @@ def _attribute(
 NAMING = (
     r"^(?:what|how) (?:would|do|should|could|might|can) (?:you|we|i|one|people) (?:call|name|describe)\b"
     r"|\b(?:is|are) (?:a|an) what$"
+    r"|^what(?: is|'s) the name (?:of|for) (?:the|this|that|these|those)\b"
+    r"|^what (?:is|are) (?:the|this|that|these|those) (?:\w+ )?(?:called|named)$"
     r"|^(?:please )?(?:identify|name|recognise|recognize|classify|label)\b"
     r"|^(?:tell me|say|can you tell me|could you tell me|do you know|guess) what\b"
     r"|^(?:what|which) (?:object|thing|item|figure|shape|solid)s? (?:is|are) (?:\w+ )?(?:colou?red )?"
@@ -1415,6 +1417,18 @@ def _what_place(
     return p.Identify(target=p.Selection(position=position))  # type: ignore[arg-type]
 
 
+def _name_of(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'What is the name of the dog?': a pet's own name, which no picture shows unless it is written (a
+    person's name is refused before this; 'the name of this shape' asks what it is)."""
+    if re.search(
+        r"^what(?: is|'s| was) (?:the )?names? of (?:the|this|that|these|those) "
+        r"(?:dog|dogs|cat|cats|horse|horses|puppy|kitten|pony|pet|pets)$",
+        text,
+    ):
+        return p.Unanswerable(reason="no tool here can know a pet's name unless it is written in the picture")
+    return None
+
+
 def _activity(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -1526,6 +1540,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("count_check", _count_check),
     ("compare", _compare),
     ("negated", _negated),
+    ("name_of", _name_of),
     ("what_place", _what_place),
     ("activity", _activity),
     ("what_relation", _what_relation),

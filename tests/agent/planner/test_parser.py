@@ -278,6 +278,9 @@ def test_programs_round_trip_as_json() -> None:
         ("Is there no purple six-sied shape in the picture?", "not(exists(purple hexagon))"),
         ("Which destination is shown on the bus's front display?", "read_text()"),
         ("What brand name is written on the fuel tank?", "read_text()"),
+        # a pet's own name is not in the picture; the name of a shape is what it is
+        ("What is the name of the dog?", "unanswerable()"),
+        ("What is the name of the red object?", "identify(red object)"),
         # a side offered relative to another thing
         (
             "Is the spoon to the left or to the right of the cup?",
@@ -314,3 +317,8 @@ def test_more_forms_become_programs(question: str, expected: str) -> None:
 )
 def test_more_requests_about_a_person_are_refused(question: str) -> None:
     assert parse(question).op == "refuse"
+
+
+def test_a_pets_name_is_declined_with_the_reason() -> None:
+    root = parse("What is the name of the dog?").program.root
+    assert root.op == "unanswerable" and "pet's name" in root.reason
