@@ -980,6 +980,17 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         r"\b(how many|count|number of|tally|total number|amount of|quantity of|total of)\b", text
     ):
         return None
+    doing = re.search(
+        r"^how many \w+(?: \w+)? (?:are|is) (wearing|holding|carrying|eating|drinking|using|playing|reading|watching)\b",
+        text,
+    )
+    if doing:  # "how many people are wearing hats?": not how many people there are
+        return p.Unanswerable(reason=f"no tool here recognises what people or animals are {doing.group(1)}")
+    parts = re.search(
+        r"^how many (\w+) (?:does|do|did) (?:the|this|that|each|a|an|its|his|her|their) [\w ]+ have\b", text
+    )
+    if parts:  # "how many wheels does the bus have?": the parts of a thing, not things
+        return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
     trailing = re.search(r"\bhow many (?:\w+ ){1,3}(?:are|is) (\w+)(?: ones?)?$", text)
     if target is not None and trailing:  # "how many things are little?", "how many shapes are red?"
@@ -1025,6 +1036,8 @@ def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         r"hurt|injured|fall (?:down|over)|fell (?:down|over)|(?:did|does|has|will) (?:a |any|some|the )?\w* ?fall)\b",
         text,
     ):
+        if any(m.known and m.selection.label not in (None, "person", "object") for m in mentions):
+            return None  # "what is the cat lying on?": the cat's place, not a person down
         target = p.Selection(label="person", state="fallen")
         if re.search(r"\bhow many\b", text):
             return p.Count(target=target)

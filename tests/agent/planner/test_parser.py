@@ -319,6 +319,18 @@ def test_more_requests_about_a_person_are_refused(question: str) -> None:
     assert parse(question).op == "refuse"
 
 
-def test_a_pets_name_is_declined_with_the_reason() -> None:
-    root = parse("What is the name of the dog?").program.root
-    assert root.op == "unanswerable" and "pet's name" in root.reason
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("What is the name of the dog?", "pet's name"),
+        ("How many people are wearing hats?", "what people or animals are wearing"),
+        ("How many wheels does the bus have?", "counts the wheels a thing has"),
+    ],
+)
+def test_what_no_tool_can_see_is_declined_with_the_reason(question: str, reason: str) -> None:
+    root = parse(question).program.root
+    assert root.op == "unanswerable" and reason in root.reason
+
+
+def test_an_animal_lying_somewhere_is_not_a_person_down() -> None:
+    assert "fallen" not in render(parse("What is the cat lying on?").program.dump())
