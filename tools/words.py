@@ -95,6 +95,11 @@ def join_words(words: list[str], conjunction: str = "and") -> str:
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
+def first_name(label: str) -> str:
+    """A classifier label's first name, cleaned: 'projectile, missile' -> 'projectile'."""
+    return label.split(",")[0].strip().replace("_", " ")
+
+
 def article(noun: str) -> str:
     """'a bus', 'an apple', 'an umbrella'; an initialism by how its letter sounds: 'an MRI', 'an X-ray', 'a CT'."""
     spelled = len(noun) > 1 and noun[0].isupper() and (noun[1].isupper() or noun[1] in "-")

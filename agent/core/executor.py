@@ -39,7 +39,7 @@ from argus.agent.core.things import (
 from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
-from argus.tools.words import count_phrase, join_words, plural
+from argus.tools.words import count_phrase, first_name, join_words, plural
 
 if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
@@ -359,7 +359,7 @@ class Executor:
         if hit is not None:
             return Finding(
                 "yes",
-                f"Yes, probably: the image classifier sees {_article(_first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
+                f"Yes, probably: the image classifier sees {_article(first_name(hit.label))} ({100 * (hit.score or 0):.0f}%) [{hit.id}].",
                 [
                     f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
                 ],
@@ -369,14 +369,14 @@ class Executor:
         if top is not None and (top.score or 0) >= 0.3:
             return Finding(
                 "no",
-                f"No, probably not: the image classifier sees {_article(_first_name(top.label))} [{top.id}] and none of its "
+                f"No, probably not: the image classifier sees {_article(first_name(top.label))} [{top.id}] and none of its "
                 f"guesses is {_article(noun)}.",
                 caveats=[
                     f"The object detector has no class for {plural(noun)}, so this rests on the classifier alone."
                 ],
                 value=False,
             )
-        seen = f"; its best guess is {_article(_first_name(top.label))} [{top.id}]" if top is not None else ""
+        seen = f"; its best guess is {_article(first_name(top.label))} [{top.id}]" if top is not None else ""
         return Finding(
             None,
             f"I can't tell: the detector has no class for {plural(noun)} and the image classifier does not name one{seen}.",
@@ -616,12 +616,12 @@ class Executor:
                 return Finding(
                     None,
                     f"I don't see {_unseen(wanted)}: the detector found none, and the image classifier's best guess "
-                    f"is {_article(_first_name(top.label))} [{top.id}].",
+                    f"is {_article(first_name(top.label))} [{top.id}].",
                 )
             top = fitting[0]
         else:
             top = labels[0]
-        specific = _first_name(top.label)
+        specific = first_name(top.label)
         group = getattr(top, "group", None)
         name = (
             group
@@ -630,7 +630,7 @@ class Executor:
         )
         kin = [lab for lab in labels if group and getattr(lab, "group", None) == group]
         confidence = sum(lab.score or 0 for lab in kin) if name == group else (top.score or 0)
-        classes = join_words([_first_name(lab.label) for lab in kin[:3]], "or") if name == group else ""
+        classes = join_words([first_name(lab.label) for lab in kin[:3]], "or") if name == group else ""
         if name != group:
             classes = ""
         label_word = "classes" if name == group and len(kin) > 1 else "class"
@@ -1241,7 +1241,7 @@ class Executor:
     # -------------------------------------------------------------- the image
     def _op_scene(self, op: p.Scene) -> Finding:
         """Indoors or outdoors (and the room or place), judged from the things in view."""
-        from argus.agent.core.scene import first_name, judge
+        from argus.agent.core.scene import judge
 
         result = self.call("detect_objects")
         labels = self._classifier_labels() or []
@@ -1253,13 +1253,7 @@ class Executor:
         )
 
         def listed(items: list[Any]) -> str:
-            names = [
-                f"{_article(first_name(i.label))} [{i.id}]"
-                if i.id.startswith("L")
-                else f"{_article(i.label)} [{i.id}]"
-                for i in items[:4]
-            ]
-            return join_words(names)
+            return join_words([f"{_article(first_name(i.label))} [{i.id}]" for i in items[:4]])
 
         if found.setting is None:
             why = []
@@ -1767,11 +1761,6 @@ def _article(noun: str) -> str:
     from argus.tools.words import article
 
     return article(noun)
-
-
-def _first_name(imagenet_label: str) -> str:
-    """'projectile, missile' -> 'missile' would lose the first name; keep the first, cleaned."""
-    return imagenet_label.split(",")[0].strip().replace("_", " ")
 
 
 def _classifier_means(label: Any, noun: str) -> bool:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from argus.tools.words import first_name
+
 Setting = Literal["indoors", "outdoors"]
 
 # COCO classes seen almost only inside (furniture, appliances, household things) or outside.
@@ -90,19 +92,15 @@ class SceneJudgement:
     place: tuple[str, list[Any]] | None = None
 
 
-def first_name(label: str) -> str:
-    return label.split(",")[0].strip().replace("_", " ").lower()
-
-
 def judge(detections: Sequence[Any], labels: Sequence[Any]) -> SceneJudgement:
     """Weigh the things seen: each confident indoor or outdoor detection is one vote, a classifier guess
     above ``CLASS_FLOOR`` one more; a tie is no verdict."""
     guesses = [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
     detections = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
     indoor = [d for d in detections if d.label in INDOOR_OBJECTS]
-    indoor += [lab for lab in guesses if first_name(lab.label) in INDOOR_CLASSES]
+    indoor += [lab for lab in guesses if first_name(lab.label).lower() in INDOOR_CLASSES]
     outdoor = [d for d in detections if d.label in OUTDOOR_OBJECTS]
-    outdoor += [lab for lab in guesses if first_name(lab.label) in OUTDOOR_CLASSES]
+    outdoor += [lab for lab in guesses if first_name(lab.label).lower() in OUTDOOR_CLASSES]
     setting: Setting | None = None
     if len(indoor) != len(outdoor):
         setting = "indoors" if len(indoor) > len(outdoor) else "outdoors"

@@ -1426,8 +1426,7 @@ def _what_place(
     )
     if match is None or any(m.known and m.selection.label not in (None, "object") for m in mentions):
         return None
-    position = {"centre": "middle", "center": "middle"}.get(match.group(1), match.group(1))
-    return p.Identify(target=p.Selection(position=position))  # type: ignore[arg-type]
+    return p.Identify(target=p.Selection(position=POSITION_WORDS[match.group(1)]))  # type: ignore[arg-type]
 
 
 def _name_of(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:

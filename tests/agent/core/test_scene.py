@@ -37,8 +37,9 @@ def test_people_alone_weak_detections_and_a_tie_say_nothing():
 
 
 def test_every_place_class_is_one_the_classifier_has():
-    from argus.agent.core.scene import INDOOR_CLASSES, OUTDOOR_CLASSES, first_name
+    from argus.agent.core.scene import INDOOR_CLASSES, OUTDOOR_CLASSES
     from argus.tools.imagenet_classes import NAMES
+    from argus.tools.words import first_name
 
-    known = {first_name(n) for n in NAMES}
+    known = {first_name(n).lower() for n in NAMES}
     assert not (INDOOR_CLASSES | OUTDOOR_CLASSES) - known
