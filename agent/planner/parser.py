@@ -286,7 +286,9 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         )
         if first != second:
             return p.Scene(choices=[first, second])  # type: ignore[list-item]
-    asked = re.search(rf"^(?:(?:is|was|are|were) {_PICTURE} {taken})({INDOORS}|{OUTDOORS})$", text)
+    # "are these men indoors?": where the things in it are is where the picture was taken
+    subject = rf"(?:{_PICTURE}|(?:the|these|those|this|that) \w+(?: \w+)?)"
+    asked = re.search(rf"^(?:(?:is|was|are|were) {subject} {taken})({INDOORS}|{OUTDOORS})$", text)
     if asked:
         return p.Scene(expected="indoors" if re.fullmatch(INDOORS, asked.group(1)) else "outdoors")
     if re.search(

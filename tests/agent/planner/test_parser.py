@@ -298,6 +298,7 @@ def test_programs_round_trip_as_json() -> None:
         ("What room is this?", "scene(room=True)"),
         ("Where was this picture taken?", "scene()"),
         ("Is the cat inside the box?", "relate(cat; relation=inside; object: cube)"),
+        ("Are these men indoors?", "scene(expected=indoors)"),
         # a property of the whole thing is not a part of it
         ("What is the dominant colour of the circles?", "attribute(circle; attribute=colour)"),
     ],
