@@ -15,6 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from argus.agent.core.toolbox import Toolbox
 from argus.agent.domains.medical.policy import MedicalPolicy
 from argus.agent.domains.security.policy import SecurityPolicy
 from argus.agent.planner.parser import parse
+from argus.agent.planner.turn import planner_turn
 from argus.tools.errors import ArgusError
 from argus.tools.image_io import LoadedImage, as_loaded
 from argus.tools.runtime import Runtime, parse_weights
@@ -136,6 +138,33 @@ class Assistant:
         yield from conversation.stream(question, annotate=annotate)
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One question asked in a conversation: the user message a chat model saw, and the answer."""
+
+    question: str
+    user_text: str
+    answer: str
+
+
+def _messages(domain: str, toolbox: Toolbox, history: list[Turn], user_text: str) -> list[Any]:
+    """A chat model's messages for this turn: the system prompt, the earlier turns, this question."""
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    from argus import prompts
+
+    system = prompts.render(
+        "system",
+        tools=toolbox.card_text(),
+        answer_format=prompts.load("answer_format"),
+        domain_guidance=prompts.load(domain),
+    )
+    earlier: list[Any] = []
+    for turn in history:
+        earlier += [HumanMessage(content=turn.user_text), AIMessage(content=turn.answer)]
+    return [SystemMessage(content=system), *earlier, HumanMessage(content=user_text)]
+
+
 def planner() -> Any:
     from argus.agent.planner.model import PlannerChatModel
 
@@ -162,7 +191,7 @@ class Conversation:
         self.time_hm = parse_time(time_of_day) if time_of_day else None
         self._zones_spec = zones
         self._findings = load_findings(findings) if findings is not None else {}
-        self.history: list[Any] = []
+        self.history: list[Turn] = []
         self.sequence: dict[str, Any] | None = None
         self.unattended_radius = 0.15  # fraction of the image diagonal
         self.switch_image(image)
@@ -205,8 +234,6 @@ class Conversation:
 
     # ------------------------------------------------------------------- ask
     def ask(self, question: str, *, annotate: str | Path | None = None, on_event: Any = None) -> Answer:
-        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-
         from argus import prompts
 
         start = time.perf_counter()
@@ -257,21 +284,18 @@ class Conversation:
         }
         if self.sequence:
             context["sequence"] = {k: self.sequence[k] for k in ("frames", "seconds", "events")}
-        domain_prompt = prompts.load(domain)
-        system = prompts.render(
-            "system",
-            tools=toolbox.card_text(),
-            answer_format=prompts.load("answer_format"),
-            domain_guidance=domain_prompt,
-        )
-        user = HumanMessage(content=prompts.render("user", question=question, context=context_block(context)))
-        messages = [SystemMessage(content=system), *self.history, user]
+        user_text = prompts.render("user", question=question, context=context_block(context))
         refuse = bool(facts_ctx.requests)
-        model = planner() if refuse else self.assistant.chat_model()
-        driver = (
-            "planner" if refuse or self.assistant.llm_spec.kind == "planner" else self.assistant.llm_spec.kind
-        )
-        loop = orchestrate(model, planner, messages, toolbox, self.assistant.limits, driver)
+        if refuse or self.assistant.llm_spec.kind == "planner":
+            previous = self.history[-1].question if self.history else None
+            loop = planner_turn(question, context, previous, toolbox)
+            model = None
+        else:
+            model = self.assistant.chat_model()
+            messages = _messages(domain, toolbox, self.history, user_text)
+            loop = orchestrate(
+                model, planner, messages, toolbox, self.assistant.limits, self.assistant.llm_spec.kind
+            )
 
         def rewrite() -> str:
             """The built-in engine's answer to the same program, from the evidence already gathered."""
@@ -296,7 +320,7 @@ class Conversation:
         )
         if annotate is not None:
             answer.annotated_image = _annotate(self, answer, annotate)
-        self.history.extend([user, AIMessage(content=answer.answer)])
+        self.history.append(Turn(question, user_text, answer.answer))
         if on_event is not None:
             on_event({"type": "answer", "answer": answer})
         return answer

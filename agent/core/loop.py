@@ -1,7 +1,8 @@
 """The agent loop: a chat model proposes tool calls, the toolbox runs them, repeat, then answer.
 
-It is the same loop whichever model drives it (an OpenAI-compatible server, a local transformers
-model, or the built-in planner). Every step is bounded: a step limit, a per-tool timeout (in the
+It is the same loop whichever chat model drives it (an OpenAI-compatible server, a local transformers
+model, or the built-in planner taking over from one); with no LLM configured the planner's turn runs
+without it (``argus.agent.planner.turn``). Every step is bounded: a step limit, a per-tool timeout (in the
 toolbox) and a total deadline. Malformed tool calls go back to the model as errors for a bounded
 number of retries; after that, or when the model's server fails, the built-in planner takes over
 and the answer says so.

@@ -1,5 +1,6 @@
-"""The built-in planner: a LangChain chat model that routes questions to tools without an LLM.
+"""The built-in planner: reads a question into a typed program and has it answered, without an LLM.
 
-``model.PlannerChatModel`` is the chat model; ``intents``, ``slots``, ``plans`` and ``compose`` are
-its parts. Importing this package loads neither LangChain nor a model.
+``turn.planner_turn`` answers a question with no LLM configured; ``model.PlannerChatModel`` is the same
+planner as a LangChain chat model, for the agent loop; ``parser``, ``intents``, ``slots`` and ``mentions``
+are its parts. Importing this package loads neither LangChain nor a model.
 """

@@ -12,7 +12,6 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel  # noqa: TID253 - only imported by the agent
@@ -20,11 +19,11 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult  # noqa: TID253
 
 from argus.agent.core.program import Program
-from argus.agent.planner.parser import Parse, parse
+from argus.agent.planner.parser import parse
+from argus.agent.planner.turn import RUN_PROGRAM, plan_question, program_answer
 
 _CONTEXT = re.compile(r"```json\s*(\{.*\})\s*```", re.S)
 _QUESTION = re.compile(r"^Question:\s*(.*?)\s*(?:\n\s*\n|$)", re.S)
-RUN_PROGRAM = "run_program"
 
 
 def read_turn(message: BaseMessage) -> tuple[str, dict[str, Any]]:
@@ -79,28 +78,11 @@ class PlannerChatModel(BaseChatModel):
         return _result(AIMessage(content=answered), start, meta)
 
 
-@lru_cache(maxsize=256)
-def plan_question(question: str, context_json: str, previous_question: str | None) -> Parse:
-    """The parse of one question (what the planner asks the executor to run); the loop asks once per
-    step, the work is done once."""
-    context = json.loads(context_json)
-    zone_names = [z.get("name", "") for z in context.get("zones") or []]
-    image = {**(context.get("image") or {}), "zones": bool(context.get("zones"))}
-    previous = (
-        parse(previous_question, zone_names=zone_names, image=image).program if previous_question else None
-    )
-    return parse(
-        question, zone_names=zone_names, image=image, explicit_domain=context.get("domain"), previous=previous
-    )
-
-
 def _program_answer(messages: list[BaseMessage]) -> str | None:
     """The answer text of this turn's run_program call, or a plain failure sentence; None before it ran."""
     for message in messages:
         if isinstance(message, ToolMessage) and message.name == RUN_PROGRAM:
-            if message.status == "error" or message.artifact is None:
-                return f"I could not answer: {str(message.content).removeprefix('ERROR from run_program: ')}"
-            return str(message.artifact.text)
+            return program_answer(str(message.content), message.artifact, message.status == "error")
     return None
 
 

@@ -46,7 +46,8 @@ class Service:
             kb = self.assistant.knowledge()
             kb.search("person in a restricted zone", k=1)
             kb.graph  # noqa: B018 - builds the rule graph once
-            self.assistant.chat_model()
+            if self.assistant.llm_spec.kind != "planner":
+                self.assistant.chat_model()
             default_model()
             get_tool("detect_objects", self.assistant.runtime)(np.zeros((64, 64, 3), np.uint8))
         except ArgusError as exc:

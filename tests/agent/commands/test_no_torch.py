@@ -1,5 +1,6 @@
-"""Questions that need no PyTorch model load none: a declined question, a rule look-up and a rule search
-run as a user runs them (a fresh process) and import neither torch nor sentence-transformers."""
+"""Questions that need no PyTorch model load none: a count, a declined question, a rule look-up and a rule
+search run as a user runs them (a fresh process) and import neither torch nor sentence-transformers; with
+no LLM configured, nothing imports LangChain either (it is most of a cold question's start-up)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from tests.support import samples
 
 TORCH = {"torch", "torchvision", "sentence_transformers", "transformers", "ultralytics"}
+LANGCHAIN = {"langchain", "langchain_core", "langsmith"}
 # Runs the CLI in this process and reports, on exit, the top-level modules it imported.
 CODE = """
 import json, sys
@@ -48,6 +50,7 @@ def run(*args: str) -> tuple[str, set[str]]:
             "MED-FLEISCHNER",
             {"faiss", "onnxruntime"},
         ),
+        (("ask", str(samples.BUS), "How many people are in this image?"), "people are in the image", {"cv2"}),
         (("ask", str(samples.BUS), "Who is the man on the left?"), "can't identify people", set()),
         (("ask", str(samples.BUS), "What is the meaning of life?"), "can't answer that", {"onnxruntime"}),
         (
@@ -56,10 +59,11 @@ def run(*args: str) -> tuple[str, set[str]]:
             {"faiss", "onnxruntime"},
         ),
     ],
-    ids=["kb search", "declined: identity", "declined: no tool answers it", "rule look-up"],
+    ids=["kb search", "count", "declined: identity", "declined: no tool answers it", "rule look-up"],
 )
 def test_imports_no_torch(args, shown, used) -> None:
     stdout, modules = run(*args)
     assert shown in " ".join(stdout.split())
     assert used <= modules  # the embedder and the index really ran where they should
     assert not modules & TORCH, sorted(modules & TORCH)
+    assert not modules & LANGCHAIN, sorted(modules & LANGCHAIN)
