@@ -295,7 +295,17 @@ class Executor:
 
     def _unchecked(self, op: p.Exists, found: Finding) -> Finding:
         """The thing is there (or not), but the rest of the question no tool can check."""
-        noun = _noun(op.target)
+        one = _noun(op.target)
+        noun = plural(one) if _plural_statement(op.unchecked or "") else one
+        if found.value is False and source_for(op.target, COCO_80) == "classifier":
+            # the classifier names one thing in the picture: not naming a road says little about a wet one
+            seen = found.lead.removeprefix("No, probably not: ")
+            return Finding(
+                None,
+                f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
+                [f"{seen[0].upper()}{seen[1:]}", f"The object detector has no class for {plural(one)}."],
+                value=None,
+            )
         if found.value is False:
             return found
         rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
@@ -525,6 +535,8 @@ class Executor:
 
     # --------------------------------------------------------- what and how
     def _op_identify(self, op: p.Identify) -> Finding:
+        if op.choices:
+            return self._choose(op)
         target = op.target
         if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)
@@ -583,6 +595,39 @@ class Executor:
         if target.position and found.value is not None:
             found.caveats.append(f"The classifier judges the whole picture, not the {target.position} alone.")
         return found
+
+    def _choose(self, op: p.Identify) -> Finding:
+        """'Is this a dog or a cat?': the one offered that is there; when none is, what it is instead."""
+        offered = [(choice, self._exists(choice)) for choice in op.choices]
+        present = [(_noun(choice), found) for choice, found in offered if found.value]
+        absent = join_words(
+            [_article(_noun(choice)) for choice, found in offered if found.value is False], "or"
+        )
+        not_seen = [f"I don't see {absent}."] if absent else []
+        if len(present) == 1:
+            noun, found = present[0]
+            hedge = "Possibly " if found.lead.startswith("Yes, possibly") else ""
+            said = f"{hedge}{_article(noun)} {_refs(found.lead)}".strip()
+            return Finding(
+                noun, f"{said[0].upper()}{said[1:]}.", not_seen + found.why, found.caveats, value=noun
+            )
+        if present:
+            both = "Both" if len(present) == 2 else "All of them"
+            said = join_words([f"{_article(noun)} {_refs(found.lead)}".strip() for noun, found in present])
+            return Finding(both.split()[0].lower(), f"{both}: {said}.", value=both.split()[0].lower())
+        unsure = next((found for _, found in offered if found.value is None), None)
+        if unsure is not None:
+            return unsure
+        target = op.target
+        kinds = {coco_category(choice.label or "") for choice in op.choices}
+        if target == p.Selection() and len(kinds) == 1 and None not in kinds:
+            target = p.Selection(category=kinds.pop())  # 'is it a train or a plane?': which vehicle, then
+        instead = self._op_identify(p.Identify(target=target))
+        if instead.value is None:
+            first = offered[0][1]
+            return Finding("neither", f"Neither: {not_seen[0]}", first.why, first.caveats, value="neither")
+        lead = f"Neither: {instead.lead[0].lower()}{instead.lead[1:]}"
+        return Finding(instead.short, lead, not_seen + instead.why, instead.caveats, value=instead.value)
 
     def _nearest(self, things: list[Thing], anchor: p.Selection) -> list[Thing]:
         """The things closest to the anchor (the gap between boxes), ties within a few pixels kept."""
@@ -1730,6 +1775,24 @@ def _cap(text: str) -> str:
 
 def _cite(items: list[Any]) -> str:
     return "".join(f"[{i.id}]" for i in items)
+
+
+def _plural_statement(statement: str) -> bool:
+    """Whether what is asked of a thing is said of several: 'are wet', 'wear hats' (not 'wears hats',
+    'is wet', 'sleeping')."""
+    verb = statement.partition(" ")[0]
+    if verb in ("are", "were", "have", "do"):
+        return True
+    return (
+        bool(verb)
+        and verb not in ("is", "was", "can", "could", "will", "would")
+        and not verb.endswith(("s", "ing", "ed"))
+    )
+
+
+def _refs(text: str) -> str:
+    """The citations in a sentence, in order: '[D1][D2]'."""
+    return "".join(re.findall(r"\[[^\]]+\]", text))
 
 
 def _cite_things(things: list[Thing]) -> str:

@@ -126,10 +126,14 @@ class Count(_Model):
 
 
 class Identify(_Model):
-    """What is it: the name of the selected thing(s), e.g. 'what animal is this' (target.category=animal)."""
+    """What is it: the name of the selected thing(s), e.g. 'what animal is this' (target.category=animal);
+    with ``choices``, which of the things offered it is ('is this a dog or a cat?')."""
 
     op: Literal["identify"] = "identify"
     target: Selection = Field(default_factory=Selection)
+    choices: list[Selection] = Field(
+        default_factory=list, max_length=6, description="The things offered ('a dog or a cat?')."
+    )
 
 
 class Attribute(_Model):
@@ -375,8 +379,11 @@ def render(op: dict[str, Any]) -> str:
         "room",
         "asked",
     ):
-        if op.get(key) not in (None, "", [], False):
-            parts.append(f"{key}={op[key]}")
+        value = op.get(key)
+        if value not in (None, "", [], False):
+            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                value = " or ".join(Selection.model_validate(v).describe() for v in value)
+            parts.append(f"{key}={value}")
     for key in ("object", "right", "remove", "minus"):
         if isinstance(op.get(key), dict):
             parts.append(f"{key}: {Selection.model_validate(op[key]).describe()}")

@@ -264,7 +264,8 @@ def unknown_noun(tokens: list[str], start: int) -> Mention | None:
             continue  # the counted noun follows it
         if word in PLACE_NOUNS and tokens[i] == "the" and i > 0 and tokens[i - 1] in PREPOSITIONS:
             continue
-        return Mention(at, at + 1, Selection(label=singular(word)), known=False)
+        one = singular(word)
+        return Mention(at, at + 1, Selection(label=one), known=False, plural=one != word)
     return None
 
 

@@ -1272,16 +1272,72 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
                 rest = tokens[after.end :]
             else:
                 break
-        unchecked = _unchecked(rest, mentions[1 + len(any_of) :])
-        if unchecked and definite:
-            unchecked = f"{'are' if first.plural else 'is'} {unchecked}"
-        elif unchecked and re.match(r"^(?:does|do|did) ", text):
-            unchecked = re.sub(r"^have\b", "has", unchecked) if not first.plural else unchecked
+        unchecked = _statement(text, _unchecked(rest, mentions[1 + len(any_of) :]), first.plural)
         return p.Exists(target=selection, any_of=any_of, unchecked=unchecked)
     unknown = unknown_noun(tokens, 0)
     if unknown is not None:
-        return p.Exists(target=unknown.selection, unchecked=_unchecked(tokens[unknown.end :], []))
+        unchecked = _statement(text, _unchecked(tokens[unknown.end :], []), unknown.plural)
+        return p.Exists(target=unknown.selection, unchecked=unchecked)
     return None
+
+
+def _statement(text: str, unchecked: str | None, plural: bool) -> str | None:
+    """What the question asks of the thing, as the rest of a statement about it: 'is the road wet?' ->
+    'is wet', 'does the bus have a door?' -> 'has a door', 'do the people wear hats?' -> 'wear hats'."""
+    if not unchecked:
+        return unchecked
+    if re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those|its|his|her|their)\b", text):
+        return f"{'are' if plural else 'is'} {unchecked}"
+    if re.match(r"^(?:does|do|did) ", text) and not plural:
+        return _third_person(unchecked)
+    if re.match(r"^(?:is|are|was|were) there\b", text) and unchecked.partition(" ")[0].endswith("ing"):
+        return f"{'are' if plural else 'is'} {unchecked}"  # 'is there a person sleeping?'
+    return unchecked
+
+
+def _third_person(phrase: str) -> str:
+    """'look wet' -> 'looks wet', 'have a lid' -> 'has a lid': what follows 'does the X' as a statement."""
+    verb, _, rest = phrase.partition(" ")
+    if verb == "have":
+        verb = "has"
+    elif re.search(r"(?:s|sh|ch|x|z|o)$", verb):
+        verb += "es"
+    elif re.search(r"[^aeiou]y$", verb):
+        verb = verb[:-1] + "ies"
+    else:
+        verb += "s"
+    return f"{verb} {rest}".strip()
+
+
+def _alternatives(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> p.Identify | None:
+    """'Is this a dog or a cat?', 'is the animal a cat or a dog?': which of the things offered it is, not
+    whether either is there."""
+    if len(mentions) < 2:
+        return None
+    subject: p.Selection | None = None
+    offered = mentions
+    lead = " ".join(tokens[: mentions[0].start])
+    pronoun = re.fullmatch(r"(?:is|are|was|were) (?:this|that|it|these|those|they)(?: an?| the)?", lead)
+    if not pronoun:
+        definite = re.fullmatch(r"(?:is|are|was|were) (?:the|this|that|these|those)", lead)
+        if not definite or len(mentions) < 3:
+            return None
+        between = " ".join(tokens[mentions[0].end : mentions[1].start])
+        if between not in ("a", "an", "the", ""):
+            return None
+        subject, offered = mentions[0].selection, mentions[1:]
+    choices, joins = [offered[0].selection], []
+    for before, after in zip(offered, offered[1:], strict=False):
+        join = " ".join(tokens[before.end : after.start])
+        if join not in ("", "a", "an", "or", "or a", "or an", "or the"):
+            break
+        choices.append(after.selection)
+        joins.append(join)
+    if not joins or not joins[-1].startswith("or") or " ".join(tokens[offered[len(choices) - 1].end :]):
+        return None
+    return p.Identify(target=subject or p.Selection(), choices=choices)
 
 
 CLOTHING = (
@@ -1565,6 +1621,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("who_is_there", _who_is_there),
     ("assess", _assess),
     ("triage", _triage),
+    ("alternatives", _alternatives),
     ("exists", _exists),
 )
 

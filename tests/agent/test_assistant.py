@@ -285,3 +285,39 @@ def test_a_security_question_asked_yes_or_no_answers_yes_or_no_first(
     answer = assistant.ask(image, question, zones=samples.SUITES / zones)
     assert answer.short_answer == short and answer.answer.startswith(first_words)
     assert answer.verified and answer.domain == "security"
+
+
+@pytest.mark.parametrize(
+    ("image", "question", "short", "first_words"),
+    [
+        (samples.CHELSEA, "Is this a dog or a cat?", "cat", "A cat [D"),
+        (samples.CHELSEA, "Is the animal a cat or a dog?", "cat", "A cat [D"),
+        (samples.CHELSEA, "are these cats or dogs", "cat", "A cat [D"),
+        (samples.BUS, "Is the vehicle a car, a bus or a truck?", "bus", "A bus [D"),
+        (samples.BUS, "Is it a train or a plane?", "bus", "Neither: a bus [D"),
+        (samples.ROCKET, "Is this a rocket or an airplane?", "rocket", "A rocket [L"),
+    ],
+)
+def test_a_question_offering_things_is_answered_with_the_one_that_is_there(
+    assistant, image, question, short, first_words
+):
+    answer = assistant.ask(image, question)
+    assert answer.short_answer == short
+    assert answer.answer.startswith(first_words)
+    _assert_sound(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("Is the road wet?", "I can't tell whether the road is wet"),
+        ("Does the road look wet?", "I can't tell whether the road looks wet"),
+        ("Are the trees green?", "I can't tell whether the trees are green"),
+        ("Do the people wear hats?", "I can't tell whether the people wear hats"),
+        ("Is there a person sleeping?", "I can't tell whether the person is sleeping"),
+    ],
+)
+def test_a_state_no_tool_checks_is_never_answered_no(assistant, question, start):
+    answer = assistant.ask(samples.BUS, question)
+    assert answer.short_answer is None
+    assert answer.answer.startswith(start)

@@ -250,7 +250,15 @@ def test_programs_round_trip_as_json() -> None:
             "Are there more than a hundred galaxies in this picture?",
             "compare(galaxy; comparison=more; than=100)",
         ),
-        ("Are there lights glowing near the ground?", "exists(light; unchecked=glowing near the ground)"),
+        ("Are there lights glowing near the ground?", "exists(light; unchecked=are glowing near the ground)"),
+        # which of the things offered it is; whether either is there stays a yes/no question
+        ("Is this a dog or a cat?", "identify(object; choices=dog or cat)"),
+        ("is it a horse, a cow or a sheep", "identify(object; choices=horse or cow or sheep)"),
+        ("Is the animal a cat or a dog?", "identify(animal; choices=cat or dog)"),
+        # what a yes/no question asks of a thing no tool checks, said as a statement about it
+        ("Does the road look wet?", "exists(road; unchecked=looks wet)"),
+        ("Do the people wear hats?", "exists(person; unchecked=wear hats)"),
+        ("Does the bus carry passengers?", "exists(bus; unchecked=carries passengers)"),
         ("Are there trees in the foreground?", "exists(tree; unchecked=in the foreground)"),
         ("Is there a couple of trees?", "exists(tree)"),
         # a scan asked about its urgency is triaged; asked its kind, it is classified
@@ -335,3 +343,8 @@ def test_what_no_tool_can_see_is_declined_with_the_reason(question: str, reason:
 
 def test_an_animal_lying_somewhere_is_not_a_person_down() -> None:
     assert "fallen" not in render(parse("What is the cat lying on?").program.dump())
+
+
+def test_whether_either_thing_is_there_stays_a_yes_no_question() -> None:
+    parsed = parse("Is there a dog or a cat?").program.root
+    assert parsed.op == "exists" and [s.label for s in (parsed.target, *parsed.any_of)] == ["dog", "cat"]
