@@ -1558,7 +1558,18 @@ class Executor:
         return out
 
     def _op_triage(self, op: p.Triage) -> Finding:
-        return self.toolbox.policy.flow(self, op)
+        found = self.toolbox.policy.flow(self, op)
+        if op.asked is None or op.finding:
+            return found
+        # "Is this scan urgent?" / "Is it normal?": the verdict first. Argus never calls a study normal: with
+        # no urgency decided it cannot tell; a decided urgency answers whether it is urgent (U2 or above)
+        # and whether anything is abnormal (U1 or above)
+        level = int(found.value[1]) if isinstance(found.value, str) and found.value[:1] == "U" else None
+        said = _lower_first(found.lead)
+        if level is None or (op.asked != "urgent" and level == 0):
+            return Finding(None, f"I can't tell: {said}", found.why, found.caveats, value=None)
+        yes = level >= 2 if op.asked == "urgent" else op.asked == "abnormal"
+        return verdict(yes, f": {said}", found.why, found.caveats)
 
     def _op_assess(self, op: p.Assess) -> Finding:
         found = self.toolbox.policy.flow(self, op)

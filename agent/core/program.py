@@ -259,6 +259,11 @@ class Triage(_Model):
 
     op: Literal["triage"] = "triage"
     finding: str | None = Field(default=None, max_length=100)
+    asked: Literal["urgent", "normal", "abnormal"] | None = Field(
+        default=None,
+        description="A yes/no question: whether the study is urgent ('is this scan urgent?'), normal ('is "
+        "this normal?') or shows anything abnormal ('is anything wrong?'). A study is never called normal.",
+    )
 
 
 class Assess(_Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from argus.agent.core.fact_words import NAME as FACT_NAME
 from argus.agent.evaluation.answers import strip_citations
 
 VERSION = "library version"
@@ -25,6 +26,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (FIELD, re.compile(r"(?<![\w/\\.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?![./\\]\w)")),
+    (FIELD, FACT_NAME),  # a dotted fact name: patient.age, nodule.size_mm
     (
         REPR,
         re.compile(

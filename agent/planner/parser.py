@@ -152,11 +152,12 @@ def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     return None
 
 
+ORGANS = r"(?:lung|pulmonary|brain|liver|kidney|renal|breast|bone|retinal|cardiac|heart|chest|skin|thyroid)"
 MEDICAL_FINDINGS = (
     r"(diabetic retinopathy|retinopathy|macular degeneration|glaucoma|cataract|microaneurysms?|exudates?|"
     r"haemorrhages?|hemorrhages?|bleed(?:ing)?|pneumonia|pneumothorax|pleural effusion|effusion|nodules?|masses|mass|"
     r"tumou?rs?|cancer|malignancy|fractures?|broken bone|cardiomegaly|enlarged heart|o?edema|consolidation|"
-    r"atelectasis|lesions?|infection|abnormalit(?:y|ies)|disease|stroke|aneurysm|opacit(?:y|ies)|calcifications?|"
+    r"atelectasis|lesions?|infection|disease|stroke|aneurysm|opacit(?:y|ies)|calcifications?|"
     r"emphysema|fibrosis|covid|tuberculosis|cyst|cysts|polyp|polyps|metastas[ie]s)"
 )
 
@@ -166,7 +167,7 @@ def _finding(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     match = re.search(
         rf"\b(?:signs?|evidence|indications?|presence|suggestion|features?|findings?) (?:of|for|suggesting|consistent with) "
         rf"(?:a |an |any )?{MEDICAL_FINDINGS}\b"
-        rf"|^(?:is|are) there (?:a |an |any )?{MEDICAL_FINDINGS}\b"
+        rf"|^(?:is|are) there (?:a |an |any )?(?:{ORGANS} )?{MEDICAL_FINDINGS}\b"
         rf"|\b(?:have|has|show|shows|showing|with|detect|see) (?:a |an |any )?{MEDICAL_FINDINGS}\b"
         rf"|^(?:any) {MEDICAL_FINDINGS}\b",
         text,
@@ -181,11 +182,29 @@ def _triage(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     if re.search(
         r"\b(triage|urgent|urgency|critical finding|critical findings|emergency|priority|prioriti[sz]e|"
         r"need(?:s)? (?:to be )?(?:review|reviewed|read)|radiologist|clinician|follow up|follow-up|"
-        r"abnormal|normal study|is (?:the|this) (?:scan|study|x ray|film|image) normal|any findings?|"
+        r"abnormal\w*|normal study|is (?:the|this) (?:scan|study|x[- ]?ray|radiograph|film|image|mri|ct) normal|any findings?|"
+        r"(?:anything|something) wrong|"
         r"pathology|diagnos\w*|nodule|pneumothorax|effusion|fracture)\b",
         text,
     ):
-        return p.Triage()
+        return p.Triage(asked=_triage_asked(text))
+    if str(image.get("format", "")).upper() == "DICOM" and re.search(
+        r"\b(?:normal|healthy|fine|ok|okay|unremarkable)\b", text
+    ):
+        return p.Triage(asked=_triage_asked(text))  # "is this normal?" of a scan
+    return None
+
+
+def _triage_asked(text: str) -> Literal["urgent", "normal", "abnormal"] | None:
+    """What a yes/no triage question asks: 'is this scan urgent?', 'is it normal?', 'anything abnormal?'."""
+    if not (YES_NO_START.match(text) or re.match(r"^any\b", text)):
+        return None
+    if re.search(r"\b(?:urgent\w*|emergency|critical|priority|prioriti[sz]ed?|immediate\w*|asap)\b", text):
+        return "urgent"
+    if re.search(r"\b(?:abnormal\w*|wrong|pathology|findings?|problems?|concerning|worrying)\b", text):
+        return "abnormal"
+    if re.search(r"\b(?:normal|healthy|fine|ok|okay|clear|unremarkable)\b", text):
+        return "normal"
     return None
 
 
@@ -345,9 +364,15 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         return p.Not(inner=p.Quality(aspect="overall"))  # "is the photo too poor to use?"
     if re.search(r"\b(?:bright|light|lit) enough\b", text):
         return p.Not(inner=p.Quality(aspect="dark"))  # "is the photo bright enough?": not too dark
-    if YES_NO_START.match(text) and re.search(
-        r"\b(?:problems?|issues?|defects?|flaws?|artefacts?|artifacts?)\b|\b(?:anything|something) wrong\b",
-        text,
+    medical = bool(slots.medical_words or slots.stated or str(image.get("format", "")).upper() == "DICOM")
+    if (
+        YES_NO_START.match(text)
+        and re.search(
+            r"\b(?:problems?|issues?|defects?|flaws?|artefacts?|artifacts?)\b|\b(?:anything|something) wrong\b",
+            text,
+        )
+        # "is anything wrong with this scan?" asks about the patient, unless it names the picture's faults
+        and not (medical and not re.search(r"\b(?:quality|artefacts?|artifacts?|defects?|blur\w*)\b", text))
     ):
         return p.Not(inner=p.Quality(aspect="overall"))  # "does this photo have any quality problems?"
     # "is it clear rather than blurry?" asks the first aspect; what follows is the alternative

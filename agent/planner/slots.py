@@ -82,7 +82,8 @@ def stated_findings(text: str) -> dict[str, str | int | float | bool]:
         if size.group(2).startswith(("cm", "centi")):
             value *= 10
         out["nodule.size_mm"] = int(value) if value.is_integer() else value
-    if nodule:
+    described = nodule and (size or re.search(r"solid|ground[-\s]?glass|\bggn\b|\bggo\b|perifissural", low))
+    if described:  # "is there a nodule?" asks; "a 7 mm solid nodule" states one
         if re.search(r"part[-\s]?solid|semi[-\s]?solid", low):
             out["nodule.type"] = "part_solid"
         elif re.search(r"ground[-\s]?glass|\bggn\b|\bggo\b|non[-\s]?solid", low):
@@ -93,8 +94,8 @@ def stated_findings(text: str) -> dict[str, str | int | float | bool]:
             r"\b(multiple|several|many|two|three|numerous)\s+(\w+\s+){0,2}nodules\b|\bnodules\b", low
         ):
             out["nodule.multiple"] = True
-        elif re.search(r"\b(a|one|single|solitary)\b", low):
-            out["nodule.multiple"] = False
+        elif re.search(r"\b(a|one|single|solitary)\b|\bnodule\b", low):
+            out["nodule.multiple"] = False  # one nodule described: "a 9 mm solid nodule", "9 mm nodule"
         if re.search(r"\bperifissural\b", low):
             out["nodule.perifissural"] = True
         if re.search(r"\bnew\b", low):
@@ -112,6 +113,6 @@ def stated_findings(text: str) -> dict[str, str | int | float | bool]:
         out["patient.context"] = "known_cancer"
     elif re.search(r"immuno(suppressed|compromised|suppression)", low):
         out["patient.context"] = "immunosuppressed"
-    elif nodule and re.search(r"\bincidental(ly)?\b|\bfleischner\b", low):
+    elif described and re.search(r"\bincidental(ly)?\b|\bfleischner\b", low):
         out["patient.context"] = "incidental"
     return out

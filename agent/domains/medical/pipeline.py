@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from argus.agent.core.answer import MEDICAL_DISCLAIMER, Answer, Caller, ImageInfo
 from argus.agent.core.composer import build_answer
+from argus.agent.core.fact_words import fact_in_words, facts_in_words, value_in_words
 from argus.agent.core.facts import FactContext
 from argus.agent.core.findings import load_findings
 from argus.agent.core.ledger import Ledger
@@ -221,7 +222,8 @@ def compose(decision: Decision, route: Route, quality: Any, classifier: Any, too
             parts.append(f"Also fired: {also}.")
     else:
         parts.append(
-            f"Triage: abstained, no urgency assigned; a person must read this image. Reason: {decision.abstention}."
+            "Triage: abstained, no urgency assigned; a person must read this image. "
+            f"Reason: {facts_in_words(decision.abstention or 'none given')}."
         )
     parts.append(route.describe()[:1].upper() + route.describe()[1:] + ".")
     if quality is not None and quality.ok:
@@ -230,7 +232,7 @@ def compose(decision: Decision, route: Route, quality: Any, classifier: Any, too
     parts.extend(_classifier_sentences(route, quality, classifier, toolbox))
     stated = [i for i in toolbox.ledger.items() if isinstance(i, StatedFinding)]
     if stated:
-        listed = ", ".join(f"{i.fact} = {i.value!r} [{i.id}]" for i in stated)
+        listed = "; ".join(f"{fact_in_words(i.fact)}: {value_in_words(i.value)} [{i.id}]" for i in stated)
         parts.append(f"Findings given: {listed}.")
     parts.append(
         "Flagged for review by a qualified clinician; any urgency here is a suggestion, not a notification."

@@ -9,9 +9,11 @@ so the two can never disagree. With no finding, the answer says "insufficient ev
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from argus.agent.core.answer import MEDICAL_DISCLAIMER, Caller, UrgencyInfo
+from argus.agent.core.fact_words import facts_in_words
 from argus.agent.core.policy import DomainPolicy, framing, rule_sentence
 from argus.agent.domains.medical.chest_findings import classifier_facts
 from argus.agent.domains.medical.decision import Decision, decide, decide_ungated, decisive
@@ -94,7 +96,8 @@ class MedicalPolicy(DomainPolicy):
                 "no rule decides on the findings given" if stated else "no finding was detected or given"
             )
             out.append(
-                f"No urgency is assigned: {why.rstrip('.')}. Insufficient evidence is not a 'normal' result{basis}."
+                f"No urgency is assigned: {facts_in_words(why).rstrip('.')}. Insufficient evidence is not a "
+                f"'normal' result{basis}."
             )
         notes = [f for f in evaluation.fired if not framing(f.rule) and not decisive(f.rule)]
         if notes:
@@ -182,7 +185,24 @@ class MedicalPolicy(DomainPolicy):
             )
         return Finding(
             None,
-            f"I can't tell whether there is {finding}: no tool here detects it in the image, and no finding about it was given.",
+            f"I can't tell whether there {_there(finding)}: no tool here detects it in the image, and no finding "
+            "about it was given.",
             why,
             [REVIEW],
         )
+
+
+# Findings spoken of one at a time ("a nodule", "a pneumothorax"); the rest are conditions ("pneumonia").
+COUNTABLE = re.compile(
+    r"(?:nodule|mass|tumou?r|fracture|broken bone|lesion|cyst|polyp|aneurysm|pneumothorax|effusion|"
+    r"ha?emorrhage|bleed|stroke|cataract|opacity|calcification|microaneurysm|exudate|metastasis)$"
+)
+
+
+def _there(finding: str) -> str:
+    """'is a nodule', 'are nodules', 'is pneumonia': a finding after 'whether there'."""
+    from argus.tools.words import article
+
+    if finding.endswith(("es", "s", "ies")) and not finding.endswith(("sis", "ss", "us")):
+        return f"are {finding}"
+    return f"is {article(finding)}" if COUNTABLE.search(finding) else f"is {finding}"

@@ -262,8 +262,8 @@ def test_programs_round_trip_as_json() -> None:
         ("Are there trees in the foreground?", "exists(tree; unchecked=in the foreground)"),
         ("Is there a couple of trees?", "exists(tree)"),
         # a scan asked about its urgency is triaged; asked its kind, it is classified
-        ("Is this scan urgent?", "triage()"),
-        ("Is this x-ray normal?", "triage()"),
+        ("Is this scan urgent?", "triage(asked=urgent)"),
+        ("Is this x-ray normal?", "triage(asked=normal)"),
         ("Is this a CT scan from a hospital?", "modality(expected=CT)"),
         # quality: problems asked about, and an alternative offered after the aspect
         ("Does this photo have any quality problems?", "not(quality(aspect=overall))"),
