@@ -50,7 +50,7 @@ REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
 CLASSIFIER_UNSURE = 0.2  # an identification this probable or less is offered as "possibly"
 CANNOT_ANSWER = (
-    "I can't answer that from this image with the available tools. I can count and locate the 80 COCO object "
+    "I can't tell: no tool here can answer that from an image. I can count and locate the 80 COCO object "
     "classes, read text, describe the scene, name colours and shapes, check image quality, tell the kind of "
     "scan, detect falls, segment regions, and apply the medical and security rule packs."
 )
