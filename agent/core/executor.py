@@ -316,6 +316,9 @@ class Executor:
                 f"I can't tell: no tool here can see {UNSEEABLE[target.label or '']}, so not seeing any does not "
                 "mean there are none.",
             )
+        subject = target.label or target.category
+        if source == "classifier" and target.colour and subject and self._main_subject(subject):
+            return self._subject_colour_check(subject, target.colour)
         if source == "classifier":
             return self._classifier_presence(target)
         if source == "text":
@@ -718,7 +721,7 @@ class Executor:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         if not things:
             if source == "classifier" and op.attribute == "colour":
-                return self._main_object_colour(noun)
+                return self._unlisted_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
             return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
@@ -830,6 +833,56 @@ class Executor:
         )
         return Finding(
             colour.label, f"It is {colour.label} {where} of the image [{colour.id}].", value=colour.label
+        )
+
+    def _unlisted_colour(self, noun: str) -> Finding:
+        """The colour of a thing no detector class covers: the sky's from the top of the picture, the
+        picture's main subject's when the classifier names it (or it stands on a plain background), and
+        for anything else a plain "I can't tell" rather than the colours of something else."""
+        if noun in SKY_WORDS:
+            return self._sky_colour()
+        if self._main_subject(noun):
+            return self._main_object_colour(noun)
+        return Finding(None, f"I can't tell what colour the {plural(noun)} are: no tool here finds {plural(noun)}.")
+
+    def _main_subject(self, noun: str) -> bool:
+        """Whether a thing no detector class covers is the picture's main subject: the classifier's first
+        guess is one (however unsure: the question already says there is one), or a later guess above
+        ``CLASSIFIER_FLOOR`` is, or it stands alone on a plain background."""
+        labels = self._classifier_labels() or []
+        if any(
+            _classifier_means(lab, noun) and (i == 0 or (lab.score or 0) >= CLASSIFIER_FLOOR)
+            for i, lab in enumerate(labels)
+        ):
+            return True
+        objects = self.call("find_objects")
+        return objects is not None and bool(objects.count)
+
+    def _subject_colour_check(self, noun: str, asked: str) -> Finding:
+        """'Is the flower blue?' about the picture's main subject: its colour against the one asked."""
+        seen = self._main_object_colour(noun)
+        if seen.value is None:
+            return seen
+        lead = seen.lead.removeprefix(f"The {noun} ")
+        return verdict(colours_match(asked, seen.value), f", the {noun} {lead}", caveats=seen.caveats)
+
+    def _sky_colour(self) -> Finding:
+        from argus.tools.sky import sky_band
+
+        bottom = sky_band(self.toolbox.image.rgb)
+        if bottom is None:
+            return Finding(None, "I can't tell: I don't see open sky at the top of the picture.")
+        colour = self._region_colour([0.0, 0.0, self.width, float(bottom)], "sky")
+        if colour is None:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        name = colour.label
+        if name in ACHROMATIC and colour.second_colour and colour.second_colour not in ACHROMATIC:
+            name = colour.second_colour  # a pale hazy sky is white with blue in it: people call it blue
+        return Finding(
+            name,
+            f"The sky is {name} [{colour.id}].",
+            caveats=["No tool here outlines the sky: this is the colour of the smooth band at the top of the picture."],
+            value=name,
         )
 
     def _main_object_colour(self, noun: str) -> Finding:
@@ -1813,15 +1866,18 @@ def _parts(part: str) -> str:
     return part if part.endswith("s") or part in MASS_PARTS else plural(part)
 
 
+SKY_WORDS = frozenset(["sky", "skies"])
 MASS_PARTS = frozenset(["fur", "hair", "skin", "paint", "paintwork", "clothing", "glass", "water"])
 # Parts that are most of what one sees of a thing: its colour is the thing's own.
 SURFACE_WORDS = frozenset(
     ["outside", "exterior", "surface", "body", "shell", "fur", "coat", "paint", "paintwork"]
 )
-# What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
+# What people wear over most of the body: a person's own pixels are mostly these clothes, so their colour
+# can be answered (a hat, a scarf or shoes cover too little of a person for that).
 CLOTHING_WORDS = frozenset(
     [
         "suit",
+        "spacesuit",
         "shirt",
         "t-shirt",
         "tshirt",
@@ -1836,13 +1892,12 @@ CLOTHING_WORDS = frozenset(
         "uniform",
         "trousers",
         "pants",
+        "jeans",
+        "costume",
         "skirt",
         "clothes",
         "clothing",
         "outfit",
-        "hat",
-        "helmet",
-        "scarf",
         "vest",
         "overalls",
     ]

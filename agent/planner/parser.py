@@ -809,6 +809,9 @@ def _attribute(
     piece = _part_of(text, tokens, mentions)
     if piece is not None and re.search(r"\bcolou?r", text):  # "what colour are the cat's eyes?"
         return p.Attribute(target=piece[0], attribute="colour", part=piece[1])
+    owned = re.search(rf"\bcolou?r(?:s| of)? (?:(?:is|are) )?(?:his|her|their) ({BODY_PARTS})s?$", text)
+    if owned and not [m for m in mentions if m.selection.label not in (None, "person")]:
+        return p.Attribute(target=p.Selection(label="person"), attribute="colour", part=owned.group(1))
     part = re.search(
         r"\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right|centre|center|middle)(?: of the \w+)?$"
         r"|\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right) (?:side|part|half|edge|corner)",
@@ -826,6 +829,9 @@ def _attribute(
         r"\b(what|which) colou?rs?\b|\bcolou?r of\b|\bwhat is the colou?r\b|\bwhat colou?red?\b|\bcolou?rs? (?:is|are|does|do)\b|\bin what colou?r\b|\bwhat shade\b",
         text,
     ):
+        named = _coloured_noun(text) if target is None else None
+        if named is not None:  # "what colour is the sky?", "what colour are the trees?"
+            return p.Attribute(target=p.Selection(label=named), attribute="colour")
         if target is None or (
             len(mentions) == 1
             and target.label == "object"
@@ -857,6 +863,30 @@ def _attribute(
     ):
         return p.Attribute(target=target, attribute="position")
     return None
+
+
+# Parts of a person asked about by a pronoun: "what colour is her hair?"
+BODY_PARTS = r"hair|head|face|skin|eyes?|beard|moustache|mustache|lips|hands?|shoes|boots|socks|gloves"
+# Nouns whose colour is the whole picture's: "what colour is the background?"
+WHOLE_PICTURE = frozenset(["background", "image", "picture", "photo", "photograph", "scene", "frame", "shot"])
+
+
+def _coloured_noun(text: str) -> str | None:
+    """The noun no list knows whose colour is asked: 'what colour is the sky' -> sky, 'the colour of the
+    seat' -> seat; None for the picture itself or when the question names no such noun."""
+    from argus.tools.words import singular
+
+    match = re.search(
+        r"\bcolou?rs? (?:is|are|was|were) (?:the |this |that |these |those )(\w+)$"
+        r"|\bcolou?rs? of (?:the |this |that |these |those )(\w+)$",
+        text,
+    )
+    if match is None:
+        return None
+    noun = next(g for g in match.groups() if g)
+    if noun in WHOLE_PICTURE or noun in COLOUR_WORDS or noun in SIZE_WORDS:
+        return None
+    return singular(noun)
 
 
 # Ways of asking what something is, whatever the thing: "what would you call the red item?", "the red
@@ -1285,8 +1315,8 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
 
 
 CLOTHING = (
-    r"\b(?:suit|shirt|t-shirt|tshirt|jersey|jacket|coat|dress|blouse|sweater|jumper|hoodie|uniform|trousers|pants|"
-    r"skirt|clothes|clothing|outfit|hat|helmet|scarf|vest|overalls)\b"
+    r"\b(?:suit|spacesuit|shirt|t-shirt|tshirt|jersey|jacket|coat|dress|blouse|sweater|jumper|hoodie|uniform|trousers|"
+    r"pants|jeans|shorts|skirt|clothes|clothing|outfit|costume|hat|cap|helmet|scarf|vest|overalls)\b"
 )
 ACTIVITY = re.compile(
     r"\b(wearing|wear|holding|hold|carrying|carry|doing|eating|drinking|playing|reading|writing|looking at|"
