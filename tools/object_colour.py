@@ -172,7 +172,12 @@ def _contrast_weights(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
     x1, y1, x2, y2 = box
     height, width = rgb.shape[:2]
     pad_x, pad_y = int((x2 - x1) * GRABCUT_CONTEXT) + 2, int((y2 - y1) * GRABCUT_CONTEXT) + 2
-    cx1, cy1, cx2, cy2 = max(0, x1 - pad_x), max(0, y1 - pad_y), min(width, x2 + pad_x), min(height, y2 + pad_y)
+    cx1, cy1, cx2, cy2 = (
+        max(0, x1 - pad_x),
+        max(0, y1 - pad_y),
+        min(width, x2 + pad_x),
+        min(height, y2 + pad_y),
+    )
     ring = np.ones((cy2 - cy1, cx2 - cx1), bool)
     ring[y1 - cy1 : y2 - cy1, x1 - cx1 : x2 - cx1] = False
     ones = np.ones((y2 - y1, x2 - x1))

@@ -843,7 +843,9 @@ class Executor:
             return self._sky_colour()
         if self._main_subject(noun):
             return self._main_object_colour(noun)
-        return Finding(None, f"I can't tell what colour the {plural(noun)} are: no tool here finds {plural(noun)}.")
+        return Finding(
+            None, f"I can't tell what colour the {plural(noun)} are: no tool here finds {plural(noun)}."
+        )
 
     def _main_subject(self, noun: str) -> bool:
         """Whether a thing no detector class covers is the picture's main subject: the classifier's first
@@ -881,7 +883,9 @@ class Executor:
         return Finding(
             name,
             f"The sky is {name} [{colour.id}].",
-            caveats=["No tool here outlines the sky: this is the colour of the smooth band at the top of the picture."],
+            caveats=[
+                "No tool here outlines the sky: this is the colour of the smooth band at the top of the picture."
+            ],
             value=name,
         )
 
