@@ -1304,13 +1304,19 @@ class Executor:
         labels = self._classifier_labels() or []
         if result is None:
             return Finding(None, "I can't tell: the detector failed.")
-        found = judge(list(result.items()), labels)
-        caveat = (
-            "This rests on the things in view, not on the light or the sky: no tool here classifies scenes."
-        )
+        sky = self._sky()
+        found = judge(list(result.items()), labels, sky)
+        asked = {*op.choices, *([op.expected] if op.expected else [])}
+        if asked & {"city", "countryside"}:
+            return self._area(op, list(result.items()), labels)
+        if asked & {"day", "night"}:
+            return self._daytime(op, sky, found.setting == "outdoors")
+        caveat = "This rests on the things in view and on open sky, not on the light: no tool here classifies scenes."
 
         def listed(items: list[Any]) -> str:
-            return join_words([f"{_article(first_name(i.label))} [{i.id}]" for i in items[:4]])
+            return join_words(
+                [f"{'open sky' if i is sky else _article(first_name(i.label))} [{i.id}]" for i in items[:4]]
+            )
 
         if found.setting is None:
             why = []
@@ -1346,6 +1352,57 @@ class Executor:
         elif found.place is not None:
             lead = f"{_cap(found.setting)}, probably {found.place[0]}: {reason}."
         return Finding(found.setting, lead, [], [caveat], value=found.setting)
+
+    def _sky(self) -> Any:
+        """The colour item of the open sky at the top of the picture, or None when there is none."""
+        from argus.tools.sky import sky_band
+
+        bottom = sky_band(self.toolbox.image.rgb)
+        return None if bottom is None else self._region_colour([0.0, 0.0, self.width, float(bottom)], "sky")
+
+    def _area(self, op: p.Scene, detections: list[Any], labels: list[Any]) -> Finding:
+        """A city or the countryside, from traffic and street furniture against farm animals and fields."""
+        from argus.agent.core.scene import judge_area
+
+        found = judge_area(detections, labels)
+        caveat = "This rests on the things in view: no tool here classifies scenes."
+        if found.area is None:
+            return Finding(
+                None,
+                "I can't tell: nothing in view belongs only to a city or to the countryside.",
+                [],
+                [caveat],
+            )
+        signs = found.city if found.area == "city" else found.country
+        listed = join_words([f"{_article(first_name(i.label))} [{i.id}]" for i in signs[:4]])
+        place = "a city" if found.area == "city" else "the countryside"
+        reason = f"{listed} {'suggests' if len(signs) == 1 else 'suggest'} {place}"
+        if op.expected is not None:
+            return verdict(found.area == op.expected, f", it looks like {place}: {reason}.", caveats=[caveat])
+        return Finding(found.area, f"{_cap(place)}, probably: {reason}.", [], [caveat], value=found.area)
+
+    def _daytime(self, op: p.Scene, sky: Any, outdoors: bool) -> Finding:
+        """Day or night, from the open sky's brightness or a bright outdoor picture."""
+        from argus.agent.core.scene import daylight
+
+        rgb = self.toolbox.image.rgb.astype(float)
+        luminance = (rgb.mean(axis=2) if rgb.ndim == 3 else rgb) / 255.0
+        sky_light = None
+        if sky is not None:
+            bottom = int(min(self.height, sky.box[3])) if getattr(sky, "box", None) else 0
+            sky_light = float(luminance[: max(1, bottom)].mean())
+        time = daylight(sky_light, float(luminance.mean()), outdoors)
+        if time is None:
+            why = "the sky is neither bright nor dark" if sky is not None else "I see no open sky"
+            return Finding(None, f"I can't tell whether it is day or night: {why}.")
+        if sky is not None:
+            reason = f"the sky is {'bright' if time == 'day' else 'dark'} [{sky.id}]"
+        else:
+            reason = "the picture is brightly lit and looks outdoors"
+        said = "daytime" if time == "day" else "dusk or night"
+        if op.expected is not None:
+            return verdict(time == op.expected, f", it looks like {said}: {reason}.")
+        return Finding(time, f"{_cap(said)}, probably: {reason}.", value=time)
 
     def _op_modality(self, op: p.Modality) -> Finding:
         finding = self._modality()

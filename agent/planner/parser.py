@@ -287,10 +287,16 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         if first != second:
             return p.Scene(choices=[first, second])  # type: ignore[list-item]
     # "are these men indoors?": where the things in it are is where the picture was taken
-    subject = rf"(?:{_PICTURE}|(?:the|these|those|this|that) \w+(?: \w+)?)"
+    subject = rf"(?:{_PICTURE}|he|she|they|(?:the|these|those|this|that) \w+(?: \w+)?)"
     asked = re.search(rf"^(?:(?:is|was|are|were) {subject} {taken})({INDOORS}|{OUTDOORS})$", text)
     if asked:
         return p.Scene(expected="indoors" if re.fullmatch(INDOORS, asked.group(1)) else "outdoors")
+    area = _area_asked(text)
+    if area is not None:
+        return area
+    time = _time_asked(text)
+    if time is not None:
+        return time
     if re.search(
         r"^(?:what|which) (?:kind of |type of |sort of )?room\b|\bwhich room of the (?:house|home)\b"
         r"|\bwhat room (?:is|was|are)\b|\bin what room\b",
@@ -305,6 +311,50 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         text,
     ):
         return p.Scene()
+    return None
+
+
+CITY = r"(?:(?:a |the |in a |in the )?(?:city|town|urban(?: area| setting)?|downtown))"
+COUNTRY = r"(?:(?:a |the |in a |in the )?(?:countryside|country|rural(?: area| setting)?|village|farm|wilderness|nature))"
+DAY = r"(?:(?:the )?day ?time|day|(?:during |in )?the day|daylight|morning|afternoon|midday|noon)"
+NIGHT = r"(?:(?:the )?night ?time|night|at night|evening|dusk|late at night|dark outside|dark out)"
+
+
+def _area_asked(text: str) -> p.Scene | None:
+    """'Is this a city or the countryside?', 'Is this in a town?', 'Was it taken in a rural area?'."""
+    lead = (
+        rf"^(?:is|was|are|were) (?:{_PICTURE}|he|she|they|(?:the|this|that) \w+) (?:(?:taken|shot|located) )?"
+    )
+    both = re.search(rf"{lead}(?:in )?({CITY}|{COUNTRY}) or ({CITY}|{COUNTRY})$", text)
+    if both:
+        first, second = ("city" if re.fullmatch(CITY, g) else "countryside" for g in both.groups())
+        if first != second:
+            return p.Scene(choices=[first, second])  # type: ignore[list-item]
+    one = re.search(rf"{lead}(?:in )?({CITY}|{COUNTRY})$", text)
+    if one:
+        return p.Scene(expected="city" if re.fullmatch(CITY, one.group(1)) else "countryside")
+    if re.search(
+        r"^(?:what|which) (?:kind of |type of )?(?:area|environment) is (?:this|it)\b.*\b(?:city|urban|rural)",
+        text,
+    ):
+        return p.Scene(choices=["city", "countryside"])
+    return None
+
+
+def _time_asked(text: str) -> p.Scene | None:
+    """'Is it daytime?', 'Is it day or night?', 'Was this taken at night?', 'Is it dark outside?',
+    'What time of day is it?' (not 'what time is it?': that reads a clock)."""
+    lead = rf"^(?:is|was) (?:it|this|{_PICTURE}) (?:(?:taken|shot|photographed) )?(?:during |at |in )?"
+    both = re.search(rf"{lead}({DAY}|{NIGHT}) or ({DAY}|{NIGHT})$", text)
+    if both:
+        first, second = ("day" if re.fullmatch(DAY, g) else "night" for g in both.groups())
+        if first != second:
+            return p.Scene(choices=[first, second])  # type: ignore[list-item]
+    one = re.search(rf"{lead}({DAY}|{NIGHT})$", text)
+    if one:
+        return p.Scene(expected="day" if re.fullmatch(DAY, one.group(1)) else "night")
+    if re.search(r"^what time of (?:the )?day\b|^(?:is|was) it (?:light|bright) (?:outside|out)$", text):
+        return p.Scene(choices=["day", "night"]) if text.startswith("what") else p.Scene(expected="day")
     return None
 
 
