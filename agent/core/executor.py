@@ -49,6 +49,7 @@ ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
 CLASSIFIER_UNSURE = 0.2  # an identification this probable or less is offered as "possibly"
+COLOUR_SHARE = 0.05  # a colour covering less of the picture than this is not counted as one of its colours
 CANNOT_ANSWER = (
     "I can't tell: no tool here can answer that from an image. I can count and locate the 80 COCO object "
     "classes, read text, describe the scene, name colours and shapes, check image quality, tell the kind of "
@@ -300,11 +301,49 @@ class Executor:
             return found
         rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
         seen = f"the {noun}: {rest}" if rest.startswith(("it ", "they ")) else rest
+        ridden = self._riding(op)
+        if ridden is not None:
+            return ridden
+        doing = op.unchecked or ""
+        if re.match(r"^\w+ing\b", doing):  # "riding a bike" -> "is riding a bike"
+            doing = f"is {doing}"
         return Finding(
             None,
-            f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
+            f"I can't tell whether the {noun} {doing}: no tool here checks that.",
             [f"I do see {seen}."],
             value=None,
+        )
+
+    def _riding(self, op: p.Exists) -> Finding | None:
+        """'Is anyone riding a bike?': no when no such thing is seen, yes when a person's box stands on
+        one's; None when the question asks something else (a bus's driver sits inside it, out of view)."""
+        from argus.tools.coco import match_label
+
+        asked = re.match(
+            r"^(?:is |are )?(?:riding|driving|on|sitting on|mounted on) (?:a|an|the|any|some) (\w+)$",
+            op.unchecked or "",
+        )
+        vehicle = match_label(asked.group(1), COCO_80) if asked else None
+        if op.target.label != "person" or vehicle not in RIDDEN:
+            return None
+        _, people = self.select(op.target)
+        _, vehicles = self.select(p.Selection(label=vehicle))
+        if people is None or vehicles is None:
+            return None
+        if not vehicles:
+            return verdict(
+                False,
+                f", I don't see {_any(vehicle, p.Selection(label=vehicle))} to ride.",
+                caveats=self._absence_caveat("detections"),
+            )
+        on = [(person, ride) for person in people for ride in vehicles if _rides(person.box, ride.box)]
+        if on:
+            person, ride = on[0]
+            return verdict(True, f", probably: a person [{person.id}] is on the {vehicle} [{ride.id}].")
+        return verdict(
+            False,
+            f", probably not: no person is on the {vehicle} {_cite_things(vehicles)}.",
+            caveats=["This rests on where the boxes are: no tool here recognises riding."],
         )
 
     def _exists(self, target: p.Selection) -> Finding:
@@ -447,6 +486,8 @@ class Executor:
         if op.also:
             return self._count_several([op.target, *op.also])
         target = op.target
+        if target.label == "colour":
+            return self._count_colours()
         noun = _noun(target)
         source, things = self.select(target)
         if source == "unseeable":
@@ -496,6 +537,20 @@ class Executor:
         else:
             lead = f"{count_phrase(n, noun)} {verb} in the image {cites}."
         return Finding(str(n), lead, why, value=n)
+
+    def _count_colours(self) -> Finding:
+        """The picture's colours that each cover at least ``COLOUR_SHARE`` of it."""
+        result = self.call("analyze_colors_shapes")
+        if result is None or not result.colours:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        main = [c for c in result.colours if c.fraction >= COLOUR_SHARE] or result.colours[:1]
+        listed = join_words([f"{c.label} [{c.id}]" for c in main])
+        return Finding(
+            str(len(main)),
+            f"{len(main)} {'colour' if len(main) == 1 else 'colours'}: {listed}.",
+            caveats=[f"Colours covering less than {COLOUR_SHARE:.0%} of the picture are not counted."],
+            value=len(main),
+        )
 
     def _count_several(self, targets: list[p.Selection]) -> Finding:
         """'How many buses and people?': each count, with its citations."""
@@ -616,10 +671,18 @@ class Executor:
             ]
             if not fitting:
                 top = labels[0]
+                guess = f"{_article(first_name(top.label))} [{top.id}]"
+                if _classifier_means(top, wanted):  # a flower, but too unsure a guess at which one
+                    return Finding(
+                        None,
+                        f"I can't tell which {wanted} this is: the image classifier's best guess, {guess}, is only "
+                        f"{100 * (top.score or 0):.0f}% sure.",
+                    )
+                unknown = "" if labels_in(wanted) else f"the tools here do not recognise {plural(wanted)}; "
                 return Finding(
                     None,
-                    f"I don't see {_unseen(wanted)}: the detector found none, and the image classifier's best guess "
-                    f"is {_article(first_name(top.label))} [{top.id}].",
+                    f"I can't tell: {unknown}the detector found no {wanted} it knows, and the image "
+                    f"classifier's best guess is {guess}.",
                 )
             top = fitting[0]
         else:
@@ -843,22 +906,18 @@ class Executor:
             return self._sky_colour()
         if self._main_subject(noun):
             return self._main_object_colour(noun)
-        return Finding(
-            None, f"I can't tell what colour the {plural(noun)} are: no tool here finds {plural(noun)}."
-        )
+        return Finding(None, f"I can't tell what colour it is: no tool here finds {plural(noun)}.")
 
     def _main_subject(self, noun: str) -> bool:
         """Whether a thing no detector class covers is the picture's main subject: the classifier's first
         guess is one (however unsure: the question already says there is one), or a later guess above
-        ``CLASSIFIER_FLOOR`` is, or it stands alone on a plain background."""
+        ``CLASSIFIER_FLOOR`` is. A thing on a plain background that the classifier does not name may be a
+        part of the object there (its ribbon, its handle), so it is not taken for the whole."""
         labels = self._classifier_labels() or []
-        if any(
+        return any(
             _classifier_means(lab, noun) and (i == 0 or (lab.score or 0) >= CLASSIFIER_FLOOR)
             for i, lab in enumerate(labels)
-        ):
-            return True
-        objects = self.call("find_objects")
-        return objects is not None and bool(objects.count)
+        )
 
     def _subject_colour_check(self, noun: str, asked: str) -> Finding:
         """'Is the flower blue?' about the picture's main subject: its colour against the one asked."""
@@ -1809,6 +1868,20 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
     return f"The {noun}"
 
 
+def _rides(person: list[float] | None, ride: list[float] | None) -> bool:
+    """Whether a person's box stands on a vehicle's or an animal's: their feet within its box's width and
+    in its lower part, the person's middle above its top half."""
+    if not person or not ride:
+        return False
+    centre = (person[0] + person[2]) / 2
+    feet, middle = person[3], (person[1] + person[3]) / 2
+    return (
+        ride[0] <= centre <= ride[2]
+        and ride[1] <= feet <= ride[3] + 0.1 * (ride[3] - ride[1])
+        and middle < (ride[1] + ride[3]) / 2
+    )
+
+
 def _same_thing(a: Thing, b: Thing) -> bool:
     """The same thing seen by two tools: the same evidence id, or boxes that mostly overlap."""
     if a.id == b.id:
@@ -1928,6 +2001,10 @@ def _parts(part: str) -> str:
 
 
 SKY_WORDS = frozenset(["sky", "skies"])
+# What people ride on top of, in view: COCO classes.
+RIDDEN = frozenset(
+    ["bicycle", "motorcycle", "horse", "elephant", "skateboard", "surfboard", "snowboard", "skis"]
+)
 MASS_PARTS = frozenset(["fur", "hair", "skin", "paint", "paintwork", "clothing", "glass", "water"])
 # Parts that are most of what one sees of a thing: its colour is the thing's own.
 SURFACE_WORDS = frozenset(
@@ -1987,6 +2064,10 @@ def _modality_key(name: str) -> str:
     for word, canonical in (("x-ray", "x-ray"), ("radiograph", "x-ray"), ("mri", "mri"), ("ct", "ct"),
                             ("ultrasound", "ultrasound"), ("fundus", "fundus"), ("microscop", "microscopy"),
                             ("mammo", "mammogram"), ("pet", "pet"), ("document", "document"),
+                            ("graphic", "document"), ("drawing", "document"), ("illustration", "document"),
+                            ("cartoon", "document"), ("sketch", "document"), ("painting", "document"),
+                            ("clip art", "document"), ("silhouette", "document"), ("diagram", "document"),
+                            ("chart", "document"),
                             ("photo", "photo"), ("scan", "medical"), ("medical", "medical")):  # fmt: skip
         if re.search(rf"\b{word}", low):
             return canonical

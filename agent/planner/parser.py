@@ -66,6 +66,9 @@ MODALITY_NAMES = {
     "mammogram": "mammogram", "pet": "PET",
     "medical scan": "medical", "medical image": "medical", "scan": "medical", "medical": "medical",
     "photograph": "photo", "photo": "photo", "snapshot": "photo",
+    "drawing": "drawing", "illustration": "illustration", "cartoon": "cartoon", "sketch": "sketch",
+    "painting": "painting", "clip art": "clip art", "clipart": "clip art", "silhouette": "silhouette",
+    "graphic": "graphic", "diagram": "diagram", "chart": "chart", "document": "document",
 }  # fmt: skip
 _MODALITY = "|".join(re.escape(w) for w in sorted(MODALITY_NAMES, key=len, reverse=True))
 
@@ -1057,6 +1060,19 @@ def _identify(
     return None
 
 
+def _colour_count(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'How many different colours are there?', 'What is the number of colours in this picture?': the
+    picture's colours counted, not things."""
+    if re.search(
+        r"\b(?:how many|number of|count the) (?:different |distinct |separate |main |unique )?colou?rs\b",
+        text,
+    ) and not [m for m in mentions if m.known and m.selection.label not in (None, "object")]:
+        return p.Count(target=p.Selection(label="colour"))
+    return None
+
+
 def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     if not re.search(
         r"\b(how many|count|number of|tally|total number|amount of|quantity of|total of)\b", text
@@ -1632,6 +1648,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("describe", _describe),
     ("arithmetic", _arithmetic),
     ("count_check", _count_check),
+    ("colour_count", _colour_count),
     ("compare", _compare),
     ("negated", _negated),
     ("name_of", _name_of),

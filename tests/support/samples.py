@@ -32,6 +32,9 @@ TEXT = SKIMAGE_DATA / "text.png"
 GIF = SKIMAGE_DATA / "no_time_for_that_tiny.gif"
 RETINA = SKIMAGE_DATA / "retina.jpg"
 ROCKET = SKIMAGE_DATA / "rocket.jpg"
+MOTORCYCLE = SKIMAGE_DATA / "motorcycle_left.png"
+CHINA = _package_dir("sklearn") / "datasets" / "images" / "china.jpg"
+FLOWER = _package_dir("sklearn") / "datasets" / "images" / "flower.jpg"
 
 
 def dicom(name: str) -> Path:

@@ -335,3 +335,49 @@ def test_what_no_tool_can_see_is_declined_with_the_reason(question: str, reason:
 
 def test_an_animal_lying_somewhere_is_not_a_person_down() -> None:
     assert "fallen" not in render(parse("What is the cat lying on?").program.dump())
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a city or the countryside
+        ("Is this a city or the countryside?", "scene(choices=['city', 'countryside'])"),
+        ("Is this urban or rural?", "scene(choices=['city', 'countryside'])"),
+        ("Was the photo taken in the country or in a town?", "scene(choices=['countryside', 'city'])"),
+        ("Is this in a city?", "scene(expected=city)"),
+        ("Was this picture taken in the countryside?", "scene(expected=countryside)"),
+        # day or night
+        ("Is it daytime?", "scene(expected=day)"),
+        ("Is it day or night?", "scene(choices=['day', 'night'])"),
+        ("Was this taken at night?", "scene(expected=night)"),
+        ("Is it dark outside?", "scene(expected=night)"),
+        ("Is this photo taken during the day?", "scene(expected=day)"),
+        ("What time of day is it?", "scene(choices=['day', 'night'])"),
+        # a pronoun for where the people in it are
+        ("Is he outdoors?", "scene(expected=outdoors)"),
+        ("Are they inside?", "scene(expected=indoors)"),
+        # the colour of a thing no list names, of the sky, of a person's part by pronoun
+        ("What colour is the sky?", "attribute(sky; attribute=colour)"),
+        ("What is the colour of the seat?", "attribute(seat; attribute=colour)"),
+        ("What color are the trees?", "attribute(tree; attribute=colour)"),
+        ("What colour is the background?", "attribute(object; attribute=colour)"),
+        ("What colour is her hair?", "attribute(person; attribute=colour; part=hair)"),
+        ("What color are their faces?", "attribute(person; attribute=colour; part=face)"),
+        ("Which colour is the astronaut's spacesuit?", "attribute(person; attribute=colour; part=spacesuit)"),
+        ("What colour are his jeans?", "attribute(person; attribute=colour; part=jeans)"),
+    ],
+)
+def test_scene_and_colour_paraphrases(question: str, expected: str) -> None:
+    assert program(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is this a man?", "Is it a girl?", "Which man is older?", "Which of the two is younger?"],
+)
+def test_a_person_s_sex_or_age_asked_of_the_picture_is_refused(question: str) -> None:
+    assert parse(question).op == "refuse"
+
+
+def test_a_clock_s_time_is_not_the_time_of_day() -> None:
+    assert parse("What time is it?").op != "scene"
