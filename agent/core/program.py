@@ -224,7 +224,11 @@ class Modality(_Model):
 
 # What a scene question may ask: the setting, the kind of area, or the time of day.
 SceneValue = Literal["indoors", "outdoors", "city", "countryside", "day", "night"]
-SCENE_PAIRS: tuple[tuple[str, str], ...] = (("indoors", "outdoors"), ("city", "countryside"), ("day", "night"))
+SCENE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("indoors", "outdoors"),
+    ("city", "countryside"),
+    ("day", "night"),
+)
 
 
 class Scene(_Model):

@@ -215,7 +215,7 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
 # What may follow the kind in "is this a CT ...?" while it still asks the kind: "is this a CT scan", "is
 # this an X-ray taken in a hospital"; "is this scan urgent?" asks something else of the scan.
 KIND_TAIL = (
-    r"(?:scan|image|picture|photo|photograph|film|study|exam|examination|radiograph|shot|slice|view|series|"
+    r"(?:scan|image|picture|photo|photograph|film|study|exam|examination|radiograph|shot|slice|slide|section|view|series|"
     r"(?:taken|made|captured|acquired|done) (?:with|by|using|through|under|on|at|in|from) (?:an?|the|this)|"
     r"from|with|or|and|rather|instead|too|really|then|though)"
 )

@@ -66,7 +66,7 @@ SENSITIVE = re.compile(
     r"where (?:is|are|was|were|does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:come )?from|"
     r"(?:his|her|their|what|which) race|guess (?:his|her|their|the) age|gender|sex of|"
     r"male or female|man or (?:a )?woman|boy or (?:a )?girl|home address|(?:his|her|their) address|"
-    r"(?:which|what) (?:man|woman|person|one|guy|lady|of (?:the|them|these) \w*) (?:is|looks|seems) (?:the )?"
+    r"(?:which|what) (?:man|woman|person|one|guy|lady|of (?:the \w+|them|these|those|the two)) (?:is|looks|seems) (?:the )?"
     r"(?:older|younger|oldest|youngest)|"
     r"phone number|email address|where (?:does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:\w+ )?(?:live|work|sleep)|"
     r"personal details|contact details|"

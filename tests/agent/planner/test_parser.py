@@ -365,6 +365,14 @@ def test_an_animal_lying_somewhere_is_not_a_person_down() -> None:
         ("What color are their faces?", "attribute(person; attribute=colour; part=face)"),
         ("Which colour is the astronaut's spacesuit?", "attribute(person; attribute=colour; part=spacesuit)"),
         ("What colour are his jeans?", "attribute(person; attribute=colour; part=jeans)"),
+        # a kind of picture in the user's words, and the picture's colours counted
+        ("Is this a drawing or a photo?", "modality(choices=['drawing', 'photo'])"),
+        ("Is it a photograph or a cartoon?", "modality(choices=['photo', 'cartoon'])"),
+        ("Is this a histology slide?", "modality(expected=microscopy)"),
+        ("How many different colours are there?", "count(colour)"),
+        ("What is the number of colours in this picture?", "count(colour)"),
+        # riding: what the person is on
+        ("Is anyone riding a bike?", "exists(person; unchecked=riding a bike)"),
     ],
 )
 def test_scene_and_colour_paraphrases(question: str, expected: str) -> None:
