@@ -1367,7 +1367,7 @@ class Executor:
         found = judge(list(result.items()), labels, sky)
         asked = {*op.choices, *([op.expected] if op.expected else [])}
         if asked & {"city", "countryside"}:
-            return self._area(op, list(result.items()), labels)
+            return self._city_or_country(op, list(result.items()), labels)
         if asked & {"day", "night"}:
             return self._daytime(op, sky, found.setting == "outdoors")
         caveat = "This rests on the things in view and on open sky, not on the light: no tool here classifies scenes."
@@ -1419,7 +1419,7 @@ class Executor:
         bottom = sky_band(self.toolbox.image.rgb)
         return None if bottom is None else self._region_colour([0.0, 0.0, self.width, float(bottom)], "sky")
 
-    def _area(self, op: p.Scene, detections: list[Any], labels: list[Any]) -> Finding:
+    def _city_or_country(self, op: p.Scene, detections: list[Any], labels: list[Any]) -> Finding:
         """A city or the countryside, from traffic and street furniture against farm animals and fields."""
         from argus.agent.core.scene import judge_area
 
