@@ -2,7 +2,9 @@
 
 The pixels come from the object's mask when there is one, else from GrabCut's foreground inside its
 box (the box's surroundings teach GrabCut what the background looks like), weighted towards the box's
-centre; smaller objects in front of it (people before a bus) are left out. Every pixel is named
+centre; when GrabCut misses (an object against a busy background of like colours), each colour in the
+box counts only by how much more of the box it covers than of a ring around it. Smaller objects in front
+of it (people before a bus) are left out. Every pixel is named
 (``colour_names``) and the colours vote, with two corrections for what a camera adds to an object:
 
 - near-black pixels on a coloured object are shadows, windows, tyres or gaps (a blue bus has black
@@ -40,7 +42,9 @@ SECOND_SHARE = 0.2  # a second colour at least this share of the counted pixels 
 GRABCUT_SIDE = 128  # the box and its surroundings are scaled to at most this many pixels a side ...
 GRABCUT_ITERATIONS = 3  # ... for this many rounds of GrabCut
 GRABCUT_CONTEXT = 0.15  # share of the box's size added on each side for GrabCut to learn the background
-MIN_FOREGROUND = 0.3  # GrabCut keeping less of the box than this has missed the object
+MIN_FOREGROUND = 0.3  # GrabCut keeping less of the box than this has missed the object ...
+MIN_RING = 0.1  # ... and then the box's colours are weighed against a ring around it this large ...
+MIN_CONTRAST = 0.1  # ... when the colours over-represented in the box cover at least this share of it
 FRONT_AREA = 0.8  # a box under this share of another's area, ...
 FRONT_INSIDE = 0.5  # ... with this share of it inside the other, is an object in front of it
 MAX_PIXELS = 60_000  # pixels named per object (an even stride over larger ones)
@@ -151,9 +155,48 @@ def region_pixels(
         found = _grabcut(image.bgr, (x1, y1, x2, y2))
         missed = np.count_nonzero(found) < MIN_FOREGROUND * found.size
         inside = weights > 0 if missed else _interior(found)
+        if missed:
+            weights = weights * _contrast_weights(image.rgb, (x1, y1, x2, y2))
+            inside &= weights > 0
     if exclude is not None:
         inside = inside & ~exclude[y1:y2, x1:x2]
     return rgb[inside], weights[inside]
+
+
+def _contrast_weights(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Per pixel of ``box``, how much its colour is the object's rather than the surroundings': a colour
+    covering share ``a`` of the box and ``b`` of a ring around it weighs ``max(0, 1 - b / a)``, so the
+    box's votes become ``a - b``: what the object adds to its background (a red motorcycle against a
+    brown wooden wall and a gray floor that also fill its box). All ones when there is no ring to compare
+    with, or when no colour stands out (an object the colour of its surroundings)."""
+    x1, y1, x2, y2 = box
+    height, width = rgb.shape[:2]
+    pad_x, pad_y = int((x2 - x1) * GRABCUT_CONTEXT) + 2, int((y2 - y1) * GRABCUT_CONTEXT) + 2
+    cx1, cy1, cx2, cy2 = (
+        max(0, x1 - pad_x),
+        max(0, y1 - pad_y),
+        min(width, x2 + pad_x),
+        min(height, y2 + pad_y),
+    )
+    ring = np.ones((cy2 - cy1, cx2 - cx1), bool)
+    ring[y1 - cy1 : y2 - cy1, x1 - cx1 : x2 - cx1] = False
+    ones = np.ones((y2 - y1, x2 - x1))
+    if np.count_nonzero(ring) < MIN_RING * ones.size:
+        return ones
+    inside = _SHADE_COLOUR[name_shades(_strided(rgb[y1:y2, x1:x2].reshape(-1, 3)))]
+    around = _SHADE_COLOUR[name_shades(_strided(rgb[cy1:cy2, cx1:cx2][ring]))]
+    share_in = np.bincount(inside, minlength=len(COLOUR_NAMES)) / len(inside)
+    share_out = np.bincount(around, minlength=len(COLOUR_NAMES)) / len(around)
+    keep = np.clip(1 - share_out / np.maximum(share_in, 1e-9), 0, 1)
+    if (share_in * keep).sum() < MIN_CONTRAST:
+        return ones
+    colours = _SHADE_COLOUR[name_shades(rgb[y1:y2, x1:x2].reshape(-1, 3))]
+    return keep[colours].reshape(ones.shape)
+
+
+def _strided(pixels: np.ndarray) -> np.ndarray:
+    step = max(1, int(np.ceil(len(pixels) / MAX_PIXELS)))
+    return pixels[::step]
 
 
 def _grabcut(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

@@ -25,6 +25,7 @@ from argus.agent.core.lexicon import (
     REGION_NOUNS,
     SHAPES,
     UNSEEABLE,
+    YES_NO_START,
     colours_match,
     shape_matches,
 )
@@ -49,11 +50,15 @@ ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
 CLASSIFIER_UNSURE = 0.2  # an identification this probable or less is offered as "possibly"
-CANNOT_ANSWER = (
-    "I can't answer that from this image with the available tools. I can count and locate the 80 COCO object "
-    "classes, read text, describe the scene, name colours and shapes, check image quality, tell the kind of "
-    "scan, detect falls, segment regions, and apply the medical and security rule packs."
+COLOUR_SHARE = 0.05  # a colour covering less of the picture than this is not counted as one of its colours
+CAPABILITIES = (
+    "I can count and locate the 80 COCO object classes, read text, describe the scene, name colours and "
+    "shapes, check image quality, tell the kind of scan, detect falls, segment regions, and apply the medical "
+    "and security rule packs."
 )
+CANNOT_ANSWER = f"I can't answer that from an image: no tool here does. {CAPABILITIES}"
+QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how)\b")
+CANNOT_TELL = f"I can't tell: no tool here can answer that from an image. {CAPABILITIES}"
 PRIVACY = {
     "face_identification": "identify people",
     "emotion": "infer emotions",
@@ -310,11 +315,49 @@ class Executor:
             return found
         rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
         seen = f"the {noun}: {rest}" if rest.startswith(("it ", "they ")) else rest
+        ridden = self._riding(op)
+        if ridden is not None:
+            return ridden
+        doing = op.unchecked or ""
+        if re.match(r"^\w+ing\b", doing):  # "riding a bike" -> "is riding a bike"
+            doing = f"is {doing}"
         return Finding(
             None,
-            f"I can't tell whether the {noun} {op.unchecked}: no tool here checks that.",
+            f"I can't tell whether the {noun} {doing}: no tool here checks that.",
             [f"I do see {seen}."],
             value=None,
+        )
+
+    def _riding(self, op: p.Exists) -> Finding | None:
+        """'Is anyone riding a bike?': no when no such thing is seen, yes when a person's box stands on
+        one's; None when the question asks something else (a bus's driver sits inside it, out of view)."""
+        from argus.tools.coco import match_label
+
+        asked = re.match(
+            r"^(?:is |are )?(?:riding|driving|on|sitting on|mounted on) (?:a|an|the|any|some) (\w+)$",
+            op.unchecked or "",
+        )
+        vehicle = match_label(asked.group(1), COCO_80) if asked else None
+        if op.target.label != "person" or vehicle not in RIDDEN:
+            return None
+        _, people = self.select(op.target)
+        _, vehicles = self.select(p.Selection(label=vehicle))
+        if people is None or vehicles is None:
+            return None
+        if not vehicles:
+            return verdict(
+                False,
+                f", I don't see {_any(vehicle, p.Selection(label=vehicle))} to ride.",
+                caveats=self._absence_caveat("detections"),
+            )
+        on = [(person, ride) for person in people for ride in vehicles if _rides(person.box, ride.box)]
+        if on:
+            person, ride = on[0]
+            return verdict(True, f", probably: a person [{person.id}] is on the {vehicle} [{ride.id}].")
+        return verdict(
+            False,
+            f", probably not: no person is on the {vehicle} {_cite_things(vehicles)}.",
+            caveats=["This rests on where the boxes are: no tool here recognises riding."],
         )
 
     def _exists(self, target: p.Selection) -> Finding:
@@ -326,6 +369,9 @@ class Executor:
                 f"I can't tell: no tool here can see {UNSEEABLE[target.label or '']}, so not seeing any does not "
                 "mean there are none.",
             )
+        subject = target.label or target.category
+        if source == "classifier" and target.colour and subject and self._main_subject(subject):
+            return self._subject_colour_check(subject, target.colour)
         if source == "classifier":
             return self._classifier_presence(target)
         if source == "text":
@@ -454,6 +500,8 @@ class Executor:
         if op.also:
             return self._count_several([op.target, *op.also])
         target = op.target
+        if target.label == "colour":
+            return self._count_colours()
         noun = _noun(target)
         source, things = self.select(target)
         if source == "unseeable":
@@ -503,6 +551,20 @@ class Executor:
         else:
             lead = f"{count_phrase(n, noun)} {verb} in the image {cites}."
         return Finding(str(n), lead, why, value=n)
+
+    def _count_colours(self) -> Finding:
+        """The picture's colours that each cover at least ``COLOUR_SHARE`` of it."""
+        result = self.call("analyze_colors_shapes")
+        if result is None or not result.colours:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        main = [c for c in result.colours if c.fraction >= COLOUR_SHARE] or result.colours[:1]
+        listed = join_words([f"{c.label} [{c.id}]" for c in main])
+        return Finding(
+            str(len(main)),
+            f"{len(main)} {'colour' if len(main) == 1 else 'colours'}: {listed}.",
+            caveats=[f"Colours covering less than {COLOUR_SHARE:.0%} of the picture are not counted."],
+            value=len(main),
+        )
 
     def _count_several(self, targets: list[p.Selection]) -> Finding:
         """'How many buses and people?': each count, with its citations."""
@@ -658,10 +720,18 @@ class Executor:
             ]
             if not fitting:
                 top = labels[0]
+                guess = f"{_article(first_name(top.label))} [{top.id}]"
+                if _classifier_means(top, wanted):  # a flower, but too unsure a guess at which one
+                    return Finding(
+                        None,
+                        f"I can't tell which {wanted} this is: the image classifier's best guess, {guess}, is only "
+                        f"{100 * (top.score or 0):.0f}% sure.",
+                    )
+                unknown = "" if labels_in(wanted) else f"the tools here do not recognise {plural(wanted)}; "
                 return Finding(
                     None,
-                    f"I don't see {_unseen(wanted)}: the detector found none, and the image classifier's best guess "
-                    f"is {_article(first_name(top.label))} [{top.id}].",
+                    f"I can't tell: {unknown}the detector found no {wanted} it knows, and the image "
+                    f"classifier's best guess is {guess}.",
                 )
             top = fitting[0]
         else:
@@ -763,7 +833,7 @@ class Executor:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         if not things:
             if source == "classifier" and op.attribute == "colour":
-                return self._main_object_colour(noun)
+                return self._unlisted_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
             return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
@@ -875,6 +945,56 @@ class Executor:
         )
         return Finding(
             colour.label, f"It is {colour.label} {where} of the image [{colour.id}].", value=colour.label
+        )
+
+    def _unlisted_colour(self, noun: str) -> Finding:
+        """The colour of a thing no detector class covers: the sky's from the top of the picture, the
+        picture's main subject's when the classifier names it (or it stands on a plain background), and
+        for anything else a plain "I can't tell" rather than the colours of something else."""
+        if noun in SKY_WORDS:
+            return self._sky_colour()
+        if self._main_subject(noun):
+            return self._main_object_colour(noun)
+        return Finding(None, f"I can't tell what colour it is: no tool here finds {plural(noun)}.")
+
+    def _main_subject(self, noun: str) -> bool:
+        """Whether a thing no detector class covers is the picture's main subject: the classifier's first
+        guess is one (however unsure: the question already says there is one), or a later guess above
+        ``CLASSIFIER_FLOOR`` is. A thing on a plain background that the classifier does not name may be a
+        part of the object there (its ribbon, its handle), so it is not taken for the whole."""
+        labels = self._classifier_labels() or []
+        return any(
+            _classifier_means(lab, noun) and (i == 0 or (lab.score or 0) >= CLASSIFIER_FLOOR)
+            for i, lab in enumerate(labels)
+        )
+
+    def _subject_colour_check(self, noun: str, asked: str) -> Finding:
+        """'Is the flower blue?' about the picture's main subject: its colour against the one asked."""
+        seen = self._main_object_colour(noun)
+        if seen.value is None:
+            return seen
+        lead = seen.lead.removeprefix(f"The {noun} ")
+        return verdict(colours_match(asked, seen.value), f", the {noun} {lead}", caveats=seen.caveats)
+
+    def _sky_colour(self) -> Finding:
+        from argus.tools.sky import sky_band
+
+        bottom = sky_band(self.toolbox.image.rgb)
+        if bottom is None:
+            return Finding(None, "I can't tell: I don't see open sky at the top of the picture.")
+        colour = self._region_colour([0.0, 0.0, self.width, float(bottom)], "sky")
+        if colour is None:
+            return Finding(None, "I can't tell: the colour analysis failed.")
+        name = colour.label
+        if name in ACHROMATIC and colour.second_colour and colour.second_colour not in ACHROMATIC:
+            name = colour.second_colour  # a pale hazy sky is white with blue in it: people call it blue
+        return Finding(
+            name,
+            f"The sky is {name} [{colour.id}].",
+            caveats=[
+                "No tool here outlines the sky: this is the colour of the smooth band at the top of the picture."
+            ],
+            value=name,
         )
 
     def _main_object_colour(self, noun: str) -> Finding:
@@ -1292,13 +1412,19 @@ class Executor:
         labels = self._classifier_labels() or []
         if result is None:
             return Finding(None, "I can't tell: the detector failed.")
-        found = judge(list(result.items()), labels)
-        caveat = (
-            "This rests on the things in view, not on the light or the sky: no tool here classifies scenes."
-        )
+        sky = self._sky()
+        found = judge(list(result.items()), labels, sky)
+        asked = {*op.choices, *([op.expected] if op.expected else [])}
+        if asked & {"city", "countryside"}:
+            return self._city_or_country(op, list(result.items()), labels)
+        if asked & {"day", "night"}:
+            return self._daytime(op, sky, found.setting == "outdoors")
+        caveat = "This rests on the things in view and on open sky, not on the light: no tool here classifies scenes."
 
         def listed(items: list[Any]) -> str:
-            return join_words([f"{_article(first_name(i.label))} [{i.id}]" for i in items[:4]])
+            return join_words(
+                [f"{'open sky' if i is sky else _article(first_name(i.label))} [{i.id}]" for i in items[:4]]
+            )
 
         if found.setting is None:
             why = []
@@ -1334,6 +1460,57 @@ class Executor:
         elif found.place is not None:
             lead = f"{_cap(found.setting)}, probably {found.place[0]}: {reason}."
         return Finding(found.setting, lead, [], [caveat], value=found.setting)
+
+    def _sky(self) -> Any:
+        """The colour item of the open sky at the top of the picture, or None when there is none."""
+        from argus.tools.sky import sky_band
+
+        bottom = sky_band(self.toolbox.image.rgb)
+        return None if bottom is None else self._region_colour([0.0, 0.0, self.width, float(bottom)], "sky")
+
+    def _city_or_country(self, op: p.Scene, detections: list[Any], labels: list[Any]) -> Finding:
+        """A city or the countryside, from traffic and street furniture against farm animals and fields."""
+        from argus.agent.core.scene import judge_area
+
+        found = judge_area(detections, labels)
+        caveat = "This rests on the things in view: no tool here classifies scenes."
+        if found.area is None:
+            return Finding(
+                None,
+                "I can't tell: nothing in view belongs only to a city or to the countryside.",
+                [],
+                [caveat],
+            )
+        signs = found.city if found.area == "city" else found.country
+        listed = join_words([f"{_article(first_name(i.label))} [{i.id}]" for i in signs[:4]])
+        place = "a city" if found.area == "city" else "the countryside"
+        reason = f"{listed} {'suggests' if len(signs) == 1 else 'suggest'} {place}"
+        if op.expected is not None:
+            return verdict(found.area == op.expected, f", it looks like {place}: {reason}.", caveats=[caveat])
+        return Finding(found.area, f"{_cap(place)}, probably: {reason}.", [], [caveat], value=found.area)
+
+    def _daytime(self, op: p.Scene, sky: Any, outdoors: bool) -> Finding:
+        """Day or night, from the open sky's brightness or a bright outdoor picture."""
+        from argus.agent.core.scene import daylight
+
+        rgb = self.toolbox.image.rgb.astype(float)
+        luminance = (rgb.mean(axis=2) if rgb.ndim == 3 else rgb) / 255.0
+        sky_light = None
+        if sky is not None:
+            bottom = int(min(self.height, sky.box[3])) if getattr(sky, "box", None) else 0
+            sky_light = float(luminance[: max(1, bottom)].mean())
+        time = daylight(sky_light, float(luminance.mean()), outdoors)
+        if time is None:
+            why = "the sky is neither bright nor dark" if sky is not None else "I see no open sky"
+            return Finding(None, f"I can't tell whether it is day or night: {why}.")
+        if sky is not None:
+            reason = f"the sky is {'bright' if time == 'day' else 'dark'} [{sky.id}]"
+        else:
+            reason = "the picture is brightly lit and looks outdoors"
+        said = "daytime" if time == "day" else "dusk or night"
+        if op.expected is not None:
+            return verdict(time == op.expected, f", it looks like {said}: {reason}.")
+        return Finding(time, f"{_cap(said)}, probably: {reason}.", value=time)
 
     def _op_modality(self, op: p.Modality) -> Finding:
         finding = self._modality()
@@ -1613,8 +1790,11 @@ class Executor:
 
     def _op_unanswerable(self, op: p.Unanswerable) -> Finding:
         if op.reason and op.reason != "no form of question matched":
-            return Finding(None, f"I can't tell: {op.reason}.", [CANNOT_ANSWER.split(". ", 1)[1]])
-        return Finding(None, CANNOT_ANSWER)
+            return Finding(None, f"I can't tell: {op.reason}.", [CAPABILITIES])
+        # a question gets "I can't tell"; a request no image answers ("give me a recipe") is declined
+        asked = self.toolbox.question.strip().lower()
+        question = asked.endswith("?") or YES_NO_START.match(asked) or QUESTION_WORD.match(asked)
+        return Finding(None, CANNOT_TELL if question else CANNOT_ANSWER)
 
     def _op_not(self, op: p.Not) -> Finding:
         inner = self.evaluate(op.inner)
@@ -1749,6 +1929,20 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"
+
+
+def _rides(person: list[float] | None, ride: list[float] | None) -> bool:
+    """Whether a person's box stands on a vehicle's or an animal's: their feet within its box's width and
+    in its lower part, the person's middle above its top half."""
+    if not person or not ride:
+        return False
+    centre = (person[0] + person[2]) / 2
+    feet, middle = person[3], (person[1] + person[3]) / 2
+    return (
+        ride[0] <= centre <= ride[2]
+        and ride[1] <= feet <= ride[3] + 0.1 * (ride[3] - ride[1])
+        and middle < (ride[1] + ride[3]) / 2
+    )
 
 
 def _same_thing(a: Thing, b: Thing) -> bool:
@@ -1887,15 +2081,22 @@ def _parts(part: str) -> str:
     return part if part.endswith("s") or part in MASS_PARTS else plural(part)
 
 
+SKY_WORDS = frozenset(["sky", "skies"])
+# What people ride on top of, in view: COCO classes.
+RIDDEN = frozenset(
+    ["bicycle", "motorcycle", "horse", "elephant", "skateboard", "surfboard", "snowboard", "skis"]
+)
 MASS_PARTS = frozenset(["fur", "hair", "skin", "paint", "paintwork", "clothing", "glass", "water"])
 # Parts that are most of what one sees of a thing: its colour is the thing's own.
 SURFACE_WORDS = frozenset(
     ["outside", "exterior", "surface", "body", "shell", "fur", "coat", "paint", "paintwork"]
 )
-# What people wear: a person's own pixels are mostly their clothes, so these colours can be answered.
+# What people wear over most of the body: a person's own pixels are mostly these clothes, so their colour
+# can be answered (a hat, a scarf or shoes cover too little of a person for that).
 CLOTHING_WORDS = frozenset(
     [
         "suit",
+        "spacesuit",
         "shirt",
         "t-shirt",
         "tshirt",
@@ -1910,13 +2111,12 @@ CLOTHING_WORDS = frozenset(
         "uniform",
         "trousers",
         "pants",
+        "jeans",
+        "costume",
         "skirt",
         "clothes",
         "clothing",
         "outfit",
-        "hat",
-        "helmet",
-        "scarf",
         "vest",
         "overalls",
     ]
@@ -1945,6 +2145,10 @@ def _modality_key(name: str) -> str:
     for word, canonical in (("x-ray", "x-ray"), ("radiograph", "x-ray"), ("mri", "mri"), ("ct", "ct"),
                             ("ultrasound", "ultrasound"), ("fundus", "fundus"), ("microscop", "microscopy"),
                             ("mammo", "mammogram"), ("pet", "pet"), ("document", "document"),
+                            ("graphic", "document"), ("drawing", "document"), ("illustration", "document"),
+                            ("cartoon", "document"), ("sketch", "document"), ("painting", "document"),
+                            ("clip art", "document"), ("silhouette", "document"), ("diagram", "document"),
+                            ("chart", "document"),
                             ("photo", "photo"), ("scan", "medical"), ("medical", "medical")):  # fmt: skip
         if re.search(rf"\b{word}", low):
             return canonical
@@ -1964,4 +2168,4 @@ def _source(rule: Any) -> str:
     return ", ".join(x for x in (s.org, s.citation, s.section) if x)
 
 
-__all__ = ["CANNOT_ANSWER", "SHAPES", "Executor", "Finding", "ProgramResult"]
+__all__ = ["CANNOT_ANSWER", "CANNOT_TELL", "SHAPES", "Executor", "Finding", "ProgramResult"]

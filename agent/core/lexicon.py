@@ -7,6 +7,11 @@ thing; COCO labels and their synonyms live with the detector (``argus.tools.coco
 
 from __future__ import annotations
 
+import re
+
+# How a yes/no question starts.
+YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|will|would|should)\b")
+
 # 2D shapes the colour-and-shape tool names, and the words for them.
 SHAPE_WORDS = {
     "circle": "circle", "circles": "circle", "round": "circle", "disc": "circle", "disk": "circle",

@@ -226,13 +226,24 @@ class Modality(_Model):
     )
 
 
+# What a scene question may ask: the setting, the kind of area, or the time of day.
+SceneValue = Literal["indoors", "outdoors", "city", "countryside", "day", "night"]
+SCENE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("indoors", "outdoors"),
+    ("city", "countryside"),
+    ("day", "night"),
+)
+
+
 class Scene(_Model):
-    """Where the picture was taken: indoors or outdoors, and the room or place its things suggest; with
-    ``expected``, whether it is that ('is this indoors?'); with ``room``, which room ('what room is this?')."""
+    """Where and when the picture was taken: indoors or outdoors (and the room or place its things
+    suggest), in a city or the countryside, by day or at night. ``expected`` asks whether it is that ('is
+    this indoors?', 'is it daytime?'); ``choices`` offers two ('a city or the countryside?'); with neither,
+    the setting is asked; ``room`` asks which room ('what room is this?')."""
 
     op: Literal["scene"] = "scene"
-    expected: Literal["indoors", "outdoors"] | None = None
-    choices: list[Literal["indoors", "outdoors"]] = Field(default_factory=list, max_length=2)
+    expected: SceneValue | None = None
+    choices: list[SceneValue] = Field(default_factory=list, max_length=2)
     room: bool = False
 
 

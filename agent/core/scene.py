@@ -1,8 +1,11 @@
-"""Where a picture was taken, from what is in it: indoors or outdoors, and the kind of room or place.
+"""Where and when a picture was taken, from what is in it: indoors or outdoors, the kind of room or
+place, a city or the countryside, day or night.
 
 No bundled model classifies scenes, so the setting is read from the things the detector finds (an oven
-is seen indoors, a bus outdoors) and from the ImageNet classes that are places or fixtures (seashore,
-palace, library, four-poster). Things seen in both (people, chairs, dogs) say nothing.
+is seen indoors, a bus outdoors), from the ImageNet classes that are places or fixtures (seashore,
+palace, library, four-poster) and from open sky at the top of the picture. Things seen in both (people,
+chairs, dogs) say nothing. The time of day is read from the sky's brightness, or from a bright picture
+of a place judged outdoors.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ INDOOR_OBJECTS = frozenset(
 )  # fmt: skip
 OUTDOOR_OBJECTS = frozenset(
     [
-        "car", "bus", "truck", "train", "motorcycle", "airplane", "boat", "traffic light", "fire hydrant",
+        "car", "bus", "truck", "train", "airplane", "boat", "traffic light", "fire hydrant",
         "stop sign", "parking meter", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe",
         "kite", "skis", "snowboard", "surfboard",
     ]
@@ -55,7 +58,28 @@ OUTDOOR_CLASSES = frozenset(
         "chainlink fence", "water tower", "beacon", "flagpole", "swing", "maze", "tile roof", "dome",
         "minibus", "police van", "ambulance", "fire engine", "garbage truck", "pickup", "tow truck",
         "trailer truck", "moving van", "jeep", "limousine", "convertible", "sports car", "minivan",
-        "beach wagon", "recreational vehicle", "motor scooter",
+        "beach wagon", "recreational vehicle",
+    ]
+)  # fmt: skip
+# A city or the countryside: street furniture and traffic, or farm animals, fields and wild places.
+CITY_OBJECTS = frozenset(
+    ["car", "bus", "truck", "traffic light", "fire hydrant", "stop sign", "parking meter", "train"]
+)
+COUNTRY_OBJECTS = frozenset(["horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe"])
+CITY_CLASSES = frozenset(
+    [
+        "streetcar", "trolleybus", "cab", "school bus", "minibus", "police van", "fire engine", "garbage truck",
+        "tow truck", "moving van", "limousine", "street sign", "traffic light", "parking meter",
+        "triumphal arch", "obelisk", "fountain", "church", "mosque", "cinema", "bookshop", "restaurant",
+        "barbershop", "tobacco shop", "toyshop", "shoe shop", "grocery store", "bakery", "butcher shop",
+        "confectionery", "steel arch bridge", "suspension bridge", "viaduct", "water tower",
+    ]
+)  # fmt: skip
+COUNTRY_CLASSES = frozenset(
+    [
+        "alp", "valley", "cliff", "lakeside", "seashore", "promontory", "sandbar", "volcano", "geyser",
+        "coral reef", "barn", "hay", "thatch", "yurt", "worm fence", "stone wall", "tractor", "harvester",
+        "ox", "hog", "ram", "bighorn", "maze", "megalith",
     ]
 )  # fmt: skip
 # Rooms, by the COCO classes that name them (the first match wins: a toilet makes a sink a bathroom's).
@@ -78,6 +102,9 @@ PLACES: tuple[tuple[str, frozenset[str]], ...] = (
     ("at an airport or in the sky", frozenset(["airplane"])),
 )  # fmt: skip
 CLASS_FLOOR = 0.1  # classifier guesses below this are not evidence of a setting
+DAY_SKY = 0.45  # open sky at least this bright (mean luminance, 0-1) is daylight ...
+NIGHT_SKY = 0.3  # ... and at most this dark is dusk or night
+DAY_PICTURE = 0.45  # an outdoor picture without open sky this bright overall is taken by day
 DETECTION_FLOOR = 0.6  # nor are detections below this: a stray 'mouse' makes no office
 
 
@@ -92,15 +119,16 @@ class SceneJudgement:
     place: tuple[str, list[Any]] | None = None
 
 
-def judge(detections: Sequence[Any], labels: Sequence[Any]) -> SceneJudgement:
+def judge(detections: Sequence[Any], labels: Sequence[Any], sky: Any = None) -> SceneJudgement:
     """Weigh the things seen: each confident indoor or outdoor detection is one vote, a classifier guess
-    above ``CLASS_FLOOR`` one more; a tie is no verdict."""
+    above ``CLASS_FLOOR`` one more, open sky (an evidence item, when given) one more; a tie is no verdict."""
     guesses = [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
     detections = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
     indoor = [d for d in detections if d.label in INDOOR_OBJECTS]
     indoor += [lab for lab in guesses if first_name(lab.label).lower() in INDOOR_CLASSES]
     outdoor = [d for d in detections if d.label in OUTDOOR_OBJECTS]
     outdoor += [lab for lab in guesses if first_name(lab.label).lower() in OUTDOOR_CLASSES]
+    outdoor += [sky] if sky is not None else []
     setting: Setting | None = None
     if len(indoor) != len(outdoor):
         setting = "indoors" if len(indoor) > len(outdoor) else "outdoors"
@@ -121,3 +149,40 @@ def judge(detections: Sequence[Any], labels: Sequence[Any]) -> SceneJudgement:
             None,
         )
     return judgement
+
+
+@dataclass
+class AreaJudgement:
+    """A city or the countryside (None when nothing says), with the items behind it."""
+
+    area: Literal["city", "countryside"] | None
+    city: list[Any] = field(default_factory=list)
+    country: list[Any] = field(default_factory=list)
+
+
+def judge_area(detections: Sequence[Any], labels: Sequence[Any]) -> AreaJudgement:
+    """Traffic and street furniture against farm animals, fields and wild places, voted as ``judge`` votes."""
+    guesses = [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
+    detections = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
+    city = [d for d in detections if d.label in CITY_OBJECTS]
+    city += [lab for lab in guesses if first_name(lab.label).lower() in CITY_CLASSES]
+    country = [d for d in detections if d.label in COUNTRY_OBJECTS]
+    country += [lab for lab in guesses if first_name(lab.label).lower() in COUNTRY_CLASSES]
+    area: Literal["city", "countryside"] | None = None
+    if len(city) != len(country):
+        area = "city" if len(city) > len(country) else "countryside"
+    return AreaJudgement(area, city, country)
+
+
+def daylight(
+    sky_luminance: float | None, picture_luminance: float, outdoors: bool
+) -> Literal["day", "night"] | None:
+    """Day or night from the open sky's brightness (0-1), else from a bright outdoor picture; None when
+    neither tells (a room, a mid-bright sky at dusk, a dark picture that may just be underexposed)."""
+    if sky_luminance is not None:
+        if sky_luminance >= DAY_SKY:
+            return "day"
+        return "night" if sky_luminance <= NIGHT_SKY else None
+    if outdoors and picture_luminance >= DAY_PICTURE:
+        return "day"
+    return None

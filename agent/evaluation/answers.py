@@ -49,6 +49,7 @@ KEEP = frozenset(
     {"bus", "glass", "yes", "this", "its", "has", "was", "gas", "lens", "less", "plus", "us", "mrs"}
 )
 YES_NO = frozenset({"yes", "no"})
+ABSTAIN = "i cant tell"  # "I can't tell" normalised: a case may accept it where the tools cannot know
 
 _COLOURS = "red orange yellow green blue purple pink brown black white gray teal navy maroon violet cyan magenta beige gold silver turquoise"
 _SHAPES = "circle square triangle rectangle star hexagon pentagon octagon oval ellipse diamond disc sphere cube cylinder ball block box cone pyramid oblong"
@@ -163,10 +164,13 @@ def answer_kind(accepted: list[str]) -> str:
 
 def prose_answers(accepted: list[str], text: str, question: str = "") -> bool:
     """Whether the first sentence of ``text`` gives one of the ``accepted`` answers and no rival of
-    the same kind (another colour, shape, side, modality, animal ... that the question does not name)."""
+    the same kind (another colour, shape, side, modality, animal ... that the question does not name).
+    Where "I can't tell" is accepted, a first sentence that starts with it answers."""
     tokens = normalise(first_sentence(text)).split()
     normal = [normalise(a) for a in accepted]
-    kind = answer_kind(accepted)
+    if ABSTAIN in normal and tokens[:3] == ABSTAIN.split():
+        return True  # declining is what the case accepts: the reason that follows is no rival answer
+    kind = answer_kind([a for a, n in zip(accepted, normal, strict=True) if n != ABSTAIN] or accepted)
     if kind == "yes/no":
         return bool(tokens) and tokens[0] in YES_NO and tokens[0] in normal
     if kind == "number":

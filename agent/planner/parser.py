@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
-from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS
+from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
@@ -51,7 +51,6 @@ _RELATION = "|".join(re.escape(w) for w, _ in sorted(RELATION_WORDS, key=lambda 
 RELATIONS = dict(RELATION_WORDS)
 
 IMAGE = r"(?:image|picture|photo|photograph|pic|scene|frame|shot|scan)"
-YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|will|would|should)\b")
 
 # The kinds of image a question may name, longest phrase first, and the kind each one means.
 MODALITY_NAMES = {
@@ -66,6 +65,9 @@ MODALITY_NAMES = {
     "mammogram": "mammogram", "pet": "PET",
     "medical scan": "medical", "medical image": "medical", "scan": "medical", "medical": "medical",
     "photograph": "photo", "photo": "photo", "snapshot": "photo",
+    "drawing": "drawing", "illustration": "illustration", "cartoon": "cartoon", "sketch": "sketch",
+    "painting": "painting", "clip art": "clip art", "clipart": "clip art", "silhouette": "silhouette",
+    "graphic": "graphic", "diagram": "diagram", "chart": "chart", "document": "document",
 }  # fmt: skip
 _MODALITY = "|".join(re.escape(w) for w in sorted(MODALITY_NAMES, key=len, reverse=True))
 
@@ -231,7 +233,7 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
 # What may follow the kind in "is this a CT ...?" while it still asks the kind: "is this a CT scan", "is
 # this an X-ray taken in a hospital"; "is this scan urgent?" asks something else of the scan.
 KIND_TAIL = (
-    r"(?:scan|image|picture|photo|photograph|film|study|exam|examination|radiograph|shot|slice|view|series|"
+    r"(?:scan|image|picture|photo|photograph|film|study|exam|examination|radiograph|shot|slice|slide|section|view|series|"
     r"(?:taken|made|captured|acquired|done) (?:with|by|using|through|under|on|at|in|from) (?:an?|the|this)|"
     r"from|with|or|and|rather|instead|too|really|then|though)"
 )
@@ -306,10 +308,16 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         if first != second:
             return p.Scene(choices=[first, second])  # type: ignore[list-item]
     # "are these men indoors?": where the things in it are is where the picture was taken
-    subject = rf"(?:{_PICTURE}|(?:the|these|those|this|that) \w+(?: \w+)?)"
+    subject = rf"(?:{_PICTURE}|he|she|they|(?:the|these|those|this|that) \w+(?: \w+)?)"
     asked = re.search(rf"^(?:(?:is|was|are|were) {subject} {taken})({INDOORS}|{OUTDOORS})$", text)
     if asked:
         return p.Scene(expected="indoors" if re.fullmatch(INDOORS, asked.group(1)) else "outdoors")
+    area = _area_asked(text)
+    if area is not None:
+        return area
+    time = _time_asked(text)
+    if time is not None:
+        return time
     if re.search(
         r"^(?:what|which) (?:kind of |type of |sort of )?room\b|\bwhich room of the (?:house|home)\b"
         r"|\bwhat room (?:is|was|are)\b|\bin what room\b",
@@ -324,6 +332,50 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         text,
     ):
         return p.Scene()
+    return None
+
+
+CITY = r"(?:(?:a |the |in a |in the )?(?:city|town|urban(?: area| setting)?|downtown))"
+COUNTRY = r"(?:(?:a |the |in a |in the )?(?:countryside|country|rural(?: area| setting)?|village|farm|wilderness|nature))"
+DAY = r"(?:(?:the )?day ?time|day|(?:during |in )?the day|daylight|morning|afternoon|midday|noon)"
+NIGHT = r"(?:(?:the )?night ?time|night|at night|evening|dusk|late at night|dark outside|dark out)"
+
+
+def _area_asked(text: str) -> p.Scene | None:
+    """'Is this a city or the countryside?', 'Is this in a town?', 'Was it taken in a rural area?'."""
+    lead = (
+        rf"^(?:is|was|are|were) (?:{_PICTURE}|he|she|they|(?:the|this|that) \w+) (?:(?:taken|shot|located) )?"
+    )
+    both = re.search(rf"{lead}(?:in )?({CITY}|{COUNTRY}) or ({CITY}|{COUNTRY})$", text)
+    if both:
+        first, second = ("city" if re.fullmatch(CITY, g) else "countryside" for g in both.groups())
+        if first != second:
+            return p.Scene(choices=[first, second])  # type: ignore[list-item]
+    one = re.search(rf"{lead}(?:in )?({CITY}|{COUNTRY})$", text)
+    if one:
+        return p.Scene(expected="city" if re.fullmatch(CITY, one.group(1)) else "countryside")
+    if re.search(
+        r"^(?:what|which) (?:kind of |type of )?(?:area|environment) is (?:this|it)\b.*\b(?:city|urban|rural)",
+        text,
+    ):
+        return p.Scene(choices=["city", "countryside"])
+    return None
+
+
+def _time_asked(text: str) -> p.Scene | None:
+    """'Is it daytime?', 'Is it day or night?', 'Was this taken at night?', 'Is it dark outside?',
+    'What time of day is it?' (not 'what time is it?': that reads a clock)."""
+    lead = rf"^(?:is|was) (?:it|this|{_PICTURE}) (?:(?:taken|shot|photographed) )?(?:during |at |in )?"
+    both = re.search(rf"{lead}({DAY}|{NIGHT}) or ({DAY}|{NIGHT})$", text)
+    if both:
+        first, second = ("day" if re.fullmatch(DAY, g) else "night" for g in both.groups())
+        if first != second:
+            return p.Scene(choices=[first, second])  # type: ignore[list-item]
+    one = re.search(rf"{lead}({DAY}|{NIGHT})$", text)
+    if one:
+        return p.Scene(expected="day" if re.fullmatch(DAY, one.group(1)) else "night")
+    if re.search(r"^what time of (?:the )?day\b|^(?:is|was) it (?:light|bright) (?:outside|out)$", text):
+        return p.Scene(choices=["day", "night"]) if text.startswith("what") else p.Scene(expected="day")
     return None
 
 
@@ -834,6 +886,9 @@ def _attribute(
     piece = _part_of(text, tokens, mentions)
     if piece is not None and re.search(r"\bcolou?r", text):  # "what colour are the cat's eyes?"
         return p.Attribute(target=piece[0], attribute="colour", part=piece[1])
+    owned = re.search(rf"\bcolou?r(?:s| of)? (?:(?:is|are) )?(?:his|her|their) ({BODY_PARTS})s?$", text)
+    if owned and not [m for m in mentions if m.selection.label not in (None, "person")]:
+        return p.Attribute(target=p.Selection(label="person"), attribute="colour", part=owned.group(1))
     part = re.search(
         r"\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right|centre|center|middle)(?: of the \w+)?$"
         r"|\bcolou?r (?:is|are) (?:at |in |on )?the (top|bottom|left|right) (?:side|part|half|edge|corner)",
@@ -851,6 +906,9 @@ def _attribute(
         r"\b(what|which) colou?rs?\b|\bcolou?r of\b|\bwhat is the colou?r\b|\bwhat colou?red?\b|\bcolou?rs? (?:is|are|does|do)\b|\bin what colou?r\b|\bwhat shade\b",
         text,
     ):
+        named = _coloured_noun(text) if target is None else None
+        if named is not None:  # "what colour is the sky?", "what colour are the trees?"
+            return p.Attribute(target=p.Selection(label=named), attribute="colour")
         if target is None or (
             len(mentions) == 1
             and target.label == "object"
@@ -882,6 +940,30 @@ def _attribute(
     ):
         return p.Attribute(target=target, attribute="position")
     return None
+
+
+# Parts of a person asked about by a pronoun: "what colour is her hair?"
+BODY_PARTS = r"hair|head|face|skin|eyes?|beard|moustache|mustache|lips|hands?|shoes|boots|socks|gloves"
+# Nouns whose colour is the whole picture's: "what colour is the background?"
+WHOLE_PICTURE = frozenset(["background", "image", "picture", "photo", "photograph", "scene", "frame", "shot"])
+
+
+def _coloured_noun(text: str) -> str | None:
+    """The noun no list knows whose colour is asked: 'what colour is the sky' -> sky, 'the colour of the
+    seat' -> seat; None for the picture itself or when the question names no such noun."""
+    from argus.tools.words import singular
+
+    match = re.search(
+        r"\bcolou?rs? (?:is|are|was|were) (?:the |this |that |these |those )(\w+)$"
+        r"|\bcolou?rs? of (?:the |this |that |these |those )(\w+)$",
+        text,
+    )
+    if match is None:
+        return None
+    noun = next(g for g in match.groups() if g)
+    if noun in WHOLE_PICTURE or noun in COLOUR_WORDS or noun in SIZE_WORDS:
+        return None
+    return singular(noun)
 
 
 # Ways of asking what something is, whatever the thing: "what would you call the red item?", "the red
@@ -999,6 +1081,19 @@ def _identify(
             first.colour or first.size or first.rank or first.position or first.shape
         ):
             return p.Identify(target=first)
+    return None
+
+
+def _colour_count(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'How many different colours are there?', 'What is the number of colours in this picture?': the
+    picture's colours counted, not things."""
+    if re.search(
+        r"\b(?:how many|number of|count the) (?:different |distinct |separate |main |unique )?colou?rs\b",
+        text,
+    ) and not [m for m in mentions if m.known and m.selection.label not in (None, "object")]:
+        return p.Count(target=p.Selection(label="colour"))
     return None
 
 
@@ -1366,8 +1461,8 @@ def _alternatives(
 
 
 CLOTHING = (
-    r"\b(?:suit|shirt|t-shirt|tshirt|jersey|jacket|coat|dress|blouse|sweater|jumper|hoodie|uniform|trousers|pants|"
-    r"skirt|clothes|clothing|outfit|hat|helmet|scarf|vest|overalls)\b"
+    r"\b(?:suit|spacesuit|shirt|t-shirt|tshirt|jersey|jacket|coat|dress|blouse|sweater|jumper|hoodie|uniform|trousers|"
+    r"pants|jeans|shorts|skirt|clothes|clothing|outfit|costume|hat|cap|helmet|scarf|vest|overalls)\b"
 )
 ACTIVITY = re.compile(
     r"\b(wearing|wear|holding|hold|carrying|carry|doing|eating|drinking|playing|reading|writing|looking at|"
@@ -1633,6 +1728,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("describe", _describe),
     ("arithmetic", _arithmetic),
     ("count_check", _count_check),
+    ("colour_count", _colour_count),
     ("compare", _compare),
     ("negated", _negated),
     ("name_of", _name_of),

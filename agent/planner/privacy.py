@@ -66,6 +66,8 @@ SENSITIVE = re.compile(
     r"where (?:is|are|was|were|does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:come )?from|"
     r"(?:his|her|their|what|which) race|guess (?:his|her|their|the) age|gender|sex of|"
     r"male or female|man or (?:a )?woman|boy or (?:a )?girl|home address|(?:his|her|their) address|"
+    r"(?:which|what) (?:man|woman|person|one|guy|lady|of (?:the \w+|them|these|those|the two)) (?:is|looks|seems) (?:the )?"
+    r"(?:older|younger|oldest|youngest)|"
     r"phone number|email address|where (?:does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:\w+ )?(?:live|work|sleep)|"
     r"personal details|contact details|"
     # Spanish, German, French, Italian, Portuguese, Chinese
@@ -79,6 +81,11 @@ PERSON_ATTRIBUTE = re.compile(
     r"(?:man|woman|male|female|boy|girl|sick|ill|healthy|unwell|obese|overweight|fat|thin|rich|poor|attractive|"
     r"pretty|ugly|beautiful|handsome|old|young|criminal|dangerous|trustworthy|gay|straight|foreign|american|"
     r"european|african|asian|muslim|christian|jewish|pregnant|disabled|drunk|high)\b",
+    re.I,
+)
+# "Is this a man?", "Is it a girl?": a person's sex asked of the picture itself.
+PICTURE_GENDER = re.compile(
+    r"^(?:is|was|isn't) (?:this|that|it) (?:a |an )?(?:man|woman|boy|girl|male|female|lady|gentleman|guy)\??$",
     re.I,
 )
 # A depicted person's health: "does the man have any illness?" (a patient's scan is triage, not this).
@@ -132,7 +139,10 @@ def requests_in(text: str, question: str) -> dict[str, bool]:
     )
     emotion = bool(EMOTION.search(text)) and not (about_text and not ABOUT_PEOPLE.search(text))
     sensitive = bool(
-        SENSITIVE.search(text) or PERSON_ATTRIBUTE.search(text) or PERSON_HEALTH.search(text)
+        SENSITIVE.search(text)
+        or PERSON_ATTRIBUTE.search(text)
+        or PERSON_HEALTH.search(text)
+        or PICTURE_GENDER.search(text.strip())
     ) and not (about_text and not ABOUT_PEOPLE.search(text))
     # "How old is this photo?" asks about the image, not a person.
     if sensitive and re.search(

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from argus import Assistant
-from argus.agent.core.executor import CANNOT_ANSWER
+from argus.agent.core.executor import CANNOT_ANSWER, CANNOT_TELL
 from argus.agent.core.verifier import verify
 from argus.tools.coco import COCO_80
 from tests.support import samples
@@ -100,7 +100,7 @@ def test_fleischner_question_cites_the_rule(assistant):
 def test_every_citation_resolves(assistant, question, cites):
     answer = assistant.ask(samples.BUS, question)
     _assert_sound(answer, cites)
-    assert answer.answer != CANNOT_ANSWER
+    assert answer.answer not in (CANNOT_ANSWER, CANNOT_TELL)
 
 
 def test_coins_are_counted_as_regions(assistant):
@@ -159,8 +159,10 @@ def test_refuses_emotion_inference(assistant):
 
 def test_unroutable_question_gets_an_honest_answer(assistant):
     answer = assistant.ask(samples.BUS, "What will the stock market do tomorrow?")
-    assert answer.answer == CANNOT_ANSWER and answer.short_answer is None
+    assert answer.answer == CANNOT_TELL and answer.short_answer is None
     assert [s.tool for s in answer.trace] == ["run_program"]  # no tool looked at the image
+    asked = assistant.ask(samples.BUS, "Give me a recipe for banana bread.")
+    assert asked.answer == CANNOT_ANSWER  # a request, not a question about the image
 
 
 def test_medical_image_without_findings_is_not_called_normal(assistant):

@@ -32,6 +32,11 @@ TEXT = SKIMAGE_DATA / "text.png"
 GIF = SKIMAGE_DATA / "no_time_for_that_tiny.gif"
 RETINA = SKIMAGE_DATA / "retina.jpg"
 ROCKET = SKIMAGE_DATA / "rocket.jpg"
+MOTORCYCLE = SKIMAGE_DATA / "motorcycle_left.png"
+HORSE = SKIMAGE_DATA / "horse.png"
+GRACE_HOPPER = _package_dir("matplotlib") / "mpl-data" / "sample_data" / "grace_hopper.jpg"
+CHINA = _package_dir("sklearn") / "datasets" / "images" / "china.jpg"
+FLOWER = _package_dir("sklearn") / "datasets" / "images" / "flower.jpg"
 
 
 def dicom(name: str) -> Path:

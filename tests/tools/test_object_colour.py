@@ -7,6 +7,7 @@ import pytest
 
 from argus.tools.image_io import as_loaded
 from argus.tools.object_colour import colour_of_pixels, in_front, region_pixels
+from tests.support import samples
 
 BLUE, BLACK, WHITE, GRAY, RED = (30, 90, 210), (12, 12, 14), (250, 250, 250), (128, 128, 130), (200, 30, 30)
 
@@ -100,3 +101,10 @@ def test_a_box_outside_the_image_has_no_pixels():
     image, _, _ = scene()
     rgb, weights = region_pixels(as_loaded(image), [400, 300, 500, 400])
     assert rgb.shape == (0, 3) and weights.shape == (0,)
+
+
+def test_a_box_grabcut_misses_is_coloured_by_what_it_adds_to_its_surroundings():
+    # the motorcycle's box is mostly brown wall and gray floor, like the ring around it: the red is its own
+    image = as_loaded(samples.MOTORCYCLE)
+    found = colour_of_pixels(*region_pixels(image, [102.6, 64.8, 679.8, 444.7]))
+    assert found is not None and found.colour == "red"

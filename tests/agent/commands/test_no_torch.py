@@ -52,7 +52,7 @@ def run(*args: str) -> tuple[str, set[str]]:
         ),
         (("ask", str(samples.BUS), "How many people are in this image?"), "people are in the image", {"cv2"}),
         (("ask", str(samples.BUS), "Who is the man on the left?"), "can't identify people", set()),
-        (("ask", str(samples.BUS), "What is the meaning of life?"), "can't answer that", {"onnxruntime"}),
+        (("ask", str(samples.BUS), "What is the meaning of life?"), "can't tell", {"onnxruntime"}),
         (
             ("ask", str(samples.BUS), "What does Fleischner say about a 7 mm solid nodule in a 60-year-old?"),
             "MED-FLEISCHNER-03",

@@ -124,6 +124,11 @@ def test_answer_kind(accepted, kind):
         (["ct", "ct scan"], "It might be an MRI. It is a CT.", "What kind of scan is this?", False),  # the first sentence
         (["left", "on left"], "The star is on the left.", "Is the star on the left or the right?", True),
         (["NO PARKING"], "The sign reads \"NO PARKING\" [T1].", "What does the sign say?", True),
+        (["yes", "I can't tell"], "I can't tell: no tool here sees people or animals sleep.", "Is the cat asleep?", True),
+        (["orange", "I can't tell"], "I can't tell what the person wears [D1].", "What is she wearing?", True),
+        (["no", "I can't tell"], "Yes, there is 1 cup [D1].", "Is that tea?", False),
+        (["yes"], "I can't tell whether it is sunny.", "Is it sunny?", False),
+        (["2", "I can't tell"], "2 people [D1][D2].", "How many wear ties?", True),
     ],
 )  # fmt: skip
 def test_prose_answers(accepted, answer, question, expected):

@@ -348,3 +348,57 @@ def test_an_animal_lying_somewhere_is_not_a_person_down() -> None:
 def test_whether_either_thing_is_there_stays_a_yes_no_question() -> None:
     parsed = parse("Is there a dog or a cat?").program.root
     assert parsed.op == "exists" and [s.label for s in (parsed.target, *parsed.any_of)] == ["dog", "cat"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a city or the countryside
+        ("Is this a city or the countryside?", "scene(choices=['city', 'countryside'])"),
+        ("Is this urban or rural?", "scene(choices=['city', 'countryside'])"),
+        ("Was the photo taken in the country or in a town?", "scene(choices=['countryside', 'city'])"),
+        ("Is this in a city?", "scene(expected=city)"),
+        ("Was this picture taken in the countryside?", "scene(expected=countryside)"),
+        # day or night
+        ("Is it daytime?", "scene(expected=day)"),
+        ("Is it day or night?", "scene(choices=['day', 'night'])"),
+        ("Was this taken at night?", "scene(expected=night)"),
+        ("Is it dark outside?", "scene(expected=night)"),
+        ("Is this photo taken during the day?", "scene(expected=day)"),
+        ("What time of day is it?", "scene(choices=['day', 'night'])"),
+        # a pronoun for where the people in it are
+        ("Is he outdoors?", "scene(expected=outdoors)"),
+        ("Are they inside?", "scene(expected=indoors)"),
+        # the colour of a thing no list names, of the sky, of a person's part by pronoun
+        ("What colour is the sky?", "attribute(sky; attribute=colour)"),
+        ("What is the colour of the seat?", "attribute(seat; attribute=colour)"),
+        ("What color are the trees?", "attribute(tree; attribute=colour)"),
+        ("What colour is the background?", "attribute(object; attribute=colour)"),
+        ("What colour is her hair?", "attribute(person; attribute=colour; part=hair)"),
+        ("What color are their faces?", "attribute(person; attribute=colour; part=face)"),
+        ("Which colour is the astronaut's spacesuit?", "attribute(person; attribute=colour; part=spacesuit)"),
+        ("What colour are his jeans?", "attribute(person; attribute=colour; part=jeans)"),
+        # a kind of picture in the user's words, and the picture's colours counted
+        ("Is this a drawing or a photo?", "modality(choices=['drawing', 'photo'])"),
+        ("Is it a photograph or a cartoon?", "modality(choices=['photo', 'cartoon'])"),
+        ("Is this a histology slide?", "modality(expected=microscopy)"),
+        ("How many different colours are there?", "count(colour)"),
+        ("What is the number of colours in this picture?", "count(colour)"),
+        # riding: what the person is on
+        ("Is anyone riding a bike?", "exists(person; unchecked=riding a bike)"),
+    ],
+)
+def test_scene_and_colour_paraphrases(question: str, expected: str) -> None:
+    assert program(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Is this a man?", "Is it a girl?", "Which man is older?", "Which of the two is younger?"],
+)
+def test_a_person_s_sex_or_age_asked_of_the_picture_is_refused(question: str) -> None:
+    assert parse(question).op == "refuse"
+
+
+def test_a_clock_s_time_is_not_the_time_of_day() -> None:
+    assert parse("What time is it?").op != "scene"
