@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+HELD_FLOOR = 0.2  # a thing asked to be worn or held is looked for again down to this score
 ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
@@ -315,7 +316,7 @@ class Executor:
             return found
         rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
         seen = f"the {noun}: {rest}" if rest.startswith(("it ", "they ")) else rest
-        ridden = self._riding(op)
+        ridden = self._riding(op) or self._held(op)
         if ridden is not None:
             return ridden
         doing = op.unchecked or ""
@@ -358,6 +359,60 @@ class Executor:
             False,
             f", probably not: no person is on the {vehicle} {_cite_things(vehicles)}.",
             caveats=["This rests on where the boxes are: no tool here recognises riding."],
+        )
+
+    def _held(self, op: p.Exists) -> Finding | None:
+        """'Is anyone wearing a tie?', 'is the man holding an umbrella?': the thing is one the detector knows,
+        so no when none is seen, and yes when one lies over a person's box; None for anything else."""
+        from argus.tools.coco import match_label
+
+        asked = re.match(
+            r"^(?:is |are )?(wearing|holding|carrying|using|wielding|has|have|with) (?:(?:a|an|the|any|some|his|her|their) )?"
+            r"(\w+(?: \w+)?)$",
+            op.unchecked or "",
+        )
+        thing = match_label(asked.group(2), COCO_80) if asked else None
+        if op.target.label != "person" or asked is None or thing is None or thing == "person":
+            return None
+        _, people = self.select(op.target)
+        _, things = self.select(p.Selection(label=thing))
+        if people is None or things is None:
+            return None
+        if not things:  # small things worn or held score low: look again for this one, less strictly
+            closer = self.call("detect_objects", {"labels": [thing], "min_score": HELD_FLOOR})
+            things = [] if closer is None else as_things(closer.items(), coco_category)
+        if not things:
+            seen = (
+                f"I see {len(people)} {plural('person', len(people))} {_cite_things(people)}."
+                if people
+                else ""
+            )
+            return verdict(
+                False,
+                f", I don't see {_any(thing, p.Selection(label=thing))}.",
+                [seen] if seen else [],
+                self._absence_caveat("detections"),
+            )
+        on = [
+            (person, held)
+            for person in people
+            for held in things
+            if person.box and held.box and geometry.covered(held.box, person.box) >= 0.5
+        ]
+        basis = "This rests on where the boxes are: no tool here recognises what people wear or hold."
+        if on:
+            person, held = on[0]
+            sure = held.score is None or held.score >= LOW_CONFIDENCE
+            said = (
+                f"probably: {_article(thing)}" if sure else f"possibly: {_article(thing)} ({held.score:.2f})"
+            )
+            return verdict(True, f", {said} [{held.id}] is on a person [{person.id}].", caveats=[basis])
+        whom = "the person" if len(people) == 1 else "any of the people"
+        return verdict(
+            False,
+            f", probably not: the {plural(thing, len(things))} seen {_cite_things(things)} "
+            f"{'does' if len(things) == 1 else 'do'} not lie on {whom} {_cite_things(people)}.",
+            caveats=[basis],
         )
 
     def _exists(self, target: p.Selection) -> Finding:

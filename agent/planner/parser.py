@@ -1708,7 +1708,8 @@ ASK_PREFIX = (
 def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
     """What a yes/no question asks after its subject that no op checks: 'sleeping', 'parked on a street'."""
     words = [w for w in rest if w not in IDLE_WORDS]
-    if not words or (later and not ACTIVITY.search(" ".join(rest))):
+    # "does anyone have a backpack?": what someone has is asked too, not a second thing to look for
+    if not words or (later and not (ACTIVITY.search(" ".join(rest)) or rest[0] in ("have", "has", "having"))):
         return None
     phrase = " ".join(rest).strip()
     return phrase[:200] or None

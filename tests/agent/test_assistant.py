@@ -323,3 +323,21 @@ def test_a_state_no_tool_checks_is_never_answered_no(assistant, question, start)
     answer = assistant.ask(samples.BUS, question)
     assert answer.short_answer is None
     assert answer.answer.startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("image", "question", "short", "first_words"),
+    [
+        (samples.ZIDANE, "Is anyone wearing a tie?", "yes", "Yes, possibly: a tie"),
+        (samples.ZIDANE, "Is the person on the left wearing a tie?", "yes", "Yes, possibly: a tie"),
+        (samples.ZIDANE, "Does anyone have a backpack?", "no", "No, I don't see any backpacks"),
+        (samples.BUS, "Is anybody holding an umbrella?", "no", "No, I don't see any umbrellas"),
+    ],
+)
+def test_what_people_wear_or_hold_is_looked_for_when_the_detector_knows_it(
+    assistant, image, question, short, first_words
+):
+    answer = assistant.ask(image, question)
+    assert answer.short_answer == short
+    assert answer.answer.startswith(first_words)
+    _assert_sound(answer)
