@@ -654,6 +654,8 @@ class Executor:
     def _op_identify(self, op: p.Identify) -> Finding:
         if op.choices:
             return self._choose(op)
+        if op.held_by is not None:
+            return self._what_is_held(op.held_by)
         target = op.target
         if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)
@@ -712,6 +714,54 @@ class Executor:
         if target.position and found.value is not None:
             found.caveats.append(f"The classifier judges the whole picture, not the {target.position} alone.")
         return found
+
+    def _what_is_held(self, holder: p.Selection) -> Finding:
+        """'What is the man holding?': the things the detector knows as held or carried that lie on the
+        holder's box, looked for again less strictly when the first look found none there."""
+        _, holders = self.select(holder)
+        name = _noun(holder)
+        if holders is None:
+            return Finding(None, "I can't tell: the detector failed.")
+        if not holders:
+            return Finding(
+                None,
+                f"I can't tell: I don't see {_article(name)}.",
+                caveats=self._absence_caveat("detections"),
+            )
+        holders = holders[:1] if holder.rank or holder.position else holders
+
+        def on_holder(things: list[Thing]) -> list[Thing]:
+            return [
+                t
+                for t in things
+                if t.label in HELD
+                and t.box
+                and any(h.box and geometry.covered(t.box, h.box) >= 0.5 for h in holders)
+            ]
+
+        held = on_holder(self.things("detections") or [])
+        if not held:
+            closer = self.call("detect_objects", {"labels": sorted(HELD), "min_score": HELD_FLOOR})
+            held = on_holder([] if closer is None else as_things(closer.items(), coco_category))
+        basis = "This rests on where the boxes are: no tool here recognises what people hold."
+        who = (
+            f"the {name} {_cite_things(holders)}"
+            if len(holders) == 1
+            else f"the {plural(name)} {_cite_things(holders)}"
+        )
+        if not held:
+            return Finding(
+                None,
+                f"I can't tell: nothing the detector knows lies on {who}.",
+                [
+                    "No tool here recognises what people or animals hold; the detector knows 80 kinds of things."
+                ],
+            )
+        best = max(held, key=lambda t: t.score or 0.0)
+        sure = best.score is None or best.score >= LOW_CONFIDENCE
+        said = _article(best.label) if sure else f"possibly {_article(best.label)} ({best.score:.2f})"
+        lead = f"{said[0].upper()}{said[1:]} [{best.id}], on {who}."
+        return Finding(best.label, lead, [], [basis], value=best.label)
 
     def _choose(self, op: p.Identify) -> Finding:
         """'Is this a dog or a cat?': the one offered that is there; when none is, what it is instead."""
@@ -2137,6 +2187,16 @@ def _parts(part: str) -> str:
 
 
 SKY_WORDS = frozenset(["sky", "skies"])
+# COCO classes a person or an animal holds or carries.
+HELD = frozenset(
+    [
+        "backpack", "umbrella", "handbag", "suitcase", "frisbee", "skis", "snowboard", "sports ball",
+        "kite", "baseball bat", "baseball glove", "skateboard", "surfboard", "tennis racket", "bottle",
+        "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple", "sandwich", "orange",
+        "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "laptop", "mouse", "remote", "keyboard",
+        "cell phone", "book", "scissors", "teddy bear", "hair drier", "toothbrush", "clock", "vase",
+    ]
+)  # fmt: skip
 # What people ride on top of, in view: COCO classes.
 RIDDEN = frozenset(
     ["bicycle", "motorcycle", "horse", "elephant", "skateboard", "surfboard", "snowboard", "skis"]

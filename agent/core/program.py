@@ -134,6 +134,9 @@ class Identify(_Model):
     choices: list[Selection] = Field(
         default_factory=list, max_length=6, description="The things offered ('a dog or a cat?')."
     )
+    held_by: Selection | None = Field(
+        default=None, description="Name what this holds or carries instead ('what is the man holding?')."
+    )
 
 
 class Attribute(_Model):
@@ -400,7 +403,7 @@ def render(op: dict[str, Any]) -> str:
             if isinstance(value, list) and all(isinstance(v, dict) for v in value):
                 value = " or ".join(Selection.model_validate(v).describe() for v in value)
             parts.append(f"{key}={value}")
-    for key in ("object", "right", "remove", "minus"):
+    for key in ("object", "right", "remove", "minus", "held_by"):
         if isinstance(op.get(key), dict):
             parts.append(f"{key}: {Selection.model_validate(op[key]).describe()}")
     if op.get("add"):

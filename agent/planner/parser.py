@@ -1629,10 +1629,34 @@ def _activity(
         return None  # asks what the picture shows
     if re.match(rf"^(?:what|which \w+) (?:is|are) {POSTURES}\b", text):
         return None  # "what is sitting on the table?" asks what is there, not what someone does
+    in_hand = re.search(
+        r"\b(?:have|has|got) in (?:his|her|its|their|the) (?:hands?|mouth|arms?|paws?|lap|teeth)\b", text
+    )
+    held = (
+        activity
+        if activity and activity.group(1) in ("holding", "hold", "holds", "carrying", "carry", "carries")
+        else None
+    )
+    holding = in_hand or held
+    if match and holding:
+        holder = _holder(text, tokens, mentions, holding.start())
+        if holder is not None:  # "what is the man holding?": what lies on the holder's box
+            return p.Identify(held_by=holder)
     if match and activity and not re.search(r"^how many\b", text):
         return p.Unanswerable(
             reason=f"no tool here recognises what people or animals are {activity.group(1)}"
         )
+    return None
+
+
+def _holder(text: str, tokens: list[str], mentions: list[Mention], at: int) -> p.Selection | None:
+    """Who holds something in 'what is the man in red holding?': the thing named before the verb at
+    character ``at``, or a person for 'he', 'she', 'they', 'someone'."""
+    before = [m for m in mentions if _token_offset(text, m.start) < at]
+    if before:
+        return before[0].selection
+    if re.search(r"\b(?:he|she|they|someone|somebody|anyone|anybody|everyone)\b", text[:at]):
+        return p.Selection(label="person")
     return None
 
 

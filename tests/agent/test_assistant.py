@@ -341,3 +341,18 @@ def test_what_people_wear_or_hold_is_looked_for_when_the_detector_knows_it(
     assert answer.short_answer == short
     assert answer.answer.startswith(first_words)
     _assert_sound(answer)
+
+
+@pytest.mark.parametrize(
+    ("image", "question"),
+    [
+        (samples.ZIDANE, "What is the man on the left holding?"),
+        (samples.CAMERA, "What is the man holding?"),
+        (samples.BUS, "What does the woman have in her hand?"),
+    ],
+)
+def test_what_someone_holds_is_only_what_lies_on_them_and_otherwise_unknown(assistant, image, question):
+    answer = assistant.ask(image, question)
+    assert answer.program is not None and answer.program["held_by"]["label"] == "person"
+    assert answer.answer.startswith("I can't tell: nothing the detector knows lies on the pe")
+    assert answer.short_answer is None
