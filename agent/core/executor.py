@@ -1364,6 +1364,17 @@ class Executor:
             n = int(counted.short or 0)
         else:
             n = len(things)
+        cites = (
+            _cite_things(things)
+            if len(things) == n
+            else f"(the largest {len(things)}: {_cite_things(things)})"
+        )
+        if op.comparison in ("even", "odd"):  # "is the number of people even?"
+            holds = n % 2 == (0 if op.comparison == "even" else 1)
+            return verdict(
+                holds,
+                f": I count {count_phrase(n, noun)} {cites}, an {'even' if n % 2 == 0 else 'odd'} number.",
+            )
         holds = _compared(n, op.than or 0, op.comparison)
         words = {
             "more": "more than",
@@ -1372,11 +1383,6 @@ class Executor:
             "at_least": "at least",
             "at_most": "at most",
         }[op.comparison]
-        cites = (
-            _cite_things(things)
-            if len(things) == n
-            else f"(the largest {len(things)}: {_cite_things(things)})"
-        )
         return verdict(
             holds, f": I count {count_phrase(n, noun)} {cites}, {'' if holds else 'not '}{words} {op.than}."
         )

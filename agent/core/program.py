@@ -177,7 +177,9 @@ class Compare(_Model):
     left: Selection
     right: Selection | None = None
     than: int | None = Field(default=None, ge=0, le=100_000)
-    comparison: Literal["more", "fewer", "same", "at_least", "at_most"]
+    comparison: Literal["more", "fewer", "same", "at_least", "at_most", "even", "odd"] = Field(
+        description="more/fewer/same/at_least/at_most than the other or ``than``; even/odd: the count's parity."
+    )
     which: bool = Field(
         default=False, description="Ask which of the two there are more (fewer) of, not yes/no."
     )

@@ -1684,9 +1684,17 @@ NUMBER = r"(\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
 def _count_check(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
-    """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?'."""
+    """'Are there more than 20 coins?', 'Are there exactly two cats?', 'Are there 3 people?', 'is the
+    number of people even?'."""
     if not YES_NO_START.match(text):
         return None
+    parity = re.search(
+        r"\b(?:an? )?(even|odd) (?:number|count|amount)\b|\b(?:number|count) of .+ (even|odd)$", text
+    )
+    if parity and (mentions or unknown_noun(tokens, 0)):
+        counted = mentions[0] if mentions else unknown_noun(tokens, 0)
+        assert counted is not None
+        return p.Compare(left=counted.selection, comparison=parity.group(1) or parity.group(2))  # type: ignore[arg-type]
     patterns: tuple[tuple[str, str], ...] = (
         (rf"\b(?:more than|over|greater than|above) {NUMBER}\b", "more"),
         (rf"\b(?:fewer than|less than|under|below) {NUMBER}\b", "fewer"),

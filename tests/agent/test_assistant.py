@@ -356,3 +356,13 @@ def test_what_someone_holds_is_only_what_lies_on_them_and_otherwise_unknown(assi
     assert answer.program is not None and answer.program["held_by"]["label"] == "person"
     assert answer.answer.startswith("I can't tell: nothing the detector knows lies on the pe")
     assert answer.short_answer is None
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [("Is the number of people even?", "no"), ("Is there an odd number of people?", "yes")],
+)
+def test_a_count_s_parity_is_a_yes_no_answer_with_the_count(assistant, question, short):
+    answer = assistant.ask(samples.BUS, question)
+    assert answer.short_answer == short
+    assert "I count 3 people" in answer.answer and "an odd number" in answer.answer

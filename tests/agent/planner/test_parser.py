@@ -255,6 +255,9 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this a dog or a cat?", "identify(object; choices=dog or cat)"),
         ("is it a horse, a cow or a sheep", "identify(object; choices=horse or cow or sheep)"),
         ("Is the animal a cat or a dog?", "identify(animal; choices=cat or dog)"),
+        # a count's parity
+        ("Is the number of people even?", "compare(person; comparison=even)"),
+        ("is there an odd number of coins", "compare(coin; comparison=odd)"),
         # what someone holds: what lies on their box
         ("What is the man holding?", "identify(object; held_by: person)"),
         ("what's she carrying", "identify(object; held_by: person)"),
