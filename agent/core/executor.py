@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 HELD_FLOOR = 0.2  # a thing asked to be worn or held is looked for again down to this score
 ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
@@ -1475,6 +1476,15 @@ class Executor:
             lines = [t for t, y in zip(lines, middles, strict=True) if abs(y - edge) <= 0.12 * self.height]
             where = f" at the {op.part}"
         text = " ".join(getattr(t, "text", "") for t in lines)
+        if op.word is not None:  # "what is the first word?"
+            words = [(w.strip(".,;:!?\"'()"), t) for t in lines for w in getattr(t, "text", "").split()]
+            words = [(w, t) for w, t in words if w]
+            index = op.word - 1 if op.word > 0 else op.word
+            if not -len(words) <= index < len(words):
+                return Finding(None, f"I can't tell: the text has {count_phrase(len(words), 'word')}.")
+            word, line = words[index]
+            nth = ORDINALS.get(op.word, f"number {op.word}")
+            return Finding(word, f"The {nth} word is \u201c{word}\u201d [{line.id}].", value=word)
         return Finding(text, f"It reads{where} {_quote_lines(lines, 12)}.", value=text)
 
     def _op_text_contains(self, op: p.TextContains) -> Finding:

@@ -210,6 +210,9 @@ class ReadText(_Model):
 
     op: Literal["read_text"] = "read_text"
     part: Literal["all", "largest", "top", "bottom"] = "all"
+    word: int | None = Field(
+        default=None, ge=-20, le=20, description="Only this word, in reading order: 1 the first, -1 the last."
+    )
 
 
 class TextContains(_Model):
@@ -397,6 +400,7 @@ def render(op: dict[str, Any]) -> str:
         "part",
         "arrangement",
         "line",
+        "word",
         "room",
         "asked",
     ):

@@ -447,6 +447,12 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
 
 
 def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    nth = re.search(
+        r"\b(?:what|which|read)\b.*\bthe (first|second|third|fourth|fifth|last|final) (?:word|words)\b", text
+    )
+    if nth and not nth.group(0).endswith("words"):
+        position = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "final": -1}
+        return p.ReadText(word=position[nth.group(1)])  # "what is the first word?"
     if (
         re.search(r"\b(title|titled|heading|headline|header)\b", text)
         and re.search(r"\b(what|which|read|tell|give)\b", text)

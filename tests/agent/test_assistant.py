@@ -366,3 +366,11 @@ def test_a_count_s_parity_is_a_yes_no_answer_with_the_count(assistant, question,
     answer = assistant.ask(samples.BUS, question)
     assert answer.short_answer == short
     assert "I count 3 people" in answer.answer and "an odd number" in answer.answer
+
+
+def test_one_word_of_the_text_is_read_in_reading_order(assistant):
+    first = assistant.ask(samples.PAGE, "What is the first word?")
+    assert first.short_answer == "Region-based" and first.answer.startswith("The first word is")
+    last = assistant.ask(samples.PAGE, "What's the last word on the page?")
+    assert last.short_answer == "values"
+    _assert_sound(last)

@@ -255,6 +255,10 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this a dog or a cat?", "identify(object; choices=dog or cat)"),
         ("is it a horse, a cow or a sheep", "identify(object; choices=horse or cow or sheep)"),
         ("Is the animal a cat or a dog?", "identify(animal; choices=cat or dog)"),
+        # one word of the text
+        ("What is the first word?", "read_text(word=1)"),
+        ("what's the last word on the sign", "read_text(word=-1)"),
+        ("Which is the second word of the text?", "read_text(word=2)"),
         # a count's parity
         ("Is the number of people even?", "compare(person; comparison=even)"),
         ("is there an odd number of coins", "compare(coin; comparison=odd)"),
