@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
+from argus.agent.core.fact_words import fact_in_words
 from argus.agent.core.lexicon import (
     OWN_NAME_SHADES,
     REGION_NOUNS,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
-HELD_FLOOR = 0.2  # a thing asked to be worn or held is looked for again down to this score
+LOOK_AGAIN_FLOOR = 0.25  # a thing asked for by name that the first look missed is looked for down to this
 ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
@@ -380,7 +381,7 @@ class Executor:
         if people is None or things is None:
             return None
         if not things:  # small things worn or held score low: look again for this one, less strictly
-            closer = self.call("detect_objects", {"labels": [thing], "min_score": HELD_FLOOR})
+            closer = self.call("detect_objects", {"labels": [thing], "min_score": LOOK_AGAIN_FLOOR})
             things = [] if closer is None else as_things(closer.items(), coco_category)
         if not things:
             seen = (
@@ -448,6 +449,15 @@ class Executor:
                 f"Yes, possibly: the detector sees {phrase}, with low confidence ({best.score:.2f}).",
                 value=True,
             )
+        closer = self._look_again(target) if source == "detections" else []
+        if closer:
+            best = max(closer, key=lambda t: t.score or 0.0)
+            return Finding(
+                "yes",
+                f"Yes, possibly: looking again, the detector sees {self._phrase(closer, target)}, with low "
+                f"confidence ({best.score or 0:.2f}).",
+                value=True,
+            )
         return Finding(
             "no",
             f"No, I don't see {_any(noun, target)}.",
@@ -455,6 +465,16 @@ class Executor:
             self._absence_caveat(source),
             value=False,
         )
+
+    def _look_again(self, target: p.Selection) -> list[Thing]:
+        """A thing asked for by name that the first look missed, looked for again less strictly: small
+        things (a tie, a phone) often score just under the detector's threshold. Only a bare name: a colour,
+        place or relation is checked on what the first look found."""
+        bare = target.model_copy(update={"label": None, "category": None})
+        if target.label not in COCO_80 or bare != p.Selection():
+            return []
+        result = self.call("detect_objects", {"labels": [target.label], "min_score": LOOK_AGAIN_FLOOR})
+        return [] if result is None else as_things(result.items(), coco_category)
 
     def _classifier_presence(self, target: p.Selection) -> Finding:
         noun = target.label or target.category or "that"
@@ -742,7 +762,7 @@ class Executor:
 
         held = on_holder(self.things("detections") or [])
         if not held:
-            closer = self.call("detect_objects", {"labels": sorted(HELD), "min_score": HELD_FLOOR})
+            closer = self.call("detect_objects", {"labels": sorted(HELD), "min_score": LOOK_AGAIN_FLOOR})
             held = on_holder([] if closer is None else as_things(closer.items(), coco_category))
         basis = "This rests on where the boxes are: no tool here recognises what people hold."
         who = (
@@ -1852,7 +1872,9 @@ class Executor:
         for und in outcome.evaluation.undetermined:
             missing.extend(n for n in und.missing if n not in missing)
         if missing and not relevant:
-            out.append(f"To apply the rules to a case, give: {', '.join(missing[:4])}.")
+            said = join_words([fact_in_words(name) for name in missing[:4]])
+            out.append(f"To apply the rules to a case, give {said}.")
+            self.toolbox.notes.append(f"findings the rules need: {', '.join(missing)}")
         return out
 
     def _op_triage(self, op: p.Triage) -> Finding:

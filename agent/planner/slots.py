@@ -100,6 +100,8 @@ def stated_findings(text: str) -> dict[str, str | int | float | bool]:
             out["nodule.perifissural"] = True
         if re.search(r"\bnew\b", low):
             out["nodule.new"] = True
+        if re.search(r"\bbaseline\b", low):
+            out["nodule.baseline"] = True
     age = _AGE.search(low)
     if age:
         out["patient.age"] = int(age.group(1) or age.group(2))
