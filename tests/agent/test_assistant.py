@@ -374,3 +374,11 @@ def test_one_word_of_the_text_is_read_in_reading_order(assistant):
     last = assistant.ask(samples.PAGE, "What's the last word on the page?")
     assert last.short_answer == "values"
     _assert_sound(last)
+
+
+def test_a_thing_asked_for_by_name_is_looked_for_again_and_hedged(assistant):
+    tie = assistant.ask(samples.ZIDANE, "Is there a tie?")
+    assert tie.short_answer == "yes" and tie.answer.startswith("Yes, possibly: looking again")
+    _assert_sound(tie)
+    phone = assistant.ask(samples.ZIDANE, "Is there a cell phone?")
+    assert phone.short_answer == "no"  # what scores lower still is not offered
