@@ -33,6 +33,7 @@ from argus.agent.core.lexicon import (
 from argus.agent.core.things import (
     Thing,
     as_things,
+    by_rank,
     describe_place,
     filter_things,
     name_objects,
@@ -696,6 +697,20 @@ class Executor:
             return Finding(None, "I can't tell: the detector failed.")
         if target.relation is not None and target.relation.relation == "near" and len(things) > 1:
             things = self._nearest(things, target.relation.to)  # "what is next to X": the closest
+        if target.rank in ("nearest", "farthest") and things:
+            if not target.label:  # a table or a bed is what things stand on, not one of them
+                _, every = self.select(target.model_copy(update={"rank": None}))
+                standing = [t for t in every or [] if t.label not in ("dining table", "bed")]
+                things = by_rank(standing, target.rank) or things
+            thing = things[0]
+            place = describe_place(thing, self.width, self.height)
+            return Finding(
+                thing.label,
+                f"{_cap(_article(thing.label))} {place} [{thing.id}] is "
+                f"{'nearest the camera' if target.rank == 'nearest' else 'farthest from the camera'}.",
+                ["Judged by where things stand in the picture: the lower a thing's base, the nearer it is."],
+                value=thing.label,
+            )
         sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
         kind = target.category or "thing"
         if sure or things:
@@ -2068,7 +2083,7 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
     noun = thing.label if own else _noun(selection)
     if selection.rank or selection.position:
         side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
-                "largest": "", "smallest": ""}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
+                "largest": "", "smallest": "", "nearest": "nearest the camera", "farthest": "farthest from the camera"}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"

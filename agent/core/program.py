@@ -33,7 +33,10 @@ RelationKind = Literal[
     "wider_than",
 ]
 Position = Literal["left", "right", "top", "bottom", "middle"]
-Rank = Literal["leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first"]
+# nearest / farthest: from the camera, judged by where a thing stands (the lower its base, the nearer)
+Rank = Literal[
+    "leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first", "nearest", "farthest"
+]
 AttributeName = Literal["colour", "shape", "size", "position", "area"]
 QualityAspect = Literal[
     "sharp",

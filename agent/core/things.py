@@ -159,6 +159,9 @@ def by_position(things: list[Thing], position: str, width: float, height: float)
     return by_rank(placed, extreme) if extreme else []
 
 
+NEAR_TIE_PX = 12  # bases this close are standing at about the same depth
+
+
 def by_rank(things: list[Thing], rank: str) -> list[Thing]:
     placed = [t for t in things if t.box]
     if not placed:
@@ -171,6 +174,9 @@ def by_rank(things: list[Thing], rank: str) -> list[Thing]:
         "largest": lambda t: -t.area,
         "smallest": lambda t: t.area,
         "first": lambda t: geometry.centre(t.box)[0],
+        # on a ground plane the nearer thing stands lower in the picture; the larger one breaks a tie
+        "nearest": lambda t: (-round(t.box[3] / NEAR_TIE_PX), -t.area),
+        "farthest": lambda t: (round(t.box[3] / NEAR_TIE_PX), t.area),
     }[rank]
     return [min(placed, key=key)]
 

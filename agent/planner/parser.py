@@ -1666,6 +1666,24 @@ def _holder(text: str, tokens: list[str], mentions: list[Mention], at: int) -> p
     return None
 
 
+def _depth(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'Which object is closest to the camera?', 'what is in the foreground?': the thing nearest (or
+    farthest), judged by where things stand in the picture."""
+    match = re.search(
+        r"^(?:what|which)\b.*?\b(?:(closest|nearest)|(farthest|furthest)) (?:to|from) (?:the )?"
+        r"(?:camera|viewer|photographer|lens|front|us|me|you)\b"
+        r"|^(?:what|which)\b.*?\bin the (?:(foreground|front)|(background|back|distance))\b",
+        text,
+    )
+    if not match:
+        return None
+    rank = "nearest" if match.group(1) or match.group(3) else "farthest"
+    phrase = match.start(match.lastindex or 0)
+    subject = next((m.selection for m in mentions if _token_offset(text, m.start) < phrase), None)
+    target = (subject or p.Selection()).model_copy(update={"rank": rank})
+    return p.Identify(target=target)
+
+
 def _colour_image(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -1770,6 +1788,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("colour_count", _colour_count),
     ("compare", _compare),
     ("negated", _negated),
+    ("depth", _depth),
     ("name_of", _name_of),
     ("what_place", _what_place),
     ("activity", _activity),

@@ -382,3 +382,11 @@ def test_a_thing_asked_for_by_name_is_looked_for_again_and_hedged(assistant):
     _assert_sound(tie)
     phone = assistant.ask(samples.ZIDANE, "Is there a cell phone?")
     assert phone.short_answer == "no"  # what scores lower still is not offered
+
+
+def test_the_thing_nearest_the_camera_stands_lowest_in_the_picture(assistant):
+    near = assistant.ask(samples.BUS, "Which object is closest to the camera?")
+    assert near.short_answer == "person" and "nearest the camera" in near.answer
+    far = assistant.ask(samples.BUS, "What is in the background?")
+    assert far.short_answer == "bus"
+    _assert_sound(far)

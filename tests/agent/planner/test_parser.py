@@ -414,3 +414,17 @@ def test_a_person_s_sex_or_age_asked_of_the_picture_is_refused(question: str) ->
 
 def test_a_clock_s_time_is_not_the_time_of_day() -> None:
     assert parse("What time is it?").op != "scene"
+
+
+@pytest.mark.parametrize(
+    ("question", "label", "rank"),
+    [
+        ("Which object is closest to the camera?", "object", "nearest"),
+        ("what's in the foreground", None, "nearest"),
+        ("Which animal is furthest from the camera?", None, "farthest"),
+        ("Which person is nearest to the viewer?", "person", "nearest"),
+    ],
+)
+def test_nearest_or_farthest_from_the_camera_is_a_rank(question: str, label: str | None, rank: str) -> None:
+    root = parse(question).program.root
+    assert root.op == "identify" and root.target.rank == rank and root.target.label == label
