@@ -20,6 +20,7 @@ from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
+from argus.agent.planner.phrasing import plain
 from argus.tools.words import number_value
 
 RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
@@ -98,7 +99,7 @@ def parse(
 ) -> Parse:
     """The program for ``question``; ``previous`` resolves 'them'/'it' in a follow-up."""
     slots = slot_parser.parse(question, zone_names)
-    text = normalize(question)
+    text = plain(normalize(question))
     tokens = text.split()
     op, by = _read(question, text, tokens, slots, zone_names or [], image or {}, previous)
     program = p.Program(root=op)
