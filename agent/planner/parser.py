@@ -339,7 +339,7 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
 CITY = r"(?:(?:a |the |in a |in the )?(?:city|town|urban(?: area| setting)?|downtown))"
 COUNTRY = r"(?:(?:a |the |in a |in the )?(?:countryside|country|rural(?: area| setting)?|village|farm|wilderness|nature))"
 DAY = r"(?:(?:the )?day ?time|day|(?:during |in )?the day|daylight|morning|afternoon|midday|noon)"
-NIGHT = r"(?:(?:the )?night ?time|night|at night|evening|dusk|late at night|dark outside|dark out)"
+NIGHT = r"(?:(?:the )?night ?time|night|the night|at night|evening|dusk|late at night|dark outside|dark out)"
 
 
 def _area_asked(text: str) -> p.Scene | None:
@@ -372,7 +372,10 @@ def _time_asked(text: str) -> p.Scene | None:
         first, second = ("day" if re.fullmatch(DAY, g) else "night" for g in both.groups())
         if first != second:
             return p.Scene(choices=[first, second])  # type: ignore[list-item]
-    one = re.search(rf"{lead}({DAY}|{NIGHT})$", text)
+    one = re.search(
+        rf"{lead}(?:an? )?({DAY}|{NIGHT})(?: (?:shot|photo|photograph|picture|image|scene))?(?: in (?:the|this) {IMAGE})?$",
+        text,
+    )
     if one:
         return p.Scene(expected="day" if re.fullmatch(DAY, one.group(1)) else "night")
     if re.search(r"^what time of (?:the )?day\b|^(?:is|was) it (?:light|bright) (?:outside|out)$", text):
@@ -558,7 +561,8 @@ def _describe(
 REMOVAL = (
     r"\b(?:remove|removed|removing|take away|taken away|taking away|took away|takes away|subtract|subtracted|"
     r"subtracting|delete|deleted|eliminate|eliminated|without|minus|ignore|ignoring|ignored|excluding|exclude|"
-    r"except|discount|discounting|leave out|leaving out|left out|not counting|disregard|disregarding)\b"
+    r"except|discount|discounting|leave out|leaving out|left out|not counting|disregard|disregarding|apart from|"
+    r"aside from|besides|other than|save for|setting aside|leaving aside|not including|omitting|omit)\b"
 )
 ADDING = (
     r"\b(?:add|added|adding|plus|another|more|extra|additional|joined|join|arrive|arrived|came|come|bring|"
@@ -572,7 +576,7 @@ def _arithmetic(
     """Counts worked on: what would be left, added, doubled, the total of two kinds, their difference."""
     if not mentions or not re.search(
         r"\b(?:how many|what is the (?:total|number|count|sum|difference)|count|number of|total|twice|double|"
-        r"doubled|triple|tripled|difference|what do you get|left|remain|remaining)\b",
+        r"doubled|triple|tripled|difference|what do you get|left|remain|remaining|add up|adds up|multiply|times)\b",
         text,
     ):
         return None
@@ -584,7 +588,7 @@ def _arithmetic(
     ):
         return p.Arithmetic(target=mentions[0].selection, minus=mentions[1].selection)
     if pair and re.search(
-        r"\b(?:total|altogether|in all|combined|together|sum|all together|in total)\b", text
+        r"\b(?:total|altogether|in all|combined|together|sum|all together|in total|plus|adds? up)\b", text
     ):
         joined = [
             after.selection
@@ -594,11 +598,16 @@ def _arithmetic(
         ]
         if joined:
             return p.Arithmetic(target=mentions[0].selection, plus=joined)
-    times = re.search(r"\b(twice|double|triple|thrice) (?:the )?(?:number|count|amount|total)\b", text)
+    times = re.search(
+        r"\b(twice|double|triple|thrice|(?:two|three|2|3) times) (?:the )?(?:\w+ )?(?:number|count|amount|total)\b"
+        r"|\bmultipl\w* (?:the )?(?:number|count|amount|total)\b.*\bby (two|three|2|3)$",
+        text,
+    )
     if times:
-        after = [m for m in mentions if _token_offset(text, m.start) > times.end()]
+        after = [m for m in mentions if _token_offset(text, m.start) > times.start()]
         target = after[0].selection if after else mentions[0].selection
-        return p.Arithmetic(target=target, times=3 if times.group(1) in ("triple", "thrice") else 2)
+        factor = 3 if re.match(r"triple|thrice|three|3", times.group(1) or times.group(2)) else 2
+        return p.Arithmetic(target=target, times=factor)
     grown = re.search(r"\b(?:were|was|are|is|got|get|gets) (doubled|tripled)\b", text)
     if grown:
         before = [m for m in mentions if _token_offset(text, m.start) < grown.start()]
@@ -876,6 +885,10 @@ def _attribute(
     asked = re.search(r"\b(?:what|which)(?: (?:kind|sort|type) of)? (shape|size|colou?r)\b", text)
     if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
         mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
+    named = [m.start() for m in re.finditer(r"\b(?:shape|size|colou?r) of\b", text)]
+    if named:  # "what is the shape of the yellow shape": the first 'shape' names the attribute
+        mentions = [m for m in mentions if _token_offset(text, m.start) not in named]
+        asked = asked or re.search(r"\b(shape|size|colou?r) of\b", text)
     target = mentions[0].selection if mentions else None
     clothing = re.search(CLOTHING, text)
     if clothing and re.search(r"\bcolou?r", text):
@@ -1109,10 +1122,11 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     )
     if doing:  # "how many people are wearing hats?": not how many people there are
         return p.Unanswerable(reason=f"no tool here recognises what people or animals are {doing.group(1)}")
+    within = re.search(rf"\b(?:in|on|along|does|do) the ({'|'.join(LINE_INDEX)}) (row|column)\b", text)
     parts = re.search(
         r"^how many (\w+) (?:does|do|did) (?:the|this|that|each|a|an|its|his|her|their) [\w ]+ have\b", text
     )
-    if parts:  # "how many wheels does the bus have?": the parts of a thing, not things
+    if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
     trailing = re.search(r"\bhow many (?:\w+ ){1,3}(?:are|is) (\w+)(?: ones?)?$", text)
@@ -1131,8 +1145,8 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     lined = re.search(r"\bhow many (rows|columns) of\b", text)
     if lined:  # "how many rows of coins are there?"
         return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
-    within = re.search(rf"\b(?:in|on|along) the ({'|'.join(LINE_INDEX)}) (row|column)\b", text)
-    if within:  # "how many coins are in the top row?"
+    if within:  # "how many coins are in the top row?": the row's place is the row's, not the coins'
+        target = target.model_copy(update={"position": None})
         return p.Count(target=target, arrangement=f"{within.group(2)}s", line=LINE_INDEX[within.group(1)])  # type: ignore[arg-type]
     if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
         target = target.model_copy(update={"state": "fallen"})
