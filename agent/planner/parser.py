@@ -146,6 +146,19 @@ def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         if domain is None and slots.security_words:
             domain = "security"
         return p.Rules(query=text[:500], domain=domain)
+    if re.search(
+        r"^(?:the |any )?(?:\w+ )?(?:rules?|guidelines?|regulations?|requirements?|policy|policies|protocols?|"
+        r"recommendations?|standards?) (?:for|on|about|regarding|covering|concerning|around)\b",
+        text,
+    ):  # "rules for blocked exit routes?", "osha rules on hard hats?"
+        domain = (
+            "medical"
+            if slots.medical_words > slots.security_words
+            else "security"
+            if slots.security_words
+            else None
+        )
+        return p.Rules(query=text[:500], domain=domain)
     if (
         slots.stated
         and not image.get("format")
@@ -181,11 +194,16 @@ def _finding(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     return None
 
 
+SCAN_WORDS = r"(?:scan|study|x[- ]?ray|radiograph|film|mri|ct|ultrasound|mammogram|slice)"
+
+
 def _triage(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     if re.search(
         r"\b(triage|urgent|urgency|critical finding|critical findings|emergency|priority|prioriti[sz]e|"
         r"need(?:s)? (?:to be )?(?:review|reviewed|read)|radiologist|clinician|follow up|follow-up|"
         r"abnormal\w*|normal study|is (?:the|this) (?:scan|study|x[- ]?ray|radiograph|film|image|mri|ct) normal|any findings?|"
+        rf"(?:the|this) {SCAN_WORDS} (?:\w+ ){{0,2}}?(?:look|looks|seem|seems|appear|appears) (?:normal|healthy|fine|ok|okay)|"
+        rf"(?:everything|all) (?:normal|ok|okay|fine|alright|all right) (?:on|in|with) (?:the|this) {SCAN_WORDS}|"
         r"(?:anything|something) wrong|"
         r"pathology|diagnos\w*|nodule|pneumothorax|effusion|fracture)\b",
         text,
@@ -216,10 +234,11 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         r"\b(threat|threats|threatening|security|secure|safe|safety|danger|dangerous|hazard|hazards|alert|alerts|"
         r"alarm|intrusion|intruder|intruders|trespass\w*|break ?in|suspicious|loiter\w*|unattended|abandoned|"
         r"left behind|exit (?:route|routes|path|door)s? (?:clear|blocked|obstructed)|blocked|obstructed|"
+        r"exits? (?:\w+ ){0,2}?(?:clear|free|open|accessible|passable)|"
         r"assess|evaluate the scene|incident|emergency exit)\b",
         text,
     ) and not re.search(r"\bhow many\b", text):
-        if not YES_NO_START.match(text):
+        if not (YES_NO_START.match(text) or re.match(r"^any\b", text)):
             return p.Assess()
         # a yes/no question answers "Yes" when the scene calls for an alert, or when it is safe; an exit
         # asked about is judged by the exit rules alone
@@ -1183,13 +1202,14 @@ def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
 
 
 CONFIRM = (
-    r"^(?:is it (?:true|correct|the case|right|so) that|would you say(?: that)?|am i right (?:that|in thinking that)|"
+    r"^(?:is it (?:true|correct|the case)(?: that)?|is it (?:right|so) that|would you say(?: that)?|"
+    r"am i right (?:that|in thinking that)|"
     r"(?:can|could) you confirm(?: that)?|please confirm(?: that)?|confirm(?: that)?|do you agree(?: that)?|"
     r"would it be (?:true|right|fair|correct) to say(?: that)?|so|i (?:think|believe|guess) that)\s+"
 )
 # A statement put up to be denied: "is it false that there is a cat?" asks whether there is none.
 DENY = (
-    r"^(?:is it (?:false|untrue|wrong|incorrect|not true|not the case) that|"
+    r"^(?:is it (?:false|untrue|wrong|incorrect|not true|not the case)(?: that)?|"
     r"would it be (?:wrong|false|incorrect|a mistake|untrue) to say(?: that)?|am i wrong (?:that|to say that|in thinking that))\s+"
 )
 AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|has|have|will|would|should)"
