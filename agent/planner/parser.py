@@ -535,6 +535,7 @@ def _mention_query(text: str) -> str | None:
         r"\b(?:is|are) (.+?) (?:written|mentioned|printed|shown) (?:on|in|anywhere|somewhere|here|there)\b",
         r"^(?:is|are) (.+?) (?:written|mentioned|printed)$",
         r"\b(?:is|are) there (?:any )?(?:mention|mentions) of (.+)$",
+        r"^(?:does|do) (?:the )?(?:word|words|phrase|name|term) (.+?) (?:appear|occur|show up|feature)s?\b",
         r"\bmention(?:s|ed)? (?:of )?(.+)$",
         r"\b(?:does|do) (?:it|the \w+) (?:talk|speak) about (.+)$",
     )
@@ -564,7 +565,10 @@ def _describe(
 ) -> Any:
     if re.search(
         r"\bdescribe (?:the |its |their )?(?:colou?rs?|shapes?|sizes?|position|location)\b", text
-    ) or re.search(rf"\bwhat (?:do|can) you see(?: directly| immediately| just)? (?:{_RELATION}) ", text):
+    ) or re.search(
+        rf"\bwhat (?:do|can) you see(?: directly| immediately| just)? (?:{_RELATION}) (?!(?:the |this |that )?{IMAGE}$)",
+        text,
+    ):
         return None  # an attribute, or what is next to something
     if re.search(
         rf"\b(describe|description|caption|summari[sz]e|what is happening|what is going on|what happens|"

@@ -137,6 +137,35 @@ HEDGES = (
     (r"\b(?:colou?red|painted) the same(?: colou?r)?\b", "the same colour"),
     (r"\b(?:of|in) the same colou?r\b", "the same colour"),
 )
+SIZES = r"(?:big|large|small|little|tiny|huge)"
+PLACES = r"(?:on|in|inside|under|beside|next to|near|behind|in front of)"
+# Other word orders for the same question.
+REWORDINGS = (
+    # "what colour eyes does the cat have" -> "what colour are the eyes of the cat"
+    (r"^what (colou?r|shape|size) (\w+s) (?:does|do) (the .+?) have$", r"what \1 are the \2 of \3"),
+    (r"^what (colou?r|shape|size) (\w+) (?:does|do) (the .+?) have$", r"what \1 is the \2 of \3"),
+    # "name the colours in this image", "what are the colours present in the picture"
+    (
+        r"^(?:name|list|give me|identify|what are|what is) the (colou?rs|shapes) (?:present |visible |shown |used )?",
+        r"what \1 are ",
+    ),
+    # "how big is the star, large or small" -> "is the star large or small"
+    (rf"^(?:how (?:big|large|small)|what size) (is|are) (.+?) ({SIZES}) or ({SIZES})$", r"\1 \2 \3 or \4"),
+    # "what side of the picture is the man standing on" -> "... is the man on"
+    (r"^((?:what|which) side .+?) (?:standing|sitting|lying|located|placed|positioned) on$", r"\1 on"),
+    # "does the table have a cup on it" -> "is there a cup on the table"
+    (
+        rf"^(?:does|do) (the .+?) (?:have|hold|carry) (an?|any|some) (.+?) ({PLACES}) (?:it|them)$",
+        r"is there \2 \3 \4 \1",
+    ),
+    # "which side of the cup is the spoon on" -> "is the spoon to the left or to the right of the cup"
+    (
+        r"^(?:which|what) side of (the (?!(?:image|picture|photo|photograph|frame|scene|screen) (?:is|are) )[\w ]+?) (?:is|are) (the .+?) on(?: (?:the )?left or (?:the )?right)?$",
+        r"is \2 to the left or to the right of \1",
+    ),
+    # "is the image too dark to see" -> "is the image too dark"
+    (r"\btoo (dark|bright|light|dim) to (?:see|make out|view)(?: anything| much)?$", r"too \1"),
+)
 IMAGE_WORDS = {"pic": "picture", "pics": "pictures", "snap": "picture", "snaps": "pictures", "img": "image",
                "pict": "picture", "foto": "photo", "fotos": "photos", "piccy": "picture"}  # fmt: skip
 ATTRIBUTE_NOUNS = r"(?:colou?rs?|shape|size)"
@@ -158,9 +187,12 @@ def plain(text: str) -> str:
         text = _trim(unwrapped)
     for pattern, repl in HEDGES:
         text = re.sub(pattern, repl, text).strip()
+    for pattern, repl in REWORDINGS:
+        text = re.sub(pattern, repl, text).strip()
     text = _hedged_statement(text)
     text = _attribute_after_noun(text)
     text = _relative_attribute(text)
+    text = _shared_noun(text)
     return _terse(text)
 
 
@@ -284,6 +316,12 @@ def _relative_attribute(text: str) -> str:
     return re.sub(
         rf"\b(\w+) (?:that|which) (?:is|are) ({words})(?=$| (?:in|on|here|there|anywhere)\b)", r"\2 \1", text
     )
+
+
+def _shared_noun(text: str) -> str:
+    """'white and black squares' -> 'white squares and black squares': one noun for two kinds."""
+    words = "|".join(sorted({*COLOUR_WORDS, *SIZE_WORDS}, key=len, reverse=True))
+    return re.sub(rf"\b({words}) and ({words}) (\w+s)\b", r"\1 \3 and \2 \3", text)
 
 
 def _terse(text: str) -> str:
