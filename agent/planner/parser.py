@@ -1208,7 +1208,7 @@ def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
 CONFIRM = (
     r"^(?:is it (?:true|correct|the case)(?: that)?|is it (?:right|so) that|would you say(?: that)?|"
     r"am i right (?:that|in thinking that)|"
-    r"(?:can|could) you confirm(?: that)?|please confirm(?: that)?|confirm(?: that)?|do you agree(?: that)?|"
+    r"(?:can|could) you confirm(?: that)?|please confirm(?: that)?|confirm(?: that)?|do you (?:agree|think|reckon)(?: that)?|"
     r"would it be (?:true|right|fair|correct) to say(?: that)?|so|i (?:think|believe|guess) that)\s+"
 )
 # A statement put up to be denied: "is it false that there is a cat?" asks whether there is none.
