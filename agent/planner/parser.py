@@ -908,9 +908,9 @@ def _attribute(
     asked = re.search(r"\b(?:what|which)(?: (?:kind|sort|type) of)? (shape|size|colou?r)\b", text)
     if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
         mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
-    named = [m.start() for m in re.finditer(r"\b(?:shape|size|colou?r) of\b", text)]
-    if named:  # "what is the shape of the yellow shape": the first 'shape' names the attribute
-        mentions = [m for m in mentions if _token_offset(text, m.start) not in named]
+    attribute_words = [m.start() for m in re.finditer(r"\b(?:shape|size|colou?r) of\b", text)]
+    if attribute_words:  # "what is the shape of the yellow shape": the first 'shape' names the attribute
+        mentions = [m for m in mentions if _token_offset(text, m.start) not in attribute_words]
         asked = asked or re.search(r"\b(shape|size|colou?r) of\b", text)
     target = mentions[0].selection if mentions else None
     clothing = re.search(CLOTHING, text)
