@@ -145,6 +145,19 @@ SYNONYMS: dict[str, str] = {
     "mice": "mouse",
     "knives": "knife",
     "teddy": "teddy bear",
+    "necktie": "tie",
+    "taxi": "car",
+    "cab": "car",
+    "motorcar": "car",
+    "pup": "dog",
+    "doggy": "dog",
+    "doggie": "dog",
+    "gentleman": "person",
+    "gentlemen": "person",
+    "sailboat": "boat",
+    "yacht": "boat",
+    "canoe": "boat",
+    "kayak": "boat",
 }
 
 MAX_LABEL_LENGTH = 64

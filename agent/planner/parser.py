@@ -20,6 +20,7 @@ from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
+from argus.agent.planner.phrasing import plain
 from argus.tools.words import number_value
 
 RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
@@ -98,7 +99,7 @@ def parse(
 ) -> Parse:
     """The program for ``question``; ``previous`` resolves 'them'/'it' in a follow-up."""
     slots = slot_parser.parse(question, zone_names)
-    text = normalize(question)
+    text = plain(normalize(question))
     tokens = text.split()
     op, by = _read(question, text, tokens, slots, zone_names or [], image or {}, previous)
     program = p.Program(root=op)
@@ -145,6 +146,19 @@ def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         if domain is None and slots.security_words:
             domain = "security"
         return p.Rules(query=text[:500], domain=domain)
+    if re.search(
+        r"^(?:the |any )?(?:\w+ )?(?:rules?|guidelines?|regulations?|requirements?|policy|policies|protocols?|"
+        r"recommendations?|standards?) (?:for|on|about|regarding|covering|concerning|around)\b",
+        text,
+    ):  # "rules for blocked exit routes?", "osha rules on hard hats?"
+        domain = (
+            "medical"
+            if slots.medical_words > slots.security_words
+            else "security"
+            if slots.security_words
+            else None
+        )
+        return p.Rules(query=text[:500], domain=domain)
     if (
         slots.stated
         and not image.get("format")
@@ -180,11 +194,16 @@ def _finding(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     return None
 
 
+SCAN_WORDS = r"(?:scan|study|x[- ]?ray|radiograph|film|mri|ct|ultrasound|mammogram|slice)"
+
+
 def _triage(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     if re.search(
         r"\b(triage|urgent|urgency|critical finding|critical findings|emergency|priority|prioriti[sz]e|"
         r"need(?:s)? (?:to be )?(?:review|reviewed|read)|radiologist|clinician|follow up|follow-up|"
         r"abnormal\w*|normal study|is (?:the|this) (?:scan|study|x[- ]?ray|radiograph|film|image|mri|ct) normal|any findings?|"
+        rf"(?:the|this) {SCAN_WORDS} (?:\w+ ){{0,2}}?(?:look|looks|seem|seems|appear|appears) (?:normal|healthy|fine|ok|okay)|"
+        rf"(?:everything|all) (?:normal|ok|okay|fine|alright|all right) (?:on|in|with) (?:the|this) {SCAN_WORDS}|"
         r"(?:anything|something) wrong|"
         r"pathology|diagnos\w*|nodule|pneumothorax|effusion|fracture)\b",
         text,
@@ -215,10 +234,11 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         r"\b(threat|threats|threatening|security|secure|safe|safety|danger|dangerous|hazard|hazards|alert|alerts|"
         r"alarm|intrusion|intruder|intruders|trespass\w*|break ?in|suspicious|loiter\w*|unattended|abandoned|"
         r"left behind|exit (?:route|routes|path|door)s? (?:clear|blocked|obstructed)|blocked|obstructed|"
+        r"exits? (?:\w+ ){0,2}?(?:clear|free|open|accessible|passable)|"
         r"assess|evaluate the scene|incident|emergency exit)\b",
         text,
     ) and not re.search(r"\bhow many\b", text):
-        if not YES_NO_START.match(text):
+        if not (YES_NO_START.match(text) or re.match(r"^any\b", text)):
             return p.Assess()
         # a yes/no question answers "Yes" when the scene calls for an alert, or when it is safe; an exit
         # asked about is judged by the exit rules alone
@@ -338,7 +358,7 @@ def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
 CITY = r"(?:(?:a |the |in a |in the )?(?:city|town|urban(?: area| setting)?|downtown))"
 COUNTRY = r"(?:(?:a |the |in a |in the )?(?:countryside|country|rural(?: area| setting)?|village|farm|wilderness|nature))"
 DAY = r"(?:(?:the )?day ?time|day|(?:during |in )?the day|daylight|morning|afternoon|midday|noon)"
-NIGHT = r"(?:(?:the )?night ?time|night|at night|evening|dusk|late at night|dark outside|dark out)"
+NIGHT = r"(?:(?:the )?night ?time|night|the night|at night|evening|dusk|late at night|dark outside|dark out)"
 
 
 def _area_asked(text: str) -> p.Scene | None:
@@ -371,7 +391,10 @@ def _time_asked(text: str) -> p.Scene | None:
         first, second = ("day" if re.fullmatch(DAY, g) else "night" for g in both.groups())
         if first != second:
             return p.Scene(choices=[first, second])  # type: ignore[list-item]
-    one = re.search(rf"{lead}({DAY}|{NIGHT})$", text)
+    one = re.search(
+        rf"{lead}(?:an? )?({DAY}|{NIGHT})(?: (?:shot|photo|photograph|picture|image|scene))?(?: in (?:the|this) {IMAGE})?$",
+        text,
+    )
     if one:
         return p.Scene(expected="day" if re.fullmatch(DAY, one.group(1)) else "night")
     if re.search(r"^what time of (?:the )?day\b|^(?:is|was) it (?:light|bright) (?:outside|out)$", text):
@@ -518,6 +541,7 @@ def _mention_query(text: str) -> str | None:
         r"\b(?:is|are) (.+?) (?:written|mentioned|printed|shown) (?:on|in|anywhere|somewhere|here|there)\b",
         r"^(?:is|are) (.+?) (?:written|mentioned|printed)$",
         r"\b(?:is|are) there (?:any )?(?:mention|mentions) of (.+)$",
+        r"^(?:does|do) (?:the )?(?:word|words|phrase|name|term) (.+?) (?:appear|occur|show up|feature)s?\b",
         r"\bmention(?:s|ed)? (?:of )?(.+)$",
         r"\b(?:does|do) (?:it|the \w+) (?:talk|speak) about (.+)$",
     )
@@ -547,7 +571,10 @@ def _describe(
 ) -> Any:
     if re.search(
         r"\bdescribe (?:the |its |their )?(?:colou?rs?|shapes?|sizes?|position|location)\b", text
-    ) or re.search(rf"\bwhat (?:do|can) you see(?: directly| immediately| just)? (?:{_RELATION}) ", text):
+    ) or re.search(
+        rf"\bwhat (?:do|can) you see(?: directly| immediately| just)? (?:{_RELATION}) (?!(?:the |this |that )?{IMAGE}$)",
+        text,
+    ):
         return None  # an attribute, or what is next to something
     if re.search(
         rf"\b(describe|description|caption|summari[sz]e|what is happening|what is going on|what happens|"
@@ -563,7 +590,8 @@ def _describe(
 REMOVAL = (
     r"\b(?:remove|removed|removing|take away|taken away|taking away|took away|takes away|subtract|subtracted|"
     r"subtracting|delete|deleted|eliminate|eliminated|without|minus|ignore|ignoring|ignored|excluding|exclude|"
-    r"except|discount|discounting|leave out|leaving out|left out|not counting|disregard|disregarding)\b"
+    r"except|discount|discounting|leave out|leaving out|left out|not counting|disregard|disregarding|apart from|"
+    r"aside from|besides|other than|save for|setting aside|leaving aside|not including|omitting|omit)\b"
 )
 ADDING = (
     r"\b(?:add|added|adding|plus|another|more|extra|additional|joined|join|arrive|arrived|came|come|bring|"
@@ -577,7 +605,7 @@ def _arithmetic(
     """Counts worked on: what would be left, added, doubled, the total of two kinds, their difference."""
     if not mentions or not re.search(
         r"\b(?:how many|what is the (?:total|number|count|sum|difference)|count|number of|total|twice|double|"
-        r"doubled|triple|tripled|difference|what do you get|left|remain|remaining)\b",
+        r"doubled|triple|tripled|difference|what do you get|left|remain|remaining|add up|adds up|multiply|times)\b",
         text,
     ):
         return None
@@ -589,7 +617,7 @@ def _arithmetic(
     ):
         return p.Arithmetic(target=mentions[0].selection, minus=mentions[1].selection)
     if pair and re.search(
-        r"\b(?:total|altogether|in all|combined|together|sum|all together|in total)\b", text
+        r"\b(?:total|altogether|in all|combined|together|sum|all together|in total|plus|adds? up)\b", text
     ):
         joined = [
             after.selection
@@ -599,11 +627,16 @@ def _arithmetic(
         ]
         if joined:
             return p.Arithmetic(target=mentions[0].selection, plus=joined)
-    times = re.search(r"\b(twice|double|triple|thrice) (?:the )?(?:number|count|amount|total)\b", text)
+    times = re.search(
+        r"\b(twice|double|triple|thrice|(?:two|three|2|3) times) (?:the )?(?:\w+ )?(?:number|count|amount|total)\b"
+        r"|\bmultipl\w* (?:the )?(?:number|count|amount|total)\b.*\bby (two|three|2|3)$",
+        text,
+    )
     if times:
-        after = [m for m in mentions if _token_offset(text, m.start) > times.end()]
+        after = [m for m in mentions if _token_offset(text, m.start) > times.start()]
         target = after[0].selection if after else mentions[0].selection
-        return p.Arithmetic(target=target, times=3 if times.group(1) in ("triple", "thrice") else 2)
+        factor = 3 if re.match(r"triple|thrice|three|3", times.group(1) or times.group(2)) else 2
+        return p.Arithmetic(target=target, times=factor)
     grown = re.search(r"\b(?:were|was|are|is|got|get|gets) (doubled|tripled)\b", text)
     if grown:
         before = [m for m in mentions if _token_offset(text, m.start) < grown.start()]
@@ -881,6 +914,10 @@ def _attribute(
     asked = re.search(r"\b(?:what|which)(?: (?:kind|sort|type) of)? (shape|size|colou?r)\b", text)
     if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
         mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
+    attribute_words = [m.start() for m in re.finditer(r"\b(?:shape|size|colou?r) of\b", text)]
+    if attribute_words:  # "what is the shape of the yellow shape": the first 'shape' names the attribute
+        mentions = [m for m in mentions if _token_offset(text, m.start) not in attribute_words]
+        asked = asked or re.search(r"\b(shape|size|colou?r) of\b", text)
     target = mentions[0].selection if mentions else None
     clothing = re.search(CLOTHING, text)
     if clothing and re.search(r"\bcolou?r", text):
@@ -1114,10 +1151,11 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     )
     if doing:  # "how many people are wearing hats?": not how many people there are
         return p.Unanswerable(reason=f"no tool here recognises what people or animals are {doing.group(1)}")
+    within = re.search(rf"\b(?:in|on|along|does|do) the ({'|'.join(LINE_INDEX)}) (row|column)\b", text)
     parts = re.search(
         r"^how many (\w+) (?:does|do|did) (?:the|this|that|each|a|an|its|his|her|their) [\w ]+ have\b", text
     )
-    if parts:  # "how many wheels does the bus have?": the parts of a thing, not things
+    if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
     trailing = re.search(r"\bhow many (?:\w+ ){1,3}(?:are|is) (\w+)(?: ones?)?$", text)
@@ -1136,8 +1174,8 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     lined = re.search(r"\bhow many (rows|columns) of\b", text)
     if lined:  # "how many rows of coins are there?"
         return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
-    within = re.search(rf"\b(?:in|on|along) the ({'|'.join(LINE_INDEX)}) (row|column)\b", text)
-    if within:  # "how many coins are in the top row?"
+    if within:  # "how many coins are in the top row?": the row's place is the row's, not the coins'
+        target = target.model_copy(update={"position": None})
         return p.Count(target=target, arrangement=f"{within.group(2)}s", line=LINE_INDEX[within.group(1)])  # type: ignore[arg-type]
     if re.search(r"\b(fallen|fell|fall|lying|collapsed|down on the)\b", text) and target.label == "person":
         target = target.model_copy(update={"state": "fallen"})
@@ -1174,13 +1212,14 @@ def _falls(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
 
 
 CONFIRM = (
-    r"^(?:is it (?:true|correct|the case|right|so) that|would you say(?: that)?|am i right (?:that|in thinking that)|"
-    r"(?:can|could) you confirm(?: that)?|please confirm(?: that)?|confirm(?: that)?|do you agree(?: that)?|"
+    r"^(?:is it (?:true|correct|the case)(?: that)?|is it (?:right|so) that|would you say(?: that)?|"
+    r"am i right (?:that|in thinking that)|"
+    r"(?:can|could) you confirm(?: that)?|please confirm(?: that)?|confirm(?: that)?|do you (?:agree|think|reckon)(?: that)?|"
     r"would it be (?:true|right|fair|correct) to say(?: that)?|so|i (?:think|believe|guess) that)\s+"
 )
 # A statement put up to be denied: "is it false that there is a cat?" asks whether there is none.
 DENY = (
-    r"^(?:is it (?:false|untrue|wrong|incorrect|not true|not the case) that|"
+    r"^(?:is it (?:false|untrue|wrong|incorrect|not true|not the case)(?: that)?|"
     r"would it be (?:wrong|false|incorrect|a mistake|untrue) to say(?: that)?|am i wrong (?:that|to say that|in thinking that))\s+"
 )
 AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|has|have|will|would|should)"

@@ -60,7 +60,7 @@ EMOTION = re.compile(
     re.I,
 )
 SENSITIVE = re.compile(
-    r"\b(?:ethnicity|ethnic|racial|religion|religious|muslim|christian|jewish|hindu|buddhist|gay|lesbian|"
+    r"\b(?:ethnicity|ethnic|racial|religion|religious|faith|creed|muslim|christian|jewish|hindu|buddhist|gay|lesbian|"
     r"sexual orientation|sexuality|political (?:view|views|party|leaning)|pregnant|disabled|disability|"
     r"nationality|immigrant|illegal alien|citizenship|how old|what age|age of|(?:his|her|their) age|"
     r"where (?:is|are|was|were|does|do|did) (?:he|she|they|the \w+|this \w+|that \w+) (?:come )?from|"
