@@ -1323,7 +1323,13 @@ class Executor:
             groups = {
                 v: [t for t, w in zip(things, values, strict=True) if w == v] for v in dict.fromkeys(values)
             }
-            parts = [f"{count_phrase(len(g), str(v))} {_cite_things(g)}" for v, g in groups.items()]
+            # "2 blue, 3 red": a colour counted stays a colour; a shape is counted as things ("2 circles")
+            parts = [
+                f"{len(g)} {v} {_cite_things(g)}"
+                if op.attribute == "colour"
+                else f"{count_phrase(len(g), str(v))} {_cite_things(g)}"
+                for v, g in groups.items()
+            ]
             lead = (
                 f"No: {join_words(parts)}."
                 if op.attribute != "size"

@@ -599,6 +599,35 @@ ADDING = (
 )
 
 
+def _count_except(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'How many objects are not red?', 'how many shapes aren't circles?', 'how many non-red objects?':
+    the things counted, less those with the colour, size or name the question rules out."""
+    doing = re.match(r"^how many .+? (?:are|is|were) not (\w+)", text)
+    if doing and ACTIVITY.match(
+        doing.group(1)
+    ):  # "... not wearing hats?" asks what they wear, like its positive
+        return p.Unanswerable(reason=f"no tool here recognises what people or animals are {doing.group(1)}")
+    match = re.match(
+        r"^how many (?:(.+?) (?:are|is|were) not (?:an? )?(\S+)|non-?\s?(\S+) (.+?))(?: (?:are )?there)?(?: in .*)?$",
+        text,
+    )
+    if not match or not mentions:
+        return None
+    word = match.group(2) or match.group(3)
+    counted = mentions[0].selection
+    if word in COLOUR_WORDS:
+        ruled_out = counted.model_copy(update={"colour": COLOUR_WORDS[word]})
+    elif word in SIZE_WORDS:
+        ruled_out = counted.model_copy(update={"size": SIZE_WORDS[word]})
+    elif len(mentions) >= 2 and match.group(2):
+        ruled_out = mentions[1].selection  # "how many shapes are not circles?"
+    else:
+        return None
+    return p.Arithmetic(target=counted, remove=ruled_out)
+
+
 def _arithmetic(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -766,6 +795,8 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     two things' colour, shape or size ('are the star and the square the same colour?', 'which is larger,
     the cube or the sphere?')."""
     same = re.search(r"\bsame (colou?r|shape|size)\b|\b(?:equally|as) (big|large|small|tall)\b", text)
+    if same and same.group(1) == "shape":  # "the same shape": the word names what is compared, not a thing
+        mentions = [m for m in mentions if _token_offset(text, m.start) < same.start(1)]
     if len(mentions) == 1 and same and (mentions[0].plural or re.search(r"\b(?:both|two|all)\b", text)):
         word = same.group(1) or "size"  # "are the two circles the same colour?": the things among themselves
         attribute = "colour" if word.startswith("colo") else "shape" if word == "shape" else "size"
@@ -1822,6 +1853,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("quality", _quality),
     ("modality", _modality),
     ("describe", _describe),
+    ("count_except", _count_except),
     ("arithmetic", _arithmetic),
     ("count_check", _count_check),
     ("colour_count", _colour_count),

@@ -390,3 +390,20 @@ def test_the_thing_nearest_the_camera_stands_lowest_in_the_picture(assistant):
     far = assistant.ask(samples.BUS, "What is in the background?")
     assert far.short_answer == "bus"
     _assert_sound(far)
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "first_words"),
+    [
+        ("How many objects are not red?", "3", "3:"),
+        ("How many shapes aren't circles?", "3", "3:"),
+        ("Are all the shapes the same colour?", "no", "No: 2 blue"),
+        ("Do all the objects have the same shape?", "no", "No: 2 squares"),
+    ],
+)
+def test_drawn_shapes_counted_less_what_is_ruled_out_and_compared_among_themselves(
+    assistant, question, short, first_words
+):
+    answer = assistant.ask(samples.SUITES / "shapes.png", question)
+    assert answer.short_answer == short and answer.answer.startswith(first_words)
+    _assert_sound(answer)

@@ -255,6 +255,13 @@ def test_programs_round_trip_as_json() -> None:
         ("Is this a dog or a cat?", "identify(object; choices=dog or cat)"),
         ("is it a horse, a cow or a sheep", "identify(object; choices=horse or cow or sheep)"),
         ("Is the animal a cat or a dog?", "identify(animal; choices=cat or dog)"),
+        # counted, less what the question rules out
+        ("How many objects are not red?", "arithmetic(object; remove: red object)"),
+        ("how many shapes aren't circles", "arithmetic(shape; remove: circle)"),
+        ("How many non-blue shapes are there?", "arithmetic(shape; remove: blue shape)"),
+        ("How many things are not small?", "arithmetic(object; remove: small object)"),
+        ("How many people are not wearing hats?", "unanswerable()"),
+        ("Are all the shapes the same shape?", "compare(shape; attribute=shape; comparison=same)"),
         # one word of the text
         ("What is the first word?", "read_text(word=1)"),
         ("what's the last word on the sign", "read_text(word=-1)"),
