@@ -1477,6 +1477,25 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     return None
 
 
+PLACE_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "near",
+        "under",
+        "behind",
+        "beside",
+        "above",
+        "below",
+        "inside",
+        "outside",
+        "by",
+        "next",
+    ]
+)
+
+
 def _statement(text: str, unchecked: str | None, plural: bool) -> str | None:
     """What the question asks of the thing, as the rest of a statement about it: 'is the road wet?' ->
     'is wet', 'does the bus have a door?' -> 'has a door', 'do the people wear hats?' -> 'wear hats'."""
@@ -1486,8 +1505,12 @@ def _statement(text: str, unchecked: str | None, plural: bool) -> str | None:
         return f"{'are' if plural else 'is'} {unchecked}"
     if re.match(r"^(?:does|do|did) ", text) and not plural:
         return _third_person(unchecked)
-    if re.match(r"^(?:is|are|was|were) there\b", text) and unchecked.partition(" ")[0].endswith("ing"):
-        return f"{'are' if plural else 'is'} {unchecked}"  # 'is there a person sleeping?'
+    first = unchecked.partition(" ")[0]
+    if re.match(r"^(?:is|are|was|were) there\b", text) and (
+        first.endswith("ing") or first in PLACE_PREPOSITIONS
+    ):
+        # 'is there a person sleeping?', 'are there buildings in the background?'
+        return f"{'are' if plural else 'is'} {unchecked}"
     return unchecked
 
 

@@ -278,7 +278,7 @@ def test_programs_round_trip_as_json() -> None:
         ("Does the road look wet?", "exists(road; unchecked=looks wet)"),
         ("Do the people wear hats?", "exists(person; unchecked=wear hats)"),
         ("Does the bus carry passengers?", "exists(bus; unchecked=carries passengers)"),
-        ("Are there trees in the foreground?", "exists(tree; unchecked=in the foreground)"),
+        ("Are there trees in the foreground?", "exists(tree; unchecked=are in the foreground)"),
         ("Is there a couple of trees?", "exists(tree)"),
         # a scan asked about its urgency is triaged; asked its kind, it is classified
         ("Is this scan urgent?", "triage(asked=urgent)"),
