@@ -1511,6 +1511,9 @@ class Executor:
             tallest = max(geometry.height(t.box) for t in lines)
             lines = [t for t in lines if geometry.height(t.box) >= 0.75 * tallest]
             where = " in the largest letters"
+        elif op.part == "body":  # the paragraph under the heading: the title left out
+            title = self._title_line(lines)
+            lines = [t for t in lines if t is not title] or lines
         elif op.part in ("top", "bottom"):
             middles = [geometry.centre(t.box)[1] for t in lines]
             edge = min(middles) if op.part == "top" else max(middles)
@@ -1553,15 +1556,20 @@ class Executor:
             value=False,
         )
 
+    @staticmethod
+    def _title_line(lines: list[Any]) -> Any:
+        """The highest of the lines in the largest letters."""
+        tallest = max(geometry.height(t.box) for t in lines)
+        top = [t for t in lines if geometry.height(t.box) >= 0.8 * tallest] or lines
+        return min(top, key=lambda t: t.box[1])
+
     def _op_title(self, op: p.Title) -> Finding:
         lines = self._text_lines()
         if lines is None:
             return Finding(None, "I can't tell: the text reader failed.")
         if not lines:
             return Finding(None, "I found no text in the image, so there is no title to read.")
-        tallest = max(geometry.height(t.box) for t in lines)
-        top = [t for t in lines if geometry.height(t.box) >= 0.8 * tallest] or lines
-        title = min(top, key=lambda t: t.box[1])
+        title = self._title_line(lines)
         text = getattr(title, "text", "")
         return Finding(text, f"The title is \u201c{text}\u201d [{title.id}].", value=text)
 

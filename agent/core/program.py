@@ -212,7 +212,9 @@ class ReadText(_Model):
     """The text in the image; ``part`` narrows it: the largest letters, the lines at the top or bottom."""
 
     op: Literal["read_text"] = "read_text"
-    part: Literal["all", "largest", "top", "bottom"] = "all"
+    part: Literal["all", "largest", "top", "bottom", "body"] = Field(
+        default="all", description="body: the text under the title, the title left out."
+    )
     word: int | None = Field(
         default=None, ge=-20, le=20, description="Only this word, in reading order: 1 the first, -1 the last."
     )

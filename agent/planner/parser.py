@@ -469,13 +469,19 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     return None
 
 
+BODY_TEXT = (
+    r"\b(?:paragraph|body(?: text)?|main text|(?:under|below|beneath|after) the (?:heading|title|headline))\b"
+)
+
+
 def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     nth = re.search(
         r"\b(?:what|which|read)\b.*\bthe (first|second|third|fourth|fifth|last|final) (?:word|words)\b", text
     )
     if nth and not nth.group(0).endswith("words"):
         position = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "final": -1}
-        return p.ReadText(word=position[nth.group(1)])  # "what is the first word?"
+        body = re.search(BODY_TEXT, text)
+        return p.ReadText(word=position[nth.group(1)], part="body" if body else "all")  # "the first word?"
     if (
         re.search(r"\b(title|titled|heading|headline|header)\b", text)
         and re.search(r"\b(what|which|read|tell|give)\b", text)
@@ -518,7 +524,7 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         if place:
             word = place.group(1) or place.group(2)
             return p.ReadText(part="top" if word in ("top", "above", "over") else "bottom")
-        return p.ReadText()
+        return p.ReadText(part="body" if re.search(BODY_TEXT, text) else "all")
     return None
 
 

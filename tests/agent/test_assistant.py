@@ -371,6 +371,8 @@ def test_a_count_s_parity_is_a_yes_no_answer_with_the_count(assistant, question,
 def test_one_word_of_the_text_is_read_in_reading_order(assistant):
     first = assistant.ask(samples.PAGE, "What is the first word?")
     assert first.short_answer == "Region-based" and first.answer.startswith("The first word is")
+    body = assistant.ask(samples.PAGE, "What is the first word of the paragraph under the heading?")
+    assert body.short_answer == "Let"
     last = assistant.ask(samples.PAGE, "What's the last word on the page?")
     assert last.short_answer == "values"
     _assert_sound(last)

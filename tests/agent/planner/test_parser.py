@@ -266,6 +266,7 @@ def test_programs_round_trip_as_json() -> None:
         ("What is the first word?", "read_text(word=1)"),
         ("what's the last word on the sign", "read_text(word=-1)"),
         ("Which is the second word of the text?", "read_text(word=2)"),
+        ("What is the first word of the paragraph under the heading?", "read_text(part=body; word=1)"),
         # a count's parity
         ("Is the number of people even?", "compare(person; comparison=even)"),
         ("is there an odd number of coins", "compare(coin; comparison=odd)"),
@@ -435,3 +436,9 @@ def test_a_clock_s_time_is_not_the_time_of_day() -> None:
 def test_nearest_or_farthest_from_the_camera_is_a_rank(question: str, label: str | None, rank: str) -> None:
     root = parse(question).program.root
     assert root.op == "identify" and root.target.rank == rank and root.target.label == label
+
+
+def test_the_text_under_the_heading_leaves_the_title_out() -> None:
+    assert parse("What is the first word of the paragraph under the heading?").program.root.part == "body"
+    assert parse("What does the paragraph say?").program.root.part == "body"
+    assert parse("What does the text say?").program.root.part == "all"
