@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+GENDERED = re.compile(
+    r"\b(?:men|women|man|woman|boys?|girls?|lad(?:y|ies)|gentlem[ae]n|guys?|females?|males?)\b"
+)
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 LOOK_AGAIN_FLOOR = 0.25  # a thing asked for by name that the first look missed is looked for down to this
 ACHROMATIC = ("gray", "black", "white", "silver")
@@ -574,6 +577,19 @@ class Executor:
         )
 
     def _op_count(self, op: p.Count) -> Finding:
+        found = self._count(op)
+        if (
+            op.target.label == "person"
+            and GENDERED.search(self.toolbox.question.lower())
+            and found.value is not None
+        ):
+            # "how many women?": the count is of people; telling men from women is not done here
+            found.caveats.append(
+                "This counts people: no tool here tells men from women, and this assistant does not guess it."
+            )
+        return found
+
+    def _count(self, op: p.Count) -> Finding:
         if op.also:
             return self._count_several([op.target, *op.also])
         target = op.target

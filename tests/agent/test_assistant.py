@@ -409,3 +409,10 @@ def test_drawn_shapes_counted_less_what_is_ruled_out_and_compared_among_themselv
     answer = assistant.ask(samples.SUITES / "shapes.png", question)
     assert answer.short_answer == short and answer.answer.startswith(first_words)
     _assert_sound(answer)
+
+
+def test_counting_men_or_women_counts_people_and_says_so(assistant):
+    answer = assistant.ask(samples.ZIDANE, "How many women are there?")
+    assert answer.short_answer == "2" and "no tool here tells men from women" in answer.answer
+    plain = assistant.ask(samples.ZIDANE, "How many people are there?")
+    assert "men from women" not in plain.answer
