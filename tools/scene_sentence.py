@@ -20,6 +20,7 @@ Backend names, versions, metric names and numbers other than counts never appear
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ STRONG = 0.7  # a detection this sure leads the sentence even where find_objects
 CLASS_CONFIDENT = 0.3  # the classifier's top class is used when at least this probable
 COLOUR_SHARE = 0.4  # an object's colour is said when it covers at least this share of it
 MAX_TEXT_LINES = 3
+# A word as printed: all lower case, Capitalised, or ALL CAPS; or a number.
+_PART = r"(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)"
+_WORD = re.compile(rf"^[(\"']?(?:{_PART}(?:-{_PART})*|\d+(?:[.,:]\d+)*)[.,:;!?'\")]*$")
 SURFACES = frozenset({"dining table", "bed", "couch", "bench", "chair", "toilet", "sink", "surfboard"})
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # Verdicts a plain white or black background causes by itself: not said of a picture of things on one.
@@ -350,11 +354,13 @@ def _quality_sentence(out: Sentence, measurements: list[Measurement]) -> None:
 
 
 def _text_sentence(out: Sentence, lines: list[TextLine] | None) -> None:
+    lines = [line for line in lines or [] if legible(line.text)]
     if not lines:  # not read, or nothing legible: a description does not list what is absent
         return
     shown = lines[:MAX_TEXT_LINES]
     quoted = ", ".join(f"{json.dumps(line.text, ensure_ascii=False)} {out.cite([line])}" for line in shown)
-    more = f" and {len(lines) - len(shown)} more lines" if len(lines) > len(shown) else ""
+    left = len(lines) - len(shown)
+    more = f" and {left} more line{'s' if left > 1 else ''}" if left else ""
     out.parts.append(f"The text in it reads {quoted}{more}.")
 
 
@@ -365,3 +371,14 @@ def _area(detection: Detection) -> float:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def legible(text: str) -> bool:
+    """Whether a line the OCR read looks like words, so a description may quote it: most of its longer
+    tokens are printed words or numbers, not letters and digits the reader strung together from texture
+    ('M1SOL/SEUILLA', 'elecricamEMTe')."""
+    tokens = [t for t in text.split() if len(t) > 1]
+    if not tokens:
+        return text.strip().isdigit()
+    words = [t for t in tokens if _WORD.match(t) and (not t.isalpha() or re.search(r"[aeiouyAEIOUY]", t))]
+    return len(words) >= 0.6 * len(tokens)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from argus.tools.evidence import Colour, Detection, ImageLabel, Measurement, ObjectProposal, TextLine
-from argus.tools.scene_sentence import counted, describe, plural
+from argus.tools.scene_sentence import counted, describe, legible, plural
 
 SIZE = (800, 600)
 
@@ -159,3 +161,19 @@ def test_a_drawn_shape_is_not_the_thing_the_detector_took_it_for():
                              colour="green", shape="hexagon")  # fmt: skip
     sentence = say([det(1, "kite", [11, 10, 60, 61], 0.95)], objects=[hexagon])
     assert sentence.text.startswith("A picture of an object on a plain background: a green hexagon [O1]")
+
+
+@pytest.mark.parametrize(
+    ("line", "quoted"),
+    [
+        ("Region-based segmentation", True),
+        ("Let us first determine markers of the coins", True),
+        ("cero emisiones", True),
+        ("10", True),
+        ("M1SOL/SEUILLA", False),  # letters and digits strung together from texture
+        ("elecricamEMTe", False),
+        ("S=", False),
+    ],
+)
+def test_a_description_quotes_only_lines_that_look_like_words(line, quoted):
+    assert legible(line) is quoted
