@@ -83,16 +83,15 @@ def find_foreground(image: LoadedImage, min_area: int) -> Foreground:
 def _colour_foreground(image: LoadedImage, min_area: int) -> Foreground:
     rgb = image.rgb
     pixels = _lab(rgb)
-    model = _fit_background(pixels)
+    model, *others = _fit_background(pixels)
     difference = pixels - model
     distance = _norm(difference)
     things = _hysteresis(distance > BACKGROUND_DISTANCE, distance > EDGE_DISTANCE)
     border_fit = float(np.mean(~_border(things[..., np.newaxis])[:, 0]))
-    shadow = (
-        (difference[..., 0] < 0)
-        & (-difference[..., 0] <= SHADOW_DEPTH * model[..., 0])
-        & _same_chromaticity(rgb, model)
-    )
+    shadow = np.zeros(distance.shape, bool)
+    for surface in (model, *others):  # along a horizon, a shadow may fall on either surface
+        darker = surface[..., 0] - pixels[..., 0]
+        shadow |= (darker > 0) & (darker <= SHADOW_DEPTH * surface[..., 0]) & _same_chromaticity(rgb, surface)
     labels = _components(_clean(things), min_area)
     labels = _trim_shadows(labels, shadow, -difference[..., 0], min_area)
     share = float(np.count_nonzero(labels == 0)) / labels.size
@@ -163,8 +162,10 @@ def _norm(difference: np.ndarray) -> np.ndarray:
     return np.sqrt(np.einsum("ijk,ijk->ij", difference, difference))
 
 
-def _fit_background(pixels: np.ndarray) -> np.ndarray:
-    """A model of the background's Lab values, (H, W, 3): one smooth surface, or a wall and a floor.
+def _fit_background(pixels: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A model of the background's Lab values, (H, W, 3): one smooth surface, or a wall and a floor;
+    with the two, a second model that differs from the first only along the horizon, where it holds
+    the surface the first did not choose (a shadow there may fall on either).
 
     One surface (a quadratic in x and y) fits a plain page, table or backdrop, lit unevenly or not.
     When the top and bottom edges differ in colour, the picture may be a wall above a floor (or a
@@ -176,14 +177,18 @@ def _fit_background(pixels: np.ndarray) -> np.ndarray:
     one = _fit_surface(pixels, np.ones(pixels.shape[:2], bool))
     below_line = _below_horizon(pixels)
     if below_line is None:
-        return one
+        return (one,)
     above = below_line < 0
     wall, floor = _fit_surface(pixels, above), _fit_surface(pixels, ~above)
     two = np.where(above[..., np.newaxis], wall, floor)
+    if _border_fit(pixels, two) < _border_fit(pixels, one):
+        return (one,)
     seam = np.abs(below_line) <= SEAM  # an anti-aliased horizon: measured from the surface it is nearer
-    nearer_wall = _norm(pixels - wall) <= _norm(pixels - floor)
-    two[seam] = np.where(nearer_wall[seam][:, np.newaxis], wall[seam], floor[seam])
-    return two if _border_fit(pixels, two) >= _border_fit(pixels, one) else one
+    nearer_wall = (_norm(pixels - wall) <= _norm(pixels - floor))[seam][:, np.newaxis]
+    other = two.copy()
+    two[seam] = np.where(nearer_wall, wall[seam], floor[seam])
+    other[seam] = np.where(nearer_wall, floor[seam], wall[seam])
+    return two, other
 
 
 def _fit_surface(pixels: np.ndarray, domain: np.ndarray) -> np.ndarray:

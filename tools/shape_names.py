@@ -42,7 +42,8 @@ STAR_DIP = 0.12  # a dip between points is at least this share of the enclosing 
 SOLID_EPSILON = 0.015  # a cube's outline is straight edges: a tight tolerance ...
 SOLID_AREA_MATCH = 0.04  # ... and a close area match (a cylinder's curved ends miss by 5-10%)
 PLANAR_GRADIENT = 0.3  # L* per pixel under which a solid's surface is evenly lit (a plane) ...
-PLANAR_SHARE = 0.6  # ... over this share of it for a cube (cubes 0.68-0.9, cylinders 0.12-0.54)
+PLANAR_SHARE = 0.6  # ... over this share of it for a cube (cubes 0.74-0.92, cylinders 0.13-0.54)
+FACE_EDGE = 4.0  # L* per pixel above which a pixel is an edge between a box's faces, not surface
 SHADED_RANGE = 22.0  # L* spread (5th to 95th percentile) inside a region that makes it a lit solid ...
 FACE_STEP = 8.0  # ... or two faces of even light whose L* differs by this much ...
 FACE_CONTRAST = 4.0  # ... and by this many times the spread within each face
@@ -109,7 +110,9 @@ def planar_share(lightness: np.ndarray, mask: np.ndarray) -> float:
     smooth = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 1.0)
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) / 8
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8
-    return float(np.mean(np.hypot(gx, gy)[inside] < PLANAR_GRADIENT))
+    gradient = np.hypot(gx, gy)[inside]
+    surface = gradient[gradient < FACE_EDGE]  # a box's faces and a can's side, without the box's edges
+    return float(np.mean(surface < PLANAR_GRADIENT)) if surface.size else 0.0
 
 
 def is_shaded(lightness: np.ndarray) -> bool:
