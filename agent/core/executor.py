@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -542,6 +542,8 @@ class Executor:
             source, things = "detections", self.things("detections")
         if things is None:
             return Finding(None, "I can't tell: the detector failed.")
+        if target.label == "shape":  # "what is the brown solid?": its geometric name, not what it looks like
+            things = [replace(t, label=t.shape) if t.shape and t.label != t.shape else t for t in things]
         if target.relation is not None and target.relation.relation == "near" and len(things) > 1:
             things = self._nearest(things, target.relation.to)  # "what is next to X": the closest
         sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
