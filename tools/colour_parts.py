@@ -7,7 +7,8 @@ differ). The larger cluster is the body; each large connected piece of the other
 own when its chromaticity differs from the body's (another material), unless it is a highlight
 (lighter, and enclosed by a shaded body); of one chromaticity (black on white), only when the body is
 flat and encloses it, so that a solid's faces in light and shade stay one thing. The pixels left
-over (edges, specks) join the part they are nearest.
+over (edges, specks) join the part they are nearest. Only clean surfaces split: a photographed thing,
+whose clusters vary in chromaticity (texture, many colours), stays whole.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ LIGHTNESS_WEIGHT = 0.25  # L* counts for a quarter in the clustering: shading mo
 MATERIAL_STEP = 0.06  # chromaticities this far apart are two materials (orange and brown: 0.1)
 FLAT_STEP = 25.0  # L* between two flat things of one chromaticity (black and gray: 45)
 EDGE = 2  # pixels of anti-aliased edge left out of the clustering
+TEXTURED = 1.2  # a cluster whose chromaticity varies more than this (``_spread``) is a photo's texture
 
 
 def colour_parts(rgb: np.ndarray, region: np.ndarray, min_area: int) -> list[np.ndarray]:
@@ -40,11 +42,13 @@ def colour_parts(rgb: np.ndarray, region: np.ndarray, min_area: int) -> list[np.
     clusters[inner] = assigned.ravel() + 1
     body = 1 + int(np.argmax(np.bincount(assigned.ravel(), minlength=2)))
     body_pixels, other_pixels = rgb[clusters == body], rgb[clusters == 3 - body]
+    if max(_spread(body_pixels), _spread(other_pixels)) > TEXTURED:
+        return [region]  # a photographed thing: its many colours are its own, not things apart
     body_l = lab(body_pixels)[:, 0]
     shaded = is_shaded(body_l)
     material = np.linalg.norm(_chromaticity(body_pixels) - _chromaticity(other_pixels)) >= MATERIAL_STEP
     outline = region & ~shrink(region, EDGE + 1)  # a piece reaching this band is not enclosed
-    seeds = _pieces(clusters == body, min_area)
+    seeds = (_pieces(clusters == body, min_area) > 0).astype(np.int32)  # the body is one thing
     count = int(seeds.max())
     others = _pieces(clusters == 3 - body, min_area)
     for piece in range(1, int(others.max()) + 1):
@@ -82,6 +86,16 @@ def _features(pixels: np.ndarray) -> np.ndarray:
     chromaticity = (pixels + 1.0) / (pixels.sum(axis=1, keepdims=True) + 3.0)
     lightness = lab(pixels)[:, :1]
     return np.hstack((100 * chromaticity[:, :2], LIGHTNESS_WEIGHT * lightness)).astype(np.float32)
+
+
+def _spread(pixels: np.ndarray) -> float:
+    """How much the chromaticity of (N, 3) RGB pixels varies: the median L1 distance (x100) from
+    their median chromaticity (0-0.6 for a drawn or rendered surface, 1.5-30 for a photo's parts)."""
+    if not len(pixels):
+        return 0.0
+    shifted = pixels.astype(np.float32) + 1.0
+    chromaticity = shifted / shifted.sum(axis=1, keepdims=True)
+    return float(100 * np.median(np.abs(chromaticity - np.median(chromaticity, axis=0)).sum(axis=1)))
 
 
 def _chromaticity(pixels: np.ndarray) -> np.ndarray:

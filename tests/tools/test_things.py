@@ -137,3 +137,27 @@ def test_small_cylinders_are_not_taken_for_cubes(tmp_path, radius):
     render_cube(canvas, 230, 160, 1.6 * radius, PALETTE["orange"], 0.5)
     image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
     assert things_in(image, tmp_path) == [("cube", "orange"), ("cylinder", "orange")]
+
+
+@pytest.mark.parametrize(
+    ("photo", "crop"),
+    [
+        ("ASTRONAUT", (120, 0, 380, 260)),
+        ("CHELSEA", (100, 20, 360, 280)),
+        ("COFFEE", (150, 60, 450, 360)),
+        ("BUS", (0, 220, 300, 520)),
+    ],
+)
+def test_a_photographed_thing_on_a_plain_background_stays_whole(tmp_path, photo, crop):
+    """Its clusters of colour (a suit and a face, a cat's fur) are textured, not flat or smoothly lit
+    surfaces: no region of the photo is split into things by colour."""
+    from tests.support import samples
+
+    picture = Image.open(getattr(samples, photo)).convert("RGB").crop(crop).resize((160, 160))
+    image = Image.new("RGB", (320, 240), (236, 226, 200))
+    image.paste(picture, (80, 40))
+    path = tmp_path / "pasted.png"
+    image.save(path)
+    foreground, found = describe_things(load_image(str(path)), 38)
+    assert foreground.plain
+    assert len(found) == foreground.count
