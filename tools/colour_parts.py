@@ -37,7 +37,8 @@ def colour_parts(rgb: np.ndarray, region: np.ndarray, min_area: int) -> list[np.
         return [region]
     pixels = rgb[inner].astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    _, assigned, _ = cv2.kmeans(_features(pixels), 2, None, criteria, 3, cv2.KMEANS_PP_CENTERS)
+    labels = np.zeros((len(pixels), 1), np.int32)  # filled in by k-means (k-means++ seeds its own start)
+    _, assigned, _ = cv2.kmeans(_features(pixels), 2, labels, criteria, 3, cv2.KMEANS_PP_CENTERS)
     clusters = np.zeros(region.shape, np.int32)
     clusters[inner] = assigned.ravel() + 1
     body = 1 + int(np.argmax(np.bincount(assigned.ravel(), minlength=2)))
