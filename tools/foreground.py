@@ -171,8 +171,8 @@ def _fit_background(pixels: np.ndarray) -> tuple[np.ndarray, ...]:
     When the top and bottom edges differ in colour, the picture may be a wall above a floor (or a
     backdrop above a table), which no one smooth surface follows across the line where they meet: a
     surface is fitted on each side of a straight horizon, found where each side edge of the image turns
-    from the top edge's colour to the bottom edge's in a step (not a gradient), and kept unless it
-    fits less of the image border than one surface does.
+    from the top edge's colour to the bottom edge's in a step (not a gradient), and kept when it fits
+    the image border as well as one surface does and well enough for a plain background.
     """
     one = _fit_surface(pixels, np.ones(pixels.shape[:2], bool))
     below_line = _below_horizon(pixels)
@@ -181,8 +181,8 @@ def _fit_background(pixels: np.ndarray) -> tuple[np.ndarray, ...]:
     above = below_line < 0
     wall, floor = _fit_surface(pixels, above), _fit_surface(pixels, ~above)
     two = np.where(above[..., np.newaxis], wall, floor)
-    if _border_fit(pixels, two) < _border_fit(pixels, one):
-        return (one,)
+    if _border_fit(pixels, two) < max(_border_fit(pixels, one), BORDER_FIT):
+        return (one,)  # no better, or still no plain background (a street, a landscape)
     seam = np.abs(below_line) <= SEAM  # an anti-aliased horizon: measured from the surface it is nearer
     nearer_wall = (_norm(pixels - wall) <= _norm(pixels - floor))[seam][:, np.newaxis]
     other = two.copy()
