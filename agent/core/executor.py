@@ -34,6 +34,7 @@ from argus.agent.core.things import (
     describe_place,
     filter_things,
     name_objects,
+    same_thing,
     source_for,
 )
 from argus.tools import box_geometry as geometry
@@ -590,7 +591,7 @@ class Executor:
         """The things closest to the anchor (the gap between boxes), ties within a few pixels kept."""
         _, anchors = self.select(anchor)
         boxes = [a.box for a in anchors or [] if a.box]
-        placed = [t for t in things if t.box and not any(_same_thing(t, a) for a in anchors or [])]
+        placed = [t for t in things if t.box and not any(same_thing(t, a) for a in anchors or [])]
         if not boxes or not placed:
             return things
         gaps = {t.id: min(geometry.gap(t.box or [0, 0, 0, 0], b) for b in boxes) for t in placed}
@@ -1126,7 +1127,7 @@ class Executor:
             _, more = self.select(extra)
             if more is None:
                 return Finding(None, f"I can't tell: {plural(_noun(extra))} cannot be counted here.")
-            new = [t for t in more if not any(_same_thing(t, c) for c in counted)]
+            new = [t for t in more if not any(same_thing(t, c) for c in counted)]
             counted += new if extra != op.target else more
             parts.append(f"{count_phrase(len(more), _noun(extra))} {_cite_things(more)}".strip())
         if op.plus:
@@ -1136,7 +1137,7 @@ class Executor:
         removed: list[Thing] = []
         if op.remove is not None:
             _, gone = self.select(op.remove)
-            removed = [t for t in things if any(_same_thing(t, g) for g in gone or [])]
+            removed = [t for t in things if any(same_thing(t, g) for g in gone or [])]
             if op.remove_count is not None:
                 if len(removed) < op.remove_count:
                     have = count_phrase(len(removed), _noun(op.remove))
@@ -1695,13 +1696,6 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"
-
-
-def _same_thing(a: Thing, b: Thing) -> bool:
-    """The same thing seen by two tools: the same evidence id, or boxes that mostly overlap."""
-    if a.id == b.id:
-        return True
-    return bool(a.box and b.box and geometry.iou(a.box, b.box) >= 0.6)
 
 
 def _attribute_matches(attribute: str, asked: str, value: str) -> bool:
