@@ -43,7 +43,7 @@ def colour_parts(rgb: np.ndarray, region: np.ndarray, min_area: int) -> list[np.
     clusters[inner] = assigned.ravel() + 1
     body = 1 + int(np.argmax(np.bincount(assigned.ravel(), minlength=2)))
     body_pixels, other_pixels = rgb[clusters == body], rgb[clusters == 3 - body]
-    if max(_spread(body_pixels), _spread(other_pixels)) > TEXTURED:
+    if max(chromaticity_spread(body_pixels), chromaticity_spread(other_pixels)) > TEXTURED:
         return [region]  # a photographed thing: its many colours are its own, not things apart
     body_l = lab(body_pixels)[:, 0]
     shaded = is_shaded(body_l)
@@ -89,7 +89,7 @@ def _features(pixels: np.ndarray) -> np.ndarray:
     return np.hstack((100 * chromaticity[:, :2], LIGHTNESS_WEIGHT * lightness)).astype(np.float32)
 
 
-def _spread(pixels: np.ndarray) -> float:
+def chromaticity_spread(pixels: np.ndarray) -> float:
     """How much the chromaticity of (N, 3) RGB pixels varies: the median L1 distance (x100) from
     their median chromaticity (0-0.6 for a drawn or rendered surface, 1.5-30 for a photo's parts)."""
     if not len(pixels):

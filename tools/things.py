@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from argus.tools.colour_names import colour_of, lab, name_shade
-from argus.tools.colour_parts import colour_parts
+from argus.tools.colour_parts import TEXTURED, chromaticity_spread, colour_parts
 from argus.tools.foreground import Foreground, find_foreground, shrink
 from argus.tools.shape_names import classify_contour, classify_solid, is_shaded, planar_share
 from argus.tools.sizes import size_classes
@@ -92,13 +92,14 @@ def _describe(
         shape = classify_solid(cv2.convexHull(contour) if touched else contour, planar)
     else:
         shape = classify_contour(contour)
-    shade = name_shade(np.median(_lit(pixels, lightness) if shaded else pixels, axis=0))
+    smooth = shaded and chromaticity_spread(pixels) <= TEXTURED  # a lit surface, not a photo's texture
+    shade = name_shade(np.median(_lit(pixels, lightness) if smooth else pixels, axis=0))
     box = [float(x), float(y), float(x + w), float(y + h)]
     return Thing(shape, box, area, colour_of(shade), shade, region, origin)
 
 
 def _lit(pixels: np.ndarray, lightness: np.ndarray) -> np.ndarray:
-    """The pixels of a shaded thing that face the light, where its own colour shows: between the
+    """The pixels of a smoothly shaded thing that face the light, where its own colour shows: between the
     ``LIT`` percentiles of its lightness (the shadowed side darkens orange to brown; the brightest few
     are a highlight's white)."""
     low, high = np.percentile(lightness, LIT)

