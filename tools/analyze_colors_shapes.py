@@ -106,9 +106,11 @@ class ColorsShapes(ToolResult):
 class ContourBackend(ContourFacts, Backend):
     summary = (
         "Colour names by the nearest named swatch in CIELAB (CIEDE2000); things told from a plain background "
-        "(a smooth Lab model of it, shadows trimmed), their outlines named by how they fill their enclosing "
-        "circle, rectangle, triangle and ellipse, shaded ones as solids; object colours from the object's "
-        "mask or GrabCut's foreground in its box; CPU, no weights."
+        "(a smooth Lab model of it, or of a wall and a floor meeting at a straight horizon; shadows trimmed) "
+        "and from each other where two clean colours touch (a shape drawn on another, a ball on a box), "
+        "their outlines named by how they fill their enclosing circle, rectangle, triangle and ellipse, "
+        "shaded ones as solids (a box by its evenly lit faces); object colours from the object's mask or "
+        "GrabCut's foreground in its box; CPU, no weights."
     )
     install_hint = "pip install opencv-python scikit-image"
 
@@ -138,8 +140,8 @@ class AnalyzeColorsShapes(ImageTool):
     limitations = (
         "Shapes assume a plain background: in cluttered photos the outlines are regions of 'other' shape, "
         "not objects (a note says so).",
-        "Touching or overlapping shapes of similar colour merge into one outline; gray or black solids on a "
-        "gray floor can lose their shadowed side.",
+        "Touching or overlapping shapes of similar colour merge into one outline (of different colours they "
+        "are told apart); gray or black solids on a gray floor can lose their shadowed side.",
         "Colour names follow the pixels as captured: lighting and white balance change them; an object's "
         "colour without a mask comes from GrabCut inside its box and can include what the object holds "
         "(a cup's coffee).",

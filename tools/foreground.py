@@ -39,6 +39,8 @@ SHADOW_DEPTH = 0.55  # ... and darkens by at most this share of the background's
 FAINT_SHADOW = 14.0  # a region that is all shadow and darkens less than this (mean) is a detached shadow
 FIT_ITERATIONS = 2
 FIT_SAMPLE = 20_000  # background pixels the model is fitted to (an even stride over more)
+HORIZON_STEP = 4  # rows either side of a horizon whose colours must differ by BACKGROUND_DISTANCE
+SEAM = 2  # pixels either side of a horizon measured from the nearer of its two surfaces
 BORDER_FIT = 0.7  # share of the border that must fit the model for a plain background
 CLEAN_BORDER = 0.97  # a grayscale image with this much of its border clean background is drawn, not shot
 PLAIN_BACKGROUND = 0.3  # share of the image that must be background for a plain background
@@ -81,16 +83,15 @@ def find_foreground(image: LoadedImage, min_area: int) -> Foreground:
 def _colour_foreground(image: LoadedImage, min_area: int) -> Foreground:
     rgb = image.rgb
     pixels = _lab(rgb)
-    model = _fit_background(pixels)
+    model, *others = _fit_background(pixels)
     difference = pixels - model
     distance = _norm(difference)
     things = _hysteresis(distance > BACKGROUND_DISTANCE, distance > EDGE_DISTANCE)
     border_fit = float(np.mean(~_border(things[..., np.newaxis])[:, 0]))
-    shadow = (
-        (difference[..., 0] < 0)
-        & (-difference[..., 0] <= SHADOW_DEPTH * model[..., 0])
-        & _same_chromaticity(rgb, model)
-    )
+    shadow = np.zeros(distance.shape, bool)
+    for surface in (model, *others):  # along a horizon, a shadow may fall on either surface
+        darker = surface[..., 0] - pixels[..., 0]
+        shadow |= (darker > 0) & (darker <= SHADOW_DEPTH * surface[..., 0]) & _same_chromaticity(rgb, surface)
     labels = _components(_clean(things), min_area)
     labels = _trim_shadows(labels, shadow, -difference[..., 0], min_area)
     share = float(np.count_nonzero(labels == 0)) / labels.size
@@ -161,12 +162,42 @@ def _norm(difference: np.ndarray) -> np.ndarray:
     return np.sqrt(np.einsum("ijk,ijk->ij", difference, difference))
 
 
-def _fit_background(pixels: np.ndarray) -> np.ndarray:
-    """A smooth (quadratic in x, y) model of the background's Lab values, (H, W, 3).
+def _fit_background(pixels: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A model of the background's Lab values, (H, W, 3): one smooth surface, or a wall and a floor;
+    with the two, a second model that differs from the first only along the horizon, where it holds
+    the surface the first did not choose (a shadow there may fall on either).
 
-    Fitted to the border first, then to the pixels within ``BACKGROUND_DISTANCE`` of the last fit,
-    on a sample of at most ``FIT_SAMPLE`` pixels each time; the quadratic is evaluated on a coarse
-    grid and scaled up (it is smooth, so nothing is lost).
+    One surface (a quadratic in x and y) fits a plain page, table or backdrop, lit unevenly or not.
+    When the top and bottom edges differ in colour, the picture may be a wall above a floor (or a
+    backdrop above a table), which no one smooth surface follows across the line where they meet: a
+    surface is fitted on each side of a straight horizon, found where each side edge of the image turns
+    from the top edge's colour to the bottom edge's in a step (not a gradient), and kept when it fits
+    the image border as well as one surface does and well enough for a plain background.
+    """
+    one = _fit_surface(pixels, np.ones(pixels.shape[:2], bool))
+    below_line = _below_horizon(pixels)
+    if below_line is None:
+        return (one,)
+    above = below_line < 0
+    wall, floor = _fit_surface(pixels, above), _fit_surface(pixels, ~above)
+    two = np.where(above[..., np.newaxis], wall, floor)
+    if _border_fit(pixels, two) < max(_border_fit(pixels, one), BORDER_FIT):
+        return (one,)  # no better, or still no plain background (a street, a landscape)
+    seam = np.abs(below_line) <= SEAM  # an anti-aliased horizon: measured from the surface it is nearer
+    nearer_wall = (_norm(pixels - wall) <= _norm(pixels - floor))[seam][:, np.newaxis]
+    other = two.copy()
+    two[seam] = np.where(nearer_wall, wall[seam], floor[seam])
+    other[seam] = np.where(nearer_wall, floor[seam], wall[seam])
+    return two, other
+
+
+def _fit_surface(pixels: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """A smooth (quadratic in x, y) model of the background's Lab values inside ``domain``, (H, W, 3)
+    (evaluated everywhere; only its values inside ``domain`` are meant).
+
+    Fitted to the border pixels of the domain first, then to the domain's pixels within
+    ``BACKGROUND_DISTANCE`` of the last fit, on a sample of at most ``FIT_SAMPLE`` pixels each time;
+    the quadratic is evaluated on a coarse grid and scaled up (it is smooth, so nothing is lost).
     """
     import cv2
 
@@ -174,21 +205,64 @@ def _fit_background(pixels: np.ndarray) -> np.ndarray:
     step = max(1, int(np.sqrt(height * width / FIT_SAMPLE)))
     ys, xs = np.mgrid[0:height:step, 0:width:step]
     sample = pixels[::step, ::step]
+    inside = domain[::step, ::step]
     terms = _quadratic(xs / max(1, width - 1), ys / max(1, height - 1))
     chosen = np.zeros(xs.shape, bool)
     chosen[0], chosen[-1], chosen[:, 0], chosen[:, -1] = True, True, True, True
+    chosen &= inside
     coefficients = None
     for _ in range(FIT_ITERATIONS):
         if np.count_nonzero(chosen) < 12:
             break
         coefficients, *_ = np.linalg.lstsq(terms[chosen], sample[chosen], rcond=None)
-        chosen = _norm(sample - terms @ coefficients) <= BACKGROUND_DISTANCE
+        chosen = (_norm(sample - terms @ coefficients) <= BACKGROUND_DISTANCE) & inside
     if coefficients is None:
-        return np.broadcast_to(np.median(_border(pixels), axis=0), pixels.shape).astype(np.float32)
+        border = _border(pixels)[_border(domain[..., np.newaxis])[:, 0]]
+        level = np.median(border if len(border) else _border(pixels), axis=0)
+        return np.broadcast_to(level, pixels.shape).astype(np.float32)
     grid_h, grid_w = min(height, 64), min(width, 64)
     gy, gx = np.mgrid[0:grid_h, 0:grid_w]
     coarse = (_quadratic(gx / max(1, grid_w - 1), gy / max(1, grid_h - 1)) @ coefficients).astype(np.float32)
     return cv2.resize(coarse, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def _border_fit(pixels: np.ndarray, model: np.ndarray) -> float:
+    """Share of the image border's pixels within ``BACKGROUND_DISTANCE`` of the model."""
+    return float(np.mean(_norm_rows(_border(pixels) - _border(model)) <= BACKGROUND_DISTANCE))
+
+
+def _below_horizon(pixels: np.ndarray) -> np.ndarray | None:
+    """(H, W) how far each pixel lies below the straight line where the image's side edges turn from
+    the top edge's colour to the bottom edge's (negative above it), or None when the top and bottom
+    edges are alike or a side does not turn in a step (no horizon)."""
+    height, width = pixels.shape[:2]
+    top, bottom = np.median(pixels[0], axis=0), np.median(pixels[-1], axis=0)
+    if np.linalg.norm(top - bottom) <= BACKGROUND_DISTANCE or height < 8:
+        return None
+    left, right = (_turning_row(pixels[:, column], top, bottom) for column in (0, width - 1))
+    if min(left, right) < HORIZON_STEP or max(left, right) > height - HORIZON_STEP:
+        return None
+    for row, column in ((left, pixels[:, 0]), (right, pixels[:, -1])):
+        before = np.median(column[row - HORIZON_STEP : row], axis=0)
+        after = np.median(column[row : row + HORIZON_STEP], axis=0)
+        if np.linalg.norm(after - before) <= BACKGROUND_DISTANCE:
+            return None
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    return ys - (left + (right - left) * xs / max(1, width - 1))
+
+
+def _turning_row(column: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> int:
+    """The row that best splits an (H, 3) column of Lab pixels into top-coloured pixels above it and
+    bottom-coloured ones below (the fewest, least-fitting pixels on the wrong side)."""
+    to_top, to_bottom = _norm_rows(column - top), _norm_rows(column - bottom)
+    # cost of splitting before row r: pixels above measured from the top colour, below from the bottom's
+    above = np.concatenate(([0.0], np.cumsum(to_top)))
+    below = np.concatenate((np.cumsum(to_bottom[::-1])[::-1], [0.0]))
+    return int(np.argmin(above + below))
+
+
+def _norm_rows(difference: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("ij,ij->i", difference, difference))
 
 
 def _quadratic(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

@@ -9,10 +9,12 @@ small or anti-aliased shape far better than counting polygon vertices; vertices 
 for pentagons and hexagons, and only when the polygon they make has the region's own area. A star
 is a non-convex region whose outline dips inwards between five to eight points.
 
-Solids are told apart by the same outline: a sphere's is a circle, a cube's a polygon of straight
-edges (four to six of them, depending on the view), a cylinder's a convex outline whose ends are
-curved (so no few-sided polygon fits it). Only the outer outline is used, so a thin outline and a
-filled shape get the same name.
+Solids are told apart by the same outline and by their light: a sphere's outline is a circle; a
+cube's is a polygon of straight edges (four to seven of them, depending on the view) and its faces
+are planes, each evenly lit, so most of it has no gradient of lightness; a cylinder's side curves,
+so its lightness changes steadily across it (a small cylinder's outline alone can pass for a
+polygon). Only the outer outline is used for flat shapes, so a thin outline and a filled shape get
+the same name.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ STAR_SOLIDITY = (0.3, 0.85)
 STAR_DIP = 0.12  # a dip between points is at least this share of the enclosing circle's radius
 SOLID_EPSILON = 0.015  # a cube's outline is straight edges: a tight tolerance ...
 SOLID_AREA_MATCH = 0.04  # ... and a close area match (a cylinder's curved ends miss by 5-10%)
+PLANAR_GRADIENT = 0.3  # L* per pixel under which a solid's surface is evenly lit (a plane) ...
+PLANAR_SHARE = 0.6  # ... over this share of it for a cube (cubes 0.74-0.92, cylinders 0.13-0.54)
+FACE_EDGE = 4.0  # L* per pixel above which a pixel is an edge between a box's faces, not surface
 SHADED_RANGE = 22.0  # L* spread (5th to 95th percentile) inside a region that makes it a lit solid ...
 FACE_STEP = 8.0  # ... or two faces of even light whose L* differs by this much ...
 FACE_CONTRAST = 4.0  # ... and by this many times the spread within each face
@@ -72,8 +77,9 @@ def classify_contour(contour: np.ndarray) -> str:
     return "other"
 
 
-def classify_solid(contour: np.ndarray) -> str:
-    """The solid a shaded region's outer contour shows: sphere, cube, cylinder, or "other"."""
+def classify_solid(contour: np.ndarray, planar: float) -> str:
+    """The solid a shaded region's outer contour shows: sphere, cube, cylinder, or "other";
+    ``planar`` is the share of it that is evenly lit (``planar_share``)."""
     import cv2
 
     area = cv2.contourArea(contour)
@@ -85,9 +91,28 @@ def classify_solid(contour: np.ndarray) -> str:
     fills = _fills(contour, hull, area)
     if fills["circle"] >= CIRCLE_FILL and fills["aspect"] >= ROUND_ASPECT:
         return "sphere"
-    if 4 <= _polygon_vertices(hull, area, SOLID_EPSILON, SOLID_AREA_MATCH) <= 7:
+    if planar >= PLANAR_SHARE and 4 <= _polygon_vertices(hull, area, SOLID_EPSILON, SOLID_AREA_MATCH) <= 7:
         return "cube"
     return "cylinder"
+
+
+def planar_share(lightness: np.ndarray, mask: np.ndarray) -> float:
+    """The share of a thing's inside (its (H, W) ``mask`` less a 3-pixel edge) where L* (an (H, W)
+    crop) changes by less than ``PLANAR_GRADIENT`` a pixel, after a slight blur against 8-bit steps:
+    high for the flat faces of a box, low for the curved side of a can or a ball."""
+    import cv2
+
+    from argus.tools.foreground import shrink
+
+    inside = shrink(mask, 3)
+    if not inside.any():
+        return 0.0
+    smooth = cv2.GaussianBlur(lightness.astype(np.float32), (0, 0), 1.0)
+    gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8
+    gradient = np.hypot(gx, gy)[inside]
+    surface = gradient[gradient < FACE_EDGE]  # a box's faces and a can's side, without the box's edges
+    return float(np.mean(surface < PLANAR_GRADIENT)) if surface.size else 0.0
 
 
 def is_shaded(lightness: np.ndarray) -> bool:

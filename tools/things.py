@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from argus.tools.colour_names import colour_of, lab, name_shade
+from argus.tools.colour_parts import TEXTURED, chromaticity_spread, colour_parts
 from argus.tools.foreground import Foreground, find_foreground, shrink
-from argus.tools.shape_names import classify_contour, classify_solid, is_shaded
+from argus.tools.shape_names import classify_contour, classify_solid, is_shaded, planar_share
 from argus.tools.sizes import size_classes
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
+
+
+LIT = (70, 90)  # lightness percentiles of a shaded thing's pixels its colour is named from
 
 
 @dataclass(frozen=True)
@@ -36,40 +40,70 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
     """The background and the things on it, largest first.
 
     A thing the image border cuts is "other": its true shape is not in the picture. A shaded thing
-    (lit like a 3D object) is named as a solid, a flat one by its outline.
+    (lit like a 3D object) is named as a solid, a flat one by its outline. On a plain background in
+    colour, a region of two colours is two things (``colour_parts``): a shape drawn on another, a
+    ball on a box.
     """
-    import cv2
     from scipy import ndimage
 
     foreground = find_foreground(image, min_area)
     labels = foreground.labels
-    height, width = labels.shape
+    split = foreground.plain and not image.is_grayscale  # things of different colour that touch
     found = []
     for index, window in enumerate(ndimage.find_objects(labels), start=1):
         if window is None:
             continue
         region = labels[window] == index
-        contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        contour = max(contours, key=cv2.contourArea)
-        x0, y0 = window[1].start, window[0].start
-        x, y, w, h = cv2.boundingRect(contour)
-        x, y = x + x0, y + y0
-        cut = x == 0 or y == 0 or x + w == width or y + h == height
-        inner = _inner(region)
-        pixels = image.rgb[window][region if inner is None else inner]
-        if cut:
-            shape = "other"  # the frame cuts it: shape unknown
-        elif inner is not None and not image.is_grayscale and is_shaded(lab(pixels)[:, 0]):
-            shape = classify_solid(contour)
-        else:
-            shape = classify_contour(contour)
-        shade = name_shade(np.median(pixels, axis=0))
-        box = [float(x), float(y), float(x + w), float(y + h)]
-        found.append(
-            Thing(shape, box, int(np.count_nonzero(region)), colour_of(shade), shade, region, (x0, y0))
-        )
-    sizes = size_classes([t.area for t in found], height * width)
+        parts = colour_parts(image.rgb[window], region, min_area) if split else [region]
+        for part in parts:
+            # a part's area counts the parts it encloses: a hexagon with a star on it is the hexagon's size
+            area = part | ndimage.binary_fill_holes(part) & region if len(parts) > 1 else part
+            origin = (window[1].start, window[0].start)
+            found.append(_describe(image, part, origin, int(np.count_nonzero(area)), len(parts) > 1))
+    found.sort(key=lambda thing: -thing.area)
+    sizes = size_classes([t.area for t in found], labels.size)
     return foreground, [replace(thing, size=size) for thing, size in zip(found, sizes, strict=True)]
+
+
+def _describe(
+    image: LoadedImage, region: np.ndarray, origin: tuple[int, int], area: int, touched: bool
+) -> Thing:
+    """One thing from its boolean crop ``region`` whose top-left corner is ``origin`` (x, y) in the image;
+    its colour and shading come from its own pixels only. A solid ``touched`` by another thing (a box
+    with a ball on it) is named by its convex outline, which bridges the notch the other one cuts."""
+    import cv2
+
+    height, width = image.height, image.width
+    contours, _ = cv2.findContours(region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = max(contours, key=cv2.contourArea)
+    x0, y0 = origin
+    x, y, w, h = cv2.boundingRect(contour)
+    x, y = x + x0, y + y0
+    cut = x == 0 or y == 0 or x + w == width or y + h == height
+    inner = _inner(region)
+    window = (slice(y0, y0 + region.shape[0]), slice(x0, x0 + region.shape[1]))
+    pixels = image.rgb[window][region if inner is None else inner]
+    lightness = lab(pixels)[:, 0]
+    shaded = inner is not None and not image.is_grayscale and is_shaded(lightness)
+    if cut:
+        shape = "other"  # the frame cuts it: shape unknown
+    elif shaded:
+        planar = planar_share(lab(image.rgb[window])[..., 0], region)
+        shape = classify_solid(cv2.convexHull(contour) if touched else contour, planar)
+    else:
+        shape = classify_contour(contour)
+    smooth = shaded and chromaticity_spread(pixels) <= TEXTURED  # a lit surface, not a photo's texture
+    shade = name_shade(np.median(_lit(pixels, lightness) if smooth else pixels, axis=0))
+    box = [float(x), float(y), float(x + w), float(y + h)]
+    return Thing(shape, box, area, colour_of(shade), shade, region, origin)
+
+
+def _lit(pixels: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    """The pixels of a smoothly shaded thing that face the light, where its own colour shows: between the
+    ``LIT`` percentiles of its lightness (the shadowed side darkens orange to brown; the brightest few
+    are a highlight's white)."""
+    low, high = np.percentile(lightness, LIT)
+    return pixels[(lightness >= low) & (lightness <= high)]
 
 
 def _inner(region: np.ndarray) -> np.ndarray | None:

@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -37,6 +37,7 @@ from argus.agent.core.things import (
     describe_place,
     filter_things,
     name_objects,
+    same_thing,
     source_for,
 )
 from argus.tools import box_geometry as geometry
@@ -711,6 +712,8 @@ class Executor:
             source, things = "detections", self.things("detections")
         if things is None:
             return Finding(None, "I can't tell: the detector failed.")
+        if target.label == "shape":  # "what is the brown solid?": its geometric name, not what it looks like
+            things = [replace(t, label=t.shape) if t.shape and t.label != t.shape else t for t in things]
         if target.relation is not None and target.relation.relation == "near" and len(things) > 1:
             things = self._nearest(things, target.relation.to)  # "what is next to X": the closest
         if target.rank in ("nearest", "farthest") and things:
@@ -852,7 +855,7 @@ class Executor:
         """The things closest to the anchor (the gap between boxes), ties within a few pixels kept."""
         _, anchors = self.select(anchor)
         boxes = [a.box for a in anchors or [] if a.box]
-        placed = [t for t in things if t.box and not any(_same_thing(t, a) for a in anchors or [])]
+        placed = [t for t in things if t.box and not any(same_thing(t, a) for a in anchors or [])]
         if not boxes or not placed:
             return things
         gaps = {t.id: min(geometry.gap(t.box or [0, 0, 0, 0], b) for b in boxes) for t in placed}
@@ -1458,7 +1461,7 @@ class Executor:
             _, more = self.select(extra)
             if more is None:
                 return Finding(None, f"I can't tell: {plural(_noun(extra))} cannot be counted here.")
-            new = [t for t in more if not any(_same_thing(t, c) for c in counted)]
+            new = [t for t in more if not any(same_thing(t, c) for c in counted)]
             counted += new if extra != op.target else more
             parts.append(f"{count_phrase(len(more), _noun(extra))} {_cite_things(more)}".strip())
         if op.plus:
@@ -1468,7 +1471,7 @@ class Executor:
         removed: list[Thing] = []
         if op.remove is not None:
             _, gone = self.select(op.remove)
-            removed = [t for t in things if any(_same_thing(t, g) for g in gone or [])]
+            removed = [t for t in things if any(same_thing(t, g) for g in gone or [])]
             if op.remove_count is not None:
                 if len(removed) < op.remove_count:
                     have = count_phrase(len(removed), _noun(op.remove))
@@ -2131,13 +2134,6 @@ def _rides(person: list[float] | None, ride: list[float] | None) -> bool:
         and ride[1] <= feet <= ride[3] + 0.1 * (ride[3] - ride[1])
         and middle < (ride[1] + ride[3]) / 2
     )
-
-
-def _same_thing(a: Thing, b: Thing) -> bool:
-    """The same thing seen by two tools: the same evidence id, or boxes that mostly overlap."""
-    if a.id == b.id:
-        return True
-    return bool(a.box and b.box and geometry.iou(a.box, b.box) >= 0.6)
 
 
 def _attribute_matches(attribute: str, asked: str, value: str) -> bool:

@@ -122,7 +122,10 @@ def filter_things(
             t
             for t in out
             if t.box
-            and any(r.box and r.id != t.id and geometry.holds(kind, t.box, r.box, diagonal) for r in related)
+            and any(
+                r.box and not same_thing(r, t) and geometry.holds(kind, t.box, r.box, diagonal)
+                for r in related
+            )
         ]
     if selection.size:
         out = by_size(out, selection.size, things, width * height)
@@ -131,6 +134,14 @@ def filter_things(
     if selection.rank:
         out = by_rank(out, selection.rank)
     return out
+
+
+def same_thing(a: Thing, b: Thing) -> bool:
+    """The same thing seen by two tools: the same evidence id, or boxes that mostly overlap (what is
+    inside the square is not the square the shape tool outlined and the object tool found again)."""
+    if a.id == b.id:
+        return True
+    return bool(a.box and b.box and geometry.iou(a.box, b.box) >= 0.6)
 
 
 def by_size(things: list[Thing], size: str, scene: list[Thing], image_area: float) -> list[Thing]:

@@ -44,6 +44,9 @@ IRREGULAR = {
     "geese": "goose",
     "knives": "knife",
     "leaves": "leaf",
+    "buses": "bus",
+    "gases": "gas",
+    "lenses": "lens",
 }
 KEEP = frozenset(
     {"bus", "glass", "yes", "this", "its", "has", "was", "gas", "lens", "less", "plus", "us", "mrs"}
@@ -78,8 +81,9 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if re.search(r"(ses|xes|ches|shes|zes)$", word) and len(word) > 4:
-        return word[:-2]
+    if re.search(r"(sses|xes|ches|shes|zzes)$", word) and len(word) > 4:
+        return word[:-2]  # glasses, boxes, benches, dishes: "-es" was added
+    # other "-ses" and "-zes" (horses, vases, sizes) only took an "s"
     if word.endswith("s") and not re.search(r"(ss|us|is)$", word):
         return word[:-1]
     return word

@@ -169,11 +169,23 @@ def shaded_colour_scene(
 # ------------------------------------------------------------------------------ 3D solids
 
 
-def _floor(width: int, height: int, rng: np.random.Generator) -> np.ndarray:
-    """A gray floor, lighter at the back (top) than at the front, with a little grain."""
+def _floor(
+    width: int, height: int, rng: np.random.Generator, wall: tuple[float, float] | None = None
+) -> np.ndarray:
+    """A gray floor, lighter at the back (top) than at the front, with a little grain; with ``wall``
+    (its share of the height at the left and right edges) a pale, warm wall stands behind it, meeting
+    the floor along a straight, possibly tilted, line."""
     top, bottom = rng.uniform(150, 175), rng.uniform(115, 135)
     rows = np.linspace(top, bottom, height)[:, np.newaxis, np.newaxis]
-    return np.broadcast_to(rows, (height, width, 3)).copy() + rng.normal(0, 2.0, (height, width, 3))
+    canvas = np.broadcast_to(rows, (height, width, 3)).copy()
+    if wall is not None:
+        ys, xs = np.mgrid[0:height, 0:width]
+        horizon = height * (wall[0] + (wall[1] - wall[0]) * xs / (width - 1))
+        shade = 1.0 - 0.06 * ys / height
+        colour = np.array([rng.uniform(220, 235), rng.uniform(215, 228), rng.uniform(200, 215)])
+        above = ys < horizon
+        canvas[above] = (colour * shade[..., np.newaxis])[above]
+    return canvas + rng.normal(0, 2.0, (height, width, 3))
 
 
 def _lambert(normal: np.ndarray) -> np.ndarray:
@@ -277,12 +289,17 @@ def _shadow(floor: np.ndarray, box: tuple[float, float, float, float], strength:
 
 
 def solids_scene(
-    things: list[tuple[str, str, tuple[int, int, int]]], seed: int, width: int = 320, height: int = 240
+    things: list[tuple[str, str, tuple[int, int, int]]],
+    seed: int,
+    width: int = 320,
+    height: int = 240,
+    wall: tuple[float, float] | None = None,
 ) -> tuple[Image.Image, list[Placed]]:
     """Solids (shape, colour name, RGB) laid out left to right, back to front, on a gray floor with
-    soft shadows, each a random size; returns the image and where each thing is."""
+    soft shadows (and a wall behind, see ``_floor``), each a random size; returns the image and where
+    each thing is."""
     rng = np.random.default_rng(seed)
-    canvas = _floor(width, height, rng)
+    canvas = _floor(width, height, rng, wall)
     n = len(things)
     cols = max(1, math.ceil(math.sqrt(n * width / height)))
     rows = math.ceil(n / cols)

@@ -97,3 +97,67 @@ def test_a_program_a_chat_model_writes_runs_the_same(assistant, scene):
     assert result.short_answer == answer.short_answer == "2"
     assert result.text == answer.answer  # the same evidence ids: the conversation's ledger
     assert result.program == answer.program == {"op": "count", "target": {"label": "circle"}}
+
+
+@pytest.fixture(scope="module")
+def layered(tmp_path_factory) -> dict[str, str]:
+    """Two drawn scenes whose things touch: on pale gray, a large blue hexagon with a small yellow star
+    drawn on it, a small green circle apart; and, before a wall, a large purple box with a small orange
+    ball resting on it and a small orange can on the floor to the right."""
+    import numpy as np
+
+    from tests.support.scenes import render_cube, render_cylinder, render_sphere
+
+    folder = tmp_path_factory.mktemp("layered")
+    flat = Image.new("RGB", (320, 240), (215, 215, 215))
+    draw = ImageDraw.Draw(flat)
+    draw.polygon([(220, 120), (190, 172), (130, 172), (100, 120), (130, 68), (190, 68)], fill=(35, 85, 215))
+    star = [(160 + (22 if k % 2 == 0 else 10) * np.cos(np.radians(-90 + 36 * k)),
+             122 + (22 if k % 2 == 0 else 10) * np.sin(np.radians(-90 + 36 * k))) for k in range(10)]  # fmt: skip
+    draw.polygon(star, fill=(245, 215, 35))
+    draw.ellipse((30, 180, 62, 212), fill=(45, 165, 60))
+    flat.save(folder / "nested.png")
+    rows = np.arange(240, dtype=np.float32)[:, None, None]
+    canvas = np.where(
+        rows < 80, np.array([228.0, 224, 212]), np.array([168.0, 166, 162]) * (0.85 + rows / 1600)
+    )
+    canvas = np.broadcast_to(canvas, (240, 320, 3)).copy()
+    render_cube(canvas, 120, 185, 80, (125, 55, 165), 0.35)
+    render_sphere(canvas, 120, 96, 22, (245, 140, 25))
+    render_cylinder(canvas, 260, 200, 18, 30, (245, 140, 25))
+    Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8)).save(folder / "stacked.png")
+    return {"nested": str(folder / "nested.png"), "stacked": str(folder / "stacked.png")}
+
+
+@pytest.mark.parametrize(
+    ("picture", "question", "short"),
+    [
+        ("nested", "How many stars are there?", "1"),
+        ("nested", "Is there a yellow star?", "yes"),
+        ("nested", "Can you see a star anywhere?", "yes"),
+        ("nested", "What colour is the star?", "yellow"),
+        ("nested", "What shape is the blue figure?", "hexagon"),
+        ("nested", "How many shapes are in the picture?", "3"),
+        ("nested", "What size is the yellow star, small or large?", "small"),
+        ("nested", "Is the hexagon big or small?", "large"),
+        ("nested", "What is inside the hexagon?", "star"),
+        ("nested", "What colour is the shape inside the hexagon?", "yellow"),
+        ("nested", "How many shapes are inside the blue hexagon?", "1"),
+        ("nested", "Is there a star inside the hexagon?", "yes"),
+        ("stacked", "How many objects are there?", "3"),
+        ("stacked", "What colour is the ball?", "orange"),
+        ("stacked", "Of what colour is the sphere?", "orange"),
+        ("stacked", "How many orange things are there?", "2"),
+        ("stacked", "Is there a purple cube?", "yes"),
+        ("stacked", "What shape is the purple object?", "cube"),
+        ("stacked", "Is there a ball on the box?", "yes"),
+        ("stacked", "Is the orange sphere on top of the purple cube?", "yes"),
+        ("stacked", "What colour is the thing on the cube?", "orange"),
+        ("stacked", "How many cylinders are there?", "1"),
+    ],
+)
+def test_things_drawn_on_or_inside_others_are_seen(assistant, layered, picture, question, short):
+    """A shape drawn inside another and a ball resting on a box are things of their own, with their
+    own colour; the shaded ball is orange, not the brown of its shadowed side."""
+    answer = assistant.ask(layered[picture], question)
+    assert answer.short_answer == short, answer.answer
