@@ -207,7 +207,7 @@ def _tagged(text: str) -> str:
     statement = match.group(1)
     if re.match(rf"^{QUESTION_START}\b", statement):
         return statement  # "is it sharp enough, yes or no?", "is this an x-ray, right?"
-    if NEGATIVE.search(statement) or statement.split()[0] not in SUBJECT_STARTS:
+    if NEGATIVE.search(statement) or statement.split()[0] not in SUBJECT_STARTS | {"a", "an"}:
         return text  # "triage this scan, is it urgent or not?": no statement to confirm
     return statement_question(statement) or text
 

@@ -274,7 +274,7 @@ def _modality(
         text,
     ):
         return p.Modality()
-    this = rf"(?:(?:this|the|that) (?:{IMAGE}|image)|this|it|that)"
+    this = rf"(?:(?:this|the|that) (?:{IMAGE}|image|study|exam|examination|slide)|this|it|that)"
     kinds = rf"(?:an? |the )?(?:plain |regular |normal |ordinary |everyday |ordinary |real |medical |eye )?({_MODALITY})"
     negated = re.search(
         rf"^(?:is|was) {this} not {kinds}\b"
@@ -911,8 +911,10 @@ def _what_relation(
     )
     if match and mentions:
         kind = RELATIONS[match.group(1)]
-        if kind == "inside" and match.group(1) == "in":
-            return None
+        if kind == "inside" and match.group(1) == "in" and not mentions[-1].known:
+            return (
+                None  # "what is in the picture" asks what it shows; "what is in the box" what the box holds
+            )
         return p.Identify(
             target=p.Selection(relation=p.RelationFilter(relation=kind, to=mentions[-1].selection))
         )

@@ -206,6 +206,7 @@ def plain(text: str) -> str:
     text = _hedged_statement(text)
     text = _attribute_after_noun(text)
     text = _relative_attribute(text)
+    text = _counted_attribute(text)
     text = _shared_noun(text)
     return _terse(text)
 
@@ -296,6 +297,12 @@ def _relative_attribute(text: str) -> str:
     return re.sub(
         rf"\b(\w+) (?:that|which) (?:is|are) ({words})(?=$| (?:in|on|here|there|anywhere)\b)", r"\2 \1", text
     )
+
+
+def _counted_attribute(text: str) -> str:
+    """'how many squares are black on this board' -> 'how many black squares are on this board'."""
+    words = "|".join(sorted({*COLOUR_WORDS, *SIZE_WORDS}, key=len, reverse=True))
+    return re.sub(rf"^how many (\w+) (are|is) ({words}) (?=(?:on|in|at) )", r"how many \3 \1 \2 ", text)
 
 
 def _shared_noun(text: str) -> str:

@@ -116,6 +116,19 @@ def test_a_question_already_in_one_clause_is_left_alone(question: str) -> None:
     assert reorder(text).split()[:3] == text.split()[:3]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is in the cup?", "identify(object inside the cup)"),
+        ("What is in the picture?", "describe()"),
+        ("A red circle is visible, right?", "exists(red circle)"),
+        ("This exam is a CT, isn't it?", "modality(expected=CT)"),
+    ],
+)
+def test_what_a_thing_holds_and_what_a_study_is(question: str, expected: str) -> None:
+    assert program(question) == expected
+
+
 def test_a_negative_statement_with_a_tag_keeps_its_negation() -> None:
     assert program("There is no dog here, right?") == "not(exists(dog))"
     assert program("The cat isn't black, is it?") == "exists(black cat)"
