@@ -132,10 +132,13 @@ def _read(
 
 
 # --------------------------------------------------------------------------- forms
+# Guidelines asked about by name: "Fleischner guidance for a 7 mm nodule?", "Lung-RADS category for ...?".
+GUIDELINES = r"(?:fleischner|lung[- ]?rads|bi[- ]?rads|li[- ]?rads|ti[- ]?rads|osha|acr|esi|manchester)"
+
+
 def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     if re.search(
-        r"\b(fleischner|lung[- ]?rads|bi[- ]?rads|osha|acr|esi|manchester|guideline|guidelines|rule|rules|policy|"
-        r"regulation|recommend\w*|protocol|standard)\b",
+        rf"\b({GUIDELINES}|guideline|guidelines|rule|rules|policy|regulation|recommend\w*|protocol|standard)\b",
         text,
     ) and re.search(
         r"\b(what|which|how|should|does|do|according|say|says|recommend\w*|require\w*|follow)\b", text
@@ -147,7 +150,8 @@ def _rules(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
             domain = "security"
         return p.Rules(query=text[:500], domain=domain)
     if re.search(
-        r"^(?:the |any )?(?:\w+ )?(?:rules?|guidelines?|regulations?|requirements?|policy|policies|protocols?|"
+        rf"^(?:the |what )?{GUIDELINES}(?: \w+){{0,2}} (?:for|on|about|regarding|of|in)\b"
+        r"|^(?:the |any )?(?:\w+ )?(?:rules?|guidelines?|regulations?|requirements?|policy|policies|protocols?|"
         r"recommendations?|standards?) (?:for|on|about|regarding|covering|concerning|around)\b",
         text,
     ):  # "rules for blocked exit routes?", "osha rules on hard hats?"
@@ -199,7 +203,7 @@ SCAN_WORDS = r"(?:scan|study|x[- ]?ray|radiograph|film|mri|ct|ultrasound|mammogr
 
 def _triage(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     if re.search(
-        r"\b(triage|urgent|urgency|critical finding|critical findings|emergency|priority|prioriti[sz]e|"
+        r"\b(triage|urgent|urgently|urgency|critical finding|critical findings|emergency|priority|prioriti[sz]e|"
         r"need(?:s)? (?:to be )?(?:review|reviewed|read)|radiologist|clinician|follow up|follow-up|"
         r"abnormal\w*|normal study|is (?:the|this) (?:scan|study|x[- ]?ray|radiograph|film|image|mri|ct) normal|any findings?|"
         rf"(?:the|this) {SCAN_WORDS} (?:\w+ ){{0,2}}?(?:look|looks|seem|seems|appear|appears) (?:normal|healthy|fine|ok|okay)|"
@@ -270,7 +274,7 @@ def _modality(
         text,
     ):
         return p.Modality()
-    this = rf"(?:(?:this|the|that) (?:{IMAGE}|image)|this|it|that)"
+    this = rf"(?:(?:this|the|that) (?:{IMAGE}|image|study|exam|examination|slide)|this|it|that)"
     kinds = rf"(?:an? |the )?(?:plain |regular |normal |ordinary |everyday |ordinary |real |medical |eye )?({_MODALITY})"
     negated = re.search(
         rf"^(?:is|was) {this} not {kinds}\b"
@@ -297,6 +301,7 @@ def _modality(
     asked = re.search(
         rf"^(?:is|was) {this} {kinds}(?:$| (?={KIND_TAIL}\b))"
         rf"|^(?:is|was) {this} (?:an? )?(?:picture|photo|image|view|scan) of (?:the |an? )?({_MODALITY})\b"
+        rf"|^(?:is|was|did) {this} (?:come )?from (?:an? |the )?({_MODALITY})\b"
         rf"|^(?:is|was) {this} (?:taken|made|captured|acquired|imaged|done|seen|viewed|recorded) "
         rf"(?:with|by|using|through|under|on|from) (?:an? |the )?({_MODALITY})\b",
         text,
@@ -386,7 +391,7 @@ def _time_asked(text: str) -> p.Scene | None:
     """'Is it daytime?', 'Is it day or night?', 'Was this taken at night?', 'Is it dark outside?',
     'What time of day is it?' (not 'what time is it?': that reads a clock)."""
     lead = rf"^(?:is|was) (?:it|this|{_PICTURE}) (?:(?:taken|shot|photographed) )?(?:during |at |in )?"
-    both = re.search(rf"{lead}({DAY}|{NIGHT}) or ({DAY}|{NIGHT})$", text)
+    both = re.search(rf"(?:{lead}|^)({DAY}|{NIGHT}) or ({DAY}|{NIGHT})(?: in (?:the|this) {IMAGE})?$", text)
     if both:
         first, second = ("day" if re.fullmatch(DAY, g) else "night" for g in both.groups())
         if first != second:
@@ -507,7 +512,9 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         r"(?:is|are) (?:shown|written|printed|displayed|painted|visible)|"
         r"what (?:do|does) the (?:\w+ )?(?:letters|words|characters|text|writing|sign|label) (?:spell|say|read)|"
         rf"what (?:message|words?|text|writing|numbers?) (?:is|are) (?:on|in|written|printed|shown|displayed)|"
-        rf"read (?:out |aloud )?(?:the |this |that |what the )?{TEXTUAL}|what (?:is|does) (?:the |this )?{TEXTUAL} (?:say|read)s?)\b",
+        rf"read (?:out |aloud )?(?:the |this |that |what the )?(?:\w+ )?{TEXTUAL}|what (?:is|does) (?:the |this )?{TEXTUAL} (?:say|read)s?|"
+        rf"what (?:does|do) (?:the )?(?:\w+ )?{TEXTUAL} (?:on|in|at|along|across|under|above) .+ (?:say|read|spell)$|"
+        r"^(?:what|which) (?:is|are) the (?:brand|brand name|make|slogan|wording|lettering|inscription)s?\b|^what brand\b)\b",
         text,
     ):
         if re.search(r"^(?:is|are) there (?:any )?(?:text|writing|words)\b", text):
@@ -586,7 +593,8 @@ def _describe(
         rf"\b(describe|description|caption|summari[sz]e|what is happening|what is going on|what happens|"
         rf"what do you see|what can you see|what you (?:can )?see|into words|in (?:a few|your own) words|what (?:is|are) (?:in|on|shown in|depicted in|visible in) (?:the |this )?{IMAGE}|"
         rf"what (?:is|does) (?:the |this )?{IMAGE} (?:show|depict|contain)|tell me about (?:the |this )?{IMAGE}|"
-        rf"what (?:is|are) (?:they|the people|people) doing|explain (?:the |this )?{IMAGE}|give (?:me )?an overview)\b",
+        rf"what (?:is|are) (?:they|the people|people) doing|explain (?:the |this )?{IMAGE}|give (?:me )?an overview|"
+        rf"(?:a|short|brief|quick) (?:summary|overview|rundown|description) of (?:the |this )?{IMAGE})\b",
         text,
     ) and not any(m.known and m.selection.category for m in mentions):
         return p.Describe()
@@ -703,6 +711,9 @@ def _arithmetic(
     adding = re.search(ADDING, text)
     if adding:
         amount = _amount(text, adding.start())
+        added = [m for m in mentions if _token_offset(text, m.start) < adding.start()]
+        if not amount and added and re.search(r"^(?:if|suppose|when|after)\b", text):
+            amount = _amount_before(tokens, added[-1].start)  # "if three coins were added"
         if amount:
             target = (counted or mentions[0]).selection
             sign = (
@@ -937,8 +948,10 @@ def _what_relation(
     )
     if match and mentions:
         kind = RELATIONS[match.group(1)]
-        if kind == "inside" and match.group(1) == "in":
-            return None
+        if kind == "inside" and match.group(1) == "in" and not mentions[-1].known:
+            return (
+                None  # "what is in the picture" asks what it shows; "what is in the box" what the box holds
+            )
         return p.Identify(
             target=p.Selection(relation=p.RelationFilter(relation=kind, to=mentions[-1].selection))
         )
@@ -1034,8 +1047,8 @@ def _coloured_noun(text: str) -> str | None:
     from argus.tools.words import singular
 
     match = re.search(
-        r"\bcolou?rs? (?:is|are|was|were) (?:the |this |that |these |those )(\w+)$"
-        r"|\bcolou?rs? of (?:the |this |that |these |those )(\w+)$",
+        rf"\bcolou?rs? (?:is|are|was|were) (?:the |this |that |these |those )(\w+)(?: in (?:the|this) {IMAGE})?$"
+        rf"|\bcolou?rs? of (?:the |this |that |these |those )(\w+)(?: in (?:the|this) {IMAGE})?$",
         text,
     )
     if match is None:

@@ -12,55 +12,9 @@ from __future__ import annotations
 import re
 
 from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS
+from argus.agent.planner.clauses import AUXILIARIES, SUBJECT_STARTS, ask, ask_wh, reorder
+from argus.tools.words import number_value
 
-AUXILIARIES = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "am",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-    ]
-)
-# Words that open the subject of an embedded clause: "(where) the cat (is)", "(how many) there (are)".
-SUBJECT_STARTS = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "it",
-        "they",
-        "he",
-        "she",
-        "you",
-        "i",
-        "we",
-        "my",
-        "your",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-    ]
-)
 # Words no noun phrase in a short question is made of: "is it in colour" names no thing.
 STOP = (
     AUXILIARIES
@@ -109,7 +63,7 @@ WRAPPER = (
     r"i am (?:curious|wondering|asking)(?: about)?|i was wondering|i wonder|i am not sure|"
     r"do you (?:know|think you can tell me)|any idea|(?:can|could) you (?:please )?(?:tell|say|check|see|"
     r"figure out|work out|determine|find out)|(?:please )?(?:check|find out|figure out|work out|see)|"
-    r"(?:are|would) you (?:be )?able to (?:tell|say)(?: me)?|(?:please )?count|i need to know)\s+"
+    r"(?:are|would) you (?:be )?able to (?:tell|say)(?: me)?|(?:please )?count|i need to know|(?:please )?say me)\s+"
 )
 # Requests that name what they want rather than ask it: "tell me the colour of the bus".
 NAMING_WRAPPER = (
@@ -140,6 +94,12 @@ HEDGES = (
 SIZES = r"(?:big|large|small|little|tiny|huge)"
 PLACES = r"(?:on|in|inside|under|beside|next to|near|behind|in front of)"
 # Other word orders for the same question.
+# Words that judge a whole picture or place: "safe scene?" asks whether the scene is safe.
+PREDICATES = (
+    r"(?:safe|secure|dangerous|unsafe|blurry|blurred|sharp|dark|bright|noisy|urgent|normal|abnormal|clear|"
+    r"empty|crowded|focused|overexposed|underexposed)"
+)
+IMAGE_NOUNS = r"(?:image|picture|photo|photograph|scene|frame|shot|scan)"
 REWORDINGS = (
     # "what colour eyes does the cat have" -> "what colour are the eyes of the cat"
     (r"^what (colou?r|shape|size) (\w+s) (?:does|do) (the .+?) have$", r"what \1 are the \2 of \3"),
@@ -165,9 +125,61 @@ REWORDINGS = (
     ),
     # "is the image too dark to see" -> "is the image too dark"
     (r"\btoo (dark|bright|light|dim) to (?:see|make out|view)(?: anything| much)?$", r"too \1"),
+    # "what colour shirt is the man on the left wearing", "what colour is the coat the man wears"
+    (
+        r"^what colou?r (\w+) (?:is|are) (?:the )?(.+?) (?:wearing|dressed in|in)$",
+        r"what colour is the \1 of the \2",
+    ),
+    (
+        r"^what (?:is the )?colou?r (?:is |of )?the (\w+) (?:that |which )?(?:the )?(.+?) (?:is |are )?(?:wearing|wears|has on)$",
+        r"what colour is the \1 of the \2",
+    ),
+    (r"\bthe (\w+) of the (?:she|her)$", r"her \1"),
+    (r"\bthe (\w+) of the (?:he|him)$", r"his \1"),
+    (r"\bthe (\w+) of the (?:they|them)$", r"their \1"),
+    # "how much persons are there" -> "how many persons are there"
+    (r"\bhow much (?!(?:is|does|was|has|this|less|more|space|area|percent)\b)(?=\w+(?:s|ple) )", "how many "),
+    # "is the number of coins more than 20" -> "are there more than 20 coins"
+    (
+        r"^(?:is|are) the (?:number|count|amount|total) of (.+?) (more|greater|bigger|higher|larger|over|above) than (\S+)$",
+        r"are there more than \3 \1",
+    ),
+    (
+        r"^(?:is|are) the (?:number|count|amount|total) of (.+?) (fewer|less|smaller|lower|under|below) than (\S+)$",
+        r"are there fewer than \3 \1",
+    ),
+    # "by how many do the blue items outnumber the small rectangles", "blue items minus little rectangles"
+    (r"^by how many (?:do|does) (.+?) outnumber (.+)$", r"how many more \1 than \2 are there"),
+    (
+        r"^(?:the )?(?:number of )?((?:\w+ ){0,3}\w+s) minus (?:the )?(?:number of )?((?:\w+ ){0,3}\w+s)$",
+        r"what is the difference between the number of \1 and the number of \2",
+    ),
+    # "which object is the only pink one" -> "which object is pink"
+    (r"^(what|which) (\w+) (is|are) the only (\w+) (?:one|ones|thing|object|item)$", r"\1 \2 \3 \4"),
+    (
+        r"^(what|which) (\w+) (is|are) the only (?:one|thing|object|item) (?:that|which) (?:is|are) (\w+)$",
+        r"\1 \2 \3 \4",
+    ),
+    # "does it have craters", "does the picture show a dog" -> "is there ..."
+    (
+        rf"^(?:does|do) (?:it|this|the {IMAGE_NOUNS}|this {IMAGE_NOUNS}) (?:have|contain|show|include|feature) (.+)$",
+        r"is there \1",
+    ),
+    # "on the right side of the cup", "on the left-hand side of" -> "to the right of"
+    (r"\b(?:on|to|at) the (left|right)(?:[- ]hand)? side of\b", r"to the \1 of"),
+    # "is water visible in this photo" -> "is there water visible in this photo"
+    (
+        r"^(is|are) (?!(?:the|this|that|these|those|it|there|any|anything|anyone|not|no)\b)((?:\w+ ){0,2}\w+ (?:visible|present|shown|to be seen)\b)",
+        r"\1 there \2",
+    ),
+    # "is this an outdoor photo" -> "is this outdoors"
+    (r"\b(?:an? )?(indoor|outdoor) (?:photo|photograph|picture|image|shot|scene|setting|snapshot)$", r"\1s"),
+    # "is this image enough sharp" -> "is this image sharp enough"
+    (r"\benough (sharp|clear|bright|focused|big|large|good|detailed|crisp|readable)$", r"\1 enough"),
 )
-IMAGE_WORDS = {"pic": "picture", "pics": "pictures", "snap": "picture", "snaps": "pictures", "img": "image",
-               "pict": "picture", "foto": "photo", "fotos": "photos", "piccy": "picture"}  # fmt: skip
+CASUAL_WORDS = {"pic": "picture", "pics": "pictures", "snap": "picture", "snaps": "pictures", "img": "image",
+               "pict": "picture", "foto": "photo", "fotos": "photos", "piccy": "picture", "u": "you", "ur": "your",
+               "r": "are", "ppl": "people", "ppls": "people", "folks": "people", "folk": "people"}  # fmt: skip
 ATTRIBUTE_NOUNS = r"(?:colou?rs?|shape|size)"
 NOT_A_THING = (
     r"(?:same|main|dominant|primary|predominant|overall|exact|actual|real|general|what|which|other|whole)"
@@ -178,13 +190,15 @@ COMPARATIVE = r"(?:\w+er than|more \w+ than|as \w+ as)"
 
 def plain(text: str) -> str:
     """The direct question that ``text`` (normalised) asks; ``text`` itself when it is already direct."""
-    text = " ".join(IMAGE_WORDS.get(w, w) for w in text.split() if w not in ("-", "--", "—"))
+    text = " ".join(CASUAL_WORDS.get(w, w) for w in text.split() if w not in ("-", "--", "—"))
+    text = re.sub(r"\b(a|one|two|three|four|five|six|seven|eight|nine) hundred\b", _hundreds, text)
     text = _trim(text)
     for _ in range(2):  # "hey, can you tell me whether ..., please": a courtesy around a wrapper
         unwrapped = _unwrap(text)
         if unwrapped == text:
             break
         text = _trim(unwrapped)
+    text = reorder(text)
     for pattern, repl in HEDGES:
         text = re.sub(pattern, repl, text).strip()
     for pattern, repl in REWORDINGS:
@@ -192,8 +206,14 @@ def plain(text: str) -> str:
     text = _hedged_statement(text)
     text = _attribute_after_noun(text)
     text = _relative_attribute(text)
+    text = _counted_attribute(text)
     text = _shared_noun(text)
     return _terse(text)
+
+
+def _hundreds(match: re.Match[str]) -> str:
+    """'a hundred' -> '100', 'two hundred' -> '200'."""
+    return str(100 * (number_value(match.group(1)) or 1))
 
 
 def _trim(text: str) -> str:
@@ -226,45 +246,6 @@ def _unwrap(text: str) -> str:
 def _plural_head(phrase: str) -> bool:
     head = phrase.split(" of ")[0].split()[-1]
     return head.endswith("s") and not head.endswith("ss")
-
-
-def ask(clause: str) -> str | None:
-    """A statement made a yes/no question: 'there is a cat' -> 'is there a cat', 'you can see a tie' ->
-    'can you see a tie', 'the table has a cup on it' -> 'does the table have a cup on it'; None when the
-    statement has no auxiliary to put first."""
-    tokens = clause.split()
-    for i, token in enumerate(tokens):
-        if token in ("that", "which", "who", "if", "whether"):
-            return None  # a clause inside the clause: its verb is not the question's
-        if i == 0 or token not in AUXILIARIES:
-            continue
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if token in ("has", "have") and after in ("a", "an", "any", "some", "the", "no", "many", "more"):
-            return " ".join(["does" if token == "has" else "do", *tokens[:i], "have", *tokens[i + 1 :]])
-        return " ".join([token, *tokens[:i], *tokens[i + 1 :]])
-    return None
-
-
-def ask_wh(clause: str) -> str:
-    """An embedded wh-clause in question order: 'where the cat is' -> 'where is the cat', 'how many people
-    there are' -> 'how many people are there', 'what you see' -> 'what do you see'."""
-    tokens = clause.split()
-    i = 1
-    while i < len(tokens) and tokens[i] not in AUXILIARIES and tokens[i] not in SUBJECT_STARTS:
-        if tokens[i] == "of" and i + 1 < len(tokens):  # "which side of the picture": still the wh-phrase
-            i += 2
-            while i < len(tokens) and tokens[i] not in AUXILIARIES and tokens[i] not in SUBJECT_STARTS:
-                i += 1
-            break
-        i += 1
-    if i >= len(tokens) or tokens[i] in AUXILIARIES:
-        return clause  # "what is in the picture": the wh-word is the subject, already in order
-    for k in range(i + 1, len(tokens)):
-        if tokens[k] in AUXILIARIES:
-            return " ".join([*tokens[:i], tokens[k], *tokens[i:k], *tokens[k + 1 :]])
-    if tokens[i] in ("you", "i", "we", "they"):
-        return " ".join([*tokens[:i], "do", *tokens[i:]])
-    return clause
 
 
 def _hedged_statement(text: str) -> str:
@@ -318,6 +299,12 @@ def _relative_attribute(text: str) -> str:
     )
 
 
+def _counted_attribute(text: str) -> str:
+    """'how many squares are black on this board' -> 'how many black squares are on this board'."""
+    words = "|".join(sorted({*COLOUR_WORDS, *SIZE_WORDS}, key=len, reverse=True))
+    return re.sub(rf"^how many (\w+) (are|is) ({words}) (?=(?:on|in|at) )", r"how many \3 \1 \2 ", text)
+
+
 def _shared_noun(text: str) -> str:
     """'white and black squares' -> 'white squares and black squares': one noun for two kinds."""
     words = "|".join(sorted({*COLOUR_WORDS, *SIZE_WORDS}, key=len, reverse=True))
@@ -334,6 +321,16 @@ def _terse(text: str) -> str:
     compared = re.match(rf"^((?:\w+ ){{0,3}}\w+) ({COMPARATIVE}) ((?:\w+ ){{0,3}}\w+)$", text)
     if compared and not compared.group(1).startswith(("more", "fewer", "less")):
         return f"is the {compared.group(1)} {compared.group(2)} the {compared.group(3).removeprefix('the ')}"
+    anywhere = re.match(
+        r"^((?:an? |any |some )?(?:\w+ ){0,2}\w+) (anywhere|somewhere|visible|present|around)\b(.*)$", text
+    )
+    if anywhere:  # "dog anywhere in this shot" -> "is there a dog anywhere in this shot"
+        return f"is there {anywhere.group(1)} {anywhere.group(2)}{anywhere.group(3)}"
+    judged = re.match(
+        rf"^({PREDICATES}) (?:the |this )?({IMAGE_NOUNS}|area|place|study|situation|room)$", text
+    )
+    if judged:  # "safe scene" -> "is the scene safe"
+        return f"is the {judged.group(2)} {judged.group(1)}"
     words = "|".join(sorted(SIZE_WORDS, key=len, reverse=True))
     offered = re.match(rf"^((?:\w+ ){{0,3}}\w+) ((?:{words}) or (?:{words}))$", text)
     if offered:

@@ -32,7 +32,7 @@ IDENTITY = re.compile(
     r"\bwhat(?:'s| is| was) (?:his|her|their|(?:the|this|that) \w+'s?) names?\b|\bname (?:of|for) (?:the|this|that) "
     r"(?:person|man|woman|guy|girl|boy|lady|kid|child|player)\b|\bface ?(?:id|match|search|recognition)\b|"
     r"\bmatch (?:the|this) face\b|\bdo you know (?:him|her|them|this person|who)\b|\bwhose face\b|"
-    r"\btell me who\b|\bname (?:him|her|them|this person|these people)\b|\bwho (?:this|that) (?:is|was)\b|"
+    r"\b(?:tell me|know|wonder|wondering|curious|guess|say|ask you) who\b|\bname (?:him|her|them|this person|these people)\b|\bwho (?:this|that) (?:is|was)\b|"
     r"\bcelebrity\b|\bfamous person\b|\b(?:someone|somebody|anyone|anybody) (?:famous|well known|important|known)\b|"
     rf"\b(?:is|was) {PERSON} (?:famous|well known|a celebrity|a public figure|known)\b|"
     r"\b(?:is|was) (?:this|that|he|she|it) (?:my|our|your|his|her|their) (?:\w+ )?(?:neighbou?r|friend|wife|husband|"
