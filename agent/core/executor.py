@@ -386,8 +386,7 @@ class Executor:
         if people is None or things is None:
             return None
         if not things:  # small things worn or held score low: look again for this one, less strictly
-            closer = self.call("detect_objects", {"labels": [thing], "min_score": LOOK_AGAIN_FLOOR})
-            things = [] if closer is None else as_things(closer.items(), coco_category)
+            things = self._look_again(p.Selection(label=thing))
         if not things:
             seen = (
                 f"I see {len(people)} {plural('person', len(people))} {_cite_things(people)}."
