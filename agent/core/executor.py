@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
-from argus.agent.core.fact_words import fact_in_words
+from argus.agent.core.fact_words import fact_in_words, facts_in_words
 from argus.agent.core.lexicon import (
     OWN_NAME_SHADES,
     REGION_NOUNS,
@@ -52,6 +52,21 @@ LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
 GENDERED = re.compile(
     r"\b(?:men|women|man|woman|boys?|girls?|lad(?:y|ies)|gentlem[ae]n|guys?|females?|males?)\b"
 )
+# The security rules that judge one kind of incident, and what their firing means.
+INCIDENT_RULES = {
+    "unattended": ("SEC-UNATT",),
+    "loitering": ("SEC-LOITER",),
+    "weapon": ("SEC-WEAPON",),
+    "crowd": ("SEC-CROWD",),
+    "intrusion": ("SEC-INTRUSION", "SEC-ZONE"),
+}
+INCIDENT_WORDS = {
+    "unattended": "unattended-object",
+    "loitering": "loitering",
+    "weapon": "weapon",
+    "crowd": "crowd",
+    "intrusion": "intrusion",
+}
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 LOOK_AGAIN_FLOOR = 0.25  # a thing asked for by name that the first look missed is looked for down to this
 ACHROMATIC = ("gray", "black", "white", "silver")
@@ -1955,9 +1970,52 @@ class Executor:
                 else "no exit rule fired"
             )
             return verdict(yes, f": {said}. {found.lead}", found.why, found.caveats)
+        if op.asked in INCIDENT_RULES:
+            return self._incident(op.asked, found)
         alert = found.value > 0
         yes = alert if op.asked == "alert" else not alert
         return verdict(yes, f": {_lower_first(found.lead)}", found.why, found.caveats)
+
+    def _incident(self, kind: str, found: Finding) -> Finding:
+        """'Any unattended bags?': yes when a rule of that kind fired, I can't tell when one could not be
+        decided (loitering needs several frames), no otherwise; the scene's threat level follows."""
+        rules = self.toolbox.last_rules
+        prefixes = INCIDENT_RULES[kind]
+        evaluation = rules.evaluation if rules is not None else None
+        fired = [
+            f.rule.id for f in (evaluation.fired if evaluation else []) if f.rule.id.startswith(prefixes)
+        ]
+        if fired:
+            said = f"{_article(INCIDENT_WORDS[kind])} rule fired {''.join(f'[R:{r}]' for r in dict.fromkeys(fired))}"
+            return verdict(True, f": {said}. {found.lead}", found.why, found.caveats)
+        open_rules = [
+            u for u in (evaluation.undetermined if evaluation else []) if u.rule.id.startswith(prefixes)
+        ]
+        if open_rules:
+            missing = join_words(
+                list(dict.fromkeys(fact_in_words(n) for u in open_rules for n in u.missing))[:3]
+            )
+            return Finding(
+                None,
+                f"I can't tell: [R:{open_rules[0].rule.id}] needs {missing}, which this image does not give.",
+                [found.lead, *found.why],
+                found.caveats,
+            )
+        abstained = [
+            a for a in (evaluation.abstained if evaluation else []) if a.rule.id.startswith(prefixes)
+        ]
+        not_met = [n for n in (evaluation.not_met if evaluation else []) if n.rule.id.startswith(prefixes)]
+        if abstained and not not_met:  # "is anyone loitering?" in one frame: no rule of the kind applies
+            first = abstained[0]
+            return Finding(
+                None,
+                f"I can't tell: [R:{first.rule.id}] does not apply here: {facts_in_words(first.reason)}",
+                [found.lead, *found.why],
+                found.caveats,
+            )
+        return verdict(
+            False, f": no {INCIDENT_WORDS[kind]} rule fired. {found.lead}", found.why, found.caveats
+        )
 
     def _op_refuse(self, op: p.Refuse) -> Finding:
         refused = " or ".join(PRIVACY[r] for r in op.requests)

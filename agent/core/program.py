@@ -294,10 +294,25 @@ class Assess(_Model):
     """The security flow: objects, falls, zones and the security rules; the threat level."""
 
     op: Literal["assess"] = "assess"
-    asked: Literal["alert", "safe", "exit_blocked", "exit_clear"] | None = Field(
+    asked: (
+        Literal[
+            "alert",
+            "safe",
+            "exit_blocked",
+            "exit_clear",
+            "unattended",
+            "loitering",
+            "weapon",
+            "crowd",
+            "intrusion",
+        ]
+        | None
+    ) = Field(
         default=None,
         description="A yes/no question: whether anything calls for an alert ('any threats?'), whether the "
-        "scene is safe ('is it safe?'), or whether an exit route is blocked or clear (the exit rules alone).",
+        "scene is safe ('is it safe?'), whether an exit route is blocked or clear (the exit rules alone), or "
+        "whether one kind of incident is there ('any unattended bags?', 'is anyone loitering?', 'any "
+        "weapons?', 'is it overcrowded?', 'any intruders?'), judged by that kind's rules alone.",
     )
 
 

@@ -278,17 +278,32 @@ def _colour_is_noun(tokens: list[str], i: int) -> bool:
     return nxt is None
 
 
+ZONE_GENERIC_WORDS = frozenset(
+    ["zone", "area", "the", "of", "and", "route", "side", "region", "north", "south", "east", "west"]
+)
+
+
 def _zone_after(tokens: list[str], i: int, zone_names: list[str]) -> tuple[str | None, int]:
     """'in the dock', 'in zone dock', 'in the restricted zone' after a noun: (the zone, words it took)."""
     rest = " ".join(tokens[i : i + 8])
     for name in zone_names:
         low = name.lower().replace("_", " ")
         match = re.match(
-            rf"^(?:that (?:is|are) |who (?:is|are) |standing )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}(?: zone| area)?\b",
+            rf"^(?:that (?:is|are) |who (?:is|are) |standing |are |is )?(?:in|inside|within|at) (?:the )?(?:zone )?{re.escape(low)}(?: zone| area)?\b",
             rest,
         )
         if match:
             return name, len(match.group(0).split())
+    # "in the dock area" for a zone named loading_dock: a word of one zone's name that no other zone shares
+    words = {name: set(name.lower().replace("_", " ").split()) - ZONE_GENERIC_WORDS for name in zone_names}
+    for name, own in words.items():
+        for word in sorted(own - set().union(*(w for n, w in words.items() if n != name))):
+            match = re.match(
+                rf"^(?:that (?:is|are) |who (?:is|are) |standing |are |is )?(?:in|inside|within|at|on) (?:the )?{re.escape(word)}(?: zone| area| side)?\b",
+                rest,
+            )
+            if match and len(word) >= 3:
+                return name, len(match.group(0).split())
     match = re.match(
         r"^(?:that (?:is|are) |who (?:is|are) )?(?:in|inside|within) (?:the |a |any )?(restricted|private|exit|walkway|roadway|public|ppe) (?:zone|area|route)s?\b",
         rest,

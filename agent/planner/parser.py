@@ -233,6 +233,16 @@ def _triage_asked(text: str) -> Literal["urgent", "normal", "abnormal"] | None:
     return None
 
 
+# A yes/no security question about one kind of incident, and the words for it.
+INCIDENT_KINDS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:unattended|abandoned|left behind|left alone|ownerless)\b", "unattended"),
+    (r"\bloiter\w*|\bhanging around\b|\blurking\b", "loitering"),
+    (r"\b(?:weapons?|guns?|firearms?|knife|knives|armed)\b", "weapon"),
+    (r"\b(?:crowd\w*|overcrowd\w*|too many people|crush)\b", "crowd"),
+    (r"\b(?:intrusion|intruders?|trespass\w*|break ?in|broken in)\b", "intrusion"),
+)
+
+
 def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     if re.search(
         r"\b(threat|threats|threatening|security|secure|safe|safety|danger|dangerous|hazard|hazards|alert|alerts|"
@@ -250,6 +260,9 @@ def _assess(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         safe = safe and not re.search(r"\bunsafe\b", text)
         if re.search(r"\bexits?\b|\bexit (?:route|path|door)s?\b|\bescape route", text):
             return p.Assess(asked="exit_clear" if safe else "exit_blocked")
+        for pattern, kind in INCIDENT_KINDS:
+            if re.search(pattern, text):  # "any unattended bags?": that kind's rules alone
+                return p.Assess(asked=kind)  # type: ignore[arg-type]
         return p.Assess(asked="safe" if safe else "alert")
     return None
 

@@ -416,3 +416,20 @@ def test_counting_men_or_women_counts_people_and_says_so(assistant):
     assert answer.short_answer == "2" and "no tool here tells men from women" in answer.answer
     plain = assistant.ask(samples.ZIDANE, "How many people are there?")
     assert "men from women" not in plain.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "first_words"),
+    [
+        ("Are there any unattended bags?", "no", "No: no unattended-object rule fired"),
+        ("Is anyone loitering?", None, "I can't tell: [R:SEC-LOITER-01] does not apply here"),
+        ("Are there any intruders?", "yes", "Yes: an intrusion rule fired"),
+        ("How many people are in the dock area?", "1", "1 person is in zone loading dock"),
+    ],
+)
+def test_a_security_question_about_one_kind_of_incident_is_judged_by_its_own_rules(
+    assistant, question, short, first_words
+):
+    answer = assistant.ask(samples.BUS, question, zones=samples.SUITES / "bus_zones.yaml")
+    assert answer.short_answer == short and answer.answer.startswith(first_words)
+    _assert_sound(answer)

@@ -98,7 +98,7 @@ def program(question: str, **options) -> str:
         ("Triage this scan: is it urgent?", "triage()"),
         ("Is there any sign of diabetic retinopathy?", "triage(finding=diabetic retinopathy)"),
         ("Are there any security threats?", "assess(asked=alert)"),
-        ("Is there an intrusion?", "assess(asked=alert)"),
+        ("Is there an intrusion?", "assess(asked=intrusion)"),
         ("Who is the man on the left?", "refuse(face_identification)"),
         ("Is she angry?", "refuse(emotion)"),
     ],
@@ -442,3 +442,19 @@ def test_the_text_under_the_heading_leaves_the_title_out() -> None:
     assert parse("What is the first word of the paragraph under the heading?").program.root.part == "body"
     assert parse("What does the paragraph say?").program.root.part == "body"
     assert parse("What does the text say?").program.root.part == "all"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Are there any unattended bags?", "unattended"),
+        ("Is there an abandoned suitcase?", "unattended"),
+        ("Is anyone loitering near the door?", "loitering"),
+        ("Is anyone armed? Any threats?", "weapon"),
+        ("Any intruders?", "intrusion"),
+        ("Should I raise an alert?", "alert"),
+    ],
+)
+def test_a_yes_no_security_question_names_the_kind_of_incident(question: str, asked: str) -> None:
+    root = parse(question).program.root
+    assert root.op == "assess" and root.asked == asked

@@ -117,8 +117,8 @@ def test_a_hedged_negative_keeps_its_negation(question: str, expected: str) -> N
         ("Would you say the picture is well exposed?", "quality(aspect=exposure)"),
         # scans, security, refusals, negation
         ("Would you call this scan urgent?", "triage(asked=urgent)"),
-        ("any intrusion?", "assess(asked=alert)"),
-        ("Can you tell me if there's an intrusion?", "assess(asked=alert)"),
+        ("any intrusion?", "assess(asked=intrusion)"),
+        ("Can you tell me if there's an intrusion?", "assess(asked=intrusion)"),
         ("Would you say the scene is safe?", "assess(asked=safe)"),
         ("Can you tell me who this officer is?", "refuse(face_identification)"),
         ("Can you tell me how she is feeling?", "refuse(emotion)"),
