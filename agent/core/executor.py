@@ -67,6 +67,8 @@ INCIDENT_WORDS = {
     "crowd": "crowd",
     "intrusion": "intrusion",
 }
+# The body part a kind of image always shows.
+PART_OF_KIND = {"fundus photo": "retina"}
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 LOOK_AGAIN_FLOOR = 0.25  # a thing asked for by name that the first look missed is looked for down to this
 ACHROMATIC = ("gray", "black", "white", "silver")
@@ -1716,6 +1718,8 @@ class Executor:
         return Finding(time, f"{_cap(said)}, probably: {reason}.", value=time)
 
     def _op_modality(self, op: p.Modality) -> Finding:
+        if op.body_part:
+            return self._body_part()
         finding = self._modality()
         if finding.value is None or (op.expected is None and not op.choices):
             return finding
@@ -1758,6 +1762,28 @@ class Executor:
                 finding.caveats,
             )
         return verdict(yes, f", {body}", finding.why, finding.caveats)
+
+    def _body_part(self) -> Finding:
+        """'What organ is this?': the DICOM file's own word for it, the part a kind of image always shows
+        (a fundus photo shows the retina), or I can't tell: no tool here recognises anatomy."""
+        tagged = str(self.toolbox.image.metadata.get("BodyPartExamined") or "").strip()
+        if tagged:
+            part = tagged.replace("_", " ").lower()
+            return Finding(
+                part, f"The {part}: the DICOM file names it as the body part examined.", value=part
+            )
+        kind = self._modality()
+        if kind.value in PART_OF_KIND:
+            part = PART_OF_KIND[str(kind.value)]
+            return Finding(part, f"The {part}: {_lower_first(kind.lead)}", kind.why, kind.caveats, value=part)
+        seen = f" {kind.lead}" if kind.value is not None else ""
+        return Finding(
+            None,
+            f"I can't tell which body part this shows: the file does not name it, and no tool here recognises "
+            f"anatomy.{seen}",
+            kind.why,
+            kind.caveats,
+        )
 
     def _modality(self) -> Finding:
         code = str(self.toolbox.image.metadata.get("Modality") or "").strip().upper()

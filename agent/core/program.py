@@ -237,6 +237,9 @@ class Modality(_Model):
     choices: list[str] = Field(
         default_factory=list, description="The kinds offered ('CT or MRI?', 'a scan or a photo?')."
     )
+    body_part: bool = Field(
+        default=False, description="Which body part or organ the scan shows ('what organ is this?')."
+    )
 
 
 # What a scene question may ask: the setting, the kind of area, or the time of day.
@@ -423,6 +426,7 @@ def render(op: dict[str, Any]) -> str:
         "word",
         "room",
         "asked",
+        "body_part",
     ):
         value = op.get(key)
         if value not in (None, "", [], False):
@@ -456,6 +460,7 @@ def _pruned(data: Any) -> Any:
             and not (k == "times" and v == 1)
             and not (k == "part" and v == "all")
             and not (k == "room" and v is False)
+            and not (k == "body_part" and v is False)
         }
     if isinstance(data, list):
         return [_pruned(v) for v in data]

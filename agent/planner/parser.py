@@ -280,6 +280,12 @@ def _modality(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
     if re.search(
+        r"^(?:what|which)(?: \w+)? (?:body ?part|organ|part of the body|anatomy|anatomical (?:region|part|site)|"
+        r"region of the body)\b|\b(?:what|which) (?:body ?part|organ|part of the body|anatomy)\b",
+        text,
+    ):
+        return p.Modality(body_part=True)  # "which organ is shown?", "what part of the body is this scan of?"
+    if re.search(
         rf"\b(what|which) (?:kind|type|sort|form) of (?:scan|{IMAGE}|imaging|medical image|study|exam|examination)\b"
         rf"|\b(?:what|which) (?:imaging )?(?:modality|modalities|exam|examination|study|imaging)\b|\bmodality\b"
         rf"|\bhow was (?:this|it|the {IMAGE}) (?:taken|acquired|made|captured|imaged)\b"

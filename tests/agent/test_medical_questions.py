@@ -67,3 +67,12 @@ def test_fact_names_in_words() -> None:
     assert facts_in_words("needs patient.age and nodule.type") == (
         "needs the patient's age and the nodule's type (solid, part-solid, ground-glass)"
     )
+
+
+def test_the_body_part_comes_from_the_file_or_the_kind_of_image_or_is_not_guessed(assistant, ct):
+    tagged = assistant.ask(samples.dicom("JPEG2000.dcm"), "What body part is shown?")
+    assert tagged.short_answer == "whole body" and tagged.answer.startswith("The whole body")
+    fundus = assistant.ask(samples.RETINA, "Which organ is this?")
+    assert fundus.short_answer == "retina"
+    untagged = assistant.ask(ct, "What part of the body is this scan of?")
+    assert untagged.short_answer is None and untagged.answer.startswith("I can't tell which body part")

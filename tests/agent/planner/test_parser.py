@@ -262,6 +262,9 @@ def test_programs_round_trip_as_json() -> None:
         ("How many things are not small?", "arithmetic(object; remove: small object)"),
         ("How many people are not wearing hats?", "unanswerable()"),
         ("Are all the shapes the same shape?", "compare(shape; attribute=shape; comparison=same)"),
+        # the body part a scan shows
+        ("What body part is shown?", "modality(body_part=True)"),
+        ("which organ is in this image", "modality(body_part=True)"),
         # one word of the text
         ("What is the first word?", "read_text(word=1)"),
         ("what's the last word on the sign", "read_text(word=-1)"),
