@@ -30,6 +30,7 @@ from argus.agent.core.lexicon import (
     colours_match,
     shape_matches,
 )
+from argus.agent.core.text_answer import answer_from_lines
 from argus.agent.core.things import (
     Thing,
     as_things,
@@ -1985,7 +1986,25 @@ class Executor:
         # a question gets "I can't tell"; a request no image answers ("give me a recipe") is declined
         asked = self.toolbox.question.strip().lower()
         question = asked.endswith("?") or YES_NO_START.match(asked) or QUESTION_WORD.match(asked)
-        return Finding(None, CANNOT_TELL if question else CANNOT_ANSWER)
+        if not question:
+            return Finding(None, CANNOT_ANSWER)
+        return self._answer_from_text(asked) or Finding(None, CANNOT_TELL)
+
+    def _answer_from_text(self, question: str) -> Finding | None:
+        """The last resort for a question no form read: a line written in the image that answers it
+        ('where should you sign up?' over 'Sign up at the front desk.')."""
+        lines = None if self.toolbox.image.metadata.get("Modality") else self._text_lines()
+        if not lines:
+            return None
+        found = answer_from_lines(question, [getattr(t, "text", "") for t in lines])
+        if found is None:
+            return None
+        line = lines[found.line]
+        quoted = f"\u201c{getattr(line, 'text', '')}\u201d [{line.id}]"
+        if found.yes:
+            return verdict(True, f", the text reads {quoted}.")
+        span = found.span or ""
+        return Finding(span, f"{span[0].upper()}{span[1:]}: the text reads {quoted}.", value=span)
 
     def _op_not(self, op: p.Not) -> Finding:
         inner = self.evaluate(op.inner)
