@@ -609,12 +609,7 @@ class Executor:
                 None, f"I can't tell how many {plural(noun)} there are: the detector has no class for them."
             )
         if source == "text":
-            lines = self._text_lines() or []
-            return Finding(
-                str(len(lines)),
-                f"{len(lines)} lines of text {_cite(lines)}.".replace("  ", " "),
-                value=len(lines),
-            )
+            return self._count_text(target.label)
         if things is None:
             return Finding(
                 None, f"I can't tell how many {plural(noun)} there are: the tool that finds them failed."
@@ -1550,6 +1545,22 @@ class Executor:
             nth = ORDINALS.get(op.word, f"number {op.word}")
             return Finding(word, f"The {nth} word is \u201c{word}\u201d [{line.id}].", value=word)
         return Finding(text, f"It reads{where} {_quote_lines(lines, 12)}.", value=text)
+
+    def _count_text(self, unit: str | None) -> Finding:
+        """How many lines of text, or words or letters ('how many words are on the sign?')."""
+        lines = self._text_lines() or []
+        texts = [getattr(t, "text", "") for t in lines]
+        if unit == "word":
+            n, noun = sum(len(re.findall(r"[^\W_]+(?:'[^\W_]+)?", t)) for t in texts), "word"
+        elif unit == "letter":
+            n, noun = sum(ch.isalpha() for t in texts for ch in t), "letter"
+        else:
+            n, noun = len(lines), "line"
+        phrase = count_phrase(n, noun).split(" ", 1)[1]
+        if noun == "line":
+            return Finding(str(n), f"{n} {phrase} of text {_cite(lines)}.".replace("  ", " "), value=n)
+        quoted = f": the text reads {_quote_lines(lines, 6)}" if lines else ""
+        return Finding(str(n), f"{n} {phrase}{quoted}.", value=n)
 
     def _op_text_contains(self, op: p.TextContains) -> Finding:
         lines = self._text_lines()

@@ -1205,6 +1205,8 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     parts = re.search(
         r"^how many (\w+) (?:does|do|did) (?:the|this|that|each|a|an|its|his|her|their) [\w ]+ have\b", text
     )
+    if parts and parts.group(1) in ("words", "letters", "lines"):  # "how many words does the sign have?"
+        return p.Count(target=p.Selection(label={"words": "word", "letters": "letter"}.get(parts.group(1), "text")))
     if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)

@@ -57,3 +57,17 @@ def test_questions_about_a_notice_are_answered_from_its_text(image: str, questio
     answer = Assistant().ask(samples.SUITES / "generated" / "img" / image, question)
     assert answer.answer.startswith(first)
     assert "[T" in answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("image", "question", "number"),
+    [
+        ("sign-03.png", "How many words are on this sign?", "2"),
+        ("sign-07.png", "How many words does the sign have?", "3"),
+        ("sign-07.png", "Count the letters on the sign.", "10"),
+    ],
+)
+def test_words_and_letters_are_counted_not_lines(image: str, question: str, number: str) -> None:
+    answer = Assistant().ask(samples.SUITES / "generated" / "img" / image, question)
+    assert answer.short_answer == number and answer.answer.startswith(number)
