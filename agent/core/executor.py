@@ -1280,6 +1280,8 @@ class Executor:
         )
 
     def _op_compare(self, op: p.Compare) -> Finding:
+        if op.side is not None and op.right is not None:
+            return self._further_side(op.left, op.right, op.side)
         if op.attribute is not None and op.right is not None:
             return self._compare_things(op, op.right)
         if op.attribute is not None:
@@ -1351,6 +1353,30 @@ class Executor:
                 else f"No: they are of different sizes {_cite_things(things)}."
             )
         return Finding("yes" if same else "no", lead, value=same)
+
+    def _further_side(self, left: p.Selection, right: p.Selection, side: str) -> Finding:
+        """Which of two things stands further left, right, up or down, by the centres of their boxes."""
+        picked: list[Thing] = []
+        for selection in (left, right):
+            source, things = self.select(selection)
+            if not things:
+                return Finding(None, f"I can't tell: I don't see {_unseen(_noun(selection))}.")
+            picked.append(things[0])
+        a, b = picked
+        if a.id == b.id or not a.box or not b.box:
+            return Finding(None, f"I can't tell: both descriptions pick the same {a.label} [{a.id}].")
+        (ax, ay), (bx, by) = geometry.centre(a.box), geometry.centre(b.box)
+        further = {"left": ax < bx, "right": ax > bx, "top": ay < by, "bottom": ay > by}[side]
+        (winner, selection), (other, other_selection) = ((a, left), (b, right))[:: 1 if further else -1]
+        noun = _noun(selection)
+        words = {"left": "further left", "right": "further right", "top": "higher up", "bottom": "lower down"}
+        than = _lower_first(_the(other_selection, other, as_asked=True))
+        return Finding(
+            noun,
+            f"{_the(selection, winner, as_asked=True)} is {words[side]} {_cite_things([winner])} than {than} "
+            f"{_cite_things([other])}.",
+            value=noun,
+        )
 
     def _compare_things(self, op: p.Compare, right: p.Selection) -> Finding:
         """One thing's colour, shape or size against another's: 'same colour?', 'which is larger?'."""

@@ -20,7 +20,9 @@ _FORM_TEXT = (
     "them their he she his her one any some tell please image picture photo"
 )
 _FORM_WORDS = frozenset(_FORM_TEXT.split())
-_NEGATIONS = frozenset({"no", "not", "never", "without", "nobody", "none", "don't", "dont", "cannot", "can't"})
+_NEGATIONS = frozenset(
+    {"no", "not", "never", "without", "nobody", "none", "don't", "dont", "cannot", "can't"}
+)
 _YES_NO = re.compile(r"^(?:is|are|was|were|do|does|did|can|could|may|will|should|must|has|have)\b")
 _WORD = re.compile(r"[a-z0-9']+")
 

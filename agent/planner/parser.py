@@ -825,6 +825,10 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         word = same.group(1) or "size"
         attribute = "colour" if word.startswith("colo") else "shape" if word == "shape" else "size"
         return p.Compare(left=left, right=right, comparison="same", attribute=attribute)  # type: ignore[arg-type]
+    side = _further_side(text)
+    offered_two = "or" in tokens[mentions[0].end : mentions[1].start]
+    if side is not None and offered_two:  # "which is further right, the square or the hexagon?"
+        return p.Compare(left=left, right=right, comparison="more", which=True, side=side)  # type: ignore[arg-type]
     sized = re.search(
         r"^(?:which|what)(?: one| thing| object| item| shape)?(?: of (?:the|these|them)(?: \w+)?)? (?:is|looks|appears) "
         r"(?:the )?(bigger|larger|smaller|taller|shorter|tinier|biggest|largest|smallest)\b",
@@ -836,6 +840,12 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
             left=left, right=right, comparison="more" if larger else "fewer", attribute="size", which=True
         )
     between = " ".join(tokens[mentions[0].end : mentions[1].start])
+    if (
+        re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those)\b", text)
+        and re.search(r"\b(?:bigger|larger|smaller|taller|shorter|tinier) than\b", text)
+        and not re.search(COUNT_WORDS, text)
+    ):
+        return None  # "is the bus bigger than the people?": their sizes, not how many of each
     if not (re.search(COUNT_WORDS, text) or mentions[0].plural or mentions[1].plural):
         return None
     if re.search(AS_MANY, text):
@@ -849,6 +859,29 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     if re.search(MORE, text) and (which or re.search(r"\bthan\b|\boutnumber|\bexceed", text)):
         return p.Compare(left=left, right=right, comparison="more", which=which)
     return None
+
+
+SIDE_ASKED = re.compile(
+    r"^(?:which|what)(?: one| thing| object| item| shape| of (?:the|these|them)(?: two)?)? (?:is|sits|stands|lies|appears|comes) "
+    r"(?:(?:further|farther|more|most|nearer|closer)(?: to)?(?: the)? (left|right|top|bottom|up|down)|"
+    r"(?:on|at|to|towards) the (left|right|top|bottom)(?:[- ]hand)?(?: side)?|(higher|lower)(?: up| down)?|(above|below))\b"
+)
+
+
+def _further_side(text: str) -> str | None:
+    """'which is further left / on the right / higher up / closer to the top': the side asked about."""
+    found = SIDE_ASKED.search(text)
+    if found is None:
+        return None
+    word = next(g for g in found.groups() if g)
+    return {
+        "up": "top",
+        "higher": "top",
+        "above": "top",
+        "down": "bottom",
+        "lower": "bottom",
+        "below": "bottom",
+    }.get(word, word)
 
 
 def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.RelationKind, int, int] | None:
@@ -1206,7 +1239,9 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         r"^how many (\w+) (?:does|do|did) (?:the|this|that|each|a|an|its|his|her|their) [\w ]+ have\b", text
     )
     if parts and parts.group(1) in ("words", "letters", "lines"):  # "how many words does the sign have?"
-        return p.Count(target=p.Selection(label={"words": "word", "letters": "letter"}.get(parts.group(1), "text")))
+        return p.Count(
+            target=p.Selection(label={"words": "word", "letters": "letter"}.get(parts.group(1), "text"))
+        )
     if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
