@@ -1740,6 +1740,8 @@ class Executor:
         return Finding(time, f"{_cap(said)}, probably: {reason}.", value=time)
 
     def _op_modality(self, op: p.Modality) -> Finding:
+        if op.body_part:
+            return self._body_part()
         finding = self._modality()
         if finding.value is None or (op.expected is None and not op.choices):
             return finding
@@ -1814,6 +1816,31 @@ class Executor:
                 "The image is not a DICOM file, so this comes from its pixels alone, not from a scanner's tag."
             ],
             value=name,
+        )
+
+    def _body_part(self) -> Finding:
+        """Which part of the body is imaged: the DICOM BodyPartExamined tag, or the eye for a fundus
+        photograph; no tool here recognises anatomy in the pixels, so otherwise it cannot be told."""
+        tagged = str(self.toolbox.image.metadata.get("BodyPartExamined") or "").strip()
+        if tagged:
+            part = tagged.lower()
+            return Finding(
+                part, f"The {part}: the DICOM file's BodyPartExamined tag says {tagged.upper()}.", value=part
+            )
+        kind = self._modality()
+        if kind.value is not None and _modality_key(str(kind.value)) == _modality_key("fundus photo"):
+            return Finding(
+                "eye",
+                f"The eye, its retina: {kind.lead[0].lower()}{kind.lead[1:]}",
+                kind.why,
+                kind.caveats,
+                value="eye",
+            )
+        seen = f" {kind.lead}" if kind.value is not None else ""
+        return Finding(
+            None,
+            "I can't tell which part of the body this shows: no tool here recognises anatomy, and the image "
+            f"carries no tag that names it.{seen}",
         )
 
     def _colour_measurement(self) -> Any:

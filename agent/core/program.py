@@ -242,6 +242,10 @@ class Modality(_Model):
     choices: list[str] = Field(
         default_factory=list, description="The kinds offered ('CT or MRI?', 'a scan or a photo?')."
     )
+    body_part: bool = Field(
+        default=False,
+        description="Ask which part of the body is imaged ('which organ is shown?'), not the kind.",
+    )
 
 
 # What a scene question may ask: the setting, the kind of area, or the time of day.

@@ -105,7 +105,9 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
         if phrase in TEXT_NOUNS and phrase not in ("title", "label", "caption"):
             if i + n < len(tokens) and tokens[i + n] == "of":  # "a sign of pneumonia" is not writing
                 continue
-            unit = {"word": "word", "words": "word", "letter": "letter", "letters": "letter"}.get(phrase, "text")
+            unit = {"word": "word", "words": "word", "letter": "letter", "letters": "letter"}.get(
+                phrase, "text"
+            )
             return n, {"label": unit}, False  # "how many words" counts words, not lines
         if phrase in STOP:
             continue

@@ -263,6 +263,20 @@ KIND_TAIL = (
 )
 
 
+BODY_PART_ASKED = re.compile(
+    r"\b(?:what|which)(?: kind of| type of)? (?:organs?|body parts?|body regions?|body areas?|anatomy|anatomical "
+    r"(?:region|site|structure|area|part)s?|(?:part|region|area|portion|section) of the (?:body|anatomy))\b"
+    r"|\bwhat (?:is|was|are|were) (?:being )?(?:imaged?|scanned|x-?rayed)\b"
+)
+
+
+def _body_part(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Which organ is shown?', 'what part of the body was scanned?': the body part, not the kind of scan."""
+    return p.Modality(body_part=True) if BODY_PART_ASKED.search(text) else None
+
+
 def _modality(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
@@ -1930,6 +1944,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("colour_image", _colour_image),
     ("scene", _scene),
     ("quality", _quality),
+    ("body_part", _body_part),
     ("modality", _modality),
     ("describe", _describe),
     ("count_except", _count_except),
