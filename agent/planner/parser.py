@@ -512,6 +512,8 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         )
     ):
         return p.Title()
+    if CODE_ASKED.search(text):  # "what is the code on the label?": the code is what is written there
+        return p.ReadText()
     query = _mention_query(text)
     if query:
         return p.TextContains(query=query)
@@ -549,6 +551,10 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
     return None
 
 
+CODE_ASKED = re.compile(
+    r"^what(?: is| are) the (?:code|serial number|serial|model number|number|id|reference|price|date|phone number)s? "
+    r"(?:on|in|printed on|written on|shown on|of) (?:the |this |that )?\w+"
+)
 TEXTUAL = (
     r"(?:text|page|sign|label|writing|note|notice|document|poster|card|caption|heading|title|letters?|paper|words?|"
     r"panel|board|banner|plate|screen|display|message|placard|plaque|menu|form|sheet|it)"
@@ -1829,6 +1835,44 @@ def _holder(text: str, tokens: list[str], mentions: list[Mention], at: int) -> p
     return None
 
 
+# Words after "what"/"which" that name no kind: "what is in the background?", "which object stands ..."
+GENERIC_THINGS = frozenset(
+    [
+        "object",
+        "objects",
+        "thing",
+        "things",
+        "item",
+        "items",
+        "one",
+        "ones",
+        "shape",
+        "shapes",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "would",
+        "stands",
+        "stand",
+        "sits",
+        "sit",
+        "lies",
+        "lie",
+        "appears",
+        "appear",
+        "seems",
+        "looks",
+        "look",
+    ]
+)
+
+
 def _depth(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     """'Which object is closest to the camera?', 'what is in the foreground?': the thing nearest (or
     farthest), judged by where things stand in the picture."""
@@ -1840,6 +1884,9 @@ def _depth(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     )
     if not match:
         return None
+    named = re.match(r"^(?:what|which) (?:kind of |type of |sort of )?(\w+)\b", text)
+    if named and named.group(1) not in GENERIC_THINGS and not any(m.start <= 1 < m.end for m in mentions):
+        return None  # "what flag is in the background?": a kind no tool knows, not whatever stands farthest
     rank = "nearest" if match.group(1) or match.group(3) else "farthest"
     phrase = match.start(match.lastindex or 0)
     subject = next((m.selection for m in mentions if _token_offset(text, m.start) < phrase), None)
