@@ -553,7 +553,7 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
 
 CODE_ASKED = re.compile(
     r"^what(?: is| are) the (?:code|serial number|serial|model number|number|id|reference|price|date|phone number)s? "
-    r"(?:on|in|printed on|written on|shown on|of) (?:the |this |that )?\w+"
+    r"(?:on|printed on|written on|shown on) (?:the |this |that )?\w+"
 )
 TEXTUAL = (
     r"(?:text|page|sign|label|writing|note|notice|document|poster|card|caption|heading|title|letters?|paper|words?|"
