@@ -30,6 +30,7 @@ from argus.agent.core.lexicon import (
     colours_match,
     shape_matches,
 )
+from argus.agent.core.text_answer import answer_from_lines
 from argus.agent.core.things import (
     Thing,
     as_things,
@@ -68,7 +69,7 @@ INCIDENT_WORDS = {
     "intrusion": "intrusion",
 }
 # The body part a kind of image always shows.
-PART_OF_KIND = {"fundus photo": "retina"}
+PART_OF_KIND = {"fundus photo": ("eye", "the eye, its retina")}
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 LOOK_AGAIN_FLOOR = 0.25  # a thing asked for by name that the first look missed is looked for down to this
 ACHROMATIC = ("gray", "black", "white", "silver")
@@ -83,6 +84,15 @@ CAPABILITIES = (
 )
 CANNOT_ANSWER = f"I can't answer that from an image: no tool here does. {CAPABILITIES}"
 QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how)\b")
+# Words of a question a notice, a label or a page may answer ("where should you sign up?", "is parking
+# free?"): only then is the text read for a question no form reads, unless it was read already.
+READING_CUE = re.compile(
+    r"\b(?:sign|signs|say|says|said|written|write|read|reads|text|label|menu|ticket|notice|poster|page|"
+    r"schedule|timetable|hours|opens?|closed?|closes|price|prices|cost|costs|fee|free|allowed|permitted|"
+    r"forbidden|date|when|where|how often|how much|how long|number|code|name|called|address|phone|email|"
+    r"website|brand|title|deadline|minutes|daily|every|leave|leaves|arrive|arrives|parking|must|has to|"
+    r"have to|required|need to|worn|wear)\b"
+)
 CANNOT_TELL = f"I can't tell: no tool here can answer that from an image. {CAPABILITIES}"
 PRIVACY = {
     "face_identification": "identify people",
@@ -624,12 +634,7 @@ class Executor:
                 None, f"I can't tell how many {plural(noun)} there are: the detector has no class for them."
             )
         if source == "text":
-            lines = self._text_lines() or []
-            return Finding(
-                str(len(lines)),
-                f"{len(lines)} lines of text {_cite(lines)}.".replace("  ", " "),
-                value=len(lines),
-            )
+            return self._count_text(target.label)
         if things is None:
             return Finding(
                 None, f"I can't tell how many {plural(noun)} there are: the tool that finds them failed."
@@ -1300,6 +1305,8 @@ class Executor:
         )
 
     def _op_compare(self, op: p.Compare) -> Finding:
+        if op.side is not None and op.right is not None:
+            return self._further_side(op.left, op.right, op.side)
         if op.attribute is not None and op.right is not None:
             return self._compare_things(op, op.right)
         if op.attribute is not None:
@@ -1371,6 +1378,30 @@ class Executor:
                 else f"No: they are of different sizes {_cite_things(things)}."
             )
         return Finding("yes" if same else "no", lead, value=same)
+
+    def _further_side(self, left: p.Selection, right: p.Selection, side: str) -> Finding:
+        """Which of two things stands further left, right, up or down, by the centres of their boxes."""
+        picked: list[Thing] = []
+        for selection in (left, right):
+            source, things = self.select(selection)
+            if not things:
+                return Finding(None, f"I can't tell: I don't see {_unseen(_noun(selection))}.")
+            picked.append(things[0])
+        a, b = picked
+        if a.id == b.id or not a.box or not b.box:
+            return Finding(None, f"I can't tell: both descriptions pick the same {a.label} [{a.id}].")
+        (ax, ay), (bx, by) = geometry.centre(a.box), geometry.centre(b.box)
+        further = {"left": ax < bx, "right": ax > bx, "top": ay < by, "bottom": ay > by}[side]
+        (winner, selection), (other, other_selection) = ((a, left), (b, right))[:: 1 if further else -1]
+        noun = _noun(selection)
+        words = {"left": "further left", "right": "further right", "top": "higher up", "bottom": "lower down"}
+        than = _lower_first(_the(other_selection, other, as_asked=True))
+        return Finding(
+            noun,
+            f"{_the(selection, winner, as_asked=True)} is {words[side]} {_cite_things([winner])} than {than} "
+            f"{_cite_things([other])}.",
+            value=noun,
+        )
 
     def _compare_things(self, op: p.Compare, right: p.Selection) -> Finding:
         """One thing's colour, shape or size against another's: 'same colour?', 'which is larger?'."""
@@ -1565,6 +1596,22 @@ class Executor:
             nth = ORDINALS.get(op.word, f"number {op.word}")
             return Finding(word, f"The {nth} word is \u201c{word}\u201d [{line.id}].", value=word)
         return Finding(text, f"It reads{where} {_quote_lines(lines, 12)}.", value=text)
+
+    def _count_text(self, unit: str | None) -> Finding:
+        """How many lines of text, or words or letters ('how many words are on the sign?')."""
+        lines = self._text_lines() or []
+        texts = [getattr(t, "text", "") for t in lines]
+        if unit == "word":
+            n, noun = sum(len(re.findall(r"[^\W_]+(?:'[^\W_]+)?", t)) for t in texts), "word"
+        elif unit == "letter":
+            n, noun = sum(ch.isalpha() for t in texts for ch in t), "letter"
+        else:
+            n, noun = len(lines), "line"
+        phrase = count_phrase(n, noun).split(" ", 1)[1]
+        if noun == "line":
+            return Finding(str(n), f"{n} {phrase} of text {_cite(lines)}.".replace("  ", " "), value=n)
+        quoted = f": the text reads {_quote_lines(lines, 6)}" if lines else ""
+        return Finding(str(n), f"{n} {phrase}{quoted}.", value=n)
 
     def _op_text_contains(self, op: p.TextContains) -> Finding:
         lines = self._text_lines()
@@ -1774,8 +1821,10 @@ class Executor:
             )
         kind = self._modality()
         if kind.value in PART_OF_KIND:
-            part = PART_OF_KIND[str(kind.value)]
-            return Finding(part, f"The {part}: {_lower_first(kind.lead)}", kind.why, kind.caveats, value=part)
+            part, said = PART_OF_KIND[str(kind.value)]
+            return Finding(
+                part, f"{_cap(said)}: {_lower_first(kind.lead)}", kind.why, kind.caveats, value=part
+            )
         seen = f" {kind.lead}" if kind.value is not None else ""
         return Finding(
             None,
@@ -2068,7 +2117,28 @@ class Executor:
         # a question gets "I can't tell"; a request no image answers ("give me a recipe") is declined
         asked = self.toolbox.question.strip().lower()
         question = asked.endswith("?") or YES_NO_START.match(asked) or QUESTION_WORD.match(asked)
-        return Finding(None, CANNOT_TELL if question else CANNOT_ANSWER)
+        if not question:
+            return Finding(None, CANNOT_ANSWER)
+        read = any(r.tool == "read_text" for r in self.toolbox.ledger.results())
+        if not (read or READING_CUE.search(asked)):  # "what is the meaning of life?": no page to read it from
+            return Finding(None, CANNOT_TELL)
+        return self._answer_from_text(asked) or Finding(None, CANNOT_TELL)
+
+    def _answer_from_text(self, question: str) -> Finding | None:
+        """The last resort for a question no form read: a line written in the image that answers it
+        ('where should you sign up?' over 'Sign up at the front desk.')."""
+        lines = None if self.toolbox.image.metadata.get("Modality") else self._text_lines()
+        if not lines:
+            return None
+        found = answer_from_lines(question, [getattr(t, "text", "") for t in lines])
+        if found is None:
+            return None
+        line = lines[found.line]
+        quoted = f"\u201c{getattr(line, 'text', '')}\u201d [{line.id}]"
+        if found.yes:
+            return verdict(True, f", the text reads {quoted}.")
+        span = found.span or ""
+        return Finding(span, f"{span[0].upper()}{span[1:]}: the text reads {quoted}.", value=span)
 
     def _op_not(self, op: p.Not) -> Finding:
         inner = self.evaluate(op.inner)

@@ -191,6 +191,11 @@ class Compare(_Model):
         description="Compare one thing's attribute with the other's instead of counts: 'same colour?', "
         "'which is larger?' (size with more/fewer).",
     )
+    side: Literal["left", "right", "top", "bottom"] | None = Field(
+        default=None,
+        description="Which of the two stands further to this side of the picture: 'which is further left, "
+        "the cup or the dog?', 'which is higher up?'.",
+    )
 
 
 class Arithmetic(_Model):

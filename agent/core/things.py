@@ -67,7 +67,7 @@ def source_for(selection: Selection, coco_labels: tuple[str, ...]) -> Source:
         return "falls"
     if label in UNSEEABLE:
         return "unseeable"
-    if label in ("text", "word", "words", "writing", "sign"):
+    if label in ("text", "word", "words", "letter", "writing", "sign"):
         return "text"
     if label in SHAPES or selection.shape in SHAPES and label in (None, *GENERIC_NOUNS):
         return "shapes"

@@ -105,7 +105,10 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
         if phrase in TEXT_NOUNS and phrase not in ("title", "label", "caption"):
             if i + n < len(tokens) and tokens[i + n] == "of":  # "a sign of pneumonia" is not writing
                 continue
-            return n, {"label": "text"}, False
+            unit = {"word": "word", "words": "word", "letter": "letter", "letters": "letter"}.get(
+                phrase, "text"
+            )
+            return n, {"label": unit}, False  # "how many words" counts words, not lines
         if phrase in STOP:
             continue
         label = match_label(phrase, coco)

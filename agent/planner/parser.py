@@ -276,15 +276,23 @@ KIND_TAIL = (
 )
 
 
+BODY_PART_ASKED = re.compile(
+    r"\b(?:what|which)(?: kind of| type of)? (?:organs?|body parts?|body regions?|body areas?|anatomy|anatomical "
+    r"(?:region|site|structure|area|part)s?|(?:part|region|area|portion|section) of the (?:body|anatomy))\b"
+    r"|\bwhat (?:is|was|are|were) (?:being )?(?:imaged?|scanned|x-?rayed)\b"
+)
+
+
+def _body_part(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Which organ is shown?', 'what part of the body was scanned?': the body part, not the kind of scan."""
+    return p.Modality(body_part=True) if BODY_PART_ASKED.search(text) else None
+
+
 def _modality(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
-    if re.search(
-        r"^(?:what|which)(?: \w+)? (?:body ?part|organ|part of the body|anatomy|anatomical (?:region|part|site)|"
-        r"region of the body)\b|\b(?:what|which) (?:body ?part|organ|part of the body|anatomy)\b",
-        text,
-    ):
-        return p.Modality(body_part=True)  # "which organ is shown?", "what part of the body is this scan of?"
     if re.search(
         rf"\b(what|which) (?:kind|type|sort|form) of (?:scan|{IMAGE}|imaging|medical image|study|exam|examination)\b"
         rf"|\b(?:what|which) (?:imaging )?(?:modality|modalities|exam|examination|study|imaging)\b|\bmodality\b"
@@ -517,6 +525,8 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
         )
     ):
         return p.Title()
+    if CODE_ASKED.search(text):  # "what is the code on the label?": the code is what is written there
+        return p.ReadText()
     query = _mention_query(text)
     if query:
         return p.TextContains(query=query)
@@ -554,6 +564,10 @@ def _text(text: str, tokens: list[str], mentions: list[Mention], slots: Any, ima
     return None
 
 
+CODE_ASKED = re.compile(
+    r"^what(?: is| are) the (?:code|serial number|serial|model number|number|id|reference|price|date|phone number)s? "
+    r"(?:on|printed on|written on|shown on) (?:the |this |that )?\w+"
+)
 TEXTUAL = (
     r"(?:text|page|sign|label|writing|note|notice|document|poster|card|caption|heading|title|letters?|paper|words?|"
     r"panel|board|banner|plate|screen|display|message|placard|plaque|menu|form|sheet|it)"
@@ -844,6 +858,10 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         word = same.group(1) or "size"
         attribute = "colour" if word.startswith("colo") else "shape" if word == "shape" else "size"
         return p.Compare(left=left, right=right, comparison="same", attribute=attribute)  # type: ignore[arg-type]
+    side = _further_side(text)
+    offered_two = "or" in tokens[mentions[0].end : mentions[1].start]
+    if side is not None and offered_two:  # "which is further right, the square or the hexagon?"
+        return p.Compare(left=left, right=right, comparison="more", which=True, side=side)  # type: ignore[arg-type]
     sized = re.search(
         r"^(?:which|what)(?: one| thing| object| item| shape)?(?: of (?:the|these|them)(?: \w+)?)? (?:is|looks|appears) "
         r"(?:the )?(bigger|larger|smaller|taller|shorter|tinier|biggest|largest|smallest)\b",
@@ -855,6 +873,12 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
             left=left, right=right, comparison="more" if larger else "fewer", attribute="size", which=True
         )
     between = " ".join(tokens[mentions[0].end : mentions[1].start])
+    if (
+        re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those)\b", text)
+        and re.search(r"\b(?:bigger|larger|smaller|taller|shorter|tinier) than\b", text)
+        and not re.search(COUNT_WORDS, text)
+    ):
+        return None  # "is the bus bigger than the people?": their sizes, not how many of each
     if not (re.search(COUNT_WORDS, text) or mentions[0].plural or mentions[1].plural):
         return None
     if re.search(AS_MANY, text):
@@ -868,6 +892,29 @@ def _compare(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
     if re.search(MORE, text) and (which or re.search(r"\bthan\b|\boutnumber|\bexceed", text)):
         return p.Compare(left=left, right=right, comparison="more", which=which)
     return None
+
+
+SIDE_ASKED = re.compile(
+    r"^(?:which|what)(?: one| thing| object| item| shape| of (?:the|these|them)(?: two)?)? (?:is|sits|stands|lies|appears|comes) "
+    r"(?:(?:further|farther|more|most|nearer|closer)(?: to)?(?: the)? (left|right|top|bottom|up|down)|"
+    r"(?:on|at|to|towards) the (left|right|top|bottom)(?:[- ]hand)?(?: side)?|(higher|lower)(?: up| down)?|(above|below))\b"
+)
+
+
+def _further_side(text: str) -> str | None:
+    """'which is further left / on the right / higher up / closer to the top': the side asked about."""
+    found = SIDE_ASKED.search(text)
+    if found is None:
+        return None
+    word = next(g for g in found.groups() if g)
+    return {
+        "up": "top",
+        "higher": "top",
+        "above": "top",
+        "down": "bottom",
+        "lower": "bottom",
+        "below": "bottom",
+    }.get(word, word)
 
 
 def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.RelationKind, int, int] | None:
@@ -1224,6 +1271,10 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     parts = re.search(
         r"^how many (\w+) (?:does|do|did) (?:the|this|that|each|a|an|its|his|her|their) [\w ]+ have\b", text
     )
+    if parts and parts.group(1) in ("words", "letters", "lines"):  # "how many words does the sign have?"
+        return p.Count(
+            target=p.Selection(label={"words": "word", "letters": "letter"}.get(parts.group(1), "text"))
+        )
     if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
@@ -1797,6 +1848,44 @@ def _holder(text: str, tokens: list[str], mentions: list[Mention], at: int) -> p
     return None
 
 
+# Words after "what"/"which" that name no kind: "what is in the background?", "which object stands ..."
+GENERIC_THINGS = frozenset(
+    [
+        "object",
+        "objects",
+        "thing",
+        "things",
+        "item",
+        "items",
+        "one",
+        "ones",
+        "shape",
+        "shapes",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "do",
+        "does",
+        "did",
+        "would",
+        "stands",
+        "stand",
+        "sits",
+        "sit",
+        "lies",
+        "lie",
+        "appears",
+        "appear",
+        "seems",
+        "looks",
+        "look",
+    ]
+)
+
+
 def _depth(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     """'Which object is closest to the camera?', 'what is in the foreground?': the thing nearest (or
     farthest), judged by where things stand in the picture."""
@@ -1808,6 +1897,9 @@ def _depth(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     )
     if not match:
         return None
+    named = re.match(r"^(?:what|which) (?:kind of |type of |sort of )?(\w+)\b", text)
+    if named and named.group(1) not in GENERIC_THINGS and not any(m.start <= 1 < m.end for m in mentions):
+        return None  # "what flag is in the background?": a kind no tool knows, not whatever stands farthest
     rank = "nearest" if match.group(1) or match.group(3) else "farthest"
     phrase = match.start(match.lastindex or 0)
     subject = next((m.selection for m in mentions if _token_offset(text, m.start) < phrase), None)
@@ -1912,6 +2004,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("colour_image", _colour_image),
     ("scene", _scene),
     ("quality", _quality),
+    ("body_part", _body_part),
     ("modality", _modality),
     ("describe", _describe),
     ("count_except", _count_except),

@@ -160,7 +160,8 @@ def test_refuses_emotion_inference(assistant):
 def test_unroutable_question_gets_an_honest_answer(assistant):
     answer = assistant.ask(samples.BUS, "What will the stock market do tomorrow?")
     assert answer.answer == CANNOT_TELL and answer.short_answer is None
-    assert [s.tool for s in answer.trace] == ["run_program"]  # no tool looked at the image
+    # nothing a notice could answer is asked, so no tool looked at the image
+    assert [s.tool for s in answer.trace] == ["run_program"]
     asked = assistant.ask(samples.BUS, "Give me a recipe for banana bread.")
     assert asked.answer == CANNOT_ANSWER  # a request, not a question about the image
 

@@ -1,0 +1,73 @@
+"""Questions answered from the words written in an image: the line that shares the question's words,
+those words taken away; yes only when every word asked about is written there."""
+
+from __future__ import annotations
+
+import pytest
+
+from argus import Assistant
+from argus.agent.core.text_answer import answer_from_lines
+from tests.support import samples
+
+NOTICE = ["Swimming Pool", "Lessons begin at nine on Mondays.", "Towels are sold at the kiosk.", "No diving."]
+
+
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("When do lessons begin?", "at nine on Mondays"),
+        ("Where are towels sold?", "at the kiosk"),
+        ("What is sold at the kiosk?", "Towels"),
+        ("At what time does the lesson begin?", "at nine on Mondays"),
+    ],
+)
+def test_a_wh_question_is_answered_by_the_rest_of_its_line(question: str, span: str) -> None:
+    found = answer_from_lines(question, NOTICE)
+    assert found is not None and found.span == span
+
+
+@pytest.mark.parametrize(
+    ("question", "yes"),
+    [
+        ("Are towels sold here?", True),
+        ("Is diving allowed?", None),  # the line says "No diving": no yes from it
+        ("Are umbrellas sold here?", None),  # a word not read proves nothing
+    ],
+)
+def test_a_yes_no_question_is_a_yes_only_when_every_word_is_written(question: str, yes: bool | None) -> None:
+    found = answer_from_lines(question, NOTICE)
+    assert (found.yes if found else None) is yes
+
+
+def test_a_question_sharing_no_word_with_the_text_is_not_answered() -> None:
+    assert answer_from_lines("What is the man holding?", NOTICE) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("image", "question", "first"),
+    [
+        ("page-09.png", "How frequently does the ferry leave?", "Every hour"),
+        ("page-09.png", "Where should the tents go?", "On the east field"),
+        ("page-00.png", "What has to be worn?", "Goggles"),
+        ("sign-03.png", "Can I park for free here?", "Yes"),
+    ],
+)
+def test_questions_about_a_notice_are_answered_from_its_text(image: str, question: str, first: str) -> None:
+    answer = Assistant().ask(samples.SUITES / "generated" / "img" / image, question)
+    assert answer.answer.startswith(first)
+    assert "[T" in answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("image", "question", "number"),
+    [
+        ("sign-03.png", "How many words are on this sign?", "2"),
+        ("sign-07.png", "How many words does the sign have?", "3"),
+        ("sign-07.png", "Count the letters on the sign.", "10"),
+    ],
+)
+def test_words_and_letters_are_counted_not_lines(image: str, question: str, number: str) -> None:
+    answer = Assistant().ask(samples.SUITES / "generated" / "img" / image, question)
+    assert answer.short_answer == number and answer.answer.startswith(number)
