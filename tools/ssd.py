@@ -14,6 +14,7 @@ from argus.tools.backend_facts import SsdFacts
 from argus.tools.boxes import BoxArrays, from_opencv_dnn
 from argus.tools.coco import COCO_80, COCO_90
 from argus.tools.detector import DetectorBackend, LockedModel
+from argus.tools.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,7 +36,13 @@ class SsdMobileNetBackend(SsdFacts, DetectorBackend):
         import cv2
 
         graph, config = self._files()  # type: ignore[misc]  # require() checked them
-        return LockedModel(cv2.dnn.readNet(str(graph), str(config)))
+        try:
+            return LockedModel(cv2.dnn.readNet(str(graph), str(config)))
+        except cv2.error as exc:  # OpenCV 5.1 and later read no TensorFlow graphs
+            raise BackendUnavailableError(
+                f"OpenCV {cv2.__version__} cannot read the bundled SSD detector (a TensorFlow graph): install "
+                "opencv-python<5.1, or give your own YOLO weights (--weights yolo=yolo11n.pt)"
+            ) from exc
 
     def class_names(self) -> list[str]:
         return list(COCO_80)

@@ -377,3 +377,17 @@ def test_classification_weights_are_refused_for_detection(detector, tmp_path):
         BackendUnavailableError, match="are a 'classify' model; detection needs one of: detect"
     ):
         detector(samples.BUS, weights=str(weights))
+
+
+def test_an_opencv_that_reads_no_tensorflow_graph_gets_one_clear_message(monkeypatch):
+    import cv2
+
+    from argus.tools.errors import BackendUnavailableError
+
+    def refuse(*_args):
+        raise cv2.error("TensorFlow importer has been removed")
+
+    monkeypatch.setattr(cv2.dnn, "readNet", refuse)
+    detector = DetectObjects(Runtime(device="cpu"))  # a runtime of its own: no model loaded yet
+    with pytest.raises(BackendUnavailableError, match=r"opencv-python<5\.1.*--weights yolo="):
+        detector(np.zeros((64, 64, 3), np.uint8))
