@@ -171,13 +171,7 @@ def _contrast_weights(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
     with, or when no colour stands out (an object the colour of its surroundings)."""
     x1, y1, x2, y2 = box
     height, width = rgb.shape[:2]
-    pad_x, pad_y = int((x2 - x1) * GRABCUT_CONTEXT) + 2, int((y2 - y1) * GRABCUT_CONTEXT) + 2
-    cx1, cy1, cx2, cy2 = (
-        max(0, x1 - pad_x),
-        max(0, y1 - pad_y),
-        min(width, x2 + pad_x),
-        min(height, y2 + pad_y),
-    )
+    cx1, cy1, cx2, cy2 = _with_context(box, width, height)
     ring = np.ones((cy2 - cy1, cx2 - cx1), bool)
     ring[y1 - cy1 : y2 - cy1, x1 - cx1 : x2 - cx1] = False
     ones = np.ones((y2 - y1, x2 - x1))
@@ -192,6 +186,13 @@ def _contrast_weights(rgb: np.ndarray, box: tuple[int, int, int, int]) -> np.nda
         return ones
     colours = _SHADE_COLOUR[name_shades(rgb[y1:y2, x1:x2].reshape(-1, 3))]
     return keep[colours].reshape(ones.shape)
+
+
+def _with_context(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The box grown by ``GRABCUT_CONTEXT`` of its size on each side (and 2 px), inside the image."""
+    x1, y1, x2, y2 = box
+    pad_x, pad_y = int((x2 - x1) * GRABCUT_CONTEXT) + 2, int((y2 - y1) * GRABCUT_CONTEXT) + 2
+    return max(0, x1 - pad_x), max(0, y1 - pad_y), min(width, x2 + pad_x), min(height, y2 + pad_y)
 
 
 def _strided(pixels: np.ndarray) -> np.ndarray:
@@ -212,13 +213,7 @@ def _grabcut(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x1, y1, x2, y2 = box
     if x2 - x1 < 4 or y2 - y1 < 4:
         return np.ones((y2 - y1, x2 - x1), bool)
-    pad_x, pad_y = int((x2 - x1) * GRABCUT_CONTEXT) + 2, int((y2 - y1) * GRABCUT_CONTEXT) + 2
-    cx1, cy1, cx2, cy2 = (
-        max(0, x1 - pad_x),
-        max(0, y1 - pad_y),
-        min(width, x2 + pad_x),
-        min(height, y2 + pad_y),
-    )
+    cx1, cy1, cx2, cy2 = _with_context(box, width, height)
     context = bgr[cy1:cy2, cx1:cx2]
     scale = min(1.0, GRABCUT_SIDE / max(context.shape[:2]))
     small = (
