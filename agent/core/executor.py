@@ -37,6 +37,7 @@ from argus.agent.core.things import (
     describe_place,
     filter_things,
     name_objects,
+    relation_holds,
     same_thing,
     source_for,
 )
@@ -1251,11 +1252,7 @@ class Executor:
         holding = [
             s
             for s in subjects
-            if any(
-                geometry.holds(op.relation, s.box or [], o.box or [], self.diagonal)
-                for o in objects
-                if o.id != s.id
-            )
+            if any(relation_holds(op.relation, s, o, self.diagonal) for o in objects if o.id != s.id)
         ]
         if holding:
             if len(subjects) > 1:
@@ -1274,9 +1271,13 @@ class Executor:
                 caveats=["Sizes are of the boxes in the picture: nearer things look bigger."],
                 value=False,
             )
-        actual = geometry.RELATIONS[
-            geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
-        ]
+        opposite = {"in_front_of": "behind", "behind": "in_front_of"}.get(op.relation)
+        if opposite and relation_holds(opposite, subject, obj, self.diagonal):
+            actual = geometry.RELATIONS[opposite]  # "no, the cube is behind the cylinder"
+        else:
+            actual = geometry.RELATIONS[
+                geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
+            ]
         return Finding(
             "no",
             f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",

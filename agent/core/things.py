@@ -122,10 +122,7 @@ def filter_things(
             t
             for t in out
             if t.box
-            and any(
-                r.box and not same_thing(r, t) and geometry.holds(kind, t.box, r.box, diagonal)
-                for r in related
-            )
+            and any(r.box and not same_thing(r, t) and relation_holds(kind, t, r, diagonal) for r in related)
         ]
     if selection.size:
         out = by_size(out, selection.size, things, width * height)
@@ -134,6 +131,13 @@ def filter_things(
     if selection.rank:
         out = by_rank(out, selection.rank)
     return out
+
+
+def relation_holds(relation: str, a: Thing, b: Thing, diagonal: float) -> bool:
+    """Whether ``a`` stands in ``relation`` to ``b``; things that stand on a floor (solids, people, cars)
+    are in front of or behind each other by depth even when apart, shapes drawn on a page never."""
+    standing = a.shape not in FLAT_SHAPES and b.shape not in FLAT_SHAPES
+    return geometry.holds(relation, a.box or [], b.box or [], diagonal, standing=standing)
 
 
 def same_thing(a: Thing, b: Thing) -> bool:
