@@ -20,6 +20,9 @@ def program(question: str, **options) -> str:
         # counting, with synonyms, plurals and typos
         ("How many people are in this image?", "count(person)"),
         ("how mnay pepole are there", "count(person)"),
+        ("How many big ites can you see?", "count(large object)"),  # a dropped letter, not "ties"
+        ("How many yelow itmes are there?", "count(yellow object)"),
+        ("How many oblongs are there?", "count(oblong)"),
         ("Count the kids.", "count(person)"),
         ("What is the number of automobiles?", "count(car)"),
         ("How many red circles are there?", "count(red circle)"),
