@@ -113,6 +113,10 @@ COLOUR_FAMILY = {
 }  # fmt: skip
 
 
+# Colours of no hue: a thing of such a colour with a chromatic second colour is named by the latter.
+ACHROMATIC = ("gray", "black", "white", "silver")
+
+
 # Shades between two basic colours, named as colours of their own: teal is neither plainly blue nor green.
 OWN_NAME_SHADES = frozenset({"teal", "cyan", "magenta"})
 

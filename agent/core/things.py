@@ -15,6 +15,7 @@ from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
 from argus.agent.core.lexicon import (
+    ACHROMATIC,
     GENERIC_NOUNS,
     OWN_NAME_SHADES,
     REGION_NOUNS,
@@ -51,6 +52,13 @@ class Thing:
     def __post_init__(self) -> None:
         if not self.cites:
             self.cites = [self.id]
+
+    @property
+    def paint(self) -> str | None:
+        """The colour a person names the thing by: a red motorcycle with black parts and chrome is red."""
+        if self.colour in ACHROMATIC and self.second_colour and self.second_colour not in ACHROMATIC:
+            return self.second_colour
+        return self.colour
 
     @property
     def area(self) -> float:
@@ -112,6 +120,7 @@ def filter_things(
             for t in out
             if colours_match(selection.colour, t.shade or t.colour)
             or (t.shade not in OWN_NAME_SHADES and colours_match(selection.colour, t.colour))
+            or (t.paint != t.colour and colours_match(selection.colour, t.paint))
         ]
     if zone_members is not None:
         out = [t for t in out if t.id in zone_members]

@@ -243,3 +243,33 @@ def oblongs(tmp_path_factory) -> str:
 def test_an_oblong_is_a_rectangle_that_is_not_square(assistant, oblongs, question, short):
     answer = assistant.ask(oblongs, question)
     assert answer.short_answer == short, answer.answer
+
+
+@pytest.fixture(scope="module")
+def small_motorbike(tmp_path_factory) -> str:
+    """The red motorcycle photo, pasted small (112 px wide, with its garage around it) on a pale page."""
+    from tests.support.samples import MOTORCYCLE
+
+    photo = Image.open(MOTORCYCLE).convert("RGB").crop((90, 50, 700, 460))
+    page = Image.new("RGB", (256, 192), (214, 226, 230))
+    page.paste(photo.resize((112, 75), Image.Resampling.LANCZOS), (8, 60))
+    path = tmp_path_factory.mktemp("motorbike") / "motorbike.png"
+    page.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("What colour is the motorcycle?", "red"),
+        ("The motorbike is what colour?", "red"),
+        ("Is the motorbike red?", "yes"),
+        ("Is it true that the motorbike is not red?", "no"),
+        ("Is there a red vehicle?", "yes"),
+        ("Is the motorcycle blue?", "no"),
+    ],
+)
+def test_a_red_motorbike_among_chrome_and_a_dull_floor_is_red(assistant, small_motorbike, question, short):
+    """Its colour is its paint, whether asked what colour it is or whether it is red."""
+    answer = assistant.ask(small_motorbike, question)
+    assert answer.short_answer == short, answer.answer
