@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
-from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS, YES_NO_START
+from argus.agent.core.lexicon import COLOUR_WORDS, SHAPES, SIZE_WORDS, SOLIDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
@@ -908,6 +908,7 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
             "refrigerator",
             "oven",
             "sink",
+            *(s for s in SHAPES if s not in SOLIDS),  # "the star in the hexagon": one shape drawn in another
         )
     ):
         return None  # "in" as in "in the image" or "in the zone", not containment

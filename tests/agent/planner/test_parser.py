@@ -23,6 +23,8 @@ def program(question: str, **options) -> str:
         ("How many big ites can you see?", "count(large object)"),  # a dropped letter, not "ties"
         ("How many yelow itmes are there?", "count(yellow object)"),
         ("How many oblongs are there?", "count(oblong)"),
+        ("How many stars are in the hexagon?", "count(star inside the hexagon)"),
+        ("How many squares are in the image?", "count(square)"),
         ("Count the kids.", "count(person)"),
         ("What is the number of automobiles?", "count(car)"),
         ("How many red circles are there?", "count(red circle)"),
