@@ -104,8 +104,19 @@ def standing_near(a: Box, b: Box, radius: float) -> bool:
     return math.dist(bottom_centre(a), bottom_centre(b)) <= radius
 
 
-def holds(relation: str, a: Box, b: Box, diagonal: float) -> bool:
-    """Whether ``a`` stands in ``relation`` (a key of RELATIONS) to ``b``."""
+DEPTH_GAP = 0.04  # share of the image diagonal by which a base must stand lower to be clearly nearer
+
+
+def nearer(a: Box, b: Box, diagonal: float) -> bool:
+    """On a floor seen from above, a thing whose base stands clearly lower in the picture is nearer the
+    camera, wherever it stands left or right."""
+    return a[3] >= b[3] + DEPTH_GAP * diagonal
+
+
+def holds(relation: str, a: Box, b: Box, diagonal: float, standing: bool = False) -> bool:
+    """Whether ``a`` stands in ``relation`` (a key of RELATIONS) to ``b``. ``standing``: both stand on
+    one floor (solids, people, cars; not shapes drawn on a page), so that apart they are in front of or
+    behind each other by depth alone."""
     ax, ay = centre(a)
     if relation == "left_of":
         return ax < centre(b)[0] and covered(a, b) < 0.9
@@ -123,10 +134,15 @@ def holds(relation: str, a: Box, b: Box, diagonal: float) -> bool:
         resting = overlap_x >= 0.5 and b[1] - 0.1 * height(b) <= a[3] <= centre(b)[1] + 0.1 * height(b)
         # a smaller thing within a surface seen from above (a cup on a table filling the frame)
         return resting or (covered(a, b) >= 0.9 and area(a) < 0.5 * area(b))
+    apart = intersection(a, b) == 0
     if relation == "in_front_of":
-        return intersection(a, b) > 0 and a[3] > b[3] - 0.02 * height(b) and covered(a, b) < 0.95
+        if apart:
+            return standing and nearer(a, b, diagonal)
+        return a[3] > b[3] - 0.02 * height(b) and covered(a, b) < 0.95
     if relation == "behind":
-        return intersection(a, b) > 0 and a[3] < b[3] - 0.02 * height(b)
+        if apart:
+            return standing and nearer(b, a, diagonal)
+        return a[3] < b[3] - 0.02 * height(b)
     if relation == "overlapping":
         return intersection(a, b) > 0
     if relation == "near":

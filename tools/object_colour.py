@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from argus.tools.colour_names import COLOUR_NAMES, SHADE_NAMES, colour_of, name_shades
+from argus.tools.colour_names import COLOUR_NAMES, SHADE_NAMES, colour_of, lab, name_shades
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
@@ -38,7 +38,10 @@ SHADOW_SHARE = 0.5  # near-black pixels are left out while they are under this s
 CHROMATIC_MAJORITY = 1 / 3  # ... and a chromatic colour leads the rest, holding this share of it
 HIGHLIGHT_SHARE = 0.1  # white below this share of an object of another colour is highlight or print
 CHROMATIC_SALIENCE = 1.25  # a chromatic colour outranks gray, black or white covering up to 1.25x its share
-SECOND_SHARE = 0.2  # a second colour at least this share of the counted pixels is named too
+DULL_CHROMA = 25.0  # CIELAB chroma under which a pixel named by a colour is nearly gray
+SECOND_SHARE = (
+    0.2  # a second colour at least this share of the counted pixels (weighed as ranked) is named too
+)
 GRABCUT_SIDE = 128  # the box and its surroundings are scaled to at most this many pixels a side ...
 GRABCUT_ITERATIONS = 3  # ... for this many rounds of GrabCut
 GRABCUT_CONTEXT = 0.15  # share of the box's size added on each side for GrabCut to learn the background
@@ -91,7 +94,12 @@ def colour_of_pixels(pixels: np.ndarray, weights: np.ndarray | None = None) -> O
             keep = rest
     votes = np.bincount(colours[keep], weights=weights[keep], minlength=len(COLOUR_NAMES))
     votes = votes / votes.sum()
-    order = [int(i) for i in np.argsort(-votes * _SALIENCE, kind="stable") if votes[i] > 0]
+    # a chromatic name on a nearly gray pixel (a dull brown of shadow, grime or the floor behind) is
+    # weak evidence of that colour: it ranks below gray, as a vivid one ranks above it
+    vivid = np.where(_chroma(pixels[keep]) >= DULL_CHROMA, CHROMATIC_SALIENCE, 1 / CHROMATIC_SALIENCE)
+    salience = np.where(np.isin(colours[keep], _CHROMATIC), vivid, 1.0)
+    ranked = np.bincount(colours[keep], weights=weights[keep] * salience, minlength=len(COLOUR_NAMES))
+    order = [int(i) for i in np.argsort(-ranked, kind="stable") if votes[i] > 0]
     top = order[0]
     in_top = keep & (colours == top)
     red, green, blue = (int(v) for v in np.median(pixels[in_top], axis=0))
@@ -102,7 +110,7 @@ def colour_of_pixels(pixels: np.ndarray, weights: np.ndarray | None = None) -> O
         rgb=(red, green, blue),
         pixels=int(np.count_nonzero(keep)),
     )
-    if len(order) > 1 and votes[order[1]] >= SECOND_SHARE:
+    if len(order) > 1 and ranked[order[1]] >= SECOND_SHARE * ranked.sum():
         second = order[1]
         in_second = keep & (colours == second)
         result = replace(
@@ -112,6 +120,12 @@ def colour_of_pixels(pixels: np.ndarray, weights: np.ndarray | None = None) -> O
             second_fraction=round(float(votes[second]), 4),
         )
     return result
+
+
+def _chroma(pixels: np.ndarray) -> np.ndarray:
+    """Each pixel's CIELAB chroma: how far from gray it is."""
+    ab = lab(pixels.reshape(-1, 3))[:, 1:]
+    return np.hypot(ab[:, 0], ab[:, 1])
 
 
 def _chromatic_majority(colours: np.ndarray, weights: np.ndarray) -> bool:

@@ -22,6 +22,7 @@ from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
 from argus.agent.core.fact_words import fact_in_words, facts_in_words
 from argus.agent.core.lexicon import (
+    ACHROMATIC,
     OWN_NAME_SHADES,
     REGION_NOUNS,
     SHAPES,
@@ -38,6 +39,7 @@ from argus.agent.core.things import (
     describe_place,
     filter_things,
     name_objects,
+    relation_holds,
     same_thing,
     source_for,
 )
@@ -72,7 +74,6 @@ INCIDENT_WORDS = {
 PART_OF_KIND = {"fundus photo": ("eye", "the eye, its retina")}
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 LOOK_AGAIN_FLOOR = 0.25  # a thing asked for by name that the first look missed is looked for down to this
-ACHROMATIC = ("gray", "black", "white", "silver")
 REGION_CITE_LIMIT = 500  # the segment tool's own maximum
 CLASSIFIER_FLOOR = 0.08  # an ImageNet class below this probability is not offered as an answer
 CLASSIFIER_UNSURE = 0.2  # an identification this probable or less is offered as "possibly"
@@ -1086,8 +1087,8 @@ class Executor:
                 f"I can't tell the colour of the {noun} [{things[0].id}]: its pixels could not be named.",
             )
         for thing in named:  # a red motorcycle with black parts and chrome is red, not gray
-            if thing.colour in ACHROMATIC and thing.second_colour and thing.second_colour not in ACHROMATIC:
-                thing.colour, thing.shade = thing.second_colour, None
+            if thing.paint != thing.colour:
+                thing.colour, thing.shade = thing.paint, None
             if thing.shade in OWN_NAME_SHADES:
                 thing.colour = thing.shade  # teal is teal: neither plainly blue nor green
         colours = list(dict.fromkeys(t.colour for t in named))
@@ -1272,11 +1273,7 @@ class Executor:
         holding = [
             s
             for s in subjects
-            if any(
-                geometry.holds(op.relation, s.box or [], o.box or [], self.diagonal)
-                for o in objects
-                if o.id != s.id
-            )
+            if any(relation_holds(op.relation, s, o, self.diagonal) for o in objects if o.id != s.id)
         ]
         if holding:
             if len(subjects) > 1:
@@ -1295,9 +1292,13 @@ class Executor:
                 caveats=["Sizes are of the boxes in the picture: nearer things look bigger."],
                 value=False,
             )
-        actual = geometry.RELATIONS[
-            geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
-        ]
+        opposite = {"in_front_of": "behind", "behind": "in_front_of"}.get(op.relation)
+        if opposite and relation_holds(opposite, subject, obj, self.diagonal):
+            actual = geometry.RELATIONS[opposite]  # "no, the cube is behind the cylinder"
+        else:
+            actual = geometry.RELATIONS[
+                geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
+            ]
         return Finding(
             "no",
             f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",
@@ -2200,7 +2201,7 @@ class Executor:
             if target.colour:
                 self.name_colours(same)
                 colours = (
-                    join_words(list(dict.fromkeys(f"{t.colour}" for t in same if t.colour)))
+                    join_words(list(dict.fromkeys(f"{t.paint}" for t in same if t.paint)))
                     or "of another colour"
                 )
                 return [

@@ -18,7 +18,7 @@ SHAPE_WORDS = {
     "dot": "circle", "dots": "circle", "ring": "circle",
     "triangle": "triangle", "triangles": "triangle", "triangular": "triangle",
     "square": "square", "squares": "square",
-    "rectangle": "rectangle", "rectangles": "rectangle", "rectangular": "rectangle", "oblong": "rectangle",
+    "rectangle": "rectangle", "rectangles": "rectangle", "rectangular": "rectangle", "oblong": "oblong",
     "pentagon": "pentagon", "pentagons": "pentagon", "hexagon": "hexagon", "hexagons": "hexagon",
     "ellipse": "ellipse", "ellipses": "ellipse", "oval": "ellipse", "ovals": "ellipse",
     "star": "star", "stars": "star",
@@ -26,7 +26,7 @@ SHAPE_WORDS = {
     "cube": "cube", "cubes": "cube", "block": "cube", "blocks": "cube", "box-shaped": "cube",
     "cylinder": "cylinder", "cylinders": "cylinder", "cylindrical": "cylinder", "can-shaped": "cylinder",
     "cone": "cone", "cones": "cone",
-    "oblongs": "rectangle", "six-sided shape": "hexagon", "six-sided shapes": "hexagon",
+    "oblongs": "oblong", "six-sided shape": "hexagon", "six-sided shapes": "hexagon",
     "six-sided figure": "hexagon", "five-sided shape": "pentagon", "five-sided shapes": "pentagon",
     "three-sided shape": "triangle", "three-sided shapes": "triangle", "discs": "circle", "disks": "circle",
     "balls": "sphere", "ball": "sphere", "boxes": "cube", "box": "cube",
@@ -37,9 +37,11 @@ SHAPE_WORDS = {
 SHAPE_ANALOGUES = {"sports ball": "sphere"}
 SHAPES = tuple(dict.fromkeys(SHAPE_WORDS.values()))
 SOLIDS = ("sphere", "cube", "cylinder", "cone")
-# Shapes that answer "is there a square?" too: a square is a rectangle, a circle is an ellipse.
+# Shapes that answer "is there a square?" too: a square is a rectangle, a circle is an ellipse; an
+# oblong is a rectangle that is not a square, which the tools name "rectangle".
 SHAPE_ALSO = {
     "rectangle": ("square",),
+    "oblong": ("rectangle",),
     "ellipse": ("circle",),
     "polygon": ("triangle", "square", "rectangle", "pentagon", "hexagon"),
 }
@@ -109,6 +111,10 @@ COLOUR_FAMILY = {
     "navy": "blue", "teal": "green", "cyan": "blue", "maroon": "red", "olive": "green", "beige": "brown",
     "gold": "yellow", "silver": "gray", "tan": "brown", "magenta": "pink",
 }  # fmt: skip
+
+
+# Colours of no hue: a thing of such a colour with a chromatic second colour is named by the latter.
+ACHROMATIC = ("gray", "black", "white", "silver")
 
 
 # Shades between two basic colours, named as colours of their own: teal is neither plainly blue nor green.

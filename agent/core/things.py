@@ -15,6 +15,7 @@ from statistics import median
 from typing import TYPE_CHECKING, Any, Literal
 
 from argus.agent.core.lexicon import (
+    ACHROMATIC,
     GENERIC_NOUNS,
     OWN_NAME_SHADES,
     REGION_NOUNS,
@@ -51,6 +52,13 @@ class Thing:
     def __post_init__(self) -> None:
         if not self.cites:
             self.cites = [self.id]
+
+    @property
+    def paint(self) -> str | None:
+        """The colour a person names the thing by: a red motorcycle with black parts and chrome is red."""
+        if self.colour in ACHROMATIC and self.second_colour and self.second_colour not in ACHROMATIC:
+            return self.second_colour
+        return self.colour
 
     @property
     def area(self) -> float:
@@ -112,6 +120,7 @@ def filter_things(
             for t in out
             if colours_match(selection.colour, t.shade or t.colour)
             or (t.shade not in OWN_NAME_SHADES and colours_match(selection.colour, t.colour))
+            or (t.paint != t.colour and colours_match(selection.colour, t.paint))
         ]
     if zone_members is not None:
         out = [t for t in out if t.id in zone_members]
@@ -122,10 +131,7 @@ def filter_things(
             t
             for t in out
             if t.box
-            and any(
-                r.box and not same_thing(r, t) and geometry.holds(kind, t.box, r.box, diagonal)
-                for r in related
-            )
+            and any(r.box and not same_thing(r, t) and relation_holds(kind, t, r, diagonal) for r in related)
         ]
     if selection.size:
         out = by_size(out, selection.size, things, width * height)
@@ -134,6 +140,13 @@ def filter_things(
     if selection.rank:
         out = by_rank(out, selection.rank)
     return out
+
+
+def relation_holds(relation: str, a: Thing, b: Thing, diagonal: float) -> bool:
+    """Whether ``a`` stands in ``relation`` to ``b``; things that stand on a floor (solids, people, cars)
+    are in front of or behind each other by depth even when apart, shapes drawn on a page never."""
+    standing = a.shape not in FLAT_SHAPES and b.shape not in FLAT_SHAPES
+    return geometry.holds(relation, a.box or [], b.box or [], diagonal, standing=standing)
 
 
 def same_thing(a: Thing, b: Thing) -> bool:

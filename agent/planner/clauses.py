@@ -229,8 +229,8 @@ def statement_question(statement: str) -> str | None:
 def _wh_last(text: str) -> str:
     """'the animal shown is what' -> 'what is the animal shown'; 'the sky is what colour in this photo' ->
     'what colour is the sky in this photo'; 'the cup has what drink in it' -> 'what drink does the cup
-    have in it'; 'which colour has the sky' -> 'which colour is the sky'."""
-    has_attribute = re.match(rf"^(what|which) ({ATTRIBUTES}) (?:has|have) (the .+)$", text)
+    have in it'; 'which colour has the sky (got)' -> 'which colour is the sky'."""
+    has_attribute = re.match(rf"^(what|which) ({ATTRIBUTES}) (?:has|have) (the .+?)(?: got)?$", text)
     if has_attribute:
         return f"{has_attribute.group(1)} {has_attribute.group(2)} is {has_attribute.group(3)}"
     if re.match(rf"^{QUESTION_START}\b", text):

@@ -43,6 +43,8 @@ PERSON_WORDS = {
     "baby": "person", "babies": "person", "toddler": "person", "teenager": "person",
 }  # fmt: skip
 ANYTHING = {"anything", "something", "everything", "nothing"}
+# Generic nouns that name a thing by its form, so "what is the brown solid?" asks for its geometric name.
+SHAPE_NOUNS = {"shape", "shapes", "solid", "solids", "figure", "figures"}
 # Trailing place phrases: "the person on the left", "the circle at the top".
 PLACE = re.compile(
     r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in|to) the (far |very )?(left|right|top|bottom|middle|center|centre)"
@@ -99,7 +101,7 @@ def noun_at(tokens: list[str], i: int) -> tuple[int, dict[str, str], bool] | Non
                 continue  # "can you spot a dog": the verb
             return n, {"label": REGION_NOUNS[phrase]}, plural
         if phrase in GENERIC_NOUNS:
-            return n, {"label": "object"} if phrase not in ("shape", "shapes") else {"label": "shape"}, plural
+            return n, {"label": "shape" if phrase in SHAPE_NOUNS else "object"}, plural
         if phrase in ANYTHING:
             return n, {"label": "object"}, False
         if phrase in TEXT_NOUNS and phrase not in ("title", "label", "caption"):

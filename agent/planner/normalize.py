@@ -544,11 +544,14 @@ def mend(token: str) -> str:
     matches = difflib.get_close_matches(token, words, n=5, cutoff=0.75)
     # a known word inside a longer one is a compound ("outnumber", "underneath"), not a typo of it
     matches = [m for m in matches if not (len(m) >= 4 and m in token and len(token) > len(m) + 1)]
+    close = [m for m in matches if difflib.SequenceMatcher(None, token, m).ratio() >= 0.8]
+    # a typo seldom strikes the first letter: "ites" is "items" with one dropped, not "ties" swapped
+    same_start = [m for m in close if m[0] == token[0]]
     swapped = [m for m in matches if sorted(m) == sorted(token)]  # two letters swapped: "mnay" -> "many"
-    if swapped:
+    if swapped and (swapped[0][0] == token[0] or not same_start):
         return swapped[0]
-    if matches and difflib.SequenceMatcher(None, token, matches[0]).ratio() >= 0.8:
-        return matches[0]
+    if same_start or close:
+        return (same_start or close)[0]
     for suffix in ("s", "es"):  # a known word's plural, mended
         if token.endswith(suffix):
             stem = difflib.get_close_matches(token[: -len(suffix)], words, n=1, cutoff=0.8)

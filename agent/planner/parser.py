@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
-from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS, YES_NO_START
+from argus.agent.core.lexicon import COLOUR_WORDS, SHAPES, SIZE_WORDS, SOLIDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
@@ -974,6 +974,7 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
             "refrigerator",
             "oven",
             "sink",
+            *(s for s in SHAPES if s not in SOLIDS),  # "the star in the hexagon": one shape drawn in another
         )
     ):
         return None  # "in" as in "in the image" or "in the zone", not containment
@@ -1028,6 +1029,8 @@ def _attribute(
     text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
 ) -> Any:
     asked = re.search(r"\b(?:what|which)(?: (?:kind|sort|type) of)? (shape|size|colou?r)\b", text)
+    if asked and asked.group(1) == "shape" and re.search(NAMING, text) and tokens[-1] in COLOUR_WORDS:
+        return None  # "which shape is green?" names the green one
     if asked:  # "what shape is the red object": the word after "what" names the attribute, not a thing
         mentions = [m for m in mentions if _token_offset(text, m.start) != asked.start(1)]
     attribute_words = [m.start() for m in re.finditer(r"\b(?:shape|size|colou?r) of\b", text)]
@@ -1194,10 +1197,11 @@ def _identify(
     if re.search(r"\b(?:total|number|count|amount|quantity|sum) of\b", text):
         return None  # "what's the total of green figures?" counts them
     if re.search(NAMING, text):
-        named = next(
-            (m.selection for m in mentions if m.selection.label not in ("shape",) or m.selection.colour), None
-        )
         trailing = COLOUR_WORDS.get(tokens[-1]) if tokens else None
+        named = next(
+            (m.selection for m in mentions if m.selection.label != "shape" or m.selection.colour or trailing),
+            None,
+        )
         if named is not None and trailing and not named.colour:  # "which object is pink?"
             named = named.model_copy(update={"colour": trailing})
         if named is not None and named.category and not named.label:

@@ -66,6 +66,27 @@ def test_relations(relation, a, b, expected) -> None:
     assert g.holds(relation, a, b, DIAG) is expected
 
 
+# Two solids on one floor, apart: a ball at the back left, a box at the front right (its base 100 px lower).
+BALL_BACK = [60, 100, 120, 160]
+BOX_FRONT = [400, 190, 480, 260]
+
+
+@pytest.mark.parametrize(
+    ("relation", "a", "b", "standing", "expected"),
+    [
+        ("in_front_of", BOX_FRONT, BALL_BACK, True, True),
+        ("behind", BALL_BACK, BOX_FRONT, True, True),
+        ("behind", BOX_FRONT, BALL_BACK, True, False),
+        ("in_front_of", BALL_BACK, BOX_FRONT, True, False),
+        ("in_front_of", BOX_FRONT, BALL_BACK, False, False),  # shapes drawn on a page have no depth
+        ("in_front_of", BOX_FRONT, [300, 175, 340, 250], True, False),  # bases 10 px apart: side by side
+        ("behind", BUS, PERSON_FRONT_LEFT, True, True),  # overlapping: as before
+    ],
+)
+def test_things_on_a_floor_are_in_front_by_depth(relation, a, b, standing, expected) -> None:
+    assert g.holds(relation, a, b, DIAG, standing=standing) is expected
+
+
 def test_unknown_relation_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown relation 'beneath'"):
         g.holds("beneath", BUS, BIRD, DIAG)

@@ -34,6 +34,19 @@ def test_black_is_kept_when_the_rest_is_not_one_chromatic_colour():
     assert {found.colour, found.second} == {"black", "white"}
 
 
+def test_a_dull_brown_does_not_hide_the_paint():
+    """A red machine seen among gray metal and a grayish-brown floor: the nearly gray brown (CIELAB chroma
+    about 20) ranks below the vivid red, which is named as the second colour, and so the paint."""
+    dull_brown = (125, 95, 70)
+    found = colour_of_pixels(pixels((GRAY, 40), (BLACK, 15), (dull_brown, 24), (RED, 19)))
+    assert found.colour == "gray" and found.second == "red"
+
+
+def test_a_brown_object_stays_brown():
+    found = colour_of_pixels(pixels(((150, 105, 60), 55), ((125, 95, 70), 20), (GRAY, 25)))
+    assert found.colour == "brown"
+
+
 def test_a_small_highlight_is_not_the_colour():
     found = colour_of_pixels(pixels((RED, 92), (WHITE, 8)))
     assert found.colour == "red" and found.fraction == 1.0 and found.second is None

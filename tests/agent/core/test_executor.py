@@ -60,7 +60,7 @@ def assistant() -> Assistant:
         ("Is the square big or small?", "small", "The square is small"),
         ("Is the triangle on the right-hand side?", "yes", "Yes"),
         ("Is the big circle near the bottom of the picture?", "no", "No"),
-        ("Is the blue figure a circle or a square?", "square", "The blue object is a square"),
+        ("Is the blue figure a circle or a square?", "square", "The blue shape is a square"),
         ("Do the two circles have the same colour?", "yes", "Yes: both are red"),
         ("Which is larger, the square or the triangle?", "triangle", "The triangle is larger"),
         ("How many circles and triangles are there altogether?", "3", "3"),
@@ -144,6 +144,10 @@ def layered(tmp_path_factory) -> dict[str, str]:
         ("nested", "What colour is the shape inside the hexagon?", "yellow"),
         ("nested", "How many shapes are inside the blue hexagon?", "1"),
         ("nested", "Is there a star inside the hexagon?", "yes"),
+        ("nested", "What shape is in the hexagon?", "star"),
+        ("nested", "What colour is the shape in the blue hexagon?", "yellow"),
+        ("nested", "How many stars are in the hexagon?", "1"),
+        ("nested", "What's in the big hexagon?", "star"),
         ("stacked", "How many objects are there?", "3"),
         ("stacked", "What colour is the ball?", "orange"),
         ("stacked", "Of what colour is the sphere?", "orange"),
@@ -160,4 +164,116 @@ def test_things_drawn_on_or_inside_others_are_seen(assistant, layered, picture, 
     """A shape drawn inside another and a ball resting on a box are things of their own, with their
     own colour; the shaded ball is orange, not the brown of its shadowed side."""
     answer = assistant.ask(layered[picture], question)
+    assert answer.short_answer == short, answer.answer
+
+
+@pytest.fixture(scope="module")
+def floor(tmp_path_factory) -> str:
+    """On a gray floor, apart: a purple cube at the back left, a yellow sphere at the back right and a
+    green cylinder in front, below the cube."""
+    from tests.support.scenes import solids_scene
+
+    things = [("cube", "purple", (125, 55, 165)), ("sphere", "yellow", (235, 200, 30)),
+              ("cylinder", "green", (40, 150, 70))]  # fmt: skip
+    image, placed = solids_scene(things, seed=3)
+    assert placed[2].box[1] > max(placed[0].box[3], placed[1].box[3])  # the cylinder stands in front
+    path = tmp_path_factory.mktemp("floor") / "floor.png"
+    image.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("What is in front of the purple cube?", "cylinder"),
+        ("Which thing stands in front of the yellow ball?", "cylinder"),
+        ("What object is in front of the cube?", "cylinder"),
+        ("Is the cube behind the cylinder?", "yes"),
+        ("Is the yellow sphere behind the green cylinder?", "yes"),
+        ("Is the cylinder in front of the ball?", "yes"),
+        ("Is the sphere in front of the cylinder?", "no"),
+        ("How many things are behind the cylinder?", "2"),
+        ("How many objects are in front of the sphere?", "1"),
+    ],
+)
+def test_things_on_a_floor_are_in_front_or_behind_by_depth(assistant, floor, question, short):
+    """Solids standing apart on a floor: the one whose base is lower in the picture is in front, wherever
+    it stands left or right."""
+    answer = assistant.ask(floor, question)
+    assert answer.short_answer == short, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("The yellow solid is a what?", "sphere"),
+        ("What is the purple solid?", "cube"),
+        ("Tell me what the purple solid is.", "cube"),
+        ("Which solid is green?", "cylinder"),
+        ("Which shape is green?", "cylinder"),
+        ("What is the green figure?", "cylinder"),
+        ("Name the yellow figure.", "sphere"),
+    ],
+)
+def test_a_solid_or_figure_asked_about_is_named_by_its_form(assistant, floor, question, short):
+    """'Solid' and 'figure' ask for the thing's geometric name, not what a detector takes it for."""
+    answer = assistant.ask(floor, question)
+    assert answer.short_answer == short, answer.answer
+
+
+@pytest.fixture(scope="module")
+def oblongs(tmp_path_factory) -> str:
+    """On white: a red square on the left, a blue oblong (twice as wide as high) on the right."""
+    image = Image.new("RGB", (400, 240), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 70, 140, 170), fill=(210, 40, 40))
+    draw.rectangle((220, 90, 360, 160), fill=(40, 70, 200))
+    path = tmp_path_factory.mktemp("oblongs") / "oblongs.png"
+    image.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("How many oblongs are there?", "1"),
+        ("How many oblongs can be seen in this image?", "1"),
+        ("Is the red square an oblong?", "no"),
+        ("Is there a red oblong?", "no"),
+        ("What colour is the oblong?", "blue"),
+        ("How many rectangles are there?", "2"),  # a square is a rectangle too
+    ],
+)
+def test_an_oblong_is_a_rectangle_that_is_not_square(assistant, oblongs, question, short):
+    answer = assistant.ask(oblongs, question)
+    assert answer.short_answer == short, answer.answer
+
+
+@pytest.fixture(scope="module")
+def small_motorbike(tmp_path_factory) -> str:
+    """The red motorcycle photo, pasted small (112 px wide, with its garage around it) on a pale page."""
+    from tests.support.samples import MOTORCYCLE
+
+    photo = Image.open(MOTORCYCLE).convert("RGB").crop((90, 50, 700, 460))
+    page = Image.new("RGB", (256, 192), (214, 226, 230))
+    page.paste(photo.resize((112, 75), Image.Resampling.LANCZOS), (8, 60))
+    path = tmp_path_factory.mktemp("motorbike") / "motorbike.png"
+    page.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("What colour is the motorcycle?", "red"),
+        ("The motorbike is what colour?", "red"),
+        ("Is the motorbike red?", "yes"),
+        ("Is it true that the motorbike is not red?", "no"),
+        ("Is there a red vehicle?", "yes"),
+        ("Is the motorcycle blue?", "no"),
+    ],
+)
+def test_a_red_motorbike_among_chrome_and_a_dull_floor_is_red(assistant, small_motorbike, question, short):
+    """Its colour is its paint, whether asked what colour it is or whether it is red."""
+    answer = assistant.ask(small_motorbike, question)
     assert answer.short_answer == short, answer.answer

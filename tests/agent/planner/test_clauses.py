@@ -41,6 +41,8 @@ def program(question: str) -> str:
         ("The bus is what colour?", "attribute(bus; attribute=colour)"),
         ("The object on the table is what?", "identify(object on the dining table)"),
         ("Which colour has the car?", "attribute(car; attribute=colour)"),
+        ("Which color has the star got?", "attribute(star; attribute=colour)"),
+        ("What colour have the buses got?", "attribute(bus; attribute=colour)"),
         # clothes worn, asked by colour
         ("What colour jacket is the woman wearing?", "attribute(person; attribute=colour; part=jacket)"),
         ("What colour is the hat he is wearing?", "attribute(person; attribute=colour; part=hat)"),

@@ -20,6 +20,11 @@ def program(question: str, **options) -> str:
         # counting, with synonyms, plurals and typos
         ("How many people are in this image?", "count(person)"),
         ("how mnay pepole are there", "count(person)"),
+        ("How many big ites can you see?", "count(large object)"),  # a dropped letter, not "ties"
+        ("How many yelow itmes are there?", "count(yellow object)"),
+        ("How many oblongs are there?", "count(oblong)"),
+        ("How many stars are in the hexagon?", "count(star inside the hexagon)"),
+        ("How many squares are in the image?", "count(square)"),
         ("Count the kids.", "count(person)"),
         ("What is the number of automobiles?", "count(car)"),
         ("How many red circles are there?", "count(red circle)"),
@@ -186,7 +191,7 @@ def test_programs_round_trip_as_json() -> None:
         # naming what something is
         ("What would you call the yellow thing?", "identify(yellow object)"),
         ("The small item is a what?", "identify(small object)"),
-        ("Please identify the red figure.", "identify(red object)"),
+        ("Please identify the red figure.", "identify(red shape)"),
         ("Which object is orange?", "identify(orange object)"),
         ("What creature is this?", "identify(creature)"),
         # an attribute offered as choices or asked yes/no
@@ -201,7 +206,7 @@ def test_programs_round_trip_as_json() -> None:
             "attribute(dog; attribute=position; choices=['top', 'bottom'])",
         ),
         ("Is the cat on the right-hand side?", "attribute(cat; attribute=position; expected=right)"),
-        ("Is the green figure a triangle?", "attribute(green object; attribute=shape; expected=triangle)"),
+        ("Is the green figure a triangle?", "attribute(green shape; attribute=shape; expected=triangle)"),
         ("Is the bus big?", "attribute(bus; attribute=size; expected=large)"),
         # two things compared
         (
