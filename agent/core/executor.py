@@ -92,7 +92,8 @@ READING_CUE = re.compile(
     r"schedule|timetable|hours|opens?|closed?|closes|price|prices|cost|costs|fee|free|allowed|permitted|"
     r"forbidden|date|when|where|how often|how much|how long|number|code|name|called|address|phone|email|"
     r"website|brand|title|deadline|minutes|daily|every|leave|leaves|arrive|arrives|parking|must|has to|"
-    r"have to|required|need to|worn|wear)\b"
+    r"have to|required|need to|worn|wear|time|starts?|begins?|ends?|finish(?:es)?|served|bring|should|first|"
+    r"next|then)\b"
 )
 CANNOT_TELL = f"I can't tell: no tool here can answer that from an image. {CAPABILITIES}"
 PRIVACY = {
