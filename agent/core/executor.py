@@ -1573,7 +1573,7 @@ class Executor:
         if lines is None:
             return Finding(None, "I can't tell: the text reader failed.")
         if not lines:
-            return Finding(None, "I found no text in the image.")
+            return Finding(None, "I can't tell: I found no text in the image to read it from.")
         where = ""
         if op.part == "largest":
             tallest = max(geometry.height(t.box) for t in lines)
