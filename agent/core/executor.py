@@ -841,8 +841,25 @@ class Executor:
         lead = f"{said[0].upper()}{said[1:]} [{best.id}], on {who}."
         return Finding(best.label, lead, [], [basis], value=best.label)
 
+    def _is_it(self, subject: p.Selection, asked: p.Selection) -> Finding:
+        """'Is the animal a dog?': yes when the thing asked for is there, else no, with what it is instead."""
+        found = self._exists(asked)
+        if found.value is None:
+            return found
+        if found.value:
+            return verdict(True, f", {_lower_first(found.lead.removeprefix('Yes, ').removeprefix('Yes: '))}")
+        instead = self._op_identify(p.Identify(target=subject))
+        if instead.value is None:
+            return found
+        said = f"the {_noun(subject)} looks like {_article(str(instead.value))}"
+        return verdict(
+            False, f", {said} {_refs(instead.lead)}.".replace(" .", "."), found.why[:0], instead.caveats
+        )
+
     def _choose(self, op: p.Identify) -> Finding:
         """'Is this a dog or a cat?': the one offered that is there; when none is, what it is instead."""
+        if len(op.choices) == 1:
+            return self._is_it(op.target, op.choices[0])
         offered = [(choice, self._exists(choice)) for choice in op.choices]
         present = [(_noun(choice), found) for choice, found in offered if found.value]
         absent = join_words(
@@ -1536,7 +1553,7 @@ class Executor:
         if removed:
             taken = count_phrase(len(removed), _noun(op.remove or op.target))
             parts.append(
-                f"taking away {taken} {_cite_things(removed)} leaves {count_phrase(len(left), noun)} {_cite_things(left)}"
+                f"taking away {taken} {_cite_things(removed)} leaves {count_phrase(len(left), noun)} {_cite_things(left)}".rstrip()
             )
         else:
             verb = "is" if len(left) == 1 else "are"

@@ -656,6 +656,11 @@ def _count_except(
         doing.group(1)
     ):  # "... not wearing hats?" asks what they wear, like its positive
         return p.Unanswerable(reason=f"no tool here recognises what people or animals are {doing.group(1)}")
+    placed = re.match(rf"^how many .+? (?:are|is|were) not ({_RELATION}) (?:the |a |an )?", text)
+    if placed and mentions and len(mentions) >= 2:  # "how many people are not on the bus?"
+        counted = mentions[0].selection
+        relation = p.RelationFilter(relation=RELATIONS[placed.group(1)], to=mentions[-1].selection)
+        return p.Arithmetic(target=counted, remove=counted.model_copy(update={"relation": relation}))
     match = re.match(
         r"^how many (?:(.+?) (?:are|is|were) not (?:an? )?(\S+)|non-?\s?(\S+) (.+?))(?: (?:are )?there)?(?: in .*)?$",
         text,
@@ -1634,12 +1639,19 @@ def _alternatives(
     pronoun = re.fullmatch(r"(?:is|are|was|were) (?:this|that|it|these|those|they)(?: an?| the)?", lead)
     if not pronoun:
         definite = re.fullmatch(r"(?:is|are|was|were) (?:the|this|that|these|those)", lead)
-        if not definite or len(mentions) < 3:
+        if not definite:
             return None
         between = " ".join(tokens[mentions[0].end : mentions[1].start])
-        if between not in ("a", "an", "the", ""):
+        between = re.sub(
+            rf"^(?:in|on) (?:the|this) (?:{IMAGE}|image|picture|photo) ", "", f"{between} "
+        ).strip()
+        if between not in ("a", "an"):  # "is the animal (in the picture) a dog?": what the subject is
             return None
         subject, offered = mentions[0].selection, mentions[1:]
+        if len(offered) == 1 and " ".join(tokens[offered[0].end :]):
+            return None
+    if subject is not None and len(offered) == 1:
+        return p.Identify(target=subject, choices=[offered[0].selection])  # "is the animal a dog?"
     choices, joins = [offered[0].selection], []
     for before, after in zip(offered, offered[1:], strict=False):
         join = " ".join(tokens[before.end : after.start])

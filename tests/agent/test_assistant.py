@@ -434,3 +434,19 @@ def test_a_security_question_about_one_kind_of_incident_is_judged_by_its_own_rul
     answer = assistant.ask(samples.BUS, question, zones=samples.SUITES / "bus_zones.yaml")
     assert answer.short_answer == short and answer.answer.startswith(first_words)
     _assert_sound(answer)
+
+
+@pytest.mark.parametrize(
+    ("image", "question", "short", "first_words"),
+    [
+        (samples.CHELSEA, "Is the animal in the picture a dog?", "no", "No, the animal looks like a cat [D"),
+        (samples.BUS, "Is the vehicle a truck?", "no", "No, the vehicle looks like a bus [D"),
+        (samples.BUS, "How many people are not on the bus?", "3", "3:"),
+    ],
+)
+def test_what_a_thing_is_asked_yes_or_no_and_a_count_less_a_relation(
+    assistant, image, question, short, first_words
+):
+    answer = assistant.ask(image, question)
+    assert answer.short_answer == short and answer.answer.startswith(first_words)
+    _assert_sound(answer)
