@@ -119,15 +119,25 @@ class SceneJudgement:
     place: tuple[str, list[Any]] | None = None
 
 
+def _confident(detections: Sequence[Any], labels: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """The detections and classifier guesses sure enough to vote."""
+    sure = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
+    return sure, [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
+
+
+def _voters(detections: list[Any], guesses: list[Any], objects: Any, classes: Any) -> list[Any]:
+    """The detections of ``objects`` and the guesses among ``classes``: one vote each for one side."""
+    return [d for d in detections if d.label in objects] + [
+        lab for lab in guesses if first_name(lab.label).lower() in classes
+    ]
+
+
 def judge(detections: Sequence[Any], labels: Sequence[Any], sky: Any = None) -> SceneJudgement:
     """Weigh the things seen: each confident indoor or outdoor detection is one vote, a classifier guess
     above ``CLASS_FLOOR`` one more, open sky (an evidence item, when given) one more; a tie is no verdict."""
-    guesses = [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
-    detections = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
-    indoor = [d for d in detections if d.label in INDOOR_OBJECTS]
-    indoor += [lab for lab in guesses if first_name(lab.label).lower() in INDOOR_CLASSES]
-    outdoor = [d for d in detections if d.label in OUTDOOR_OBJECTS]
-    outdoor += [lab for lab in guesses if first_name(lab.label).lower() in OUTDOOR_CLASSES]
+    detections, guesses = _confident(detections, labels)
+    indoor = _voters(detections, guesses, INDOOR_OBJECTS, INDOOR_CLASSES)
+    outdoor = _voters(detections, guesses, OUTDOOR_OBJECTS, OUTDOOR_CLASSES)
     outdoor += [sky] if sky is not None else []
     setting: Setting | None = None
     if len(indoor) != len(outdoor):
@@ -162,12 +172,9 @@ class AreaJudgement:
 
 def judge_area(detections: Sequence[Any], labels: Sequence[Any]) -> AreaJudgement:
     """Traffic and street furniture against farm animals, fields and wild places, voted as ``judge`` votes."""
-    guesses = [lab for lab in labels if (lab.score or 0) >= CLASS_FLOOR]
-    detections = [d for d in detections if (d.score or 0) >= DETECTION_FLOOR]
-    city = [d for d in detections if d.label in CITY_OBJECTS]
-    city += [lab for lab in guesses if first_name(lab.label).lower() in CITY_CLASSES]
-    country = [d for d in detections if d.label in COUNTRY_OBJECTS]
-    country += [lab for lab in guesses if first_name(lab.label).lower() in COUNTRY_CLASSES]
+    detections, guesses = _confident(detections, labels)
+    city = _voters(detections, guesses, CITY_OBJECTS, CITY_CLASSES)
+    country = _voters(detections, guesses, COUNTRY_OBJECTS, COUNTRY_CLASSES)
     area: Literal["city", "countryside"] | None = None
     if len(city) != len(country):
         area = "city" if len(city) > len(country) else "countryside"
