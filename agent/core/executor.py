@@ -27,6 +27,7 @@ from argus.agent.core.lexicon import (
     REGION_NOUNS,
     SHAPES,
     UNSEEABLE,
+    WH_START,
     YES_NO_START,
     colours_match,
     shape_matches,
@@ -84,7 +85,6 @@ CAPABILITIES = (
     "and security rule packs."
 )
 CANNOT_ANSWER = f"I can't answer that from an image: no tool here does. {CAPABILITIES}"
-QUESTION_WORD = re.compile(r"^(?:what|which|who|whom|whose|where|when|why|how)\b")
 # Words of a question a notice, a label or a page may answer ("where should you sign up?", "is parking
 # free?"): only then is the text read for a question no form reads, unless it was read already.
 READING_CUE = re.compile(
@@ -2135,7 +2135,7 @@ class Executor:
             return Finding(None, f"I can't tell: {op.reason}.", [CAPABILITIES])
         # a question gets "I can't tell"; a request no image answers ("give me a recipe") is declined
         asked = self.toolbox.question.strip().lower()
-        question = asked.endswith("?") or YES_NO_START.match(asked) or QUESTION_WORD.match(asked)
+        question = asked.endswith("?") or YES_NO_START.match(asked) or WH_START.match(asked)
         if not question:
             return Finding(None, CANNOT_ANSWER)
         read = any(r.tool == "read_text" for r in self.toolbox.ledger.results())

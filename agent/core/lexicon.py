@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
-# How a yes/no question starts.
-YES_NO_START = re.compile(r"^(is|are|was|were|do|does|did|can|could|has|have|will|would|should)\b")
+# The words a yes/no question and a wh-question start with, as regular-expression alternatives.
+AUX_WORDS = r"(?:is|are|was|were|do|does|did|can|could|has|have|will|would|should)"
+WH_WORDS = r"(?:what|which|who|whom|whose|where|when|why|how)"
+YES_NO_START = re.compile(rf"^{AUX_WORDS}\b")
+WH_START = re.compile(rf"^{WH_WORDS}\b")
 
 # 2D shapes the colour-and-shape tool names, and the words for them.
 SHAPE_WORDS = {

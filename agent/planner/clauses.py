@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from argus.agent.core.lexicon import AUX_WORDS, WH_START, WH_WORDS
+
 AUXILIARIES = frozenset(
     [
         "is",
@@ -65,15 +67,13 @@ LINKS = frozenset(
     ["and", "but", "so", "or", "then", "also", "now", "well", "ok", "okay", "yes", "no", "what", "if"]
 )
 IMAGE = r"(?:image|picture|photo|photograph|pic|scene|frame|shot|scan|snapshot|view)"
-WH = r"(?:what|which|who|whom|whose|where|when|why|how)"
-AUX = r"(?:is|are|was|were|do|does|did|can|could|has|have|will|would|should)"
-QUESTION_START = rf"(?:{WH}|{AUX}|any|count|name|tell|describe|read)"
+QUESTION_START = rf"(?:{WH_WORDS}|{AUX_WORDS}|any|count|name|tell|describe|read)"
 ATTRIBUTES = r"(?:colou?rs?|shape|size|kind|type|sort)"
 PRONOUN_TAG = r"(?:it|there|they|he|she|this|that|i|you|we)"
 # A tag that asks to confirm the statement before it: "..., right?", "..., isn't it?", "..., yes or no?".
 TAG = (
     rf"(?: (?:right|correct|true|yes|ok|okay|am i right|yes or no|or not)|"
-    rf" {AUX} not {PRONOUN_TAG}| {AUX} {PRONOUN_TAG} not)$"
+    rf" {AUX_WORDS} not {PRONOUN_TAG}| {AUX_WORDS} {PRONOUN_TAG} not)$"
 )
 NEGATIVE = re.compile(r"\b(?:not|no|none|never|nothing|nobody|neither|without|zero)\b")
 # Verbs a statement about a picture is made with, and their bare forms: "the text says python".
@@ -166,7 +166,7 @@ def _topic(text: str) -> str:
     object'."""
     match = re.match(
         rf"^(?:there (?:is|are) (?:a |an |one |some )?)?((?:the |this |that |these |those )?(?!{QUESTION_START}\b)"
-        rf"(?:\w+ ){{0,3}}?\w+) (?={WH}\b)(.+)$",
+        rf"(?:\w+ ){{0,3}}?\w+) (?={WH_WORDS}\b)(.+)$",
         text,
     )
     if match is None:
@@ -193,7 +193,7 @@ def _pronoun_to(question: str, thing: str) -> str:
     )
     question = re.sub(r"\bits (left|right|top|bottom)\b", rf"the \1 of {thing}", question)
     question = re.sub(r"\b(?:it|them|they)\b", thing, question, count=1)
-    if re.match(rf"^{WH}\b", question):
+    if WH_START.match(question):
         question = ask_wh(question)
     return question
 

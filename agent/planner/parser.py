@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
-from argus.agent.core.lexicon import COLOUR_WORDS, SHAPES, SIZE_WORDS, SOLIDS, YES_NO_START
+from argus.agent.core.lexicon import AUX_WORDS, COLOUR_WORDS, SHAPES, SIZE_WORDS, SOLIDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
@@ -1351,7 +1351,6 @@ DENY = (
     r"^(?:is it (?:false|untrue|wrong|incorrect|not true|not the case)(?: that)?|"
     r"would it be (?:wrong|false|incorrect|a mistake|untrue) to say(?: that)?|am i wrong (?:that|to say that|in thinking that))\s+"
 )
-AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|has|have|will|would|should)"
 CONFIRM_AFTER = (
     r"[,\s]+(?:right|correct|true|yes|is not it|isn't it|are not they|am i right|agreed|no|or not)$"
 )
@@ -1398,10 +1397,10 @@ def _as_question(statement: str) -> str | None:
 def _rhetorical(text: str) -> str | None:
     """The question a rhetorically negative one asks: "isn't there a cat?", "don't you see a dog?",
     "the star isn't orange, is it?" and "there's no cat, is there?" are answered as whether it is so."""
-    leading = re.match(rf"^({AUXILIARY}) not (.+)$", text)
+    leading = re.match(rf"^({AUX_WORDS}) not (.+)$", text)
     if leading and not re.match(r"^(?:is|are) not there (?:a single|any|one)\b", leading.group(2)):
         return f"{leading.group(1)} {leading.group(2)}"
-    tagged = re.match(rf"^(.+?) {AUXILIARY} (?:it|there|they|he|she|this|that)$", text)
+    tagged = re.match(rf"^(.+?) {AUX_WORDS} (?:it|there|they|he|she|this|that)$", text)
     if tagged and re.search(NEGATION, tagged.group(1)):
         statement = re.sub(r"\b(?:is|are) (?:not|no)\b", lambda m: m.group(0).split()[0], tagged.group(1))
         statement = re.sub(r"\bthere (is|are) (?:not )?(?:any )?", r"there \1 ", statement)

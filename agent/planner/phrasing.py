@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from argus.agent.core.lexicon import COLOUR_WORDS, SIZE_WORDS
+from argus.agent.core.lexicon import AUX_WORDS, COLOUR_WORDS, SIZE_WORDS, WH_START, WH_WORDS
 from argus.agent.planner.clauses import AUXILIARIES, SUBJECT_STARTS, ask, ask_wh, reorder
 from argus.tools.words import number_value
 
@@ -45,7 +45,6 @@ STOP = (
         ]
     )
 )
-WH = r"(?:what|which|who|whom|whose|where|when|why|how)"
 NEGATIVE = re.compile(r"\b(?:not|no|none|never|nothing|nobody|neither|without|zero)\b")
 
 COURTESY_BEFORE = (
@@ -234,7 +233,7 @@ def _unwrap(text: str) -> str:
         if embedded:
             asked = ask(embedded.group(1))
             return asked if asked else text
-        if re.match(rf"^{WH}\b", rest):
+        if WH_START.match(rest):
             return ask_wh(rest)
     naming = re.match(NAMING_WRAPPER, text)
     if naming:
@@ -314,9 +313,7 @@ def _shared_noun(text: str) -> str:
 def _terse(text: str) -> str:
     """A question cut to its words: 'purple shape bigger than green star' -> 'is the purple shape bigger
     than the green star'; 'green star big or small' -> 'is the green star big or small'."""
-    if re.match(
-        rf"^(?:{WH}|is|are|was|were|do|does|did|can|could|has|have|will|would|should|there|any|no)\b", text
-    ):
+    if re.match(rf"^(?:{WH_WORDS}|{AUX_WORDS}|there|any|no)\b", text):
         return text
     compared = re.match(rf"^((?:\w+ ){{0,3}}\w+) ({COMPARATIVE}) ((?:\w+ ){{0,3}}\w+)$", text)
     if compared and not compared.group(1).startswith(("more", "fewer", "less")):
