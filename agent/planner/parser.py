@@ -1901,6 +1901,17 @@ GENERIC_THINGS = frozenset(
 )
 
 
+def _material(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'What is the table made of?': a material, which no tool here recognises (not what the thing is)."""
+    if re.search(
+        r"\b(?:made (?:of|from|out of)|built (?:of|from|out of)|what (?:material|materials|fabric))\b", text
+    ):
+        return p.Unanswerable(reason="no tool here recognises what things are made of")
+    return None
+
+
 def _depth(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     """'Which object is closest to the camera?', 'what is in the foreground?': the thing nearest (or
     farthest), judged by where things stand in the picture."""
@@ -2028,6 +2039,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("colour_count", _colour_count),
     ("compare", _compare),
     ("negated", _negated),
+    ("material", _material),
     ("depth", _depth),
     ("name_of", _name_of),
     ("what_place", _what_place),
