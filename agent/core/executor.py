@@ -1913,7 +1913,7 @@ class Executor:
             return verdict(yes, f", it is {words} [{kind.id}].")
         by_label = {m.label: m for m in result.measurements}
         aspect_metrics = {
-            "sharp": ("sharpness",), "blurry": ("sharpness",), "dark": ("exposure", "shadows_clipped"),
+            "sharp": ("sharpness", "edges"), "blurry": ("sharpness", "edges"), "dark": ("exposure", "shadows_clipped"),
             "bright": ("exposure", "highlights_clipped"), "exposure": ("exposure", "shadows_clipped", "highlights_clipped"),
             "noise": ("noise",), "contrast": ("contrast",),
         }.get(op.aspect)  # fmt: skip

@@ -32,6 +32,7 @@ TEXT = SKIMAGE_DATA / "text.png"
 GIF = SKIMAGE_DATA / "no_time_for_that_tiny.gif"
 RETINA = SKIMAGE_DATA / "retina.jpg"
 ROCKET = SKIMAGE_DATA / "rocket.jpg"
+CLOCK_MOTION = SKIMAGE_DATA / "clock_motion.png"  # a clock photographed moving sideways
 MOTORCYCLE = SKIMAGE_DATA / "motorcycle_left.png"
 HORSE = SKIMAGE_DATA / "horse.png"
 GRACE_HOPPER = _package_dir("matplotlib") / "mpl-data" / "sample_data" / "grace_hopper.jpg"
