@@ -26,6 +26,7 @@ RELATIONS = {
     "near": "next to",
     "inside": "inside",
     "on": "on top of",
+    "under": "under",  # a holds up b: b is on a ("what is the cup sitting on?")
     "in_front_of": "in front of",
     "behind": "behind",
     "overlapping": "overlapping",
@@ -128,6 +129,8 @@ def holds(relation: str, a: Box, b: Box, diagonal: float, standing: bool = False
         return ay > b[3] or (a[1] >= centre(b)[1] and ay > centre(b)[1])
     if relation == "inside":
         return covered(a, b) >= 0.8
+    if relation == "under":
+        return holds("on", b, a, diagonal)
     if relation == "on":
         # resting on top: mostly within b's width, bottom edge near b's top or within its upper half
         overlap_x = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) / max(width(a), 1e-9)

@@ -93,7 +93,8 @@ READING_CUE = re.compile(
     r"forbidden|date|when|where|how often|how much|how long|number|code|name|called|address|phone|email|"
     r"website|brand|title|deadline|minutes|daily|every|leave|leaves|arrive|arrives|parking|must|has to|"
     r"have to|required|need to|worn|wear|time|starts?|begins?|ends?|finish(?:es)?|served|bring|should|first|"
-    r"next|then)\b"
+    r"next|then|street|road|avenue|route|destination|platform|gate|exit|discount|sale|off|percent|speed|limit|"
+    r"shop|store|restaurant|company|cafe|hotel|station|city|town)\b"
 )
 CANNOT_TELL = f"I can't tell: no tool here can answer that from an image. {CAPABILITIES}"
 PRIVACY = {
@@ -781,6 +782,12 @@ class Executor:
                     + "."
                 )
             return Finding(first, lead, why, value=first)
+        if target.relation is not None and target.relation.relation == "under":
+            rests = _noun(target.relation.to)
+            return Finding(
+                None,
+                f"I can't tell what the {rests} is on: nothing the detector knows lies under the {rests}.",
+            )
         if target.relation is not None or (target.position and target.label):
             return Finding(
                 None,
@@ -1275,12 +1282,12 @@ class Executor:
         if not pairs:
             return Finding(None, f"I can't tell: the {s_noun} and the {o_noun} are the same thing.")
         if op.relation is None:
+            if op.choices and len({s.id for s, _ in pairs}) > 1:
+                return self._relation_chosen(op, pairs)
             subject, obj = pairs[0]
             relation = geometry.describe_relation(boxes[subject.id], boxes[obj.id], self.diagonal)
-            if op.choices:  # "left or right of the cup?": the offered side its centre is on
-                (sx, sy), (ox, oy) = geometry.centre(boxes[subject.id]), geometry.centre(boxes[obj.id])
-                across = {"left_of": sx < ox, "right_of": sx > ox, "above": sy < oy, "below": sy > oy}
-                relation = next((c for c in op.choices if across.get(c)), relation)
+            if op.choices:  # "left or right of the cup?", "above or below it?": the offered one that holds
+                relation = next((c for c in op.choices if self._offered_holds(c, subject, obj)), relation)
             words = geometry.RELATIONS[relation]
             return Finding(
                 SIDE_WORDS.get(relation, words),
@@ -1322,6 +1329,43 @@ class Executor:
             f"No, {_the(op.subject, subject).lower()} is {actual} {other} [{subject.id}][{obj.id}], not {words} it.",
             value=False,
         )
+
+    def _offered_holds(self, relation: str, subject: Thing, obj: Thing) -> bool:
+        """An offered relation: a side by which side of the other's centre the centre is on (one of the
+        two always holds), the others as the geometry judges them."""
+        (sx, sy), (ox, oy) = geometry.centre(subject.box or []), geometry.centre(obj.box or [])
+        across = {"left_of": sx < ox, "right_of": sx > ox, "above": sy < oy, "below": sy > oy}
+        if relation in across:
+            return across[relation]
+        return relation_holds(relation, subject, obj, self.diagonal)
+
+    def _relation_chosen(self, op: p.Relate, pairs: list[tuple[Thing, Thing]]) -> Finding:
+        """'Are the people in front of the bus or behind it?': the offered relation most of them are in."""
+        subjects = list({s.id: s for s, _ in pairs}.values())
+        objects = list({o.id: o for _, o in pairs}.values())
+        holding: dict[str, list[Thing]] = {
+            choice: [
+                s for s in subjects if any(self._offered_holds(choice, s, o) for o in objects if o.id != s.id)
+            ]
+            for choice in op.choices
+        }
+        best = max(op.choices, key=lambda c: len(holding[c]))
+        s_noun, o_noun = _noun(op.subject), _noun(op.object)
+        if not holding[best]:
+            return Finding(
+                None,
+                f"Neither: no {s_noun} is {join_words([geometry.RELATIONS[c] for c in op.choices], 'or')} "
+                f"the {o_noun} {_cite(objects)}.",
+            )
+        words = geometry.RELATIONS[best]
+        chosen = holding[best]
+        lead = f"{_cap(count_phrase(len(chosen), s_noun))} {_cite(chosen)} {'is' if len(chosen) == 1 else 'are'} {words} the {o_noun} {_cite(objects)}."
+        others = [c for c in op.choices if c != best and holding[c]]
+        caveats = [
+            f"{_cap(count_phrase(len(holding[c]), s_noun))} {_cite(holding[c])} {'is' if len(holding[c]) == 1 else 'are'} {geometry.RELATIONS[c]} it."
+            for c in others
+        ]
+        return Finding(SIDE_WORDS.get(best, words), lead, caveats=caveats, value=best)
 
     def _op_compare(self, op: p.Compare) -> Finding:
         if op.side is not None and op.right is not None:
@@ -1901,6 +1945,8 @@ class Executor:
     def _op_quality(self, op: p.Quality) -> Finding:
         from argus.tools.assess_quality import FAILING, PLAIN_NAMES
 
+        if op.region == "background":
+            return self._background_focus(op)
         result = self.call("assess_quality")
         if result is None:
             return Finding(None, "I can't tell: the quality check failed.")
@@ -1910,11 +1956,16 @@ class Executor:
                 return Finding(None, "I can't tell: the quality check did not measure colour.")
             yes = kind.verdict == op.aspect
             words = "a colour image" if kind.verdict == "colour" else "a grayscale (black and white) image"
+            if op.choice:
+                state = "colour" if kind.verdict == "colour" else "black and white"
+                return Finding(state, f"{_cap(state)}: it is {words} [{kind.id}].", value=state)
             return verdict(yes, f", it is {words} [{kind.id}].")
         by_label = {m.label: m for m in result.measurements}
+        exposure = ("exposure", "shadows_clipped", "highlights_clipped")
         aspect_metrics = {
-            "sharp": ("sharpness", "edges"), "blurry": ("sharpness", "edges"), "dark": ("exposure", "shadows_clipped"),
-            "bright": ("exposure", "highlights_clipped"), "exposure": ("exposure", "shadows_clipped", "highlights_clipped"),
+            "sharp": ("sharpness", "edges"), "blurry": ("sharpness", "edges"),
+            "dark": exposure if op.choice else ("exposure", "shadows_clipped"),
+            "bright": ("exposure", "highlights_clipped"), "exposure": exposure,
             "noise": ("noise",), "contrast": ("contrast",),
         }.get(op.aspect)  # fmt: skip
         metrics = (
@@ -1924,27 +1975,79 @@ class Executor:
         )
         bad = [m for m in metrics if m.verdict in FAILING]
         wrong_way = {"dark": ("overexposed",), "bright": ("underexposed",)}.get(op.aspect, ())
-        bad_here = [m for m in bad if m.verdict not in wrong_way]
+        bad_here = [m for m in bad if op.choice or m.verdict not in wrong_way]
         problem = bool(bad_here)
         # The question's polarity: "is it sharp?" is yes when nothing failed; "is it blurry?" when something did.
         asks_problem = op.aspect in ("blurry", "dark", "bright", "noise")
         yes = problem if asks_problem else not problem
         cites = "".join(f"[{m.id}]" for m in metrics)
+        measured = [
+            f"{_cap(PLAIN_NAMES.get(m.label, m.label))} {m.value:.3g}: {m.threshold} [{m.id}]."
+            for m in bad_here
+        ]
         if problem:
-            listed = join_words(
-                [
-                    f"{FAILING[m.verdict]} ({PLAIN_NAMES.get(m.label, m.label)} {m.value:.3g}, {m.threshold}) [{m.id}]"
-                    for m in bad_here
-                ]
+            listed = join_words(list(dict.fromkeys(f"{FAILING[m.verdict]} [{m.id}]" for m in bad_here)))
+            if op.choice:
+                state = {
+                    "sharp": "blurry",
+                    "dark": "bright" if bad_here[0].verdict == "overexposed" else "dark",
+                }.get(op.aspect, op.aspect)
+                return Finding(state, f"{_cap(state)}: it is {listed}.", measured, value=state)
+            return verdict(yes, f", it is {listed}.", measured)
+        good = {"sharp": "sharp", "blurry": "sharp, not blurred", "dark": "not too dark", "bright": "not too bright",
+                "exposure": "well exposed", "noise": "not noisy", "contrast": "well contrasted",
+                "overall": "sharp and well exposed, and passes every quality check",
+                "triage": "good enough for triage: it passes every quality check"}[op.aspect]  # fmt: skip
+        if op.choice:
+            state, lead = {
+                "sharp": ("sharp", f"Sharp: its edges are crisp {cites}."),
+                "dark": ("well exposed", f"Neither: it is well exposed, not too dark or too bright {cites}."),
+            }[op.aspect]
+            return Finding(state, lead, value=state)
+        return verdict(yes, f", it is {good} {cites}.")
+
+    def _background_focus(self, op: p.Quality) -> Finding:
+        """'Is the background blurred?': the background's edges against the subject's, the subject being
+        what the detector found, else the middle of the picture."""
+        things = self.things("objects") or []
+        subject = [t for t in things if t.box and (t.score is None or t.score >= 0.5)]
+        boxes = [t.box for t in subject if t.box]
+        caveats = []
+        if not boxes:
+            w, h = self.width, self.height
+            boxes = [[w / 4, h / 4, 3 * w / 4, 3 * h / 4]]
+            caveats.append("No tool found the subject, so I took the middle of the picture to be it.")
+        result = self.call("assess_quality", {"subject_boxes": boxes})
+        measured = next(
+            (m for m in getattr(result, "measurements", []) if m.label == "background_edges"), None
+        )
+        if measured is None:
+            return Finding(None, "I can't tell: the quality check failed.")
+        cite, of = f"[{measured.id}]", _cite(subject) if subject else ""
+        if measured.verdict == "no background":
+            return Finding(
+                None,
+                f"I can't tell: the subject {of} fills the picture, leaving no background to judge {cite}.".replace(
+                    "  ", " "
+                ),
             )
-            lead = f"{'Yes' if yes else 'No'}, it is {listed}."
+        blurred = measured.verdict == "soft"
+        yes = blurred if op.aspect == "blurry" else not blurred
+        if measured.verdict == "plain":
+            plain = (
+                f"the background is plain, with no detail in it to be blurred or sharp {of}{cite}.".replace(
+                    "  ", " "
+                )
+            )
+            if op.aspect == "blurry":
+                return verdict(False, f", {plain}", caveats=caveats)
+            return Finding(None, f"I can't tell: {plain}", caveats=caveats)
+        if blurred:
+            state = f"blurred: its sharpest edges are {measured.value:.0%} as steep as the subject's"
         else:
-            good = {"sharp": "sharp", "blurry": "sharp, not blurred", "dark": "not too dark", "bright": "not too bright",
-                    "exposure": "well exposed", "noise": "not noisy", "contrast": "well contrasted",
-                    "overall": "sharp and well exposed, and passes every quality check",
-                    "triage": "good enough for triage: it passes every quality check"}[op.aspect]  # fmt: skip
-            lead = f"{'Yes' if yes else 'No'}, it is {good} {cites}."
-        return Finding("yes" if yes else "no", lead, value=yes)
+            state = f"about as sharp as the subject: its sharpest edges are {measured.value:.0%} as steep"
+        lead = f", the background is {state} {of}{cite}.".replace("  ", " ")
+        return verdict(yes, lead, caveats=caveats)
 
     def _op_describe(self, op: p.Describe) -> Finding:
         medical = self._medical_kind()
@@ -2429,7 +2532,10 @@ def _mentions(text: str, query: str) -> bool:
 
 
 # The short answer to "where is X relative to Y?": the side, as one would say it.
-SIDE_WORDS = {"left_of": "left", "right_of": "right", "in_front_of": "in front", "near": "next to"}
+SIDE_WORDS = {
+    "left_of": "left", "right_of": "right", "in_front_of": "in front", "near": "next to",
+    "larger_than": "larger", "smaller_than": "smaller", "taller_than": "taller", "wider_than": "wider",
+}  # fmt: skip
 
 
 def _parts(part: str) -> str:

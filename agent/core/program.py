@@ -24,6 +24,7 @@ RelationKind = Literal[
     "near",
     "inside",
     "on",
+    "under",
     "in_front_of",
     "behind",
     "overlapping",
@@ -271,6 +272,14 @@ class Scene(_Model):
 class Quality(_Model):
     op: Literal["quality"] = "quality"
     aspect: QualityAspect = "overall"
+    region: Literal["background"] | None = Field(
+        default=None, description="Judge the background against the subject: 'is the background blurred?'."
+    )
+    choice: bool = Field(
+        default=False,
+        description="The question offers the aspect and its opposite ('sharp or blurry?', 'in colour or black "
+        "and white?'): answer with the one that holds, not yes or no.",
+    )
 
 
 class Describe(_Model):
@@ -466,6 +475,7 @@ def _pruned(data: Any) -> Any:
             and not (k == "part" and v == "all")
             and not (k == "room" and v is False)
             and not (k == "body_part" and v is False)
+            and not (k == "choice" and v is False)
         }
     if isinstance(data, list):
         return [_pruned(v) for v in data]

@@ -69,14 +69,21 @@ def answer_from_lines(question: str, lines: list[str]) -> TextAnswer | None:
         if missing or any(w in _NEGATIONS for _, w in read[best]):
             return None
         return TextAnswer(line=best, yes=True)
-    return _span(lines[best], set(wanted), best)
+    return _span(lines[best], set(wanted), best, naming=bool(_NAMING.match(question.strip().lower())))
 
 
-def _span(line: str, wanted: set[str], index: int) -> TextAnswer | None:
-    """The line with the question's words taken away: what follows them, else what precedes them."""
+# "What street is this?", "which station is it?": the name asked for holds the kind ("Main Street").
+_NAMING = re.compile(r"^(?:what|which) [a-z]+ (?:is|are) (?:this|that|it|these|those|here|there)\b")
+
+
+def _span(line: str, wanted: set[str], index: int, naming: bool = False) -> TextAnswer | None:
+    """The line with the question's words taken away: what follows them, else what precedes them; for a
+    name asked of its kind, the whole line when it ends with the kind ('MAIN STREET')."""
     tokens = line.split()
     bare = [t.lower().strip(".,;:!?\"'()") for t in tokens]
     hits = [i for i, t in enumerate(bare) if any(_same(_stem(t), w) for w in wanted)]
+    if naming and hits == [len(tokens) - 1] and len(tokens) > 1:
+        return TextAnswer(line=index, span=line.strip(" .,;:!?\"'"))
     after = " ".join(tokens[hits[-1] + 1 :]).strip(" .,;:!?\"'")
     end = hits[0]
     while end and bare[end - 1] in _FORM_WORDS:  # "Goggles must be worn." -> "Goggles"

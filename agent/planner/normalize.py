@@ -487,6 +487,17 @@ def known_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _inflected(token: str) -> bool:
+    """A real English word with an ending the vocabulary splits off: 'staining' is 'stain' + 'ing', not a
+    typo of 'standing'; 'hiking' is 'hike' + 'ing'."""
+    english = english_words()
+    for suffix, restore in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)), ("ly", ("",))):
+        stem = token[: -len(suffix)]
+        if token.endswith(suffix) and len(stem) >= 4 and any(stem + end in english for end in restore):
+            return True
+    return False
+
+
 def english_words() -> frozenset[str]:
     """Whole words of the bundled embedding model's WordPiece vocabulary: real English, not to be mended."""
     from argus.tools.base import package_dir
@@ -536,7 +547,7 @@ def mend(token: str) -> str:
     if len(token) < 3 or not token.isalpha():
         return token
     words = {w for w in known_words() if "-" not in w}
-    if token in words or token in english_words():
+    if token in words or token in english_words() or _inflected(token):
         return token
     if len(token) == 3:  # a four-letter word missing a letter ("ble", "knd"), when only one word fits
         fits = [w for w in words if len(w) == 4 and any(w[:i] + w[i + 1 :] == token for i in range(4))]

@@ -471,6 +471,22 @@ def _quality(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         return p.Not(inner=p.Quality(aspect="overall"))  # "is the photo too poor to use?"
     if re.search(r"\b(?:bright|light|lit) enough\b", text):
         return p.Not(inner=p.Quality(aspect="dark"))  # "is the photo bright enough?": not too dark
+    sharp, blurry = (
+        r"(?:sharp|in focus|focused|crisp|clear)",
+        r"(?:blurr?y|blurred|out of focus|unfocused|fuzzy)",
+    )
+    if re.search(r"\bbackground\b", text) and re.search(rf"\b(?:{sharp}|{blurry}|blur|bokeh|focus)\b", text):
+        # "is the background blurred?", "does the photo have a blurry background?"
+        asks_sharp = re.search(rf"\b{sharp}\b", text) and not re.search(
+            rf"\b{blurry}\b|\bnot (?:in focus|sharp)", text
+        )
+        return p.Quality(aspect="sharp" if asks_sharp else "blurry", region="background")
+    if YES_NO_START.match(text) and re.search(rf"\b{sharp} or {blurry}\b|\b{blurry} or {sharp}\b", text):
+        return p.Quality(aspect="sharp", choice=True)  # "is the photo sharp or blurry?"
+    if YES_NO_START.match(text) and re.search(
+        r"\b(?:dark or (?:bright|light)|(?:bright|light) or dark)\b", text
+    ):
+        return p.Quality(aspect="dark", choice=True)  # "is the picture dark or bright?"
     medical = bool(slots.medical_words or slots.stated or str(image.get("format", "")).upper() == "DICOM")
     if (
         YES_NO_START.match(text)
@@ -1002,6 +1018,22 @@ def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         target = subject if keep else p.Selection()
         return p.Identify(
             target=target.model_copy(update={"relation": p.RelationFilter(relation=kind, to=obj)})
+        )
+    return None
+
+
+def _support(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
+    """'What is the cup sitting on?', 'what is the cat lying on?': the thing it rests on."""
+    rests = re.search(
+        r"^(?:what|which (?:object|thing|item|piece of furniture)) (is|are|'s) (?:the |this |that )?\w+(?: \w+)? "
+        r"(?:(?:sitting|standing|lying|laying|resting|placed|put|set|perched|located|parked|kept|sat|stood) )?"
+        r"on(?: top of)?$",
+        text,
+    )
+    resting = [m for m in mentions if rests and _token_offset(text, m.start) > rests.start(1)]
+    if resting and resting[0].known:
+        return p.Identify(
+            target=p.Selection(relation=p.RelationFilter(relation="under", to=resting[0].selection))
         )
     return None
 
@@ -1748,6 +1780,35 @@ def _choice(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
     return p.Attribute(target=target, attribute=family, choices=[first[1], second[1]])  # type: ignore[arg-type]
 
 
+def _relation_choice(
+    text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Is the triangle above or below the rectangle?', 'are the people in front of the bus or behind
+    it?', 'is the cat on or under the table?': which of the two offered relations holds."""
+    if " or " not in text or not YES_NO_START.match(text):
+        return None
+    spans = [(_token_offset(text, m.start), _token_offset(text, m.end)) for m in mentions if m.end > m.start]
+    offered = re.search(
+        rf"\b({_RELATION}) (?:((?:the |a |an |this |that )?[a-z]+(?: [a-z]+){{0,2}}) )?or ({_RELATION})\b(?! than)",
+        text,
+    )
+    sizes = re.search(r"\b(bigger|larger|smaller) or (bigger|larger|smaller) than\b", text)
+    if sizes:  # "is the dog bigger or smaller than the cat?"
+        offered = sizes
+        first, second = (RELATIONS[f"{w} than"] for w in sizes.groups())
+    elif offered is None or any(a <= offered.start() < b for a, b in spans):
+        return None
+    else:
+        first, second = RELATIONS[offered.group(1)], RELATIONS[offered.group(3)]
+    if first == second:
+        return None
+    before = [m for m in mentions if _token_offset(text, m.start) < offered.start()]
+    after = [m for m in mentions if _token_offset(text, m.start) > offered.start(1)]
+    if not before or not after:
+        return None
+    return p.Relate(subject=before[-1].selection, object=after[0].selection, choices=[first, second])
+
+
 PLACE_ASKED = re.compile(
     r"^(?:(?:sit|sits|lie|lies|stand|stands|appear|appears|rest|rests|located|placed|found|positioned) )?"
     r"(?:on|at|in|near|towards|toward|to) (?:the )?(?:far |very )?(left|right|top|bottom|upper|lower|middle|centre|center)"
@@ -1939,9 +2000,12 @@ def _colour_image(
     """'Is this a colour photo?', 'Is the image black and white?'."""
     if not YES_NO_START.match(text):
         return None
+    gray = r"(?:black and white|b&w|grayscale|greyscale|monochrome|gray ?scale)"
     if re.search(
-        r"\b(?:black and white|b&w|grayscale|greyscale|monochrome|gray ?scale)\b", text
-    ) and re.search(rf"\b(?:this|it|the {IMAGE}|{IMAGE})\b", text):
+        rf"\bcolou?r(?:ed)?(?: {IMAGE})? or (?:in )?{gray}\b|\b{gray}(?: {IMAGE})? or (?:in )?colou?r", text
+    ):
+        return p.Quality(aspect="colour", choice=True)  # "is this picture in colour or black and white?"
+    if re.search(rf"\b{gray}\b", text) and re.search(rf"\b(?:this|it|the {IMAGE}|{IMAGE})\b", text):
         return p.Quality(aspect="grayscale")
     if re.search(
         rf"\b(?:a |in )?colou?r(?:ed)? (?:{IMAGE}|image)\b|\b(?:{IMAGE}|it) (?:in|a) colou?r\b|\bin colou?r$",
@@ -2025,6 +2089,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("finding", _finding),
     ("text", _text),
     ("falls", _falls),
+    ("relation_choice", _relation_choice),
     ("choice", _choice),
     ("attribute_check", _attribute_check),
     ("colour_image", _colour_image),
@@ -2043,6 +2108,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("depth", _depth),
     ("name_of", _name_of),
     ("what_place", _what_place),
+    ("support", _support),
     ("activity", _activity),
     ("what_relation", _what_relation),
     ("relate", _relate),

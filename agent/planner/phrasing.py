@@ -100,6 +100,12 @@ PREDICATES = (
 )
 IMAGE_NOUNS = r"(?:image|picture|photo|photograph|scene|frame|shot|scan)"
 REWORDINGS = (
+    # "who is closest to the camera?", "who is holding the ball?": which of the people in view
+    (
+        r"^who (is|are|'s) (?=(?:the )?(?:taller|tallest|shorter|shortest|closer|closest|nearer|nearest|further|"
+        r"furthest|farther|farthest|bigger|biggest|larger|largest|smaller|smallest)\b|(?!being\b)[a-z]{2,}ing\b)",
+        r"which person is ",
+    ),
     # "what colour eyes does the cat have" -> "what colour are the eyes of the cat"
     (r"^what (colou?r|shape|size) (\w+s) (?:does|do) (the .+?) have$", r"what \1 are the \2 of \3"),
     (r"^what (colou?r|shape|size) (\w+) (?:does|do) (the .+?) have$", r"what \1 is the \2 of \3"),

@@ -100,9 +100,13 @@ NAMED = re.compile(
     r"^(?i:is|was|isn't|could) (?i:this|that|he|she|it|the person|the (?:man|woman|guy|lady))(?: (?i:really|actually|not))?"
     r"(?: be)? ([A-Z][a-z]+(?: [A-Z][a-z.]+)+)\s*\??$"
 )
-# "Who is in the restricted zone?" asks whether anyone is there, not who they are.
+# "Who is in the restricted zone?" asks whether anyone is there, not who they are; "who is pointing?",
+# "who is wearing a hat?" and "who is taller?" ask which of the people in view, not who they are.
 WHO_IS_THERE = re.compile(
-    r"\bwho(?: is|'s| are)? (?:in|inside|at|near|on|standing in|standing at|within|entering|present)\b", re.I
+    r"\bwho(?: is|'s| are)? (?:in|inside|at|near|on|standing in|standing at|within|entering|present|"
+    r"(?!being\b)[a-z]{2,}ing|(?:the )?(?:taller|tallest|shorter|shortest|closer|closest|nearer|nearest|further|"
+    r"furthest|farther|farthest|bigger|biggest|larger|largest|smaller|smallest|older|younger))\b",
+    re.I,
 )
 ABOUT_TEXT = re.compile(
     r"\b(?:text|sign|written|writes|says|label|logo|caption|letter|addressed|page|poster|card)\b", re.I

@@ -205,3 +205,28 @@ def test_cached_and_summarised(quality):
     assert quality(image) is first
     text = first.summary()
     assert "[Q5] sharpness" in text and "verdict=ok" in text
+
+
+def test_background_is_judged_against_the_subject_boxes(quality):
+    """zidane.jpg: two men in focus before a crowd the lens left soft."""
+    report = quality(samples.ZIDANE, subject_boxes=[[100, 40, 1140, 720]])
+    metrics = by_metric(report)
+    assert [m.id for m in report.measurements][-2:] == ["Q10", "Q11"]
+    assert metrics["background_edges"].verdict in ("soft", "sharp")
+    assert report.ok  # a soft background is how portraits are taken, not a fault
+
+
+def test_a_sharp_street_has_a_sharp_background(quality):
+    people = [[48, 398, 245, 902], [670, 380, 810, 878], [221, 405, 344, 857], [0, 550, 63, 873]]
+    assert by_metric(quality(samples.BUS, subject_boxes=people))["background_edges"].verdict == "sharp"
+
+
+def test_a_subject_filling_the_picture_leaves_no_background(quality):
+    verdict = by_metric(quality(samples.BUS, subject_boxes=[[0, 0, 810, 1080]]))["background_edges"].verdict
+    assert verdict == "no background"
+
+
+@pytest.mark.parametrize("box", [[10, 10, 5, 50], [0, 0, 1], [0, 0, float("nan"), 5]])
+def test_malformed_subject_boxes_are_refused(quality, box):
+    with pytest.raises(ToolInputError):
+        quality(samples.BUS, subject_boxes=[box])

@@ -39,6 +39,19 @@ def test_a_yes_no_question_is_a_yes_only_when_every_word_is_written(question: st
     assert (found.yes if found else None) is yes
 
 
+@pytest.mark.parametrize(
+    ("question", "lines", "span"),
+    [
+        ("What street is this?", ["MAIN STREET", "ONE WAY"], "MAIN STREET"),
+        ("Which station is it?", ["Welcome to", "Central Station"], "Central Station"),
+        ("What hotel is this?", ["Hotel Miramar"], "Miramar"),  # the kind first: the name is the rest
+    ],
+)
+def test_a_name_asked_of_its_kind_keeps_the_kind(question: str, lines: list[str], span: str) -> None:
+    found = answer_from_lines(question, lines)
+    assert found is not None and found.span == span
+
+
 def test_a_question_sharing_no_word_with_the_text_is_not_answered() -> None:
     assert answer_from_lines("What is the man holding?", NOTICE) is None
 

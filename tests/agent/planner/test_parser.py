@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from argus.agent.core import program as p
 from argus.agent.core.program import Program, render
 from argus.agent.planner.parser import parse
 
@@ -469,3 +470,34 @@ def test_the_text_under_the_heading_leaves_the_title_out() -> None:
 def test_a_yes_no_security_question_names_the_kind_of_incident(question: str, asked: str) -> None:
     root = parse(question).program.root
     assert root.op == "assess" and root.asked == asked
+
+
+@pytest.mark.parametrize(
+    ("question", "rests"),
+    [
+        ("What is the cup sitting on?", "cup"),
+        ("what's the laptop on", "laptop"),
+        ("What is the cat lying on top of?", "cat"),
+        ("Which piece of furniture is the dog resting on?", "dog"),
+    ],
+)
+def test_what_a_thing_rests_on_is_asked_of_what_lies_under_it(question, rests):
+    program = parse(question).program.root
+    assert isinstance(program, p.Identify)
+    assert program.target.relation is not None and program.target.relation.relation == "under"
+    assert program.target.relation.to.label == rests
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [("What colour is the staining in the glands?", "staining"), ("are the fields ploughed", "ploughed")],
+)
+def test_inflected_english_words_are_not_mended_into_others(question, kept):
+    from argus.agent.planner.normalize import normalize
+
+    assert kept in normalize(question).split()
+
+
+def test_who_asks_which_of_the_people_in_view():
+    program = parse("Who is closest to the camera?").program.root
+    assert isinstance(program, p.Identify) and program.target.rank == "nearest"

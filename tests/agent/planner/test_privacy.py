@@ -12,6 +12,8 @@ from argus.agent.planner.privacy import requests
     ("question", "asked"),
     [
         ("Who is the man on the left?", "face_identification"),
+        ("Who is the woman in this picture?", "face_identification"),
+        ("who is being shown here", "face_identification"),
         ("Can you identify this person?", "face_identification"),
         ("Is this Grace Hopper?", "face_identification"),
         ("what's her name?", "face_identification"),
@@ -56,6 +58,11 @@ def test_refusable_requests_are_read_on_meaning(question, asked):
         "How old is this photo?",
         "Is this scan healthy?",
         "Does the text mention happy hour?",
+        "Who is pointing?",  # which of the people in view, not who they are
+        "Who is wearing a tie?",
+        "who is holding the umbrella",
+        "Who is taller?",
+        "Who's closest to the camera?",
     ],
 )
 def test_ordinary_questions_request_nothing(question):
