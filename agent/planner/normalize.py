@@ -491,7 +491,13 @@ def _inflected(token: str) -> bool:
     """A real English word with an ending the vocabulary splits off: 'staining' is 'stain' + 'ing', not a
     typo of 'standing'; 'hiking' is 'hike' + 'ing'."""
     english = english_words()
-    for suffix, restore in (("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)), ("ly", ("",))):
+    for suffix, restore in (
+        ("ing", ("", "e")),
+        ("ed", ("", "e")),
+        ("es", ("",)),
+        ("s", ("",)),
+        ("ly", ("",)),
+    ):
         stem = token[: -len(suffix)]
         if token.endswith(suffix) and len(stem) >= 4 and any(stem + end in english for end in restore):
             return True

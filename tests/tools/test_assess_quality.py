@@ -93,7 +93,9 @@ def test_motion_blurred_photo_fails_on_its_shallow_edges(quality):
     assert not report.ok and any(r.startswith("blurred") and "[Q9]" in r for r in report.reasons)
 
 
-@pytest.mark.parametrize("sample", [samples.BUS, samples.CHELSEA, samples.PAGE, samples.dicom("CT_small.dcm")])
+@pytest.mark.parametrize(
+    "sample", [samples.BUS, samples.CHELSEA, samples.PAGE, samples.dicom("CT_small.dcm")]
+)
 def test_sharp_images_have_steep_edges(quality, sample):
     assert by_metric(quality(sample))["edges"].verdict == "ok"
 
