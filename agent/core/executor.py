@@ -353,7 +353,9 @@ class Executor:
             return found
         rest = re.sub(r"^Yes(?:, possibly)?[,:]?\s*(?:there (?:is|are) )?", "", found.lead).rstrip(".")
         seen = f"the {noun}: {rest}" if rest.startswith(("it ", "they ")) else rest
-        ridden = self._riding(op) or self._held(op)
+        from argus.agent.core.clothing import wears
+
+        ridden = self._riding(op) or self._held(op) or wears(self, op)
         if ridden is not None:
             return ridden
         doing = op.unchecked or ""
@@ -719,6 +721,10 @@ class Executor:
             return self._choose(op)
         if op.held_by is not None:
             return self._what_is_held(op.held_by)
+        if op.worn_by is not None:
+            from argus.agent.core.clothing import what_is_worn
+
+            return what_is_worn(self, op.worn_by)
         target = op.target
         if source_for(target, COCO_80) == "classifier":
             return self._classifier_identify(target)

@@ -141,6 +141,9 @@ class Identify(_Model):
     held_by: Selection | None = Field(
         default=None, description="Name what this holds or carries instead ('what is the man holding?')."
     )
+    worn_by: Selection | None = Field(
+        default=None, description="Name what this wears instead ('what is the woman wearing?')."
+    )
 
 
 class Attribute(_Model):
@@ -447,7 +450,7 @@ def render(op: dict[str, Any]) -> str:
             if isinstance(value, list) and all(isinstance(v, dict) for v in value):
                 value = " or ".join(Selection.model_validate(v).describe() for v in value)
             parts.append(f"{key}={value}")
-    for key in ("object", "right", "remove", "minus", "held_by"):
+    for key in ("object", "right", "remove", "minus", "held_by", "worn_by"):
         if isinstance(op.get(key), dict):
             parts.append(f"{key}: {Selection.model_validate(op[key]).describe()}")
     if op.get("add"):

@@ -1901,6 +1901,13 @@ def _activity(
         if activity and activity.group(1) in ("holding", "hold", "holds", "carrying", "carry", "carries")
         else None
     )
+    worn = re.search(r"\b(?:wearing|wears|dressed in|(?:have|has|got) on)\b", text)
+    asks_worn = re.match(r"^what(?: clothes| clothing| kind of clothes)? (?:is|are|does|do)\b", text)
+    if asks_worn and worn:
+        after = [m for m in mentions if _token_offset(text, m.start) >= asks_worn.end()]
+        wearer = _holder(text, tokens, after, worn.start())
+        if wearer is not None:  # "what is the woman wearing?": her clothes, from her box
+            return p.Identify(worn_by=wearer)
     holding = in_hand or held
     if match and holding:
         holder = _holder(text, tokens, mentions, holding.start())

@@ -152,3 +152,16 @@ def test_langchain_face_classifies_the_bound_image(classifier):
     message = lc.invoke({"type": "tool_call", "name": "classify_image", "id": "c1", "args": {"top_k": 2}})
     assert message.content.splitlines()[1].startswith("[L1] minibus score=0.8")
     assert len(message.artifact.labels) == 2
+
+
+def test_a_box_is_classified_on_its_own():
+    """Grace Hopper's box is a military uniform, which the whole picture also shows; a box outside the
+    image is refused."""
+    tool = ClassifyImage(Runtime(device="cpu"))
+    result = tool(samples.GRACE_HOPPER, box=[0, 21, 511, 592], top_k=3)
+    assert result.labels[0].label == "military uniform"
+    assert result.labels[0].box == [0, 21, 511, 592]
+    with pytest.raises(ToolInputError):
+        tool(samples.GRACE_HOPPER, box=[5000, 5000, 6000, 6000])
+    with pytest.raises(ToolInputError):
+        tool(samples.GRACE_HOPPER, box=[10, 10, 5, 5])
