@@ -205,7 +205,9 @@ class Judgement(BaseModel):
     confidence: float = Field(description="0-1: the weakest keypoint score the judgement rests on.")
     measurements: dict[str, float] = Field(default_factory=dict)
     reason: str = Field(
-        default="", description="The judgement in words, e.g. 'knees straight under the hips'."
+        default="",
+        description="What the pose shows ('an upright torso with the thighs hanging straight down'), or "
+        "why it is unclear ('the knees are not in view').",
     )
 
     def __str__(self) -> str:

@@ -79,16 +79,19 @@ def posture(points: Points, box: list[float]) -> Judgement:
     body = torso(points)
     width, height = box[2] - box[0], box[3] - box[1]
     if body is None:
-        return Judgement(value="unclear", confidence=0.0, reason="shoulders or hips not seen")
+        return Judgement(value="unclear", confidence=0.0, reason="the shoulders or hips are not seen")
     length, lean, sure = body
     measured = {"torso_lean_deg": round(lean, 1), "box_aspect": round(width / max(height, 1.0), 2)}
     if lean >= LYING_TORSO:
         return Judgement(
-            value="lying", confidence=round(sure, 2), measurements=measured, reason="torso near horizontal"
+            value="lying",
+            confidence=round(sure, 2),
+            measurements=measured,
+            reason="a torso lying near horizontal",
         )
     if lean > UPRIGHT_TORSO:
         return Judgement(value="unclear", confidence=round(sure, 2), measurements=measured,
-                         reason="torso leaning, neither upright nor flat")  # fmt: skip
+                         reason="the torso leans, neither upright nor flat")  # fmt: skip
     legs = []
     for side in ("left", "right"):
         hip, knee, ankle = points[f"{side}_hip"], points[f"{side}_knee"], points[f"{side}_ankle"]
@@ -99,7 +102,7 @@ def posture(points: Points, box: list[float]) -> Judgement:
         legs.append((drop, angle, min(hip.score, knee.score, ankle.score if angle is not None else 1.0)))
     if not legs:
         return Judgement(value="unclear", confidence=round(sure, 2), measurements=measured,
-                         reason="knees not seen (out of the picture or hidden)")  # fmt: skip
+                         reason="the knees are not in view")  # fmt: skip
     drop = max(leg[0] for leg in legs)
     angles = [leg[1] for leg in legs if leg[1] is not None]
     knee = max(angles) if angles else None
@@ -108,15 +111,17 @@ def posture(points: Points, box: list[float]) -> Judgement:
         measured["knee_angle_deg"] = round(knee, 1)
     confidence = round(min(sure, max(leg[2] for leg in legs)), 2)
     if drop >= STANDING_THIGH and (knee is None or knee >= STRAIGHT_KNEE):
-        reason = "upright torso, thighs hanging straight down" + (", knees straight" if knee else "")
+        reason = "an upright torso with the thighs hanging straight down" + (
+            " and straight knees" if knee else ""
+        )
         if knee is None:  # no ankle seen: a straight thigh alone says less
             confidence = round(confidence * 0.8, 2)
         return Judgement(value="standing", confidence=confidence, measurements=measured, reason=reason)
     if drop <= SITTING_THIGH or (knee is not None and knee <= BENT_KNEE and drop < STANDING_THIGH):
         return Judgement(value="sitting", confidence=confidence, measurements=measured,
-                         reason="upright torso, thighs level or knees bent")  # fmt: skip
+                         reason="an upright torso with the thighs level or the knees bent")  # fmt: skip
     return Judgement(value="unclear", confidence=confidence, measurements=measured,
-                     reason="legs neither straight nor clearly bent")  # fmt: skip
+                     reason="the legs are neither straight nor clearly bent")  # fmt: skip
 
 
 def arms(points: Points) -> Judgement:
@@ -134,15 +139,17 @@ def arms(points: Points) -> Judgement:
         scores.append(min(wrist.score, shoulder.score))
         (raised if height >= RAISED_MARGIN else down).append(side)
     if not scores:
-        return Judgement(value="unclear", confidence=0.0, reason="no wrist and its shoulder both seen")
+        return Judgement(
+            value="unclear", confidence=0.0, reason="no wrist is seen together with its shoulder"
+        )
     confidence = round(min(scores), 2)
     if raised:
-        which = "both arms" if len(raised) == 2 else f"the {raised[0]} arm (their own {raised[0]})"
+        which = "both wrists" if len(raised) == 2 else f"the {raised[0]} wrist (the person's own {raised[0]})"
         return Judgement(value="raised", confidence=confidence, measurements=measured,
-                         reason=f"{which} raised: wrist above the shoulder")  # fmt: skip
+                         reason=f"{which} above the shoulder")  # fmt: skip
     if len(down) < 2:  # one wrist down, the other unseen: it might be up
         return Judgement(value="unclear", confidence=confidence, measurements=measured,
-                         reason="one wrist below its shoulder, the other not seen")  # fmt: skip
+                         reason="one wrist is below its shoulder and the other is not seen")  # fmt: skip
     return Judgement(value="down", confidence=confidence, measurements=measured,
                      reason="both wrists below the shoulders")  # fmt: skip
 
@@ -163,11 +170,11 @@ def facing(points: Points) -> Judgement:
         sure = round(min(nose.score, le.score, re_.score), 2)
         if span > 0 and FRONT_NOSE[0] <= place <= FRONT_NOSE[1] and len(face) >= 2:
             return Judgement(value="camera", confidence=sure, measurements=measured,
-                             reason="face seen, the nose between the ears")  # fmt: skip
+                             reason="the face, with the nose between the ears")  # fmt: skip
         if place < 0 or place > 1:
             side = "left" if nose.x < (le.x + re_.x) / 2 else "right"
             return Judgement(value=side, confidence=sure, measurements=measured,
-                             reason=f"side on: the nose beyond the ears, toward the image's {side}")  # fmt: skip
+                             reason=f"the head side on, the nose beyond the ears toward the image's {side}")  # fmt: skip
     if nose.score >= SEEN and len(ears) == 1 and _seen(points, "left_shoulder", "right_shoulder"):
         width = abs(ls.x - rs.x) or 1.0
         ahead = (nose.x - ears[0].x) / width
@@ -175,11 +182,11 @@ def facing(points: Points) -> Judgement:
         if abs(ahead) >= PROFILE_NOSE:
             side = "left" if ahead < 0 else "right"
             return Judgement(value=side, confidence=round(min(nose.score, ears[0].score), 2),
-                             measurements=measured, reason=f"side on: one ear seen, the nose toward the image's {side}")  # fmt: skip
+                             measurements=measured, reason=f"the head side on, one ear seen and the nose toward the image's {side}")  # fmt: skip
     if not face and _seen(points, "left_shoulder", "right_shoulder") and ls.x < rs.x:
         measured["shoulder_order"] = round(ls.x - rs.x, 1)
         return Judgement(value="away", confidence=round(min(ls.score, rs.score), 2), measurements=measured,
-                         reason="no face seen, the person's left shoulder on the image's left")  # fmt: skip
+                         reason="no face, and the person's left shoulder on the image's left (their back)")  # fmt: skip
     sure = max([points[n].score for n in ("nose", "left_ear", "right_ear")])
     return Judgement(value="unclear", confidence=round(sure, 2), measurements=measured,
                      reason="the face is half turned or not seen clearly")  # fmt: skip
