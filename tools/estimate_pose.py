@@ -133,7 +133,7 @@ class EstimatePose(ImageTool):
     description = (
         "Reads each person's body pose (MoveNet, 17 COCO keypoints: nose, eyes, ears, shoulders, elbows, "
         "wrists, hips, knees, ankles, each with x, y in image pixels and a score) and judges from it: posture "
-        "(standing, sitting, lying or unclear), arms (raised when a wrist is above its shoulder, down, or "
+        "(standing, sitting, lying, upright when the legs are out of view, or unclear), arms (raised when a wrist is above its shoulder, down, or "
         "unclear), facing (camera, away, or the image's left or right, or unclear), each with a confidence, "
         "the measurements and a reason. Ids P1, P2, ... Optional: persons (boxes from detect_objects, with "
         "their evidence ids as source); without them it finds the people itself."

@@ -220,7 +220,9 @@ class PersonPose(EvidenceItem):
     prefix: ClassVar[str] = "P"
     box: list[float]
     keypoints: list[Keypoint]
-    posture: Judgement = Field(description="standing, sitting, lying or unclear.")
+    posture: Judgement = Field(
+        description="standing, sitting, lying, upright (standing or sitting: the knees out of view) or unclear."
+    )
     arms: Judgement = Field(description="raised (a wrist above its shoulder), down, or unclear.")
     facing: Judgement = Field(description="camera, away, left or right (the image's left/right), or unclear.")
     source: str | None = Field(default=None, description="Evidence id of the person detection it was run on.")

@@ -75,7 +75,8 @@ def torso(points: Points) -> tuple[float, float, float] | None:
 
 
 def posture(points: Points, box: list[float]) -> Judgement:
-    """Standing, sitting or lying, from the torso's angle and each seen leg's hip-knee-ankle geometry."""
+    """Standing, sitting or lying, from the torso's angle and each seen leg's hip-knee-ankle geometry;
+    upright (standing or sitting, not lying) when the torso is upright but no knee is seen."""
     body = torso(points)
     width, height = box[2] - box[0], box[3] - box[1]
     if body is None:
@@ -101,8 +102,8 @@ def posture(points: Points, box: list[float]) -> Judgement:
         angle = _knee_angle(hip, knee, ankle) if ankle.score >= SEEN else None
         legs.append((drop, angle, min(hip.score, knee.score, ankle.score if angle is not None else 1.0)))
     if not legs:
-        return Judgement(value="unclear", confidence=round(sure, 2), measurements=measured,
-                         reason="the knees are not in view")  # fmt: skip
+        return Judgement(value="upright", confidence=round(sure, 2), measurements=measured,
+                         reason="the torso is upright but the knees are out of view, so standing and sitting look alike")  # fmt: skip
     drop = max(leg[0] for leg in legs)
     angles = [leg[1] for leg in legs if leg[1] is not None]
     knee = max(angles) if angles else None

@@ -68,6 +68,11 @@ class Person:
         judgement = self.judged(asked)
         return judgement.value if judgement is not None else "unclear"
 
+    def unclear(self, asked: str, expected: str | None = None) -> bool:
+        """Whether the pose cannot answer: unclear, or upright when standing or sitting is asked."""
+        value = self.value(asked)
+        return value == "unclear" or (value == "upright" and expected != "lying")
+
     @property
     def cite(self) -> str:
         return f"[{self.pose.id}]" if self.pose is not None else f"[{self.thing.id}]"
@@ -253,6 +258,8 @@ def _camera_labels(ex: Executor) -> list[Any]:
 
 # -------------------------------------------------------------------------------- posture, arms, facing
 def _words_for(asked: str, value: str) -> str:
+    if asked == "posture" and value == "upright":
+        return "upright (standing or sitting: the legs are out of view)"
     if asked == "posture":
         return POSTURE_WORDS.get(value, value)
     if asked == "facing":
@@ -267,14 +274,14 @@ def _which(people: list[Person], asked: str, words: Words) -> Finding:
     if len(people) == 1:
         person = people[0]
         value = person.value(asked)
-        if value == "unclear":
+        if person.unclear(asked):
             return Finding(None, f"I can't tell: {_reason(person, asked)} {person.cite}.")
         short = {"camera": "toward the camera", "away": "away from the camera"}.get(value, value)
         lead = f"{words.be()} {_words_for(asked, value)} {person.cite}."
         return Finding(short, lead, [_why(person, asked)], value=value)
     groups: dict[str, list[Person]] = {}
     for person in people:
-        groups.setdefault(person.value(asked), []).append(person)
+        groups.setdefault("unclear" if person.unclear(asked) else person.value(asked), []).append(person)
     clear = sorted(((v, g) for v, g in groups.items() if v != "unclear"), key=lambda vg: -len(vg[1]))
     parts = [f"{words.many(len(g))} {_are(len(g))} {_words_for(asked, v)} {_cites(g)}" for v, g in clear]
     if "unclear" in groups:
@@ -305,7 +312,7 @@ def _check(people: list[Person], op: p.Pose, words: Words) -> Finding:
     asked, expected = op.asked, op.expected or ""
     wanted = _words_for(asked, expected)
     matching = [person for person in people if person.value(asked) == expected]
-    unclear = [person for person in people if person.value(asked) == "unclear"]
+    unclear = [person for person in people if person.unclear(asked, expected)]
     other = [person for person in people if person not in matching and person not in unclear]
     if len(people) == 1:
         person = people[0]
@@ -356,9 +363,14 @@ def _count(people: list[Person], op: p.Pose, words: Words) -> Finding:
 
     asked, expected = op.asked, op.expected or ""
     matching = [person for person in people if person.value(asked) == expected]
-    unclear = [person for person in people if person.value(asked) == "unclear"]
+    unclear = [person for person in people if person.unclear(asked, expected)]
     judged = [person for person in people if person not in unclear]
     wanted = _words_for(asked, expected)
+    if not judged:
+        why = f"for {words.all(len(people)) if len(people) > 1 else 'the ' + words.noun}, {_unclear(unclear, asked)}"
+        return Finding(
+            None, f"I can't tell how many {plural(words.noun)} are {wanted}: {why} {_cites(unclear)}."
+        )
     if matching:
         lead = f"{words.many(len(matching))} {_are(len(matching))} {wanted} {_cites(matching)}."
     else:

@@ -13,7 +13,8 @@ from argus.agent.planner.mentions import Mention
 
 PEOPLE_WORDS = (
     r"(?:he|she|they|him|her|them|someone|somebody|anyone|anybody|everyone|everybody|no one|nobody|"
-    r"any ?one|people|persons?|men|women|man|woman|boys?|girls?|guys?|lady|ladies|kids?|children|child)"
+    r"any ?one|people|persons?|men|women|man|woman|boys?|girls?|guys?|lady|ladies|kids?|children|child|"
+    r"adults?|players?|pedestrians?|photographers?|astronauts?|tourists?|gentlem[ae]n)"
 )
 EVERYONE = re.compile(r"^(?:everyone|everybody|all(?: of)? (?:the |them|these|those)?.*|both.*|they|them)$")
 ANYONE = re.compile(r"\b(?:any|anyone|anybody|some|someone|somebody|one)\b")
@@ -35,7 +36,8 @@ FACING = {
 }  # fmt: skip
 _FACING = "|".join(sorted(FACING, key=len, reverse=True))
 ARMS_UP = (
-    r"(?:(?:arms?|hands?) (?:raised|up|in the air|above (?:his|her|their) heads?|lifted)|"
+    r"(?:(?:(?:his|her|their|both|one|an?|the) )?(?:arms?|hands?) (?:raised|up|in the air|above (?:his|her|their) "
+    r"heads?|lifted)|"
     r"(?:raising|raise|raised|lifting|lift|lifted|holding up|hold up|put up|putting up|waving|wave) "
     r"(?:up )?(?:his|her|their|a|an|one|both|the)? ?(?:arms?|hands?)|hands? up|arms? up)"
 )
@@ -56,14 +58,18 @@ def _people(match: re.Match[str], group: int, mentions: list[Mention]) -> p.Sele
     who = match.group(group)
     start = len(match.string[: match.start(group)].split())
     inside = [m for m in mentions if start <= m.start < start + len(who.split())]
-    if inside:
-        chosen = inside[0].selection
-        return chosen if chosen.label == "person" else None
+    if inside and inside[0].selection.label == "person":
+        return inside[0].selection
     if re.fullmatch(
         rf"(?:the |this |that |these |those |all (?:the )?|any |both (?:the )?)?{PEOPLE_WORDS}", who
     ):
         return p.Selection(label="person")
     return None
+
+
+def _value(table: dict[str, str], said: str) -> str:
+    """The value a phrase of the question names: ``table``'s keys are patterns ('on (?:his|her) feet')."""
+    return next(value for key, value in table.items() if re.fullmatch(key, said))
 
 
 def _every(who: str, verb: str) -> bool:
@@ -96,7 +102,10 @@ def _count(text: str, mentions: list[Mention]) -> p.Pose | None:
     if match is None:
         return None
     return p.Pose(
-        target=p.Selection(label="person"), asked="posture", expected=POSTURE[match.group(2)], count=True
+        target=p.Selection(label="person"),
+        asked="posture",
+        expected=_value(POSTURE, match.group(2)),
+        count=True,
     )
 
 
@@ -121,7 +130,7 @@ def _posture(text: str, mentions: list[Mention]) -> p.Pose | None:
     who = _people(match, 2, mentions)
     if who is None:
         return None
-    expected = POSTURE[match.group(3)]
+    expected = _value(POSTURE, match.group(3))
     return p.Pose(
         target=who, asked="posture", expected=expected, every=_every(match.group(2), match.group(1))
     )
@@ -145,7 +154,7 @@ def _arms(text: str, mentions: list[Mention]) -> p.Pose | None:
 
 def _facing(text: str, mentions: list[Mention]) -> p.Pose | None:
     which = re.match(
-        r"^(?:which|what) (?:way|direction|side)(?: of the (?:image|picture|photo))? (?:is|are) (.+?) "
+        r"^(?:in |to |toward |towards )?(?:which|what) (?:way|direction|side)(?: of the (?:image|picture|photo))? (?:is|are) (.+?) "
         r"(?:facing|looking|turned|pointed|pointing|heading|oriented)(?: in| to| toward| towards)?$",
         text,
     ) or re.match(r"^where (?:is|are) (.+?) (?:facing|looking)$", text)
@@ -153,8 +162,8 @@ def _facing(text: str, mentions: list[Mention]) -> p.Pose | None:
         who = _people(which, 1, mentions)
         return None if who is None else p.Pose(target=who, asked="facing")
     match = re.match(
-        rf"^(is|are|was|were|does|do) (.+?) (?:facing|face|looking|look|turned|looking at|facing toward|facing towards|"
-        rf"facing to|turned toward|turned towards|turned to) (?:the )?({_FACING})(?: side)?{TAIL}$",
+        rf"^(is|are|was|were|does|do) (.+?) (?:facing|face|looking|look|turned|turning|pointed|pointing)"
+        rf"(?: at| to| toward| towards| into| in the direction of)? (?:the )?({_FACING})(?: side)?{TAIL}$",
         text,
     ) or re.match(rf"^(is|are|was|were|does|do) (.+?) (?:turned|turning) ({_FACING}){TAIL}$", text)
     if match is None:
@@ -170,5 +179,5 @@ def _facing(text: str, mentions: list[Mention]) -> p.Pose | None:
     who = _people(match, 2, mentions)
     if who is None:
         return None
-    value = next(v for k, v in FACING.items() if re.fullmatch(k, match.group(3)))
+    value = _value(FACING, match.group(3))
     return p.Pose(target=who, asked="facing", expected=value, every=_every(match.group(2), match.group(1)))
