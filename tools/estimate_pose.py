@@ -161,29 +161,28 @@ class EstimatePose(ImageTool):
     def run(self, image: LoadedImage, args: BaseModel, backend: Backend) -> PoseResult:
         assert isinstance(args, EstimatePoseInput)
         persons = args.persons or self._people(image, args.min_score)
-        model: MoveNet = backend.model() if persons else None
-        poses = []
-        for index, person in enumerate(persons):
-            keypoints = model.keypoints(image.rgb, person.box)
-            points = by_name(keypoints)
-            poses.append(
-                PersonPose(
-                    id=numbered("P", index),
-                    tool=self.name,
-                    label="person",
-                    score=round(float(np.mean([k.score for k in keypoints])), 3),
-                    box=[float(v) for v in person.box],
-                    keypoints=keypoints,
-                    posture=posture(points, person.box),
-                    arms=arms(points),
-                    facing=facing(points),
-                    source=person.source,
-                )
-            )
+        model: MoveNet | None = backend.model() if persons else None
+        poses = [self._pose(model, image, index, person) for index, person in enumerate(persons) if model]
         return PoseResult(
             **self.result_fields(image, backend),
             notes=[] if persons else ["no person found to read a pose from"],
             poses=poses,
+        )
+
+    def _pose(self, model: MoveNet, image: LoadedImage, index: int, person: PersonBox) -> PersonPose:
+        keypoints = model.keypoints(image.rgb, person.box)
+        points = by_name(keypoints)
+        return PersonPose(
+            id=numbered("P", index),
+            tool=self.name,
+            label="person",
+            score=round(float(np.mean([k.score for k in keypoints])), 3),
+            box=[float(v) for v in person.box],
+            keypoints=keypoints,
+            posture=posture(points, person.box),
+            arms=arms(points),
+            facing=facing(points),
+            source=person.source,
         )
 
     def _people(self, image: LoadedImage, min_score: float) -> list[PersonBox]:

@@ -106,19 +106,19 @@ def posture(points: Points, box: list[float]) -> Judgement:
                          reason="the torso is upright but the knees are out of view, so standing and sitting look alike")  # fmt: skip
     drop = max(leg[0] for leg in legs)
     angles = [leg[1] for leg in legs if leg[1] is not None]
-    knee = max(angles) if angles else None
+    bend = max(angles) if angles else None
     measured["thigh_drop"] = round(drop, 2)
-    if knee is not None:
-        measured["knee_angle_deg"] = round(knee, 1)
+    if bend is not None:
+        measured["knee_angle_deg"] = round(bend, 1)
     confidence = round(min(sure, max(leg[2] for leg in legs)), 2)
-    if drop >= STANDING_THIGH and (knee is None or knee >= STRAIGHT_KNEE):
+    if drop >= STANDING_THIGH and (bend is None or bend >= STRAIGHT_KNEE):
         reason = "an upright torso with the thighs hanging straight down" + (
-            " and straight knees" if knee else ""
+            " and straight knees" if bend else ""
         )
-        if knee is None:  # no ankle seen: a straight thigh alone says less
+        if bend is None:  # no ankle seen: a straight thigh alone says less
             confidence = round(confidence * 0.8, 2)
         return Judgement(value="standing", confidence=confidence, measurements=measured, reason=reason)
-    if drop <= SITTING_THIGH or (knee is not None and knee <= BENT_KNEE and drop < STANDING_THIGH):
+    if drop <= SITTING_THIGH or (bend is not None and bend <= BENT_KNEE and drop < STANDING_THIGH):
         return Judgement(value="sitting", confidence=confidence, measurements=measured,
                          reason="an upright torso with the thighs level or the knees bent")  # fmt: skip
     return Judgement(value="unclear", confidence=confidence, measurements=measured,
@@ -129,7 +129,10 @@ def arms(points: Points) -> Judgement:
     """Raised when a seen wrist is above its own seen shoulder; down when every seen wrist is below."""
     body = torso(points)
     scale = body[0] if body else None
-    raised, down, scores, measured = [], [], [], {}
+    raised: list[str] = []
+    down: list[str] = []
+    scores: list[float] = []
+    measured: dict[str, float] = {}
     for side in ("left", "right"):
         wrist, shoulder = points[f"{side}_wrist"], points[f"{side}_shoulder"]
         if wrist.score < SEEN or shoulder.score < SEEN:

@@ -288,8 +288,8 @@ def _which(people: list[Person], asked: str, words: Words) -> Finding:
         parts.append(
             f"I can't tell for {count_phrase(len(groups['unclear']), 'other')} {_cites(groups['unclear'])}"
         )
-    short = clear[0][0] if clear else None
-    return Finding(short, _cap(join_words(parts)) + ".", value=short)
+    most = clear[0][0] if clear else None
+    return Finding(most, _cap(join_words(parts)) + ".", value=most)
 
 
 def _why(person: Person, asked: str) -> str:
