@@ -35,6 +35,7 @@ RIDDEN_ACTIVITY = {
     "horse": "riding a horse", "bicycle": "riding a bicycle", "motorcycle": "riding a motorcycle",
     "elephant": "riding an elephant",
 }  # fmt: skip
+BOARDS = frozenset({"skis", "snowboard", "surfboard", "skateboard"})  # stood on: under the feet, not held
 CAMERA_CLASSES = frozenset({"reflex camera", "Polaroid camera", "tripod"})
 POSTURE_WORDS = {"standing": "standing", "sitting": "sitting", "lying": "lying down"}
 FACING_WORDS = {
@@ -228,7 +229,7 @@ def _activity(person: Person, nearby: list[Thing], cameras: list[Any]) -> tuple[
         for t in nearby
         if t.label in HELD_ACTIVITY
         and t.box
-        and geometry.covered(t.box, box) >= 0.5
+        and (geometry.covered(t.box, box) >= 0.5 or t.label in BOARDS and _rides(box, t.box))
         and (t.score or 0) >= SURE / 2
     ]
     if held:

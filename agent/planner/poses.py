@@ -74,9 +74,9 @@ def _value(table: dict[str, str], said: str) -> str:
 
 def _every(who: str, verb: str) -> bool:
     """A yes/no about all of them ('are the people standing?', 'is everyone seated?')."""
-    if ANYONE.search(who):
-        return False
-    return bool(EVERYONE.match(who)) or verb in ("are", "were")
+    if ANYONE.search(who) or not re.match(r"(?:the|these|those|all|both|they|them)\b", who):
+        return bool(EVERYONE.match(who))  # "are people sitting?", "are there men standing?": any of them
+    return verb in ("are", "were") or bool(EVERYONE.match(who))
 
 
 def _doing(text: str, mentions: list[Mention]) -> p.Pose | None:
@@ -94,19 +94,26 @@ def _doing(text: str, mentions: list[Mention]) -> p.Pose | None:
 
 
 def _count(text: str, mentions: list[Mention]) -> p.Pose | None:
+    """'How many people are sitting?', 'how many are facing the camera?', 'how many have their hands up?'."""
     match = re.match(
-        rf"^how many (?:of the )?({PEOPLE_WORDS}|players|adults|pedestrians)(?: are| is)?(?: there)? "
-        rf"(?:currently )?({_POSTURE}){TAIL}$",
+        rf"^how many(?: of (?:the|them|these|those))?(?: (?:of the )?{PEOPLE_WORDS})?(?: (?:are|is|were|have|has))?"
+        rf"(?: there)? (?:currently )?(.+?){TAIL}$",
         text,
     )
     if match is None:
         return None
-    return p.Pose(
-        target=p.Selection(label="person"),
-        asked="posture",
-        expected=_value(POSTURE, match.group(2)),
-        count=True,
+    asked = match.group(1)
+    target = p.Selection(label="person")
+    if re.fullmatch(_POSTURE, asked):
+        return p.Pose(target=target, asked="posture", expected=_value(POSTURE, asked), count=True)
+    facing = re.fullmatch(
+        rf"(?:facing|looking|turned)(?: at| to| toward| towards| into)? (?:the )?({_FACING})(?: side)?", asked
     )
+    if facing:
+        return p.Pose(target=target, asked="facing", expected=_value(FACING, facing.group(1)), count=True)
+    if re.fullmatch(rf"(?:(?:got|with) )?{ARMS_UP}", asked):
+        return p.Pose(target=target, asked="arms", expected="raised", count=True)
+    return None
 
 
 def _posture(text: str, mentions: list[Mention]) -> p.Pose | None:
