@@ -42,7 +42,6 @@ FACING_WORDS = {
     "camera": "facing the camera", "away": "facing away from the camera", "left": "facing the image's left",
     "right": "facing the image's right",
 }  # fmt: skip
-ARMS_WORDS = {"raised": "has an arm raised", "down": "has the arms down"}
 HE = re.compile(r"\b(?:he|him|his|man|men|boy|boys|guy|guys|gentleman|gentlemen)\b")
 SHE = re.compile(r"\b(?:she|her|hers|woman|women|girl|girls|lady|ladies)\b")
 PERSON_NOUNS = {
