@@ -18,6 +18,7 @@ TOOLS: dict[str, str] = {
     "segment": "argus.tools.segment:Segment",
     "describe_image": "argus.tools.describe_image:DescribeImage",
     "classify_image": "argus.tools.classify_image:ClassifyImage",
+    "estimate_pose": "argus.tools.estimate_pose:EstimatePose",
     "read_text": "argus.tools.read_text:ReadText",
     "assess_quality": "argus.tools.assess_quality:AssessQuality",
     "analyze_colors_shapes": "argus.tools.analyze_colors_shapes:AnalyzeColorsShapes",

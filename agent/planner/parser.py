@@ -21,6 +21,7 @@ from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.agent.planner.phrasing import plain
+from argus.agent.planner.poses import pose
 from argus.tools.words import number_value
 
 RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
@@ -2095,6 +2096,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("rules", _rules),
     ("finding", _finding),
     ("text", _text),
+    ("pose", pose),
     ("falls", _falls),
     ("relation_choice", _relation_choice),
     ("choice", _choice),
