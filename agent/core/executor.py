@@ -790,9 +790,19 @@ class Executor:
             return Finding(first, lead, why, value=first)
         if target.relation is not None and target.relation.relation == "under":
             rests = _noun(target.relation.to)
+            seen = self.call("classify_image")
+            top = seen.labels[0] if seen is not None and seen.labels else None
+            hint = (
+                [
+                    f"The image classifier, looking at the whole picture, sees {_article(top.label)} [{top.id}] ({top.score:.0%})."
+                ]
+                if top is not None and (top.score or 0) >= 0.5 and rests not in (top.label, top.group)
+                else []
+            )
             return Finding(
                 None,
                 f"I can't tell what the {rests} is on: nothing the detector knows lies under the {rests}.",
+                hint,
             )
         if target.relation is not None or (target.position and target.label):
             return Finding(
