@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field
 from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
 from argus.agent.core.fact_words import fact_in_words, facts_in_words
+from argus.agent.core.finding import Finding, verdict
+from argus.agent.core.garment_colour import garment_colour
 from argus.agent.core.lexicon import (
     ACHROMATIC,
     OWN_NAME_SHADES,
@@ -47,6 +49,7 @@ from argus.agent.core.things import (
 from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
+from argus.tools.garments import GARMENTS
 from argus.tools.words import count_phrase, first_name, join_words, plural
 
 if TYPE_CHECKING:
@@ -118,25 +121,6 @@ MODALITY_WORDS = {
     "OP": ("an ophthalmic (fundus) photograph", "fundus photograph"), "SM": ("a microscopy slide", "microscopy"),
     "OT": ("an image of an unspecified kind", "other"), "SC": ("a secondary capture", "other"),
 }  # fmt: skip
-
-
-@dataclass
-class Finding:
-    """What one op concluded, in the answer's order: the answer, why, caveats."""
-
-    short: str | None
-    lead: str
-    why: list[str] = field(default_factory=list)
-    caveats: list[str] = field(default_factory=list)
-    value: Any = None  # True/False for yes/no ops, a number for counts
-
-
-def verdict(yes: bool, lead: str, why: list[str] | None = None, caveats: list[str] | None = None) -> Finding:
-    """A yes/no finding whose short answer, value and first word agree by construction; ``lead`` is what
-    follows 'Yes' or 'No', with its own punctuation (': it is red', ', it is sharp')."""
-    return Finding(
-        "yes" if yes else "no", f"{'Yes' if yes else 'No'}{lead}", why or [], caveats or [], value=yes
-    )
 
 
 class ProgramResult(BaseModel):
@@ -1037,6 +1021,10 @@ class Executor:
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
             return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
+        if op.attribute == "colour" and op.part in GARMENTS and things[0].label == "person" and things[0].box:
+            return garment_colour(
+                self.toolbox.image.rgb, things[0], op.part, _the(target, things[0]), _cite_things(things[:1])
+            )
         covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
         if op.attribute == "colour" and op.part and not covering:
             whole = self._colour_of(things[:1], target)
