@@ -34,10 +34,29 @@ GARMENTS: dict[str, tuple[Part, Layer]] = {
     **{w: ("torso", "inner") for w in ("shirt", "t-shirt", "tshirt", "blouse", "top", "tank top", "polo")},
     **{
         w: ("torso", "outer")
-        for w in ("jacket", "coat", "blazer", "suit", "uniform", "sweater", "jumper", "hoodie", "cardigan",
-                  "vest", "jersey", "spacesuit", "overcoat", "raincoat", "parka", "tuxedo")
+        for w in (
+            "jacket",
+            "coat",
+            "blazer",
+            "suit",
+            "uniform",
+            "sweater",
+            "jumper",
+            "hoodie",
+            "cardigan",
+            "vest",
+            "jersey",
+            "spacesuit",
+            "overcoat",
+            "raincoat",
+            "parka",
+            "tuxedo",
+        )
     },  # fmt: skip
-    **{w: ("dress", "outer") for w in ("dress", "gown", "robe", "clothes", "clothing", "outfit", "costume", "overalls")},
+    **{
+        w: ("dress", "outer")
+        for w in ("dress", "gown", "robe", "clothes", "clothing", "outfit", "costume", "overalls")
+    },
     **{w: ("legs", "whole") for w in ("trousers", "pants", "jeans", "shorts", "skirt", "leggings", "slacks")},
 }
 

@@ -34,6 +34,7 @@ from argus.agent.core.lexicon import (
     colours_match,
     shape_matches,
 )
+from argus.agent.core.part_colour import image_part_colour
 from argus.agent.core.text_answer import answer_from_lines
 from argus.agent.core.things import (
     Thing,
@@ -50,6 +51,7 @@ from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
 from argus.tools.garments import GARMENTS
+from argus.tools.image_parts import PARTS as IMAGE_PARTS
 from argus.tools.words import count_phrase, first_name, join_words, plural
 
 if TYPE_CHECKING:
@@ -1010,6 +1012,8 @@ class Executor:
         if op.attribute == "area":
             return self._area(target)
         if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
+            if op.part in IMAGE_PARTS:
+                return image_part_colour(self.call, int(self.height), int(self.width), op.part, target.position)
             return self._part_colour(target.position) if target.position else self._image_colours()
         source, things = self.select(target)
         noun = _noun(target)

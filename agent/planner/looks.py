@@ -1,0 +1,78 @@
+"""Questions about how a part of the picture looks that name no object: 'what colour is the background?',
+'are the corners of the image black?', 'what colour is the top-left corner?', 'is the bottom edge white?'.
+
+Each becomes an ``Attribute`` of colour with ``part`` naming the part of the picture (and the target's
+position the side of it, 'the background on the right'), with ``expected`` for a yes/no question."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from argus.agent.core import program as p
+from argus.agent.core.lexicon import COLOUR_WORDS
+
+_SIDE = r"(top|bottom|upper|lower|left|right)"
+_PART = re.compile(
+    rf"\b(?:(?:the |its |all )?(?:four |4 )?(corners?|edges?|borders?|margins?|background|backdrop)"
+    rf"|(?:the )?{_SIDE}[- ]?{_SIDE}?(?:[- ]hand)? (corner|edge|border|margin)s?)\b"
+)
+_AFTER = re.compile(
+    rf"^(?: of (?:the |this )?(?:image|picture|photo|photograph|frame|scene))?(?: (?:on|at|in|to) the {_SIDE}(?: side)?(?: of (?:her|him|them|it|the \w+))?)?"
+)
+_ASKED = re.compile(r"\b(?:what|which) colou?rs?\b|\bcolou?rs? of\b|\bwhat is the colou?r\b|\bwhat shade\b")
+_YES_NO = re.compile(r"^(?:is|are|does|do|was|were)\b")
+_OBJECT_WORDS = re.compile(
+    r"\b(?:of|on|behind|around) (?:the|a|an) (?!image|picture|photo|photograph|frame|scene)\w+"
+)
+_SIDES = {"upper": "top", "lower": "bottom"}
+# the only words before the part in a question about the part itself
+_LEAD_WORDS = frozenset(
+    "what which colour color colours colors shade is are was were the of at in on its all tell me please "
+    "can you could say".split()
+)
+
+
+def part_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, image: dict[str, Any]) -> Any:
+    """The colour of a part of the picture, or None when the question is about something else."""
+    found = _PART.search(text)
+    if found is None:
+        return None
+    if set(text[: found.start()].split()) - _LEAD_WORDS:
+        return None  # "what colour is the square in the top-left corner?": a thing, not the corner
+    asked = _ASKED.search(text)
+    expected = None
+    if not asked:
+        if not _YES_NO.match(text):
+            return None
+        colour = next((COLOUR_WORDS[t] for t in tokens[::-1] if t in COLOUR_WORDS), None)
+        if colour is None or text.rfind(colour) < found.end():
+            return None
+        expected = colour
+    rest = text[found.end() :]
+    if _OBJECT_WORDS.match(rest.lstrip()) and not rest.lstrip().startswith(
+        ("on the", "at the", "in the", "to the")
+    ):
+        return None  # "the corner of the table", "the edge of the road": a part of a thing
+    kind = (found.group(1) or found.group(4) or "").rstrip("s")
+    side = None
+    after = _AFTER.match(rest)
+    if after and after.group(1):
+        side = _SIDES.get(after.group(1), after.group(1))
+    if kind in ("background", "backdrop"):
+        part = "background"
+    elif kind == "corner":
+        first, second = found.group(2), found.group(3)
+        if first and second:
+            part = f"{_SIDES.get(first, first)}-{_SIDES.get(second, second)} corner"
+        else:
+            part = "corners"
+    else:  # an edge, border or margin
+        part = (
+            f"{_SIDES.get(found.group(2), found.group(2))} edge"
+            if found.group(2) and not found.group(3)
+            else "edges"
+        )
+    if part.endswith(" corner") and part.split("-")[0] not in ("top", "bottom"):
+        part = "corners"  # 'left-right corner' names no corner
+    return p.Attribute(target=p.Selection(position=side), attribute="colour", part=part, expected=expected)  # type: ignore[arg-type]
