@@ -68,7 +68,8 @@ FACE_COLUMN = 0.3  # ... and a column of the face's rows this much skin is acros
 SHOULDERS = 1.3  # the torso reaches this many face widths either side of the face's centre line
 SKIN_MIN = 0.02  # a band with less than this share of garment pixels left is answered from all of them
 LAYER_SHARE = 0.04  # a torso's second colour covering at least this share may be an inner layer ...
-LAYER_CENTRE = 0.7  # ... when its mean distance from the centre line is under this share of the first's
+ENCLOSED = 0.7  # ... when this share of it lies between the first colour's pixels on its rows ...
+LAYER_CENTRE = 0.7  # ... and it spreads across less than this share of the first colour's width
 
 
 @dataclass(frozen=True)
@@ -166,24 +167,37 @@ def _face(skin: np.ndarray) -> tuple[int, int, int, int] | None:
 
 
 def _layers(crop: np.ndarray, keep: np.ndarray, layer: Layer) -> tuple[str | None, str | None, np.ndarray]:
-    """The torso's outer and inner colours when it shows two layers, and the pixels of the asked layer."""
+    """The torso's outer and inner colours when it shows two layers, and the pixels of the asked layer.
+
+    The outer layer is the torso's main colour; an inner one is another colour covering at least
+    ``LAYER_SHARE`` of it that lies between the outer colour's pixels on its rows (a shirt between a
+    jacket's lapels) and spreads across less than ``LAYER_CENTRE`` of the outer colour's width."""
     ys, xs = np.nonzero(keep)
     if len(xs) == 0:
         return None, None, keep
     names = name_colours(crop[ys, xs])
     counts = np.bincount(names, minlength=len(COLOUR_NAMES))
-    order = np.argsort(-counts, kind="stable")
-    first, second = int(order[0]), int(order[1])
-    if counts[second] < LAYER_SHARE * len(names):
+    first = int(np.argmax(counts))
+    on_first = names == first
+    left = np.full(crop.shape[0], np.iinfo(np.int32).max)
+    right = np.full(crop.shape[0], -1)
+    np.minimum.at(left, ys[on_first], xs[on_first])
+    np.maximum.at(right, ys[on_first], xs[on_first])
+    between = (xs > left[ys]) & (xs < right[ys])
+    width = xs[on_first].std()
+    inner = None
+    for colour in np.argsort(-counts, kind="stable")[1:]:
+        at = names == colour
+        if counts[colour] < LAYER_SHARE * len(names):
+            break
+        if between[at].mean() >= ENCLOSED and xs[at].std() < LAYER_CENTRE * width:
+            inner = int(colour)
+            break
+    if inner is None:
         return None, None, keep
-    centre = np.median(xs)
-    spread = np.abs(xs - centre)
-    near_first, near_second = spread[names == first].mean(), spread[names == second].mean()
-    if near_second >= LAYER_CENTRE * near_first:
-        return None, None, keep
-    chosen = {"inner": second, "outer": first}.get(layer)
+    chosen = {"inner": inner, "outer": first}.get(layer)
     if chosen is None:
-        return COLOUR_NAMES[first], COLOUR_NAMES[second], keep
+        return COLOUR_NAMES[first], COLOUR_NAMES[inner], keep
     out = np.zeros_like(keep)
     out[ys[names == chosen], xs[names == chosen]] = True
-    return COLOUR_NAMES[first], COLOUR_NAMES[second], out
+    return COLOUR_NAMES[first], COLOUR_NAMES[inner], out

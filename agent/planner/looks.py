@@ -28,8 +28,33 @@ _OBJECT_WORDS = re.compile(
 _SIDES = {"upper": "top", "lower": "bottom"}
 # the only words before the part in a question about the part itself
 _LEAD_WORDS = frozenset(
-    "what which colour color colours colors shade is are was were the of at in on its all tell me please "
-    "can you could say".split()
+    [
+        "what",
+        "which",
+        "colour",
+        "color",
+        "colours",
+        "colors",
+        "shade",
+        "is",
+        "are",
+        "was",
+        "were",
+        "the",
+        "of",
+        "at",
+        "in",
+        "on",
+        "its",
+        "all",
+        "tell",
+        "me",
+        "please",
+        "can",
+        "you",
+        "could",
+        "say",
+    ]
 )
 
 
@@ -76,3 +101,34 @@ def part_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, i
     if part.endswith(" corner") and part.split("-")[0] not in ("top", "bottom"):
         part = "corners"  # 'left-right corner' names no corner
     return p.Attribute(target=p.Selection(position=side), attribute="colour", part=part, expected=expected)  # type: ignore[arg-type]
+
+
+_TEXT = re.compile(
+    r"\b(text|texts|writing|letters|lettering|letter|words|word|font|title|heading|headline|print|ink|"
+    r"caption|characters|script|numbers|digits)\b"
+)
+_TITLE_WORDS = frozenset(["title", "heading", "headline"])
+
+
+def text_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, image: dict[str, Any]) -> Any:
+    """'What colour are the letters?', 'what colour is the writing on the bus?', 'is the text red?': the
+    colour of the written text (the title's for 'the title'), or None for another question."""
+    found = _TEXT.search(text)
+    if found is None or set(text[: found.start()].split()) - _LEAD_WORDS - {
+        "this",
+        "that",
+        "written",
+        "printed",
+    }:
+        return None
+    expected = None
+    if not _ASKED.search(text):
+        if not _YES_NO.match(text):
+            return None
+        colour = next((COLOUR_WORDS[t] for t in tokens[::-1] if t in COLOUR_WORDS), None)
+        named = found.group(1) in ("word", "words") and re.match(r"\s+[\"'“]?(\w+)", text[found.end() :])
+        if colour is None or text.rfind(colour) < found.end() or (named and named.group(1) in COLOUR_WORDS):
+            return None  # "is the word red written there?" asks what is written
+        expected = colour
+    part = "title" if found.group(1) in _TITLE_WORDS else None
+    return p.Attribute(target=p.Selection(label="text"), attribute="colour", part=part, expected=expected)
