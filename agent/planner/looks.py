@@ -11,6 +11,7 @@ from typing import Any
 
 from argus.agent.core import program as p
 from argus.agent.core.lexicon import COLOUR_WORDS
+from argus.tools.garments import GARMENTS
 
 _SIDE = r"(top|bottom|upper|lower|left|right)"
 _PART = re.compile(
@@ -132,3 +133,38 @@ def text_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, i
         expected = colour
     part = "title" if found.group(1) in _TITLE_WORDS else None
     return p.Attribute(target=p.Selection(label="text"), attribute="colour", part=part, expected=expected)
+
+
+_GARMENT = re.compile(r"\b(" + "|".join(sorted(map(re.escape, GARMENTS), key=len, reverse=True)) + r")\b")
+_AMBIGUOUS = frozenset(["coat", "top", "suit", "cap", "hood", "robe", "vest", "print"])  # also not clothes
+_PERSON_WORDS = re.compile(r"\b(?:he|she|his|her|him|they|their|them|someone|somebody|anyone|anybody)\b")
+
+
+def garment_colour(
+    text: str, tokens: list[str], mentions: list[Any], slots: Any, image: dict[str, Any]
+) -> Any:
+    """'Is her uniform blue?', 'is the man on the left wearing a black jacket?', 'what colour is the
+    jacket worn by the man on the right?': the colour of a garment a person wears, or None."""
+    worn = _GARMENT.search(text)
+    if worn is None:
+        return None
+    people = [m.selection for m in mentions if m.selection.label == "person"]
+    others = [
+        m
+        for m in mentions
+        if m.selection.label not in ("person", None) and not _GARMENT.fullmatch(m.selection.label)
+    ]
+    if others or re.match(r"^(?:is|are) there\b", text):
+        return None  # "the dog's coat", "is there a man in a red shirt?" (any of them, not one)
+    if not (people or _PERSON_WORDS.search(text)) and worn.group(1) in _AMBIGUOUS:
+        return None  # "what colour is the top?": a garment only when someone wears it
+    expected = None
+    if not _ASKED.search(text):
+        if not _YES_NO.match(text):
+            return None
+        colour = next((COLOUR_WORDS[t] for t in tokens if t in COLOUR_WORDS), None)
+        if colour is None:
+            return None
+        expected = colour
+    person = people[0] if people else p.Selection(label="person")
+    return p.Attribute(target=person, attribute="colour", part=worn.group(1), expected=expected)

@@ -18,7 +18,7 @@ from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
 from argus.agent.core.lexicon import AUX_WORDS, COLOUR_WORDS, SHAPES, SIZE_WORDS, SOLIDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
-from argus.agent.planner.looks import part_colour, text_colour
+from argus.agent.planner.looks import garment_colour, part_colour, text_colour
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.agent.planner.phrasing import plain
@@ -2026,6 +2026,7 @@ FORMS: tuple[tuple[str, Any], ...] = (
     ("finding", _finding),
     ("part_colour", part_colour),
     ("text_colour", text_colour),
+    ("garment_colour", garment_colour),
     ("text", _text),
     ("falls", _falls),
     ("choice", _choice),
