@@ -954,6 +954,10 @@ class Executor:
         return Finding(name, f"It looks like {_article(name)}{also} {cites}.", why, value=name)
 
     def _op_attribute(self, op: p.Attribute) -> Finding:
+        if op.part in IMAGE_PARTS and op.expected in ("dark", "light"):  # "are the corners dark?"
+            return image_part_colour(
+                self.call, self.toolbox.image.rgb, op.part, op.target.position, lightness=op.expected
+            )
         if op.attribute == "position" and (op.choices or op.expected):
             return self._position_check(op)
         found = self._attribute(op)
@@ -1020,7 +1024,7 @@ class Executor:
             return text_colour(self.toolbox.image.rgb, chosen, "title" if op.part == "title" else "text")
         if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
             if op.part in IMAGE_PARTS:
-                return image_part_colour(self.call, int(self.height), int(self.width), op.part, target.position)
+                return image_part_colour(self.call, self.toolbox.image.rgb, op.part, target.position)
             return self._part_colour(target.position) if target.position else self._image_colours()
         source, things = self.select(target)
         noun = _noun(target)

@@ -8,19 +8,27 @@ from typing import Any
 
 import numpy as np
 
-from argus.agent.core.finding import Finding
+from argus.agent.core.finding import Finding, verdict
+from argus.tools.colour_names import lab
 from argus.tools.image_parts import part_mask, portrait_subject, side_mask
 from argus.tools.masks import encode_rle, mask_box
 
 PORTRAIT = 0.1  # objects leaving less than this share of the picture uncovered fill it, as in a portrait
+DARK, LIGHT = 35.0, 65.0  # median CIELAB lightness under which a part is dark, over which it is light
 MIN_BACKGROUND = 0.02  # a background (or its side) under this share of the picture is too little to name
 
 
 def image_part_colour(
-    call: Callable[[str, dict[str, Any] | None], Any], height: int, width: int, part: str, side: str | None
+    call: Callable[[str, dict[str, Any] | None], Any],
+    rgb: np.ndarray,
+    part: str,
+    side: str | None,
+    lightness: str | None = None,
 ) -> Finding:
-    """The colour of ``part`` of the picture ('corners', 'top-left corner', 'edges', 'background'),
-    narrowed to ``side`` when given; ``call`` runs a tool (segment, analyze_colors_shapes)."""
+    """The colour of ``part`` of the (H, W, 3) ``rgb`` picture ('corners', 'top-left corner', 'edges',
+    'background'), narrowed to ``side`` when given; with ``lightness`` ('dark' or 'light') whether it
+    is that: its median CIELAB lightness under ``DARK`` or over ``LIGHT``. ``call`` runs a tool."""
+    height, width = rgb.shape[:2]
     objects = None
     cites = ""
     portrait = False
@@ -69,4 +77,8 @@ def image_part_colour(
         ]
     elif cites:
         why = [f"The background is what the objects found {cites} leave uncovered."]
+    if lightness is not None:
+        middle = float(np.median(lab(rgb[mask][:: max(1, int(np.count_nonzero(mask)) // 20_000)])[:, 0]))
+        yes = middle < DARK if lightness == "dark" else middle > LIGHT
+        return verdict(yes, f": {lead[:1].lower()}{lead[1:]}", why)
     return Finding(name, lead, why, value=name)

@@ -14,19 +14,19 @@ from argus.agent.core.lexicon import COLOUR_WORDS
 from argus.tools.garments import GARMENTS
 
 _SIDE = r"(top|bottom|upper|lower|left|right)"
+_PICTURE = r"image|picture|photo|photograph|frame|scene|scan|shot|screenshot|slide|page"
 _PART = re.compile(
     rf"\b(?:(?:the |its |all )?(?:four |4 )?(corners?|edges?|borders?|margins?|background|backdrop)"
     rf"|(?:the )?{_SIDE}[- ]?{_SIDE}?(?:[- ]hand)? (corner|edge|border|margin)s?)\b"
 )
 _AFTER = re.compile(
-    rf"^(?: of (?:the |this )?(?:image|picture|photo|photograph|frame|scene))?(?: (?:on|at|in|to) the {_SIDE}(?: side)?(?: of (?:her|him|them|it|the \w+))?)?"
+    rf"^(?: of (?:the |this )?(?:{_PICTURE}))?(?: (?:on|at|in|to) the {_SIDE}(?: side)?(?: of (?:her|him|them|it|the \w+))?)?"
 )
 _ASKED = re.compile(r"\b(?:what|which) colou?rs?\b|\bcolou?rs? of\b|\bwhat is the colou?r\b|\bwhat shade\b")
 _YES_NO = re.compile(r"^(?:is|are|does|do|was|were)\b")
-_OBJECT_WORDS = re.compile(
-    r"\b(?:of|on|behind|around) (?:the|a|an) (?!image|picture|photo|photograph|frame|scene)\w+"
-)
+_OBJECT_WORDS = re.compile(rf"\b(?:of|on|behind|around) (?:the|a|an) (?!{_PICTURE})\w+")
 _SIDES = {"upper": "top", "lower": "bottom"}
+_LIGHTNESS = {"dark": "dark", "darker": "dark", "light": "light", "bright": "light", "pale": "light"}
 # the only words before the part in a question about the part itself
 _LEAD_WORDS = frozenset(
     [
@@ -71,9 +71,10 @@ def part_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, i
     if not asked:
         if not _YES_NO.match(text):
             return None
-        colour = next((COLOUR_WORDS[t] for t in tokens[::-1] if t in COLOUR_WORDS), None)
-        if colour is None or text.rfind(colour) < found.end():
+        word = next((t for t in tokens[::-1] if t in COLOUR_WORDS or t in _LIGHTNESS), None)
+        if word is None or text.rfind(word) < found.end():
             return None
+        colour = _LIGHTNESS.get(word) or COLOUR_WORDS[word]
         expected = colour
     rest = text[found.end() :]
     if _OBJECT_WORDS.match(rest.lstrip()) and not rest.lstrip().startswith(
@@ -127,7 +128,7 @@ def text_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, i
         if not _YES_NO.match(text):
             return None
         colour = next((COLOUR_WORDS[t] for t in tokens[::-1] if t in COLOUR_WORDS), None)
-        named = found.group(1) in ("word", "words") and re.match(r"\s+[\"'“]?(\w+)", text[found.end() :])
+        named = found.group(1) == "word" and re.match(r"\s+[\"'“]?(\w+)", text[found.end() :])
         if colour is None or text.rfind(colour) < found.end() or (named and named.group(1) in COLOUR_WORDS):
             return None  # "is the word red written there?" asks what is written
         expected = colour
