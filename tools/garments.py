@@ -1,18 +1,19 @@
-"""Where a garment is on a person: the band of the person's box it covers, without skin or background.
+"""Where a garment is on a person: the part of the person's box it covers, without the skin.
 
-No tool here outlines clothing, so a garment is found by where it is worn on a body seen upright:
+No tool here outlines clothing, so a garment is found by where it is worn on a body seen upright, measured
+from the face (found by skin colour; else a head of usual size at the top middle of the box):
 
-- the head (its face found by skin colour, else the top seventh of a whole figure) wears a hat above the
-  face;
-- the torso, from under the face to the hips (half-way down a whole figure; to the picture's edge for
-  a portrait cut at the chest), wears shirts, jackets, coats, uniforms and dresses;
-- the legs, from the hips to above the feet, wear trousers, jeans and skirts; a person cut off at
-  the waist shows none.
+- a hat is above the face, no wider than the face;
+- a shirt, a jacket, a coat, a uniform is on the torso: from under the face to the hips (3.6 heads below
+  the top of the head; the picture's edge for a portrait cut at the chest), ``SHOULDERS`` face widths to
+  either side of the face's centre line, so that an arm held out and the people beside stay out;
+- trousers, jeans and skirts are on the legs, from the hips to above the feet; a person cut off at the
+  waist shows none, and the answer says so.
 
-Inside the band only the person's foreground (GrabCut) is kept, less the skin (a YCrCb rule): a neck, hands
-and arms are not the shirt. A torso may show two layers: a jacket open over a shirt shows the shirt
-down its middle, so when the torso's second colour lies nearer its centre line than its first, the
-second is the inner layer (a shirt, a blouse) and the first the outer (a jacket, a coat).
+Skin is left out (a YCrCb rule with a CIELAB check, so beige and cream cloth stay in): a neck, hands and
+arms are not the shirt. A torso may show two layers: a jacket open over a shirt shows the shirt between
+its lapels, so another colour lying between the main colour's pixels on its rows, and narrower than it,
+is the inner layer (the shirt) and the main colour the outer (the jacket).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ FIGURE_HEADS = 7.5  # a standing adult is about seven and a half heads tall ...
 HIP_HEADS = 3.6  # ... with the hips about this many heads below the top of the head
 FACE_SKIN = 0.2  # a row of the box's middle half this much skin is part of the face ...
 FACE_COLUMN = 0.3  # ... and a column of the face's rows this much skin is across the face
-SHOULDERS = 1.3  # the torso reaches this many face widths either side of the face's centre line
+SHOULDERS = 1.3  # the torso reaches this many face widths either side of the face's centre line ...
+HAT_REACH = 0.45  # ... and a hat this many
 SKIN_MIN = 0.02  # a band with less than this share of garment pixels left is answered from all of them
 LAYER_SHARE = 0.04  # a torso's second colour covering at least this share may be an inner layer ...
 ENCLOSED = 0.7  # ... when this share of it lies between the first colour's pixels on its rows ...
@@ -74,11 +76,11 @@ LAYER_CENTRE = 0.7  # ... and it spreads across less than this share of the firs
 
 @dataclass(frozen=True)
 class GarmentRegion:
-    """The pixels of the image (a full-image boolean mask) taken for a garment, the band of the person's
-    box they come from, and the layers seen on the torso (basic colour names) where it shows two."""
+    """The pixels of the image (a full-image boolean mask) taken for a garment, whether the body part
+    that wears it is in the picture, and the layers seen on the torso (basic colour names) where it
+    shows two."""
 
     mask: np.ndarray
-    band: tuple[int, int, int, int]
     visible: bool = True
     outer: str | None = None
     inner: str | None = None
@@ -110,12 +112,11 @@ def garment_region(rgb: np.ndarray, box: Sequence[float], garment: str) -> Garme
     }[part]
     top, bottom = int(rows[0]), min(box_h, int(rows[1]))
     centre = (left_face + right_face) / 2
-    reach = (SHOULDERS if part != "head" else 0.45) * (right_face - left_face)
+    reach = (SHOULDERS if part != "head" else HAT_REACH) * (right_face - left_face)
     left, right = max(0, int(centre - reach)), min(box_w, int(centre + reach) + 1)
     mask = np.zeros((height, width), bool)
-    band = (x1 + left, y1 + top, x1 + right, y1 + max(top, bottom))
     if bottom - top < 2 or right - left < 2:
-        return GarmentRegion(mask, band, visible=False)
+        return GarmentRegion(mask, visible=False)
     keep = np.zeros(crop.shape[:2], bool)
     keep[top:bottom, left:right] = True
     clothed = keep & ~skin
@@ -125,7 +126,7 @@ def garment_region(rgb: np.ndarray, box: Sequence[float], garment: str) -> Garme
     if part == "torso":
         outer, inner, keep = _layers(crop, keep, layer)
     mask[y1:y2, x1:x2] = keep
-    return GarmentRegion(mask, band, outer=outer, inner=inner)
+    return GarmentRegion(mask, outer=outer, inner=inner)
 
 
 def skin_mask(rgb: np.ndarray) -> np.ndarray:

@@ -165,8 +165,8 @@ def region_pixels(
         inside = _interior(mask[y1:y2, x1:x2])
         weights = np.ones(inside.shape)
     else:
-        weights = centre_weights(*rgb.shape[:2])
-        found = grabcut_foreground(image.bgr, (x1, y1, x2, y2))
+        weights = _centre_weights(*rgb.shape[:2])
+        found = _grabcut(image.bgr, (x1, y1, x2, y2))
         missed = np.count_nonzero(found) < MIN_FOREGROUND * found.size
         inside = weights > 0 if missed else _interior(found)
         if missed:
@@ -214,7 +214,7 @@ def _strided(pixels: np.ndarray) -> np.ndarray:
     return pixels[::step]
 
 
-def grabcut_foreground(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+def _grabcut(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     """GrabCut's foreground inside ``box`` as a boolean array of the box's shape.
 
     Coarser than the segment tool's masks on purpose (the box and its surroundings at most
@@ -249,7 +249,7 @@ def grabcut_foreground(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.nd
     return foreground[y1 - cy1 : y2 - cy1, x1 - cx1 : x2 - cx1] > 0
 
 
-def centre_weights(height: int, width: int) -> np.ndarray:
+def _centre_weights(height: int, width: int) -> np.ndarray:
     """1 at the centre of a box falling to 0 on its inscribed ellipse (0 in the corners)."""
     ys = (np.arange(height) + 0.5) / height * 2 - 1
     xs = (np.arange(width) + 0.5) / width * 2 - 1
