@@ -138,7 +138,11 @@ def text_colour(text: str, tokens: list[str], mentions: list[Any], slots: Any, i
 
 _GARMENT = re.compile(r"\b(" + "|".join(sorted(map(re.escape, GARMENTS), key=len, reverse=True)) + r")\b")
 _AMBIGUOUS = frozenset(["coat", "top", "suit", "cap", "hood", "robe", "vest", "print"])  # also not clothes
-_PERSON_WORDS = re.compile(r"\b(?:he|she|his|her|him|they|their|them|someone|somebody|anyone|anybody)\b")
+_PERSON_WORDS = re.compile(r"\b(?:he|she|his|her|him|they|their|them)\b")
+# anyone of several: the garment of one person does not answer it
+_ANY_PERSON = re.compile(
+    r"^(?:is|are) there\b|\b(?:someone|somebody|anyone|anybody|any(?: of the)? (?:people|persons|men|women))\b"
+)
 
 
 def garment_colour(
@@ -155,7 +159,7 @@ def garment_colour(
         for m in mentions
         if m.selection.label not in ("person", None) and not _GARMENT.fullmatch(m.selection.label)
     ]
-    if others or re.match(r"^(?:is|are) there\b", text):
+    if others or _ANY_PERSON.search(text):
         return None  # "the dog's coat", "is there a man in a red shirt?" (any of them, not one)
     if not (people or _PERSON_WORDS.search(text)) and worn.group(1) in _AMBIGUOUS:
         return None  # "what colour is the top?": a garment only when someone wears it

@@ -79,3 +79,18 @@ def test_the_colour_of_a_garment(question, part, rank, expected):
         rank,
         expected,
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is anyone wearing a red shirt?",
+        "Is there a woman in a blue dress?",
+        "Are any of the people wearing black coats?",
+    ],
+)
+def test_a_garment_on_anyone_is_not_one_persons_garment(question):
+    op = parse(question).program.root
+    assert not (
+        op.op == "attribute" and op.target.label == "person" and op.target.rank is None and op.expected
+    )
