@@ -13,7 +13,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
@@ -21,6 +21,8 @@ from pydantic import BaseModel, Field
 from argus.agent.core import program as p
 from argus.agent.core.answer import Caller
 from argus.agent.core.fact_words import fact_in_words, facts_in_words
+from argus.agent.core.finding import Finding, verdict
+from argus.agent.core.garment_colour import garment_colour
 from argus.agent.core.lexicon import (
     ACHROMATIC,
     OWN_NAME_SHADES,
@@ -32,7 +34,9 @@ from argus.agent.core.lexicon import (
     colours_match,
     shape_matches,
 )
+from argus.agent.core.part_colour import image_part_colour
 from argus.agent.core.text_answer import answer_from_lines
+from argus.agent.core.text_colour import text_colour
 from argus.agent.core.things import (
     Thing,
     as_things,
@@ -47,6 +51,8 @@ from argus.agent.core.things import (
 from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
+from argus.tools.garments import GARMENTS
+from argus.tools.image_parts import PARTS as IMAGE_PARTS
 from argus.tools.words import count_phrase, first_name, join_words, plural
 
 if TYPE_CHECKING:
@@ -119,25 +125,6 @@ MODALITY_WORDS = {
     "OP": ("an ophthalmic (fundus) photograph", "fundus photograph"), "SM": ("a microscopy slide", "microscopy"),
     "OT": ("an image of an unspecified kind", "other"), "SC": ("a secondary capture", "other"),
 }  # fmt: skip
-
-
-@dataclass
-class Finding:
-    """What one op concluded, in the answer's order: the answer, why, caveats."""
-
-    short: str | None
-    lead: str
-    why: list[str] = field(default_factory=list)
-    caveats: list[str] = field(default_factory=list)
-    value: Any = None  # True/False for yes/no ops, a number for counts
-
-
-def verdict(yes: bool, lead: str, why: list[str] | None = None, caveats: list[str] | None = None) -> Finding:
-    """A yes/no finding whose short answer, value and first word agree by construction; ``lead`` is what
-    follows 'Yes' or 'No', with its own punctuation (': it is red', ', it is sharp')."""
-    return Finding(
-        "yes" if yes else "no", f"{'Yes' if yes else 'No'}{lead}", why or [], caveats or [], value=yes
-    )
 
 
 class ProgramResult(BaseModel):
@@ -990,6 +977,10 @@ class Executor:
         return Finding(name, f"It looks like {_article(name)}{also} {cites}.", why, value=name)
 
     def _op_attribute(self, op: p.Attribute) -> Finding:
+        if op.part in IMAGE_PARTS and op.expected in ("dark", "light"):  # "are the corners dark?"
+            return image_part_colour(
+                self.call, self.toolbox.image.rgb, op.part, op.target.position, lightness=op.expected
+            )
         if op.attribute == "position" and (op.choices or op.expected):
             return self._position_check(op)
         found = self._attribute(op)
@@ -1048,7 +1039,15 @@ class Executor:
         target = op.target
         if op.attribute == "area":
             return self._area(target)
+        if op.attribute == "colour" and target.label == "text" and not target.colour:
+            lines = self._text_lines()
+            if lines is None:
+                return Finding(None, "I can't tell: the text reader failed.")
+            chosen = [self._title_line(lines)] if lines and op.part == "title" else lines
+            return text_colour(self.toolbox.image.rgb, chosen, "title" if op.part == "title" else "text")
         if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
+            if op.part in IMAGE_PARTS:
+                return image_part_colour(self.call, self.toolbox.image.rgb, op.part, target.position)
             return self._part_colour(target.position) if target.position else self._image_colours()
         source, things = self.select(target)
         noun = _noun(target)
@@ -1060,6 +1059,10 @@ class Executor:
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
             return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
+        if op.attribute == "colour" and op.part in GARMENTS and things[0].label == "person" and things[0].box:
+            return garment_colour(
+                self.toolbox.image.rgb, things[0], op.part, _the(target, things[0]), _cite_things(things[:1])
+            )
         covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
         if op.attribute == "colour" and op.part and not covering:
             whole = self._colour_of(things[:1], target)

@@ -18,6 +18,7 @@ from argus.agent.core import program as p
 from argus.agent.core.answer import Domain
 from argus.agent.core.lexicon import AUX_WORDS, COLOUR_WORDS, SHAPES, SIZE_WORDS, SOLIDS, YES_NO_START
 from argus.agent.planner import slots as slot_parser
+from argus.agent.planner.looks import garment_colour, part_colour, text_colour
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.agent.planner.phrasing import plain
@@ -2095,6 +2096,9 @@ def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
 FORMS: tuple[tuple[str, Any], ...] = (
     ("rules", _rules),
     ("finding", _finding),
+    ("part_colour", part_colour),
+    ("text_colour", text_colour),
+    ("garment_colour", garment_colour),
     ("text", _text),
     ("pose", pose),
     ("falls", _falls),

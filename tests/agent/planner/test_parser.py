@@ -405,7 +405,7 @@ def test_whether_either_thing_is_there_stays_a_yes_no_question() -> None:
         ("What colour is the sky?", "attribute(sky; attribute=colour)"),
         ("What is the colour of the seat?", "attribute(seat; attribute=colour)"),
         ("What color are the trees?", "attribute(tree; attribute=colour)"),
-        ("What colour is the background?", "attribute(object; attribute=colour)"),
+        ("What colour is the background?", "attribute(object; attribute=colour; part=background)"),
         ("What colour is her hair?", "attribute(person; attribute=colour; part=hair)"),
         ("What color are their faces?", "attribute(person; attribute=colour; part=face)"),
         ("Which colour is the astronaut's spacesuit?", "attribute(person; attribute=colour; part=spacesuit)"),

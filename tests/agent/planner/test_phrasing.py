@@ -77,8 +77,11 @@ def test_a_hedged_negative_keeps_its_negation(question: str, expected: str) -> N
         ("What's the rocket's colour?", "attribute(rocket; attribute=colour)"),
         ("I'd like to know what colour the flower is.", "attribute(flower; attribute=colour)"),
         ("Tell me the colour of the left man's shirt.", "attribute(person; attribute=colour; part=shirt)"),
-        ("what's the background colour?", "attribute(object; attribute=colour)"),
-        ("Could you tell me what colour the background is?", "attribute(object; attribute=colour)"),
+        ("what's the background colour?", "attribute(object; attribute=colour; part=background)"),
+        (
+            "Could you tell me what colour the background is?",
+            "attribute(object; attribute=colour; part=background)",
+        ),
         ("What's the shape of the clock?", "attribute(clock; attribute=shape)"),
         ("clock shape?", "attribute(clock; attribute=shape)"),
         ("cube size?", "attribute(cube; attribute=size)"),
