@@ -36,7 +36,7 @@ from argus.agent.core.lexicon import (
 )
 from argus.agent.core.part_colour import image_part_colour
 from argus.agent.core.text_answer import answer_from_lines
-from argus.agent.core.text_colour import text_colour
+from argus.agent.core.text_colour import TEXT_GROUNDS, ground_colour, text_colour
 from argus.agent.core.things import (
     Thing,
     as_things,
@@ -1044,6 +1044,8 @@ class Executor:
             if lines is None:
                 return Finding(None, "I can't tell: the text reader failed.")
             chosen = [self._title_line(lines)] if lines and op.part == "title" else lines
+            if op.part in TEXT_GROUNDS:
+                return ground_colour(self.toolbox.image.rgb, chosen, op.part)
             return text_colour(self.toolbox.image.rgb, chosen, "title" if op.part == "title" else "text")
         if op.attribute == "colour" and target.label is None and target.category is None and not target.shape:
             if op.part in IMAGE_PARTS:

@@ -57,6 +57,34 @@ def text_colour(rgb: np.ndarray, lines: list[Any], noun: str) -> Finding:
     )
 
 
+# What letters are written on: "what colour is the sign?" asks its colour, not the letters'.
+TEXT_GROUNDS = frozenset(["sign", "label", "plate", "board", "banner", "poster", "plaque"])
+
+
+def ground_colour(rgb: np.ndarray, lines: list[Any], noun: str) -> Finding:
+    """The colour of what the text in ``lines`` is written on (the edges of its boxes), with the
+    letters' colour after it: 'The sign is green [T1], with white letters.'"""
+    if not lines:
+        return Finding(
+            None, f"I can't tell: I found no text in the image, so no {noun} to name the colour of."
+        )
+    ground = np.concatenate([background_pixels(rgb, line.box) for line in lines])
+    found = colour_of_pixels(ground) if len(ground) else None
+    if found is None:
+        return Finding(None, f"I can't tell the colour of the {noun}.")
+    letters = text_colour(rgb, lines, "letters")
+    cites = "".join(f"[{line.id}]" for line in lines)
+    tail = f", with {letters.short} letters" if letters.short and letters.short != found.colour else ""
+    return Finding(
+        found.colour,
+        f"The {noun} is {found.colour} {cites}{tail}.",
+        caveats=[
+            f"This is the colour around the letters the text reader found; no tool here outlines the {noun} itself."
+        ],
+        value=found.colour,
+    )
+
+
 def _ink_name(ink: np.ndarray, ground: np.ndarray) -> str | None:
     found = colour_of_pixels(ink) if len(ink) else None
     if found is None:

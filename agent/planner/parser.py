@@ -1122,6 +1122,14 @@ def _attribute(
             "object",
         ):
             return p.Attribute(target=p.Selection(), attribute="colour")
+        ground = re.search(
+            r"\bcolou?r(?:ed)? (?:is|are|of) (?:the |this |that |these |those )?(?:\w+ )?"
+            r"(sign|label|plate|board|banner|poster|plaque)s?$",
+            text,
+        )
+        if target.label == "text" and ground:
+            # "what colour is the sign?": what the letters are written on, not the letters
+            return p.Attribute(target=target, attribute="colour", part=ground.group(1))
         return p.Attribute(target=target, attribute="colour")
     if target is None:
         return None

@@ -44,6 +44,8 @@ def signs(tmp_path_factory) -> dict[str, Path]:
         ("red", "Which colour is the lettering?", "red"), ("red", "Is the writing black?", "no"),
         ("white", "What color are the words on the sign?", "white"), ("white", "Are the letters white?", "yes"),
         ("black", "What colour is the text written in?", "black"),
+        ("white", "What colour is the sign?", "blue"), ("black", "what color is this street sign", "yellow"),
+        ("red", "What is the colour of the sign?", "white"),
     ],
 )  # fmt: skip
 def test_the_colour_of_drawn_text(assistant, signs, sign, question, short):
