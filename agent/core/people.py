@@ -95,6 +95,8 @@ def answer(ex: Executor, op: p.Pose) -> Finding:
     people = _posed(ex, [t for t in things if t.box])
     if op.asked == "doing":
         found = _doing(ex, people, words)
+    elif op.which:
+        found = _which_ones(people, op, words)
     elif op.count:
         found = _count(people, op, words)
     elif op.expected is None:
@@ -392,6 +394,56 @@ def _count(people: list[Person], op: p.Pose, words: Words) -> Finding:
         else []
     )
     return Finding(str(len(matching)), lead, [], caveats, value=len(matching))
+
+
+def _which_ones(people: list[Person], op: p.Pose, words: Words) -> Finding:
+    """'Who is standing?', 'which person has their arms up?': the ones whose pose shows it, named by
+    where they stand among the others."""
+    from argus.agent.core.executor import Finding
+
+    asked, expected = op.asked, op.expected or ""
+    matching = [person for person in people if person.value(asked) == expected]
+    wanted = _words_for(asked, expected)
+    if not matching:
+        counted = _count(people, op, words)
+        if counted.value is None:  # "I can't tell how many are ...", asked as which
+            return Finding(None, counted.lead.replace("how many", "which", 1), [], counted.caveats)
+        seen = counted.lead.split(":", 1)[1].strip() if ":" in counted.lead else ""
+        lead = f"No one is {wanted}" + (f": {seen}" if seen else ".")
+        return Finding("no one", lead, [], counted.caveats, value=0)
+    if len(matching) == len(people) and len(people) > 1:
+        lead = f"All of them: {words.many(len(people))} {_are(len(people))} {wanted} {_cites(matching)}."
+        return Finding("all of them", lead, value=len(matching))
+    named = [
+        " ".join(w for w in ("the", words.noun, _place(person, people), person.cite) if w)
+        for person in matching
+    ]
+    short = (
+        " ".join(w for w in ("the", words.noun, _place(matching[0], people)) if w)
+        if len(matching) == 1
+        else None
+    )
+    lead = f"{_cap(join_words(named))} {_are(len(matching))} {wanted}."
+    return Finding(short, lead, value=len(matching))
+
+
+def _place(person: Person, people: list[Person]) -> str:
+    """Where ``person`` stands among ``people``, left to right: 'on the left', 'in the middle'."""
+    order = sorted(people, key=lambda other: (other.thing.box or [0.0])[0])
+    at = order.index(person)
+    if len(order) == 1:
+        return ""
+    if at == 0:
+        return "on the left"
+    if at == len(order) - 1:
+        return "on the right"
+    if len(order) == 3:
+        return "in the middle"
+    return f"{_ordinal(at + 1)} from the left"
+
+
+def _ordinal(n: int) -> str:
+    return {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
 def _cap(text: str) -> str:

@@ -295,6 +295,9 @@ class Pose(_Model):
     expected: str | None = Field(default=None, max_length=20)
     count: bool = False
     every: bool = False
+    which: bool = Field(
+        default=False, description="Name which of them has the ``expected`` value ('who is standing?')."
+    )
 
 
 class Quality(_Model):
@@ -508,7 +511,7 @@ def _pruned(data: Any) -> Any:
             and not (k == "part" and v == "all")
             and not (k == "room" and v is False)
             and not (k == "body_part" and v is False)
-            and not (k in ("count", "every", "choice") and v is False)
+            and not (k in ("count", "every", "choice", "which") and v is False)
         }
     if isinstance(data, list):
         return [_pruned(v) for v in data]

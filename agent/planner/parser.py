@@ -611,6 +611,8 @@ def _mention_query(text: str) -> str | None:
     )
     for pattern in patterns:
         match = re.search(pattern, text)
+        if match and not quoted and re.search(r"\bor$", match.group(1)):
+            continue  # "is the writing handwritten or printed?" offers two ways of writing, not words
         if match:
             if quoted:
                 return quoted.group(1).strip()

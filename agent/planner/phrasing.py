@@ -82,6 +82,18 @@ HEDGES = (
         r"is \1",
     ),
     (r"^(?:am i|are we|are you) (?:looking at|seeing|viewing)\b", "is this"),
+    # "where do you think this was taken?" -> "where was this taken", "what do you think the man is
+    # holding?" -> "what is the man holding", "how many people do you think are there?"
+    (
+        r"^((?:what|where|who|which|when|why|how)(?: \w+){0,2}) (?:do|would|did) you (?:think|reckon|suppose|guess|say|believe) "
+        r"(?!(?:is|are|was|were)\b)(.+?) (is|are|was|were|will be) ?(.*)$",
+        r"\1 \3 \2 \4",
+    ),
+    (
+        r"^((?:what|where|who|which|how)(?: \w+){0,2}) (?:do|would|did) you (?:think|reckon|suppose|guess|say|believe) "
+        r"((?:is|are|was|were)\b.*)$",
+        r"\1 \2",
+    ),
     (r"^(is|are|was) (this|it|that) (?:maybe|possibly|perhaps|probably|likely|really|actually)\b", r"\1 \2"),
     (r"\b(?:mostly|mainly|primarily|predominantly|largely|generally|basically|actually|overall)$", ""),
     (r"\b(?:mostly|mainly|primarily|predominantly|largely|basically|actually) (?=\w)", ""),

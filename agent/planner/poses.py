@@ -45,7 +45,7 @@ ARMS_UP = (
 
 def pose(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     """The pose program for ``text``, or None when it asks nothing about people's pose or activity."""
-    for form in (_doing, _count, _posture, _arms, _facing):
+    for form in (_doing, _which, _count, _posture, _arms, _facing):
         op = form(text, mentions)
         if op is not None:
             return op
@@ -91,6 +91,19 @@ def _doing(text: str, mentions: list[Mention]) -> p.Pose | None:
         return None
     who = _people(match, 1, mentions)
     return None if who is None else p.Pose(target=who, asked="doing")
+
+
+def _which(text: str, mentions: list[Mention]) -> p.Pose | None:
+    """'Which person is standing?', 'which of the men has his hands up?' ('who is ...' reads as these)."""
+    match = re.match(
+        rf"^(?:which|what) (?:one|ones|{PEOPLE_WORDS}|of (?:the |them|these|those)(?: ?{PEOPLE_WORDS})?) "
+        rf"(?:is|are|has|have) (?:currently )?(.+?){TAIL}$",
+        text,
+    )
+    if match is None:
+        return None
+    found = _count(f"how many people are {match.group(1)}", mentions)
+    return None if found is None else found.model_copy(update={"count": False, "which": True})
 
 
 def _count(text: str, mentions: list[Mention]) -> p.Pose | None:

@@ -104,3 +104,17 @@ def test_legs_out_of_view_leave_standing_or_sitting_untold(assistant, image, que
 def test_no_people_in_a_landscape(assistant, question, starts):
     answer = assistant.ask(samples.CHINA, question)
     assert answer.answer.startswith(starts), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("image", "question", "short"),
+    [
+        (samples.BUS, "Who is standing?", "all of them"),
+        (samples.BUS, "Which person is sitting down?", "no one"),
+        (samples.CAMERA, "who is standing", "the person"),
+    ],
+)
+def test_which_of_them_is_named(assistant, image, question, short):
+    answer = assistant.ask(image, question)
+    assert answer.short_answer == short, answer.answer
+    assert "[P" in answer.answer

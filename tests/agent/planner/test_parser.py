@@ -501,3 +501,8 @@ def test_inflected_english_words_are_not_mended_into_others(question, kept):
 def test_who_asks_which_of_the_people_in_view():
     program = parse("Who is closest to the camera?").program.root
     assert isinstance(program, p.Identify) and program.target.rank == "nearest"
+
+
+def test_two_ways_of_writing_offered_are_not_words_to_look_for():
+    program = parse("Is the writing handwritten or printed?").program.root
+    assert not isinstance(program, p.TextContains)

@@ -32,6 +32,10 @@ def program(question: str) -> str:
         ("motorcycle colour?", "what colour is the motorcycle"),
         ("purple shape bigger than green star?", "is the purple shape bigger than the green star"),
         ("Is there a triangle that is green?", "is there a green triangle"),
+        ("Where do you think this was taken?", "where was this taken"),
+        ("What do you reckon the man is holding?", "what is the man holding"),
+        ("How many dogs would you say are in the picture?", "how many dogs are in the picture"),
+        ("What do you think is in the box?", "what is in the box"),
         # already direct: left as it is
         ("How many people are in this image?", "how many people are in this image"),
         ("What is in the picture?", "what is in the picture"),

@@ -41,6 +41,9 @@ def pose(question: str) -> dict:
         ("Is she facing away?", "facing", "away", {}),
         ("Does he have his back to the camera?", "facing", "away", {}),
         ("Is the person on the left facing to the right?", "facing", "right", {"rank": "leftmost"}),
+        ("Who is standing?", "posture", "standing", {"which": True}),
+        ("Which of the men has his hands up?", "arms", "raised", {"which": True}),
+        ("which person is looking at the camera", "facing", "camera", {"which": True}),
     ],
 )
 def test_pose_questions(question, asked, expected, extra):
