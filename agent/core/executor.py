@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+CONTENTS_FLOOR = 0.15  # a food or drink the classifier gives a container's box less than this is not said
 GENDERED = re.compile(
     r"\b(?:men|women|man|woman|boys?|girls?|lad(?:y|ies)|gentlem[ae]n|guys?|females?|males?)\b"
 )
@@ -791,6 +792,10 @@ class Executor:
                 f"I can't tell what the {rests} is on: nothing the detector knows lies under the {rests}.",
                 hint,
             )
+        if target.relation is not None and target.relation.relation == "inside":
+            contents = self._contents(target.relation.to)
+            if contents is not None:
+                return contents
         if target.relation is not None or (target.position and target.label):
             return Finding(
                 None,
@@ -802,6 +807,38 @@ class Executor:
         if target.position and found.value is not None:
             found.caveats.append(f"The classifier judges the whole picture, not the {target.position} alone.")
         return found
+
+    def _contents(self, container: p.Selection) -> Finding | None:
+        """'What's in the cup?' with nothing the detector knows inside it: the food or drink the image
+        classifier sees in the container's own box; None when it sees none or the container is not found."""
+        _, holders = self.select(container)
+        boxed = [t for t in holders or [] if t.box]
+        if not boxed:
+            return None
+        holder = max(boxed, key=lambda t: t.area)
+        result = self.call("classify_image", {"box": holder.box, "top_k": 10})
+        food = [
+            label
+            for label in (result.labels if result is not None else [])
+            if label.category == "food" and (label.score or 0) >= CONTENTS_FLOOR
+        ]
+        if not food:
+            return None
+        best = food[0]
+        said = (
+            _article(best.label)
+            if (best.score or 0) >= LOW_CONFIDENCE
+            else f"possibly {_article(best.label)}"
+        )
+        return Finding(
+            best.label,
+            f"{_cap(said)} [{best.id}], in the {_noun(container)} [{holder.id}].",
+            [f"The image classifier, looking at the {_noun(container)}'s box, gives it {best.score:.0%}."],
+            [
+                "No tool here looks inside containers: this is what the whole box looks like to the classifier."
+            ],
+            value=best.label,
+        )
 
     def _what_is_held(self, holder: p.Selection) -> Finding:
         """'What is the man holding?': the things the detector knows as held or carried that lie on the

@@ -37,6 +37,7 @@ def assistant() -> Assistant:
         (samples.CHELSEA, "Is this a photo or a painting?", "photo"),
         (samples.HORSE, "How many different colours are in this image?", "2"),
         (samples.BUS, "Is somebody riding a bicycle?", "no"),
+        (samples.COFFEE, "What's in the cup?", "espresso"),  # the classifier's view of the cup's own box
     ],
 )
 def test_everyday_questions_are_answered_first(assistant, image, question, short):
