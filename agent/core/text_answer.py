@@ -53,8 +53,43 @@ def content_words(question: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(question.lower()) if w not in _FORM_WORDS and len(w) > 1]
 
 
+# A question after an amount of one kind, and how that amount is written: "how big is the discount?"
+# is answered by a percentage, "how much does it cost?" by a price.
+_AMOUNTS = (
+    (
+        re.compile(r"\b(?:discount|off|sale|reduction|reduced|saving|savings|percent|percentage)\b"),
+        re.compile(r"\d+(?:[.,]\d+)?\s?%"),
+    ),
+    (
+        re.compile(r"\b(?:price|prices|cost|costs|pay|charge|fee|fare|how much is|how much are)\b"),
+        re.compile(
+            r"[$£€¥]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|£|\$|eur|euros?|usd|dollars?|pounds?)\b"
+        ),
+    ),
+)
+_AMOUNT_ASKED = re.compile(
+    r"^(?:how (?:much|big|large|high|many percent)|what (?:is the )?(?:percentage|percent|price|discount|cost|fee|fare))\b"
+)
+
+
+def _amount(question: str, lines: list[str]) -> TextAnswer | None:
+    """An amount asked for, read where it is written in the form its kind is written in."""
+    if not _AMOUNT_ASKED.match(question):
+        return None
+    for asked, written in _AMOUNTS:
+        if asked.search(question):
+            for index, line in enumerate(lines):
+                found = written.search(line)
+                if found:
+                    return TextAnswer(line=index, span=found.group(0).strip())
+    return None
+
+
 def answer_from_lines(question: str, lines: list[str]) -> TextAnswer | None:
     """The answer the lines give to ``question``, or None when no line answers it."""
+    amount = _amount(question.strip().lower(), lines)
+    if amount is not None:
+        return amount
     wanted = content_words(question)
     if not wanted or not lines:
         return None

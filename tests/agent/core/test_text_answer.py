@@ -52,6 +52,20 @@ def test_a_name_asked_of_its_kind_keeps_the_kind(question: str, lines: list[str]
     assert found is not None and found.span == span
 
 
+@pytest.mark.parametrize(
+    ("question", "span"),
+    [
+        ("How big is the discount?", "30%"),
+        ("What percentage off is everything?", "30%"),
+        ("How much does the coffee cost?", "$2.50"),
+        ("what is the price of a coffee", "$2.50"),
+    ],
+)
+def test_an_amount_is_read_where_it_is_written_in_its_kind(question: str, span: str) -> None:
+    found = answer_from_lines(question, ["SUMMER SALE", "30% off everything", "Coffee $2.50"])
+    assert found is not None and found.span == span
+
+
 def test_a_question_sharing_no_word_with_the_text_is_not_answered() -> None:
     assert answer_from_lines("What is the man holding?", NOTICE) is None
 
