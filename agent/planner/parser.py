@@ -2100,6 +2100,13 @@ def _unchecked(rest: list[str], later: list[Mention]) -> str | None:
     if not words or (later and not (ACTIVITY.search(" ".join(rest)) or rest[0] in ("have", "has", "having"))):
         return None
     phrase = " ".join(rest).strip()
+    # "is the writing on this paper handwritten?": where the subject is only places it
+    phrase = re.sub(
+        r"^((?:is|are|was|were) )?(?:on|in) (?:this|the|that) (?:paper|page|sheet|picture|image|photo|photograph|sign|card)"
+        r"(?: of paper)? (?=\w)",
+        lambda m: m.group(1) or "",
+        phrase,
+    )
     return phrase[:200] or None
 
 

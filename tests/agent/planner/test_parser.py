@@ -506,3 +506,15 @@ def test_who_asks_which_of_the_people_in_view():
 def test_two_ways_of_writing_offered_are_not_words_to_look_for():
     program = parse("Is the writing handwritten or printed?").program.root
     assert not isinstance(program, p.TextContains)
+
+
+@pytest.mark.parametrize(
+    ("question", "unchecked"),
+    [
+        ("Is the writing on this paper handwritten?", "is handwritten"),
+        ("Is the cat in the picture sleeping?", "is sleeping"),
+    ],
+)
+def test_where_the_subject_is_placed_is_left_out_of_what_is_asked(question, unchecked):
+    program = parse(question).program.root
+    assert isinstance(program, p.Exists) and program.unchecked == unchecked
