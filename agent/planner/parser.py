@@ -948,9 +948,24 @@ def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.Re
         (_token_offset(text, m.start), _token_offset(text, m.end)) for m in mentions or [] if m.end > m.start
     ]
     for match in re.finditer(rf"\b({_RELATION})\b", text):
+        if match.group(1) == "in" and _dressed_in(text[match.end() :]):
+            continue  # "the man in the black coat", "the woman in red": what they wear, not where they are
         if not any(a <= match.start() < b for a, b in spans):
             return RELATIONS[match.group(1)], match.start(), match.end()
     return None
+
+
+def _dressed_in(after: str) -> bool:
+    """Whether the words after an 'in' name clothes or a colour: 'in the black coat', 'in red'."""
+    words = after.split()[:4]
+    if words and words[0] in ("the", "a", "an", "his", "her", "their"):
+        words = words[1:]
+    return bool(words) and (
+        words[0] in COLOUR_WORDS
+        or bool(re.match(CLOTHING, " ".join(words[:3])))
+        or (len(words) > 1 and words[0] in COLOUR_WORDS)
+        or any(re.fullmatch(CLOTHING, w) for w in words[:2])
+    )
 
 
 def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:

@@ -518,3 +518,16 @@ def test_two_ways_of_writing_offered_are_not_words_to_look_for():
 def test_where_the_subject_is_placed_is_left_out_of_what_is_asked(question, unchecked):
     program = parse(question).program.root
     assert isinstance(program, p.Exists) and program.unchecked == unchecked
+
+
+@pytest.mark.parametrize(
+    ("question", "relation"),
+    [
+        ("Is the man in the black coat standing in front of the bus?", "in_front_of"),
+        ("Is the woman in red next to the car?", "near"),
+        ("is the person in the bus", "inside"),
+    ],
+)
+def test_in_before_clothes_or_a_colour_describes_the_person(question, relation):
+    program = parse(question).program.root
+    assert isinstance(program, p.Relate) and program.relation == relation
