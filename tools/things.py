@@ -11,6 +11,7 @@ import numpy as np
 from argus.tools.colour_names import colour_of, lab, name_shade
 from argus.tools.colour_parts import TEXTURED, chromaticity_spread, colour_parts
 from argus.tools.foreground import Foreground, find_foreground, shrink
+from argus.tools.grid import Grid, cell_pixels, find_grid
 from argus.tools.shape_names import classify_contour, classify_solid, is_shaded, planar_share
 from argus.tools.sizes import size_classes
 
@@ -42,11 +43,16 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
     A thing the image border cuts is "other": its true shape is not in the picture. A shaded thing
     (lit like a 3D object) is named as a solid, a flat one by its outline. On a plain background in
     colour, a region of two colours is two things (``colour_parts``): a shape drawn on another, a
-    ball on a box.
+    ball on a box. A picture that is a regular grid of plain cells (a chessboard, a table of coloured
+    squares) is its cells, row by row from the top left: outlines would merge the cells that meet at a
+    corner and lose those the colour of the "background".
     """
     from scipy import ndimage
 
     foreground = find_foreground(image, min_area)
+    grid = find_grid(lab(image.rgb))
+    if grid is not None:
+        return foreground, _cells(image, grid)
     labels = foreground.labels
     split = foreground.plain and not image.is_grayscale  # things of different colour that touch
     found = []
@@ -63,6 +69,22 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
     found.sort(key=lambda thing: -thing.area)
     sizes = size_classes([t.area for t in found], labels.size)
     return foreground, [replace(thing, size=size) for thing, size in zip(found, sizes, strict=True)]
+
+
+def _cells(image: LoadedImage, grid: Grid) -> list[Thing]:
+    """The grid's cells as things, each named square or rectangle, with the colour of its middle."""
+    from argus.tools.shape_names import SQUARE_ASPECT
+
+    cells = []
+    for _, _, (x1, y1, x2, y2) in grid.cells():
+        w, h = x2 - x1, y2 - y1
+        shade = name_shade(np.median(cell_pixels(image.rgb, (x1, y1, x2, y2)), axis=0))
+        shape = "square" if min(w, h) >= SQUARE_ASPECT * max(w, h) else "rectangle"
+        box = [float(x1), float(y1), float(x2), float(y2)]
+        mask = np.ones((h, w), bool)
+        cells.append(Thing(shape, box, w * h, colour_of(shade), shade, mask, (x1, y1)))
+    sizes = size_classes([t.area for t in cells], image.width * image.height)
+    return [replace(thing, size=size) for thing, size in zip(cells, sizes, strict=True)]
 
 
 def _describe(

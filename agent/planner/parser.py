@@ -1284,6 +1284,9 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         return p.Count(
             target=p.Selection(label={"words": "word", "letters": "letter"}.get(parts.group(1), "text"))
         )
+    rows = re.search(r"^how many (rows|columns)\b(?! (?:of|and)\b)", text)
+    if rows:  # "how many rows does the board have?", "how many columns are there?": the lines things stand in
+        return p.Count(target=p.Selection(label="shape"), arrangement=rows.group(1))  # type: ignore[arg-type]
     if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)

@@ -307,6 +307,10 @@ def test_programs_round_trip_as_json() -> None:
         ("How many rows of coins are there?", "count(coin; arrangement=rows)"),
         ("How many coins are in the top row?", "count(coin; arrangement=rows; line=1)"),
         ("How many squares are in the last column?", "count(square; arrangement=columns; line=-1)"),
+        # the rows or columns of a board or grid: the lines its shapes stand in
+        ("How many rows does the board have?", "count(shape; arrangement=rows)"),
+        ("How many columns are there on the grid?", "count(shape; arrangement=columns)"),
+        ("how many rows are on this chessboard", "count(shape; arrangement=rows)"),
         ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
         ("What is sitting on the table?", "identify(object on the dining table)"),
         # a list of kinds, or one left open, and a misspelt compound
