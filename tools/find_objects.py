@@ -21,7 +21,9 @@ from argus.tools.masks import CropMask
 from argus.tools.things import describe_things
 
 if TYPE_CHECKING:
+    from argus.tools.foreground import Foreground
     from argus.tools.image_io import LoadedImage
+    from argus.tools.things import Thing
 
 MAX_COUNTABLE = 40  # more separate pieces than this are texture, text or noise, not a set of objects
 
@@ -50,6 +52,12 @@ class FindObjectsResult(ToolResult):
     plain_background: bool = Field(description="Whether the image is things on a plain background.")
     shape_counts: dict[str, int] = Field(default_factory=dict, description="Objects per shape name.")
     colour_counts: dict[str, int] = Field(default_factory=dict, description="Objects per colour name.")
+    whole: ObjectProposal | None = Field(
+        default=None,
+        description="Everything on the background taken together, where it makes one outline of a known "
+        "shape that no single object gives (a logo of several coloured pieces, a colour wheel filling the "
+        "frame), with its colours; numbered after the objects.",
+    )
 
 
 class ForegroundBackend(ForegroundFacts, Backend):
@@ -98,7 +106,9 @@ class FindObjects(ImageTool):
 
         foreground, found = describe_things(image, args.min_area or default_min_area(image))
         background = name_colour(foreground.background_rgb)
-        common = {**self.result_fields(image, backend), "background": background}
+        counted = foreground.plain and len(found) <= MAX_COUNTABLE
+        whole = _whole(image, foreground, found, min(len(found), args.max_objects) if counted else 0)
+        common = {**self.result_fields(image, backend), "background": background, "whole": whole}
         if not foreground.plain:
             note = (
                 f"no plain background: only {100 * foreground.border_fit:.0f}% of the image border is one "
@@ -143,6 +153,29 @@ class FindObjects(ImageTool):
             shape_counts=dict(Counter(o.shape for o in objects if o.shape)),
             colour_counts=dict(Counter(o.colour for o in objects if o.colour)),
         )
+
+
+def _whole(
+    image: LoadedImage, foreground: Foreground, found: list[Thing], listed: int
+) -> ObjectProposal | None:
+    """The silhouette of all the things as one object, unless one thing alone already is it."""
+    from argus.tools.silhouette import find_silhouette
+
+    silhouette = find_silhouette(image, foreground)
+    if silhouette is None or (len(found) == 1 and found[0].shape == silhouette.shape):
+        return None
+    colours = [name for name, _ in silhouette.colours]
+    return ObjectProposal(
+        id=numbered("O", listed),
+        tool=FindObjects.name,
+        label="whole",
+        box=silhouette.box,
+        area_px=silhouette.area,
+        area_fraction=round(silhouette.area / (image.width * image.height), 6),
+        colour=colours[0] if colours else None,
+        shape=silhouette.shape,
+        colours=colours,
+    )
 
 
 def default_min_area(image: LoadedImage) -> int:
