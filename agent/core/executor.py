@@ -32,6 +32,7 @@ from argus.agent.core.lexicon import (
     colours_match,
     shape_matches,
 )
+from argus.agent.core.main_object import everyday_word, stands_for
 from argus.agent.core.text_answer import answer_from_lines
 from argus.agent.core.things import (
     Thing,
@@ -44,6 +45,7 @@ from argus.agent.core.things import (
     same_thing,
     source_for,
 )
+from argus.agent.core.whole_object import asks_whole, whole_answer
 from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
@@ -468,6 +470,9 @@ class Executor:
             return self._text_presence()
         if things is None:
             return Finding(None, f"I can't tell: the tool that looks for {plural(noun)} failed.")
+        word = self._everyday_main(target) if target.colour and not things else None
+        if word and target.colour:  # "is the box blue?" on a product shot of one box
+            return self._subject_colour_check(word, target.colour)
         if things:
             sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
             phrase = self._phrase(things, target)
@@ -1031,11 +1036,20 @@ class Executor:
         noun = _noun(target)
         if things is None:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
+        outlined = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
+        if not op.part and asks_whole(target, op.attribute, outlined):
+            objects = self.call("find_objects")
+            said = whole_answer(objects and objects.whole, target, op.attribute)
+            if said:
+                return Finding(said[0], said[1], said[2], value=said[0])
         if not things:
             if source == "classifier" and op.attribute == "colour":
                 return self._unlisted_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
+            word = self._everyday_main(target) if op.attribute == "colour" else None
+            if word:  # "what colour is the box?" on a product shot of one box
+                return self._main_object_colour(word)
             return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
         covering = op.part in CLOTHING_WORDS or op.part in SURFACE_WORDS
         if op.attribute == "colour" and op.part and not covering:
@@ -1160,13 +1174,19 @@ class Executor:
     def _main_subject(self, noun: str) -> bool:
         """Whether a thing no detector class covers is the picture's main subject: the classifier's first
         guess is one (however unsure: the question already says there is one), or a later guess above
-        ``CLASSIFIER_FLOOR`` is. A thing on a plain background that the classifier does not name may be a
-        part of the object there (its ribbon, its handle), so it is not taken for the whole."""
+        ``CLASSIFIER_FLOOR`` is, or the picture is one clear object on a plain background and the noun
+        names no part of a thing (its ribbon, its handle: see ``main_object``)."""
         labels = self._classifier_labels() or []
         return any(
             _classifier_means(lab, noun) and (i == 0 or (lab.score or 0) >= CLASSIFIER_FLOOR)
             for i, lab in enumerate(labels)
-        )
+        ) or stands_for(self.call("find_objects"), noun)
+
+    def _everyday_main(self, target: p.Selection) -> str | None:
+        """The question's word for a solid that names an everyday object ("box"), when no such solid was
+        seen and the picture's one clear object may be taken for it; else None."""
+        word = everyday_word(self.toolbox.question, target.shape or target.label)
+        return word if word and stands_for(self.call("find_objects"), word) else None
 
     def _subject_colour_check(self, noun: str, asked: str) -> Finding:
         """'Is the flower blue?' about the picture's main subject: its colour against the one asked."""
