@@ -55,8 +55,14 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
 
     foreground = find_foreground(image, min_area)
     grid = find_grid(lab(image.rgb))
-    if grid is not None:
-        return foreground, _cells(image, grid)
+    if grid is not None:  # the board's cells are its things, and no cell is background
+        cells = np.zeros(foreground.labels.shape, np.int32)
+        for index, (_, _, (x1, y1, x2, y2)) in enumerate(grid.cells(), start=1):
+            cells[y1:y2, x1:x2] = index
+        board = replace(
+            foreground, labels=cells, count=len(grid.cells()), background_share=0.0, method="grid"
+        )
+        return board, _cells(image, grid)
     labels = foreground.labels
     split = foreground.plain and not image.is_grayscale  # things of different colour that touch
     found = []
