@@ -308,6 +308,12 @@ class Executor:
     def _op_exists(self, op: p.Exists) -> Finding:
         if op.any_of:
             return self._exists_any([op.target, *op.any_of], op.unchecked)
+        if op.target.rank and op.target.colour and not op.unchecked:
+            # "is the top-left square black?": the colour of the one ranked thing, not whether one is black
+            plain = op.target.model_copy(update={"colour": None})
+            return self._op_attribute(
+                p.Attribute(target=plain, attribute="colour", expected=op.target.colour)
+            )
         found = self._exists(op.target)
         if op.unchecked and found.value is not None:
             return self._unchecked(op, found)
@@ -1036,10 +1042,9 @@ class Executor:
         noun = _noun(target)
         if things is None:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
-        outlined = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
-        if not op.part and asks_whole(target, op.attribute, outlined):
-            objects = self.call("find_objects")
-            said = whole_answer(objects and objects.whole, target, op.attribute)
+        if not op.part and asks_whole(target, op.attribute):
+            seen = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
+            said = whole_answer(self.call("find_objects"), target, op.attribute, seen)
             if said:
                 return Finding(said[0], said[1], said[2], value=said[0])
         if not things:
@@ -2308,7 +2313,8 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
     noun = thing.label if own else _noun(selection)
     if selection.rank or selection.position:
         side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
-                "largest": "", "smallest": "", "nearest": "nearest the camera", "farthest": "farthest from the camera"}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
+                "largest": "", "smallest": "", "nearest": "nearest the camera", "farthest": "farthest from the camera",
+                "top_left": "at the top left", "top_right": "at the top right", "bottom_left": "at the bottom left", "bottom_right": "at the bottom right"}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"

@@ -35,7 +35,19 @@ RelationKind = Literal[
 Position = Literal["left", "right", "top", "bottom", "middle"]
 # nearest / farthest: from the camera, judged by where a thing stands (the lower its base, the nearer)
 Rank = Literal[
-    "leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first", "nearest", "farthest"
+    "leftmost",
+    "rightmost",
+    "topmost",
+    "bottommost",
+    "largest",
+    "smallest",
+    "first",
+    "nearest",
+    "farthest",
+    "top_left",
+    "top_right",
+    "bottom_left",
+    "bottom_right",
 ]
 AttributeName = Literal["colour", "shape", "size", "position", "area"]
 QualityAspect = Literal[
@@ -80,7 +92,10 @@ class Selection(_Model):
     shape: str | None = Field(default=None, description="A shape: 'circle', 'square', 'sphere', ...")
     size: Literal["small", "large"] | None = None
     position: Position | None = Field(default=None, description="Where in the image: left, right, top, ...")
-    rank: Rank | None = Field(default=None, description="The one thing that is leftmost, largest, ...")
+    rank: Rank | None = Field(
+        default=None,
+        description="The one thing that is leftmost, largest, ..., or nearest a corner (top_left, ...).",
+    )
     state: Literal["fallen"] | None = None
     zone: str | None = Field(default=None, description="A zone's name, when zones are given.")
     relation: RelationFilter | None = None

@@ -3,10 +3,10 @@ several coloured pieces, the colours that fill a colour wheel.
 
 The colour-and-shape tool outlines things one colour at a time, so a thing of several colours has no
 outline of its own there. ``find_objects`` also gives the silhouette of all of them together (its
-``whole`` item) where that makes one outline of a known shape. It answers two questions only, and only
-when nothing else does: the shape of "the object" (the logo, the wheel, the badge: a noun no tool
-outlines, which the parser takes for the main object) when no outline of it has a shape, and the colours
-of a named flat shape that no single outline is, when the whole is that shape.
+``whole`` item) where that makes one outline of a known shape. It answers two questions only: the shape
+of "the object" (the logo, the wheel, the badge: a noun no tool outlines, which the parser takes for the
+main object) when the whole is made of pieces or no outline has a shape, and the colours of a named flat
+shape that no single outline is, when the whole is that shape.
 """
 
 from __future__ import annotations
@@ -19,29 +19,35 @@ from argus.tools.words import join_words
 if TYPE_CHECKING:
     from argus.agent.core.program import Selection
 
+PIECE = 0.5  # an object this much of the whole is the thing asked about, not a piece of it
 WHY = "Taken together, everything on the background makes one {shape} of {colours} [{id}]."
 
 
-def asks_whole(target: Selection, attribute: str, outlined: bool) -> bool:
-    """Whether the question is about the whole: its shape asked of "the object" that no outline names, or
-    its colour asked of a flat shape that no outline is (``outlined``: an outline answered it)."""
-    if outlined:
-        return False
+def asks_whole(target: Selection, attribute: str) -> bool:
+    """Whether the question may be about the whole: its shape asked of "the object", or its colour asked
+    of a flat shape."""
     plain = not (target.colour or target.shape or target.size or target.position or target.relation)
     if attribute == "shape":
         return plain and target.label == "object" and target.rank in (None, "largest")
     return attribute == "colour" and plain and target.label in FLAT_SHAPES and target.rank is None
 
 
-def whole_answer(whole: Any, target: Selection, attribute: str) -> tuple[str, str, list[str]] | None:
-    """(short answer, lead, why) about the ``whole`` object proposal, or None when it does not answer."""
+def whole_answer(
+    objects: Any, target: Selection, attribute: str, seen: bool
+) -> tuple[str, str, list[str]] | None:
+    """(short answer, lead, why) about the ``whole`` of a ``find_objects`` result, or None when it does not
+    answer: its shape when it is made of pieces (no object is ``PIECE`` of it) or no outline has a shape
+    (``seen`` says one has); its colours when it is the flat shape asked and no outline is (``seen``)."""
+    whole = getattr(objects, "whole", None)
     if whole is None or not whole.shape:
         return None
     colours = join_words(whole.colours) or "many colours"
     why = [WHY.format(shape=whole.shape, colours=colours, id=whole.id)]
     if attribute == "shape":
+        if seen and max(o.area_px for o in objects.objects) >= PIECE * whole.area_px:
+            return None
         article = "an" if whole.shape[0] in "aeiou" else "a"
         return whole.shape, f"It is {article} {whole.shape} as a whole [{whole.id}].", why
-    if whole.shape != target.label or not whole.colours:
+    if seen or whole.shape != target.label or not whole.colours:
         return None
     return colours, f"The {whole.shape} is {colours} [{whole.id}].", why
