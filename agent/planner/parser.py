@@ -21,7 +21,7 @@ from argus.agent.planner import slots as slot_parser
 from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.agent.planner.phrasing import plain
-from argus.tools.words import number_value
+from argus.tools.words import number_value, singular
 
 RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
     ("to the left of", "left_of"), ("on the left of", "left_of"), ("left of", "left_of"),
@@ -1287,7 +1287,8 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     rows = re.search(r"^how many (rows|columns)\b(?! (?:of|and)\b)", text)
     if rows:  # "how many rows does the board have?", "how many columns are there?": the lines things stand in
         return p.Count(target=p.Selection(label="shape"), arrangement=rows.group(1))  # type: ignore[arg-type]
-    if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
+    drawn = parts and singular(parts.group(1)) in SHAPES  # "how many squares does the board have?": things
+    if parts and not within and not drawn:  # "how many wheels does the bus have?": the parts of a thing
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
     trailing = re.search(r"\bhow many (?:\w+ ){1,3}(?:are|is) (\w+)(?: ones?)?$", text)
@@ -1572,8 +1573,12 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         return p.Exists(target=selection, any_of=any_of, unchecked=unchecked)
     unknown = unknown_noun(tokens, 0)
     if unknown is not None:
-        unchecked = _statement(text, _unchecked(tokens[unknown.end :], []), unknown.plural)
-        return p.Exists(target=unknown.selection, unchecked=unchecked)
+        selection, rest = unknown.selection, tokens[unknown.end :]
+        definite = re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those|its|his|her|their)\b", text)
+        if definite and rest == rest[-1:] and rest[-1] in COLOUR_WORDS:  # "is the gift blue?": a colour too
+            selection, rest = selection.model_copy(update={"colour": COLOUR_WORDS[rest[-1]]}), []
+        unchecked = _statement(text, _unchecked(rest, []), unknown.plural)
+        return p.Exists(target=selection, unchecked=unchecked)
     return None
 
 

@@ -58,6 +58,9 @@ def badge(tmp_path_factory) -> str:
         ("How many columns does the grid have?", "6"),
         ("How many rows are there?", "5"),
         ("Are there the same number of red and blue squares?", "yes"),
+        ("What colour is the square in the upper left corner?", "blue"),
+        ("Is the bottom-right square red?", "yes"),
+        ("Is the top-right square blue?", "no"),
     ],
 )
 def test_a_board_is_read_square_by_square(assistant, board, question, short):
@@ -73,7 +76,8 @@ def test_a_board_is_read_square_by_square(assistant, board, question, short):
     ],
 )
 def test_a_badge_of_two_colours_is_one_circle(assistant, badge, question, short):
-    assert assistant.ask(badge, question).short_answer == short
+    said = assistant.ask(badge, question).short_answer or ""
+    assert sorted(said.split(" and ")) == sorted(short.split(" and "))
 
 
 @pytest.mark.parametrize(

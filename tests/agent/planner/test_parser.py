@@ -311,6 +311,11 @@ def test_programs_round_trip_as_json() -> None:
         ("How many rows does the board have?", "count(shape; arrangement=rows)"),
         ("How many columns are there on the grid?", "count(shape; arrangement=columns)"),
         ("how many rows are on this chessboard", "count(shape; arrangement=rows)"),
+        ("How many squares does the chessboard have?", "count(square)"),
+        ("How many stars does this flag have?", "count(star)"),
+        # a colour asked of a thing no list knows is its colour, not something left unchecked
+        ("Is the parcel green?", "exists(green parcel)"),
+        ("Are the gifts blue?", "exists(blue gift)"),
         ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
         ("What is sitting on the table?", "identify(object on the dining table)"),
         # a list of kinds, or one left open, and a misspelt compound
@@ -348,6 +353,20 @@ def test_programs_round_trip_as_json() -> None:
 )
 def test_more_forms_become_programs(question: str, expected: str) -> None:
     assert program(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "rank"),
+    [
+        ("Which colour is the square in the upper-left corner?", "top_left"),
+        ("what color is the bottom right square", "bottom_right"),
+        ("Is the top-right square white?", "top_right"),
+        ("What colour is the circle at the lower left of the picture?", "bottom_left"),
+        ("What colour is the circle on the left?", "leftmost"),
+    ],
+)
+def test_a_corner_names_the_thing_nearest_it(question: str, rank: str) -> None:
+    assert parse(question).program.root.target.rank == rank
 
 
 @pytest.mark.parametrize(
