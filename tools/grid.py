@@ -128,7 +128,7 @@ def _even_lines(candidates: list[int], size: int) -> tuple[int, ...] | None:
 def _near(edges: np.ndarray, boundary: int) -> np.ndarray:
     """Per row of ``edges`` (rows, boundaries), whether an edge lies within a pixel of ``boundary``."""
     low, high = max(0, boundary - 2), min(edges.shape[1], boundary + 1)
-    return edges[:, low:high].any(axis=1)
+    return np.asarray(edges[:, low:high].any(axis=1))
 
 
 def _plain_cells(lab: np.ndarray, grid: Grid) -> bool:

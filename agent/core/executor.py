@@ -1044,9 +1044,9 @@ class Executor:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
         if not op.part and asks_whole(target, op.attribute):
             seen = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
-            said = whole_answer(self.call("find_objects"), target, op.attribute, seen)
-            if said:
-                return Finding(said[0], said[1], said[2], value=said[0])
+            answered = whole_answer(self.call("find_objects"), target, op.attribute, seen)
+            if answered:
+                return Finding(answered[0], answered[1], answered[2], value=answered[0])
         if not things:
             if source == "classifier" and op.attribute == "colour":
                 return self._unlisted_colour(noun)

@@ -46,6 +46,19 @@ def test_a_board_is_found_with_its_rows_and_columns(tmp_path, rows, columns, cel
     assert (grid.rows, grid.columns) == (rows, columns)
 
 
+def test_tiles_with_grout_between_them_are_a_board(tmp_path):
+    image = Image.new("RGB", (5 * 50 + 5, 4 * 50 + 5), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    colours = ((180, 60, 40), (60, 120, 180), (200, 180, 60))
+    for r in range(4):
+        for c in range(5):
+            x, y = 5 + 50 * c, 5 + 50 * r
+            draw.rectangle((x, y, x + 44, y + 44), fill=colours[(r * 5 + c) % 3])
+    grid = grid_of(image, tmp_path)
+    assert grid is not None
+    assert (grid.rows, grid.columns) == (4, 5)
+
+
 def test_scattered_shapes_and_stripes_are_no_board(tmp_path):
     scene = Image.new("RGB", (320, 240), (245, 245, 245))
     draw = ImageDraw.Draw(scene)
