@@ -23,6 +23,7 @@ from argus.agent.core.answer import Caller
 from argus.agent.core.fact_words import fact_in_words, facts_in_words
 from argus.agent.core.lexicon import (
     ACHROMATIC,
+    COLOUR_WORDS,
     OWN_NAME_SHADES,
     REGION_NOUNS,
     SHAPES,
@@ -314,6 +315,11 @@ class Executor:
             return self._op_attribute(
                 p.Attribute(target=plain, attribute="colour", expected=op.target.colour)
             )
+        asked = re.fullmatch(r"(?:is|are) (\w+)", op.unchecked or "")
+        colour = COLOUR_WORDS.get(asked.group(1)) if asked else None
+        subject = op.target.label or ""
+        if colour and source_for(op.target, COCO_80) == "classifier" and self._main_subject(subject):
+            return self._subject_colour_check(subject, colour)  # "is the gift blue?" on a product shot
         found = self._exists(op.target)
         if op.unchecked and found.value is not None:
             return self._unchecked(op, found)

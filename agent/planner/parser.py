@@ -1573,12 +1573,8 @@ def _exists(text: str, tokens: list[str], mentions: list[Mention], slots: Any, i
         return p.Exists(target=selection, any_of=any_of, unchecked=unchecked)
     unknown = unknown_noun(tokens, 0)
     if unknown is not None:
-        selection, rest = unknown.selection, tokens[unknown.end :]
-        definite = re.match(r"^(?:is|are|was|were) (?:the|this|that|these|those|its|his|her|their)\b", text)
-        if definite and rest == rest[-1:] and rest[-1] in COLOUR_WORDS:  # "is the gift blue?": a colour too
-            selection, rest = selection.model_copy(update={"colour": COLOUR_WORDS[rest[-1]]}), []
-        unchecked = _statement(text, _unchecked(rest, []), unknown.plural)
-        return p.Exists(target=selection, unchecked=unchecked)
+        unchecked = _statement(text, _unchecked(tokens[unknown.end :], []), unknown.plural)
+        return p.Exists(target=unknown.selection, unchecked=unchecked)
     return None
 
 
