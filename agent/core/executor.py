@@ -499,6 +499,10 @@ class Executor:
                 f"Yes, possibly: the detector sees {phrase}, with low confidence ({best.score:.2f}).",
                 value=True,
             )
+        if asks_whole(target, "exists"):  # "is the logo a circle?": its pieces make one
+            answered = whole_answer(self.call("find_objects"), target, "exists", False)
+            if answered:
+                return Finding(answered[0], answered[1], answered[2], value=answered[0] == "yes")
         closer = self._look_again(target) if source == "detections" else []
         if closer:
             best = max(closer, key=lambda t: t.score or 0.0)

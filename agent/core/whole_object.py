@@ -5,16 +5,17 @@ The colour-and-shape tool outlines things one colour at a time, so a thing of se
 outline of its own there. ``find_objects`` also gives the silhouette of all of them together (its
 ``whole`` item) where that makes one outline of a known shape. It answers two questions only: the shape
 of "the object" (the logo, the wheel, the badge: a noun no tool outlines, which the parser takes for the
-main object) when the whole is made of pieces or no outline has a shape, and the colours of a named flat
-shape that no single outline is, when the whole is that shape.
+main object) when the whole is made of pieces or no outline has a shape, and the colours or the presence
+of a named flat shape that no single outline is ("is the logo a circle?").
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from argus.agent.core.lexicon import shape_matches
 from argus.tools.shape_names import FLAT_SHAPES
-from argus.tools.words import join_words
+from argus.tools.words import article, join_words
 
 if TYPE_CHECKING:
     from argus.agent.core.program import Selection
@@ -24,12 +25,12 @@ WHY = "Taken together, everything on the background makes one {shape} of {colour
 
 
 def asks_whole(target: Selection, attribute: str) -> bool:
-    """Whether the question may be about the whole: its shape asked of "the object", or its colour asked
-    of a flat shape."""
+    """Whether the question may be about the whole: its shape asked of "the object", or its colour or
+    presence asked of a flat shape."""
     plain = not (target.colour or target.shape or target.size or target.position or target.relation)
     if attribute == "shape":
         return plain and target.label == "object" and target.rank in (None, "largest")
-    return attribute == "colour" and plain and target.label in FLAT_SHAPES and target.rank is None
+    return attribute in ("colour", "exists") and plain and target.label in FLAT_SHAPES and target.rank is None
 
 
 def whole_answer(
@@ -37,7 +38,8 @@ def whole_answer(
 ) -> tuple[str, str, list[str]] | None:
     """(short answer, lead, why) about the ``whole`` of a ``find_objects`` result, or None when it does not
     answer: its shape when it is made of pieces (no object is ``PIECE`` of it) or no outline has a shape
-    (``seen`` says one has); its colours when it is the flat shape asked and no outline is (``seen``)."""
+    (``seen`` says one has); its colours when it is the flat shape asked and no outline is (``seen``); and
+    whether it is the flat shape asked ("exists") when no outline is."""
     whole = getattr(objects, "whole", None)
     if whole is None or not whole.shape:
         return None
@@ -46,8 +48,13 @@ def whole_answer(
     if attribute == "shape":
         if seen and max(o.area_px for o in objects.objects) >= PIECE * whole.area_px:
             return None
-        article = "an" if whole.shape[0] in "aeiou" else "a"
-        return whole.shape, f"It is {article} {whole.shape} as a whole [{whole.id}].", why
-    if seen or whole.shape != target.label or not whole.colours:
+        return whole.shape, f"It is {article(whole.shape)} as a whole [{whole.id}].", why
+    if seen:
+        return None
+    if attribute == "exists":  # "is the logo a circle?"
+        if shape_matches(target.label or "", whole.shape):
+            return "yes", f"Yes: taken as a whole, it is {article(whole.shape)} [{whole.id}].", why
+        return "no", f"No: taken as a whole, it is {article(whole.shape)} [{whole.id}].", why
+    if whole.shape != target.label or not whole.colours:
         return None
     return colours, f"The {whole.shape} is {colours} [{whole.id}].", why

@@ -73,6 +73,8 @@ def test_a_board_is_read_square_by_square(assistant, board, question, short):
         ("What is the shape of the badge?", "circle"),
         ("What shape is this emblem overall?", "circle"),
         ("What colours are in the circle?", "purple and yellow"),
+        ("Is the badge a circle?", "yes"),
+        ("Is the emblem square?", "no"),
     ],
 )
 def test_a_badge_of_two_colours_is_one_circle(assistant, badge, question, short):
