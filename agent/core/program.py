@@ -35,20 +35,9 @@ RelationKind = Literal[
 Position = Literal["left", "right", "top", "bottom", "middle"]
 # nearest / farthest: from the camera, judged by where a thing stands (the lower its base, the nearer)
 Rank = Literal[
-    "leftmost",
-    "rightmost",
-    "topmost",
-    "bottommost",
-    "largest",
-    "smallest",
-    "first",
-    "nearest",
-    "farthest",
-    "top_left",
-    "top_right",
-    "bottom_left",
-    "bottom_right",
-]
+    "leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first", "nearest", "farthest",
+    "top_left", "top_right", "bottom_left", "bottom_right",  # nearest that corner
+]  # fmt: skip
 AttributeName = Literal["colour", "shape", "size", "position", "area"]
 QualityAspect = Literal[
     "sharp",

@@ -3,8 +3,8 @@ several coloured pieces, the colours that fill a colour wheel.
 
 The colour-and-shape tool outlines things one colour at a time, so a thing of several colours has no
 outline of its own there. ``find_objects`` also gives the silhouette of all of them together (its
-``whole`` item) where that makes one outline of a known shape. It answers two questions only: the shape
-of "the object" (the logo, the wheel, the badge: a noun no tool outlines, which the parser takes for the
+``whole`` item) where that makes one outline of a known shape. It answers only where no single outline
+does: the shape of "the object" (the logo, the wheel, the badge: a noun no tool outlines, which the parser takes for the
 main object) when the whole is made of pieces or no outline has a shape, and the colours or the presence
 of a named flat shape that no single outline is ("is the logo a circle?").
 """
