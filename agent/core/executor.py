@@ -46,7 +46,7 @@ from argus.agent.core.things import (
     same_thing,
     source_for,
 )
-from argus.agent.core.whole_object import asks_whole, whole_answer
+from argus.agent.core.whole_object import GAP, asks_whole, lie_together, whole_answer
 from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
@@ -499,7 +499,7 @@ class Executor:
                 f"Yes, possibly: the detector sees {phrase}, with low confidence ({best.score:.2f}).",
                 value=True,
             )
-        if asks_whole(target, "exists"):  # "is the logo a circle?": its pieces make one
+        if asks_whole(target, "exists", False) and self._in_pieces():  # "is the logo a circle?"
             answered = whole_answer(self.call("find_objects"), target, "exists", False)
             if answered:
                 return Finding(answered[0], answered[1], answered[2], value=answered[0] == "yes")
@@ -1052,8 +1052,8 @@ class Executor:
         noun = _noun(target)
         if things is None:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
-        if not op.part and asks_whole(target, op.attribute):
-            seen = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
+        seen = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
+        if not op.part and asks_whole(target, op.attribute, seen):
             answered = whole_answer(self.call("find_objects"), target, op.attribute, seen)
             if answered:
                 return Finding(answered[0], answered[1], answered[2], value=answered[0])
@@ -1196,6 +1196,12 @@ class Executor:
             _classifier_means(lab, noun) and (i == 0 or (lab.score or 0) >= CLASSIFIER_FLOOR)
             for i, lab in enumerate(labels)
         ) or stands_for(self.call("find_objects"), noun)
+
+    def _in_pieces(self) -> bool:
+        """Whether the outlines the colour-and-shape tool found lie together, as the pieces of one thing."""
+        result = self.call("analyze_colors_shapes")
+        boxes = [s.box for s in result.shapes if s.box] if result is not None else []
+        return lie_together(boxes, GAP * max(self.width, self.height))
 
     def _everyday_main(self, target: p.Selection) -> str | None:
         """The question's word for a solid that names an everyday object ("box"), when no such solid was

@@ -21,16 +21,37 @@ if TYPE_CHECKING:
     from argus.agent.core.program import Selection
 
 PIECE = 0.5  # an object this much of the whole is the thing asked about, not a piece of it
+GAP = 0.03  # outlines this far apart (a share of the image's longer side) may be pieces of one thing
 WHY = "Taken together, everything on the background makes one {shape} of {colours} [{id}]."
 
 
-def asks_whole(target: Selection, attribute: str) -> bool:
-    """Whether the question may be about the whole: its shape asked of "the object", or its colour or
-    presence asked of a flat shape."""
+def asks_whole(target: Selection, attribute: str, seen: bool) -> bool:
+    """Whether the question may be about the whole: its shape asked of "the object", or the colour or
+    presence of a flat shape that no outline is (``seen`` says an outline answers)."""
     plain = not (target.colour or target.shape or target.size or target.position or target.relation)
     if attribute == "shape":
         return plain and target.label == "object" and target.rank in (None, "largest")
-    return attribute in ("colour", "exists") and plain and target.label in FLAT_SHAPES and target.rank is None
+    flat = plain and target.label in FLAT_SHAPES and target.rank is None
+    return attribute in ("colour", "exists") and flat and not seen
+
+
+def lie_together(boxes: list[list[float]], gap: float) -> bool:
+    """Whether the outlines' boxes, each grown by ``gap`` pixels, make one cluster: only things that touch
+    or nearly touch can be the pieces of one whole (five circles apart are five things)."""
+    if not boxes:
+        return False
+    joined, todo = [boxes[0]], boxes[1:]
+    while todo:
+        near = [b for b in todo if any(_close(a, b, gap) for a in joined)]
+        if not near:
+            return False
+        joined += near
+        todo = [b for b in todo if b not in near]
+    return True
+
+
+def _close(a: list[float], b: list[float], gap: float) -> bool:
+    return a[0] - gap <= b[2] and b[0] - gap <= a[2] and a[1] - gap <= b[3] and b[1] - gap <= a[3]
 
 
 def whole_answer(
