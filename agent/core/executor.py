@@ -576,10 +576,12 @@ class Executor:
             return Finding("yes", f"Yes: it reads {_quote_lines(lines, 3)}.", value=True)
         return Finding("no", "No, I found no text in the image.", value=False)
 
-    def _count_lines(self, things: list[Thing], noun: str, arrangement: str, line: int | None) -> Finding:
+    def _count_lines(
+        self, things: list[Thing], noun: str, arrangement: str, line: int | None, each: bool = False
+    ) -> Finding:
         """Rows (or columns) the things stand in: their centres, sorted down (or across), split where
         the gap between neighbours is over half a thing's typical height (or width). With ``line``,
-        the things in that row (or column) only."""
+        the things in that row (or column) only; with ``each``, how many every one of them holds."""
         import statistics
 
         from argus.tools.box_geometry import centre, height, width
@@ -618,6 +620,14 @@ class Executor:
             )
         word = arrangement if len(lines) != 1 else arrangement[:-1]
         sizes = join_words([str(len(line)) for line in lines])
+        held = {len(line) for line in lines}
+        if each and len(held) == 1:  # "how many squares are in each row?"
+            n = held.pop()
+            lead = f"{count_phrase(n, noun)} in each of the {len(lines)} {word} {_cite_things(placed)}."
+            return Finding(str(n), lead, [], [rule], value=n)
+        if each:
+            lead = f"The {len(lines)} {word} hold different numbers of {plural(noun)}: {sizes} {_cite_things(placed)}."
+            return Finding(None, lead, [], [rule])
         return Finding(
             str(len(lines)),
             f"{len(lines)} {word} of {plural(noun)} {_cite_things(placed)}.",
@@ -664,7 +674,7 @@ class Executor:
             )
         n = len(things)
         if op.arrangement and n:
-            return self._count_lines(things, noun, op.arrangement, op.line)
+            return self._count_lines(things, noun, op.arrangement, op.line, bool(op.each))
         if source == "regions":
             return self._count_regions(target, things)
         where = self._where(target)

@@ -130,6 +130,10 @@ class Count(_Model):
         le=20,
         description="With arrangement: count the things in this row or column only (1 the top or left, -1 the last).",
     )
+    each: bool | None = Field(
+        default=None,
+        description="With arrangement: how many things each row or column holds ('in each row').",
+    )
 
 
 class Identify(_Model):

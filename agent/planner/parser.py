@@ -1307,6 +1307,10 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     lined = re.search(r"\bhow many (rows|columns) of\b", text)
     if lined:  # "how many rows of coins are there?"
         return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
+    each = re.search(r"\b(?:(?:in|on|for|does|do) (?:each|every)|per) (row|column)\b", text)
+    if each:  # "how many squares are in each row?", "... does every column have?", "... per row?"
+        target = target.model_copy(update={"position": None})
+        return p.Count(target=target, arrangement=f"{each.group(1)}s", each=True)  # type: ignore[arg-type]
     if within:  # "how many coins are in the top row?": the row's place is the row's, not the coins'
         target = target.model_copy(update={"position": None})
         return p.Count(target=target, arrangement=f"{within.group(2)}s", line=LINE_INDEX[within.group(1)])  # type: ignore[arg-type]

@@ -57,6 +57,8 @@ def badge(tmp_path_factory) -> str:
         ("How many blue squares are there on the board?", "15"),
         ("How many columns does the grid have?", "6"),
         ("How many rows are there?", "5"),
+        ("How many squares are in each row?", "6"),
+        ("How many squares does every column have?", "5"),
         ("Are there the same number of red and blue squares?", "yes"),
         ("What colour is the square in the upper left corner?", "blue"),
         ("Is the bottom-right square red?", "yes"),

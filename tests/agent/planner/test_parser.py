@@ -353,6 +353,21 @@ def test_more_forms_become_programs(question: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "arrangement"),
+    [
+        ("How many squares are in each row?", "rows"),
+        ("how many stars does every column have", "columns"),
+        ("How many coins are there per row?", "rows"),
+        ("How many rows of coins are there?", "rows"),
+    ],
+)
+def test_each_row_asks_what_every_row_holds(question: str, arrangement: str | None) -> None:
+    root = parse(question).program.root
+    assert root.arrangement == arrangement
+    assert bool(root.each) is ("rows of" not in question)
+
+
+@pytest.mark.parametrize(
     ("question", "rank"),
     [
         ("Which colour is the square in the upper-left corner?", "top_left"),
