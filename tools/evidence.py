@@ -177,6 +177,9 @@ class ObjectProposal(EvidenceItem):
         default=None, description="Outline or solid name (circle, square, sphere, cube, ...), where clear."
     )
     size: str | None = Field(default=None, description="'small', 'medium' or 'large' next to the others.")
+    colours: list[str] = Field(
+        default_factory=list, description="Each colour covering a fair share of it, largest first."
+    )
     rle: dict[str, Any] | None = Field(
         default=None, description="COCO-style uncompressed RLE of its pixels, column-major."
     )

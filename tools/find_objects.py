@@ -21,8 +21,11 @@ from argus.tools.masks import CropMask
 from argus.tools.things import describe_things
 
 if TYPE_CHECKING:
+    from argus.tools.foreground import Foreground
     from argus.tools.image_io import LoadedImage
+    from argus.tools.things import Thing
 
+ONE_THING = 0.85  # a thing this much of everything's silhouette is the whole itself
 MAX_COUNTABLE = 40  # more separate pieces than this are texture, text or noise, not a set of objects
 
 
@@ -50,6 +53,12 @@ class FindObjectsResult(ToolResult):
     plain_background: bool = Field(description="Whether the image is things on a plain background.")
     shape_counts: dict[str, int] = Field(default_factory=dict, description="Objects per shape name.")
     colour_counts: dict[str, int] = Field(default_factory=dict, description="Objects per colour name.")
+    whole: ObjectProposal | None = Field(
+        default=None,
+        description="Everything on the background taken together, where it makes one outline of a known "
+        "shape that no single object gives (a logo of several coloured pieces, a colour wheel filling the "
+        "frame), with its colours; numbered after the objects.",
+    )
 
 
 class ForegroundBackend(ForegroundFacts, Backend):
@@ -81,7 +90,8 @@ class FindObjects(ImageTool):
         "no count.",
         "Touching things of one colour count as one unless the image is grayscale (then they are split at "
         "their necks); a thing the colour of the background is missed.",
-        f"More than {MAX_COUNTABLE} separate pieces are taken for texture, text or noise and not counted.",
+        f"More than {MAX_COUNTABLE} separate pieces are taken for texture, text or noise and not counted, "
+        "unless they are the cells of a regular grid (a chessboard).",
     )
     examples = (
         'get_tool("find_objects")("coins.png").count',
@@ -98,7 +108,9 @@ class FindObjects(ImageTool):
 
         foreground, found = describe_things(image, args.min_area or default_min_area(image))
         background = name_colour(foreground.background_rgb)
-        common = {**self.result_fields(image, backend), "background": background}
+        counted = foreground.plain and (len(found) <= MAX_COUNTABLE or foreground.method == "grid")
+        whole = _whole(image, foreground, found, min(len(found), args.max_objects) if counted else 0)
+        common = {**self.result_fields(image, backend), "background": background, "whole": whole}
         if not foreground.plain:
             note = (
                 f"no plain background: only {100 * foreground.border_fit:.0f}% of the image border is one "
@@ -107,7 +119,7 @@ class FindObjects(ImageTool):
                 "counted (detect_objects counts the classes it knows)"
             )
             return FindObjectsResult(**common, count=None, plain_background=False, notes=[note])
-        if len(found) > MAX_COUNTABLE:
+        if len(found) > MAX_COUNTABLE and foreground.method != "grid":  # a board's cells are countable
             note = (
                 f"{len(found)} separate pieces stand apart from the background: more than {MAX_COUNTABLE} "
                 "is texture, text or noise rather than a set of objects, so nothing was counted"
@@ -143,6 +155,35 @@ class FindObjects(ImageTool):
             shape_counts=dict(Counter(o.shape for o in objects if o.shape)),
             colour_counts=dict(Counter(o.colour for o in objects if o.colour)),
         )
+
+
+def _whole(
+    image: LoadedImage, foreground: Foreground, found: list[Thing], listed: int
+) -> ObjectProposal | None:
+    """The silhouette of all the things as one object, unless one thing of its shape is most of it (a sign
+    with writing on it is the sign; a single thing is itself)."""
+    from argus.tools.silhouette import find_silhouette
+
+    silhouette = find_silhouette(image, foreground)
+    largest = max(found, key=lambda thing: thing.area, default=None)
+    if silhouette is None or (
+        largest is not None
+        and largest.area >= ONE_THING * silhouette.area
+        and largest.shape == silhouette.shape
+    ):
+        return None
+    colours = [name for name, _ in silhouette.colours]
+    return ObjectProposal(
+        id=numbered("O", listed),
+        tool=FindObjects.name,
+        label="whole",
+        box=silhouette.box,
+        area_px=silhouette.area,
+        area_fraction=round(silhouette.area / (image.width * image.height), 6),
+        colour=colours[0] if colours else None,
+        shape=silhouette.shape,
+        colours=colours,
+    )
 
 
 def default_min_area(image: LoadedImage) -> int:

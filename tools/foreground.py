@@ -56,11 +56,14 @@ class Foreground:
     background_rgb: tuple[int, int, int]
     background_share: float
     border_fit: float
-    method: str  # "colour" or "threshold"
+    method: str  # "colour", "threshold" or "grid" (the cells of a board: see ``things.describe_things``)
 
     @property
     def plain(self) -> bool:
-        return self.border_fit >= BORDER_FIT and self.background_share >= PLAIN_BACKGROUND
+        """Whether the picture is things on a background (or a board of cells), not a cluttered scene."""
+        return self.method == "grid" or (
+            self.border_fit >= BORDER_FIT and self.background_share >= PLAIN_BACKGROUND
+        )
 
 
 def find_foreground(image: LoadedImage, min_area: int) -> Foreground:

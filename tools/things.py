@@ -11,13 +11,17 @@ import numpy as np
 from argus.tools.colour_names import colour_of, lab, name_shade
 from argus.tools.colour_parts import TEXTURED, chromaticity_spread, colour_parts
 from argus.tools.foreground import Foreground, find_foreground, shrink
-from argus.tools.shape_names import classify_contour, classify_solid, is_shaded, planar_share
+from argus.tools.grid import Grid, cell_pixels, find_grid
+from argus.tools.shape_names import FLAT_SHAPES, classify_contour, classify_solid, is_shaded, planar_share
 from argus.tools.sizes import size_classes
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
 
+HOLE_SHARE = (
+    1 / 3
+)  # holes covering more of a shape's filled outline than this make it an outline, not a shape
 LIT = (70, 90)  # lightness percentiles of a shaded thing's pixels its colour is named from
 
 
@@ -42,11 +46,23 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
     A thing the image border cuts is "other": its true shape is not in the picture. A shaded thing
     (lit like a 3D object) is named as a solid, a flat one by its outline. On a plain background in
     colour, a region of two colours is two things (``colour_parts``): a shape drawn on another, a
-    ball on a box.
+    ball on a box. A shape drawn in the background's colour on a flat shape is a thing too (its hole).
+    A picture that is a regular grid of plain cells (a chessboard, a table of coloured
+    squares) is its cells, row by row from the top left: outlines would merge the cells that meet at a
+    corner and lose those the colour of the "background".
     """
     from scipy import ndimage
 
     foreground = find_foreground(image, min_area)
+    grid = find_grid(lab(image.rgb))
+    if grid is not None:  # the board's cells are its things, and no cell is background
+        cells = np.zeros(foreground.labels.shape, np.int32)
+        for index, (_, _, (x1, y1, x2, y2)) in enumerate(grid.cells(), start=1):
+            cells[y1:y2, x1:x2] = index
+        board = replace(
+            foreground, labels=cells, count=len(grid.cells()), background_share=0.0, method="grid"
+        )
+        return board, _cells(image, grid)
     labels = foreground.labels
     split = foreground.plain and not image.is_grayscale  # things of different colour that touch
     found = []
@@ -55,14 +71,59 @@ def describe_things(image: LoadedImage, min_area: int) -> tuple[Foreground, list
             continue
         region = labels[window] == index
         parts = colour_parts(image.rgb[window], region, min_area) if split else [region]
+        origin = (window[1].start, window[0].start)
+        described = []
         for part in parts:
             # a part's area counts the parts it encloses: a hexagon with a star on it is the hexagon's size
             area = part | ndimage.binary_fill_holes(part) & region if len(parts) > 1 else part
-            origin = (window[1].start, window[0].start)
-            found.append(_describe(image, part, origin, int(np.count_nonzero(area)), len(parts) > 1))
+            described.append(_describe(image, part, origin, int(np.count_nonzero(area)), len(parts) > 1))
+        found.extend(described)
+        if described and max(described, key=lambda thing: thing.area).shape in FLAT_SHAPES:  # a drawn shape
+            found.extend(_drawn_holes(image, region, origin, min_area))
     found.sort(key=lambda thing: -thing.area)
     sizes = size_classes([t.area for t in found], labels.size)
     return foreground, [replace(thing, size=size) for thing, size in zip(found, sizes, strict=True)]
+
+
+def _drawn_holes(
+    image: LoadedImage, region: np.ndarray, origin: tuple[int, int], min_area: int
+) -> list[Thing]:
+    """The shapes drawn in the background's colour on a flat shape (the dark ellipses inside a phantom's
+    oval): the holes in its region that have a shape name of their own. Only when the region is solid
+    around them (the holes cover at most ``HOLE_SHARE`` of its filled outline): the inside of a drawn
+    outline or a ring is no thing."""
+    from scipy import ndimage
+
+    filled = ndimage.binary_fill_holes(region)
+    holes = filled & ~region
+    if not holes.any() or np.count_nonzero(holes) > HOLE_SHARE * np.count_nonzero(filled):
+        return []
+    labels, count = ndimage.label(holes)
+    drawn = []
+    for index in range(1, count + 1):
+        hole = labels == index
+        area = int(np.count_nonzero(hole))
+        if area >= min_area:
+            thing = _describe(image, hole, origin, area, False)
+            if thing.shape in FLAT_SHAPES:
+                drawn.append(thing)
+    return drawn
+
+
+def _cells(image: LoadedImage, grid: Grid) -> list[Thing]:
+    """The grid's cells as things, each named square or rectangle, with the colour of its middle."""
+    from argus.tools.shape_names import SQUARE_ASPECT
+
+    cells = []
+    for _, _, (x1, y1, x2, y2) in grid.cells():
+        w, h = x2 - x1, y2 - y1
+        shade = name_shade(np.median(cell_pixels(image.rgb, (x1, y1, x2, y2)), axis=0))
+        shape = "square" if min(w, h) >= SQUARE_ASPECT * max(w, h) else "rectangle"
+        box = [float(x1), float(y1), float(x2), float(y2)]
+        mask = np.ones((h, w), bool)
+        cells.append(Thing(shape, box, w * h, colour_of(shade), shade, mask, (x1, y1)))
+    sizes = size_classes([t.area for t in cells], image.width * image.height)
+    return [replace(thing, size=size) for thing, size in zip(cells, sizes, strict=True)]
 
 
 def _describe(

@@ -25,6 +25,7 @@ from argus.agent.core.finding import Finding, verdict
 from argus.agent.core.garment_colour import garment_colour
 from argus.agent.core.lexicon import (
     ACHROMATIC,
+    COLOUR_WORDS,
     OWN_NAME_SHADES,
     REGION_NOUNS,
     SHAPES,
@@ -34,6 +35,7 @@ from argus.agent.core.lexicon import (
     colours_match,
     shape_matches,
 )
+from argus.agent.core.main_object import everyday_word, stands_for
 from argus.agent.core.part_colour import image_part_colour
 from argus.agent.core.text_answer import answer_from_lines
 from argus.agent.core.text_colour import TEXT_GROUNDS, ground_colour, text_colour
@@ -48,6 +50,7 @@ from argus.agent.core.things import (
     same_thing,
     source_for,
 )
+from argus.agent.core.whole_object import GAP, asks_whole, lie_together, whole_answer
 from argus.tools import box_geometry as geometry
 from argus.tools.categories import category_of, labels_in
 from argus.tools.coco import COCO_80
@@ -295,6 +298,17 @@ class Executor:
     def _op_exists(self, op: p.Exists) -> Finding:
         if op.any_of:
             return self._exists_any([op.target, *op.any_of], op.unchecked)
+        if op.target.rank and op.target.colour and not op.unchecked:
+            # "is the top-left square black?": the colour of the one ranked thing, not whether one is black
+            plain = op.target.model_copy(update={"colour": None})
+            return self._op_attribute(
+                p.Attribute(target=plain, attribute="colour", expected=op.target.colour)
+            )
+        asked = re.fullmatch(r"(?:is|are) (\w+)", op.unchecked or "")
+        colour = COLOUR_WORDS.get(asked.group(1)) if asked else None
+        subject = op.target.label or ""
+        if colour and source_for(op.target, COCO_80) == "classifier" and self._main_subject(subject):
+            return self._subject_colour_check(subject, colour)  # "is the gift blue?" on a product shot
         found = self._exists(op.target)
         if op.unchecked and found.value is not None:
             return self._unchecked(op, found)
@@ -459,6 +473,9 @@ class Executor:
             return self._text_presence()
         if things is None:
             return Finding(None, f"I can't tell: the tool that looks for {plural(noun)} failed.")
+        word = self._everyday_main(target) if target.colour and not things else None
+        if word and target.colour:  # "is the box blue?" on a product shot of one box
+            return self._subject_colour_check(word, target.colour)
         if things:
             sure = [t for t in things if t.score is None or t.score >= LOW_CONFIDENCE]
             phrase = self._phrase(things, target)
@@ -473,6 +490,10 @@ class Executor:
                 f"Yes, possibly: the detector sees {phrase}, with low confidence ({best.score:.2f}).",
                 value=True,
             )
+        if asks_whole(target, "exists", False) and self._in_pieces():  # "is the logo a circle?"
+            answered = whole_answer(self.call("find_objects"), target, "exists", False)
+            if answered:
+                return Finding(answered[0], answered[1], answered[2], value=answered[0] == "yes")
         closer = self._look_again(target) if source == "detections" else []
         if closer:
             best = max(closer, key=lambda t: t.score or 0.0)
@@ -546,10 +567,12 @@ class Executor:
             return Finding("yes", f"Yes: it reads {_quote_lines(lines, 3)}.", value=True)
         return Finding("no", "No, I found no text in the image.", value=False)
 
-    def _count_lines(self, things: list[Thing], noun: str, arrangement: str, line: int | None) -> Finding:
+    def _count_lines(
+        self, things: list[Thing], noun: str, arrangement: str, line: int | None, each: bool = False
+    ) -> Finding:
         """Rows (or columns) the things stand in: their centres, sorted down (or across), split where
         the gap between neighbours is over half a thing's typical height (or width). With ``line``,
-        the things in that row (or column) only."""
+        the things in that row (or column) only; with ``each``, how many every one of them holds."""
         import statistics
 
         from argus.tools.box_geometry import centre, height, width
@@ -588,6 +611,14 @@ class Executor:
             )
         word = arrangement if len(lines) != 1 else arrangement[:-1]
         sizes = join_words([str(len(line)) for line in lines])
+        held = {len(line) for line in lines}
+        if each and len(held) == 1:  # "how many squares are in each row?"
+            n = held.pop()
+            lead = f"{count_phrase(n, noun)} in each of the {len(lines)} {word} {_cite_things(placed)}."
+            return Finding(str(n), lead, [], [rule], value=n)
+        if each:
+            lead = f"The {len(lines)} {word} hold different numbers of {plural(noun)}: {sizes} {_cite_things(placed)}."
+            return Finding(None, lead, [], [rule])
         return Finding(
             str(len(lines)),
             f"{len(lines)} {word} of {plural(noun)} {_cite_things(placed)}.",
@@ -634,7 +665,7 @@ class Executor:
             )
         n = len(things)
         if op.arrangement and n:
-            return self._count_lines(things, noun, op.arrangement, op.line)
+            return self._count_lines(things, noun, op.arrangement, op.line, bool(op.each))
         if source == "regions":
             return self._count_regions(target, things)
         where = self._where(target)
@@ -1092,11 +1123,19 @@ class Executor:
         noun = _noun(target)
         if things is None:
             return Finding(None, f"I can't tell: the tool that finds {plural(noun)} failed.")
+        seen = any(t.shape for t in things) if op.attribute == "shape" else bool(things)
+        if not op.part and asks_whole(target, op.attribute, seen):
+            answered = whole_answer(self.call("find_objects"), target, op.attribute, seen)
+            if answered:
+                return Finding(answered[0], answered[1], answered[2], value=answered[0])
         if not things:
             if source == "classifier" and op.attribute == "colour":
                 return self._unlisted_colour(noun)
             if source == "classifier":
                 return Finding(None, f"I can't tell: the detector has no class for {plural(noun)}.")
+            word = self._everyday_main(target) if op.attribute == "colour" else None
+            if word:  # "what colour is the box?" on a product shot of one box
+                return self._main_object_colour(word)
             return Finding(None, f"I can't tell: I don't see {_unseen(noun)}.", self._instead(source, target))
         if op.attribute == "colour" and op.part in GARMENTS and things[0].label == "person" and things[0].box:
             return garment_colour(
@@ -1225,13 +1264,25 @@ class Executor:
     def _main_subject(self, noun: str) -> bool:
         """Whether a thing no detector class covers is the picture's main subject: the classifier's first
         guess is one (however unsure: the question already says there is one), or a later guess above
-        ``CLASSIFIER_FLOOR`` is. A thing on a plain background that the classifier does not name may be a
-        part of the object there (its ribbon, its handle), so it is not taken for the whole."""
+        ``CLASSIFIER_FLOOR`` is, or the picture is one clear object on a plain background and the noun
+        names no part of a thing (its ribbon, its handle: see ``main_object``)."""
         labels = self._classifier_labels() or []
         return any(
             _classifier_means(lab, noun) and (i == 0 or (lab.score or 0) >= CLASSIFIER_FLOOR)
             for i, lab in enumerate(labels)
-        )
+        ) or stands_for(self.call("find_objects"), noun)
+
+    def _in_pieces(self) -> bool:
+        """Whether the outlines the colour-and-shape tool found lie together, as the pieces of one thing."""
+        result = self.call("analyze_colors_shapes")
+        boxes = [s.box for s in result.shapes if s.box] if result is not None else []
+        return lie_together(boxes, GAP * max(self.width, self.height))
+
+    def _everyday_main(self, target: p.Selection) -> str | None:
+        """The question's word for a solid that names an everyday object ("box"), when no such solid was
+        seen and the picture's one clear object may be taken for it; else None."""
+        word = everyday_word(self.toolbox.question, target.shape or target.label)
+        return word if word and stands_for(self.call("find_objects"), word) else None
 
     def _subject_colour_check(self, noun: str, asked: str) -> Finding:
         """'Is the flower blue?' about the picture's main subject: its colour against the one asked."""
@@ -2454,7 +2505,8 @@ def _the(selection: p.Selection, thing: Thing, as_asked: bool = False) -> str:
     noun = thing.label if own else _noun(selection)
     if selection.rank or selection.position:
         side = {"leftmost": "on the left", "rightmost": "on the right", "topmost": "at the top", "bottommost": "at the bottom",
-                "largest": "", "smallest": "", "nearest": "nearest the camera", "farthest": "farthest from the camera"}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
+                "largest": "", "smallest": "", "nearest": "nearest the camera", "farthest": "farthest from the camera",
+                "top_left": "at the top left", "top_right": "at the top right", "bottom_left": "at the bottom left", "bottom_right": "at the bottom right"}.get(selection.rank or "", f"on the {selection.position}" if selection.position else "")  # fmt: skip
         size = selection.rank if selection.rank in ("largest", "smallest") else ""
         return " ".join(w for w in ("The", size, noun, side) if w)
     return f"The {noun}"

@@ -36,8 +36,9 @@ RelationKind = Literal[
 Position = Literal["left", "right", "top", "bottom", "middle"]
 # nearest / farthest: from the camera, judged by where a thing stands (the lower its base, the nearer)
 Rank = Literal[
-    "leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first", "nearest", "farthest"
-]
+    "leftmost", "rightmost", "topmost", "bottommost", "largest", "smallest", "first", "nearest", "farthest",
+    "top_left", "top_right", "bottom_left", "bottom_right",  # nearest that corner
+]  # fmt: skip
 AttributeName = Literal["colour", "shape", "size", "position", "area"]
 QualityAspect = Literal[
     "sharp",
@@ -81,7 +82,10 @@ class Selection(_Model):
     shape: str | None = Field(default=None, description="A shape: 'circle', 'square', 'sphere', ...")
     size: Literal["small", "large"] | None = None
     position: Position | None = Field(default=None, description="Where in the image: left, right, top, ...")
-    rank: Rank | None = Field(default=None, description="The one thing that is leftmost, largest, ...")
+    rank: Rank | None = Field(
+        default=None,
+        description="The one thing that is leftmost, largest, ..., or nearest a corner (top_left, ...).",
+    )
     state: Literal["fallen"] | None = None
     zone: str | None = Field(default=None, description="A zone's name, when zones are given.")
     relation: RelationFilter | None = None
@@ -126,6 +130,10 @@ class Count(_Model):
         ge=-20,
         le=20,
         description="With arrangement: count the things in this row or column only (1 the top or left, -1 the last).",
+    )
+    each: bool | None = Field(
+        default=None,
+        description="With arrangement: how many things each row or column holds ('in each row').",
     )
 
 

@@ -201,6 +201,11 @@ def by_rank(things: list[Thing], rank: str) -> list[Thing]:
         # on a ground plane the nearer thing stands lower in the picture; the larger one breaks a tie
         "nearest": lambda t: (-round(t.box[3] / NEAR_TIE_PX), -t.area),
         "farthest": lambda t: (round(t.box[3] / NEAR_TIE_PX), t.area),
+        # nearest a corner: the least way across plus down (a board's corner square, wherever the board is)
+        "top_left": lambda t: sum(geometry.centre(t.box)),
+        "top_right": lambda t: geometry.centre(t.box)[1] - geometry.centre(t.box)[0],
+        "bottom_left": lambda t: geometry.centre(t.box)[0] - geometry.centre(t.box)[1],
+        "bottom_right": lambda t: -sum(geometry.centre(t.box)),
     }[rank]
     return [min(placed, key=key)]
 

@@ -50,6 +50,17 @@ PLACE = re.compile(
     r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in|to) the (far |very )?(left|right|top|bottom|middle|center|centre)"
     r"(?:-hand)?(?: side| end| corner| part| half)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?(?![\w-])(?! of\b)"
 )
+# Corners: "the top-left square", "the square in the upper right corner": the thing nearest that corner.
+CORNER_WORDS = {
+    f"{v}{sep}{h}": f"{'top' if v in ('top', 'upper') else 'bottom'}_{h}"
+    for v in ("top", "upper", "bottom", "lower")
+    for h in ("left", "right")
+    for sep in (" ", "-")
+}
+CORNER_PLACE = re.compile(
+    r"^(?:(?:that|which|who) (?:is|are) )?(?:on|at|in) the (top|upper|bottom|lower)[- ](left|right)(?:-hand)?"
+    r"(?: corner| side| part)?(?: of (?:the )?(?:image|picture|photo|frame|scene|board|grid))?(?![\w-])"
+)
 STOP = FUNCTION_WORDS | {"image", "picture", "photo", "photograph", "scene", "frame", "scan"}
 
 
@@ -178,6 +189,14 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             pending_start = i if pending_start is None else pending_start
             i += 1
             continue
+        corner = next(
+            (n for n in (2, 1) if " ".join(tokens[i : i + n]) in CORNER_WORDS and noun_at(tokens, i + n)), 0
+        )
+        if found is None and corner:  # "the top left square", "the bottom-right tile"
+            pending["rank"] = CORNER_WORDS[" ".join(tokens[i : i + corner])]
+            pending_start = i if pending_start is None else pending_start
+            i += corner
+            continue
         if (
             found is None
             and word in ("left", "right", "top", "bottom")
@@ -212,7 +231,12 @@ def find_mentions(tokens: list[str], zone_names: list[str] | None = None) -> lis
             end += 1
         rest = " ".join(tokens[end:])
         place = PLACE.match(rest)
-        if place:
+        at_corner = CORNER_PLACE.match(rest)
+        if at_corner and not plural:  # "the square in the top-left corner"
+            vertical = "top" if at_corner.group(1) in ("top", "upper") else "bottom"
+            fields.setdefault("rank", f"{vertical}_{at_corner.group(2)}")
+            end += len(at_corner.group(0).split())
+        elif place:
             side = {"center": "middle", "centre": "middle"}.get(place.group(2), place.group(2))
             if side in ("left", "right", "top", "bottom") and not plural:
                 fields.setdefault(

@@ -23,7 +23,7 @@ from argus.agent.planner.mentions import Mention, find_mentions, unknown_noun
 from argus.agent.planner.normalize import normalize
 from argus.agent.planner.phrasing import plain
 from argus.agent.planner.poses import pose
-from argus.tools.words import number_value
+from argus.tools.words import number_value, singular
 
 RELATION_WORDS: tuple[tuple[str, p.RelationKind], ...] = (
     ("to the left of", "left_of"), ("on the left of", "left_of"), ("left of", "left_of"),
@@ -1343,7 +1343,11 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
         return p.Count(
             target=p.Selection(label={"words": "word", "letters": "letter"}.get(parts.group(1), "text"))
         )
-    if parts and not within:  # "how many wheels does the bus have?": the parts of a thing, not things
+    rows = re.search(r"^how many (rows|columns)\b(?! (?:of|and)\b)", text)
+    if rows:  # "how many rows does the board have?", "how many columns are there?": the lines things stand in
+        return p.Count(target=p.Selection(label="shape"), arrangement=rows.group(1))  # type: ignore[arg-type]
+    drawn = parts and singular(parts.group(1)) in SHAPES  # "how many squares does the board have?": things
+    if parts and not within and not drawn:  # "how many wheels does the bus have?": the parts of a thing
         return p.Unanswerable(reason=f"no tool here counts the {parts.group(1)} a thing has")
     target = _counted(text, mentions)
     trailing = re.search(r"\bhow many (?:\w+ ){1,3}(?:are|is) (\w+)(?: ones?)?$", text)
@@ -1362,6 +1366,10 @@ def _count(text: str, tokens: list[str], mentions: list[Mention], slots: Any, im
     lined = re.search(r"\bhow many (rows|columns) of\b", text)
     if lined:  # "how many rows of coins are there?"
         return p.Count(target=target, arrangement=lined.group(1))  # type: ignore[arg-type]
+    each = re.search(r"\b(?:(?:in|on|for|does|do) (?:each|every)|per) (row|column)\b", text)
+    if each:  # "how many squares are in each row?", "... does every column have?", "... per row?"
+        target = target.model_copy(update={"position": None})
+        return p.Count(target=target, arrangement=f"{each.group(1)}s", each=True)  # type: ignore[arg-type]
     if within:  # "how many coins are in the top row?": the row's place is the row's, not the coins'
         target = target.model_copy(update={"position": None})
         return p.Count(target=target, arrangement=f"{within.group(2)}s", line=LINE_INDEX[within.group(1)])  # type: ignore[arg-type]

@@ -178,3 +178,26 @@ def test_a_photographed_thing_keeps_the_colour_of_its_own_pixels(tmp_path, seed)
     _, found = describe_things(load_image(str(path)), 38)
     bus = max(found, key=lambda t: box_geometry.iou(t.box, list(scene.things[0].box)))
     assert bus.colour == "blue"
+
+
+def test_shapes_drawn_in_the_background_colour_on_a_shape_are_things(tmp_path):
+    scene = Image.new("RGB", (320, 320), (0, 0, 0))
+    draw = ImageDraw.Draw(scene)
+    draw.ellipse((60, 20, 260, 300), fill=(110, 110, 110))
+    draw.ellipse((90, 90, 140, 220), fill=(0, 0, 0))
+    draw.ellipse((180, 100, 220, 200), fill=(0, 0, 0))
+    draw.rectangle((130, 240, 190, 270), fill=(0, 0, 0))
+    assert things_in(scene, tmp_path) == [
+        ("ellipse", "black"),
+        ("ellipse", "black"),
+        ("ellipse", "gray"),
+        ("rectangle", "black"),
+    ]
+
+
+def test_the_inside_of_an_outline_or_a_ring_is_no_thing(tmp_path):
+    scene = Image.new("RGB", (320, 240), (245, 245, 245))
+    draw = ImageDraw.Draw(scene)
+    draw.ellipse((20, 40, 150, 170), outline=(200, 30, 30), width=12)
+    draw.rectangle((180, 40, 300, 160), outline=(30, 60, 200), width=6)
+    assert things_in(scene, tmp_path) == [("circle", "red"), ("square", "blue")]

@@ -308,6 +308,12 @@ def test_programs_round_trip_as_json() -> None:
         ("How many rows of coins are there?", "count(coin; arrangement=rows)"),
         ("How many coins are in the top row?", "count(coin; arrangement=rows; line=1)"),
         ("How many squares are in the last column?", "count(square; arrangement=columns; line=-1)"),
+        # the rows or columns of a board or grid: the lines its shapes stand in
+        ("How many rows does the board have?", "count(shape; arrangement=rows)"),
+        ("How many columns are there on the grid?", "count(shape; arrangement=columns)"),
+        ("how many rows are on this chessboard", "count(shape; arrangement=rows)"),
+        ("How many squares does the chessboard have?", "count(square)"),
+        ("How many stars does this flag have?", "count(star)"),
         ("What is standing on the launch pad in the middle?", "identify(object in the middle)"),
         ("What is sitting on the table?", "identify(object on the dining table)"),
         # a list of kinds, or one left open, and a misspelt compound
@@ -345,6 +351,35 @@ def test_programs_round_trip_as_json() -> None:
 )
 def test_more_forms_become_programs(question: str, expected: str) -> None:
     assert program(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "arrangement"),
+    [
+        ("How many squares are in each row?", "rows"),
+        ("how many stars does every column have", "columns"),
+        ("How many coins are there per row?", "rows"),
+        ("How many rows of coins are there?", "rows"),
+    ],
+)
+def test_each_row_asks_what_every_row_holds(question: str, arrangement: str | None) -> None:
+    root = parse(question).program.root
+    assert root.arrangement == arrangement
+    assert bool(root.each) is ("rows of" not in question)
+
+
+@pytest.mark.parametrize(
+    ("question", "rank"),
+    [
+        ("Which colour is the square in the upper-left corner?", "top_left"),
+        ("what color is the bottom right square", "bottom_right"),
+        ("Is the top-right square white?", "top_right"),
+        ("What colour is the circle at the lower left of the picture?", "bottom_left"),
+        ("What colour is the circle on the left?", "leftmost"),
+    ],
+)
+def test_a_corner_names_the_thing_nearest_it(question: str, rank: str) -> None:
+    assert parse(question).program.root.target.rank == rank
 
 
 @pytest.mark.parametrize(
