@@ -37,7 +37,7 @@ from argus.agent.core.lexicon import (
 )
 from argus.agent.core.main_object import everyday_word, stands_for
 from argus.agent.core.part_colour import image_part_colour
-from argus.agent.core.text_answer import answer_from_lines
+from argus.agent.core.text_answer import answer_from_lines, rows
 from argus.agent.core.text_colour import TEXT_GROUNDS, ground_colour, text_colour
 from argus.agent.core.things import (
     Thing,
@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from argus.agent.core.toolbox import Toolbox
 
 LOW_CONFIDENCE = 0.5  # detections below this score are spoken of as "possibly"
+# Categories of the classifier's classes that hold things up: a tripod, a bench, a table, a pedestal.
+SUPPORTS = frozenset(["furniture", "device", "structure", "container"])
 CONTENTS_FLOOR = 0.15  # a food or drink the classifier gives a container's box less than this is not said
 GENDERED = re.compile(
     r"\b(?:men|women|man|woman|boys?|girls?|lad(?:y|ies)|gentlem[ae]n|guys?|females?|males?)\b"
@@ -311,7 +313,11 @@ class Executor:
             return self._subject_colour_check(subject, colour)  # "is the gift blue?" on a product shot
         found = self._exists(op.target)
         if op.unchecked and found.value is not None:
-            return self._unchecked(op, found)
+            found = self._unchecked(op, found)
+        if op.unchecked and found.short is None and source_for(op.target, COCO_80) == "classifier":
+            # "is the bakery open on Sundays?": a thing no tool sees, whose notice may say
+            asked = self.toolbox.question.strip().lower()
+            return (READING_CUE.search(asked) and self._answer_from_text(asked)) or found
         return found
 
     def _exists_any(self, targets: list[p.Selection], unchecked: str | None) -> Finding:
@@ -363,10 +369,11 @@ class Executor:
         doing = op.unchecked or ""
         if re.match(r"^\w+ing\b", doing):  # "riding a bike" -> "is riding a bike"
             doing = f"is {doing}"
+        seen = re.sub(r"^probably: ", "", seen)
         return Finding(
             None,
             f"I can't tell whether the {noun} {doing}: no tool here checks that.",
-            [f"I do see {seen}."],
+            [f"{_cap(seen)}." if seen.startswith("the image classifier") else f"I do see {seen}."],
             value=None,
         )
 
@@ -811,18 +818,21 @@ class Executor:
             rests = _noun(target.relation.to)
             seen = self.call("classify_image")
             top = seen.labels[0] if seen is not None and seen.labels else None
-            hint = (
-                [
-                    f"The image classifier, looking at the whole picture, sees {_article(top.label)} [{top.id}] ({top.score:.0%})."
-                ]
-                if top is not None and (top.score or 0) >= 0.5 and rests not in (top.label, top.group)
-                else []
-            )
-            return Finding(
-                None,
-                f"I can't tell what the {rests} is on: nothing the detector knows lies under the {rests}.",
-                hint,
-            )
+            unseen = f"nothing the detector knows lies under the {rests}"
+            if (
+                top is not None
+                and (top.score or 0) >= 0.5
+                and rests not in (top.label, top.group)
+                and top.category in SUPPORTS
+            ):  # "what is the camera mounted on?" with the picture's main thing a tripod
+                return Finding(
+                    top.label,
+                    f"Probably {_article(top.label)} [{top.id}]: {unseen}, but the image classifier sees "
+                    f"{_article(top.label)} in the picture ({top.score:.0%}).",
+                    caveats=[f"The classifier looks at the whole picture, not at what is under the {rests}."],
+                    value=top.label,
+                )
+            return Finding(None, f"I can't tell what the {rests} is on: {unseen}.")
         if target.relation is not None and target.relation.relation == "inside":
             contents = self._contents(target.relation.to)
             if contents is not None:
@@ -2348,6 +2358,10 @@ class Executor:
         )
 
     def _op_unanswerable(self, op: p.Unanswerable) -> Finding:
+        if op.reason == p.NAME_ON_SIGN:
+            return self._answer_from_text(self.toolbox.question.strip().lower()) or Finding(
+                None, "I can't tell: I found no name written in the picture."
+            )
         if op.reason and op.reason != "no form of question matched":
             return Finding(None, f"I can't tell: {op.reason}.", [CAPABILITIES])
         # a question gets "I can't tell"; a request no image answers ("give me a recipe") is declined
@@ -2363,16 +2377,17 @@ class Executor:
     def _answer_from_text(self, question: str) -> Finding | None:
         """The last resort for a question no form read: a line written in the image that answers it
         ('where should you sign up?' over 'Sign up at the front desk.')."""
-        lines = None if self.toolbox.image.metadata.get("Modality") else self._text_lines()
-        if not lines:
+        items = None if self.toolbox.image.metadata.get("Modality") else self._text_lines()
+        if not items:
             return None
-        found = answer_from_lines(question, [getattr(t, "text", "") for t in lines])
+        lines = rows(items)  # "BLUE", "DOOR", "BAKERY" read apart are one line of the sign
+        found = answer_from_lines(question, [line.text for line in lines])
         if found is None:
             return None
         line = lines[found.line]
-        quoted = f"\u201c{getattr(line, 'text', '')}\u201d [{line.id}]"
-        if found.yes:
-            return verdict(True, f", the text reads {quoted}.")
+        quoted = f"\u201c{line.text}\u201d " + "".join(f"[{t.id}]" for t in line.items)
+        if found.yes is not None:
+            return verdict(found.yes, f", the text reads {quoted}.")
         span = found.span or ""
         return Finding(span, f"{span[0].upper()}{span[1:]}: the text reads {quoted}.", value=span)
 

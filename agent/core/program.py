@@ -377,6 +377,11 @@ class Refuse(_Model):
     requests: list[Literal["face_identification", "emotion", "sensitive_attribute"]] = Field(min_length=1)
 
 
+# The reason for a name that only the picture's own text can give ("what's the name of the bakery?"):
+# the executor reads the text for it.
+NAME_ON_SIGN = "a name is given only by what is written in the picture"
+
+
 class Unanswerable(_Model):
     """No tool can answer it; the answer says why, and what Argus can do instead."""
 

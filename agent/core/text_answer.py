@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # Words that carry the question's form, not its content.
 _FORM_TEXT = (
@@ -72,10 +73,42 @@ _AMOUNT_ASKED = re.compile(
 )
 
 
+_DAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|days|nesday|rsday|urday|sday)?s?\b"
+_DAYS = re.compile(rf"\b{_DAY}(?:\s*(?:-|–|to|and|&)\s*{_DAY})?", re.I)
+_TIME = r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}"
+_TIMES = re.compile(rf"({_TIME})(?:\s*(?:-|–|to|until)\s*({_TIME}))?", re.I)
+
+
+def _days_or_times(question: str, lines: list[str]) -> TextAnswer | None:
+    """'Which days does the restriction apply?' read from a line of weekdays ('MON - FRI'); 'what time
+    does it open?' from a line of times, the first of a range for opening, the last for closing."""
+    if re.match(r"^(?:on )?(?:which|what) days?\b", question):
+        for index, line in enumerate(lines):
+            found = _DAYS.search(line)
+            if found:
+                return TextAnswer(line=index, span=found.group(0).strip())
+    if re.match(r"^(?:at )?what time\b|^when\b", question):
+        for index, line in sorted(enumerate(lines), key=lambda il: -_shares(question, il[1])):
+            found = _TIMES.search(line)
+            if found:
+                first, last = found.group(1), found.group(2)
+                if last and re.search(r"\b(?:close|closes|closing|shut|end|ends|finish|until)\b", question):
+                    return TextAnswer(line=index, span=last.strip())
+                if last and re.search(r"\b(?:open|opens|opening|start|starts|begin|begins)\b", question):
+                    return TextAnswer(line=index, span=first.strip())
+                return TextAnswer(line=index, span=found.group(0).strip())
+    return None
+
+
+def _shares(question: str, line: str) -> int:
+    words = {_stem(w) for w in _WORD.findall(line.lower())}
+    return sum(any(_same(w, s) for s in words) for w in content_words(question))
+
+
 def _amount(question: str, lines: list[str]) -> TextAnswer | None:
     """An amount asked for, read where it is written in the form its kind is written in."""
     if not _AMOUNT_ASKED.match(question):
-        return None
+        return _days_or_times(question, lines)
     for asked, written in _AMOUNTS:
         if asked.search(question):
             for index, line in enumerate(lines):
@@ -83,6 +116,37 @@ def _amount(question: str, lines: list[str]) -> TextAnswer | None:
                 if found:
                     return TextAnswer(line=index, span=found.group(0).strip())
     return None
+
+
+@dataclass(frozen=True)
+class Row:
+    """Words the text reader gave as separate items that stand on one line of the picture."""
+
+    text: str
+    items: tuple[Any, ...]  # the reader's items, left to right
+
+
+def rows(items: list[Any]) -> list[Row]:
+    """The reader's items (with ``text`` and ``box``) joined into the lines they stand on: items whose
+    middles are level within half a letter height, and whose gap is under two letter heights."""
+    placed = sorted((t for t in items if getattr(t, "box", None)), key=lambda t: (t.box[1], t.box[0]))
+    joined: list[list[Any]] = []
+    for item in sorted(placed, key=lambda t: t.box[0]):
+        height = item.box[3] - item.box[1]
+        middle = (item.box[1] + item.box[3]) / 2
+        for row in joined:
+            last = row[-1]
+            level = abs((last.box[1] + last.box[3]) / 2 - middle) <= 0.5 * max(
+                height, last.box[3] - last.box[1]
+            )
+            tall = max(height, last.box[3] - last.box[1])
+            if level and -0.5 * tall <= item.box[0] - last.box[2] <= 2 * tall:
+                row.append(item)
+                break
+        else:
+            joined.append([item])
+    joined.sort(key=lambda row: (row[0].box[1], row[0].box[0]))
+    return [Row(" ".join(str(t.text) for t in row), tuple(row)) for row in joined]
 
 
 def answer_from_lines(question: str, lines: list[str]) -> TextAnswer | None:
@@ -99,16 +163,45 @@ def answer_from_lines(question: str, lines: list[str]) -> TextAnswer | None:
     if scores[best] == 0:
         return None
     if _YES_NO.match(question.strip().lower()):
-        everywhere = {s for words in read for s, _ in words}
-        missing = [w for w in wanted if not any(_same(w, s) for s in everywhere)]
-        if missing or any(w in _NEGATIONS for _, w in read[best]):
-            return None
-        return TextAnswer(line=best, yes=True)
+        return _yes_or_no(wanted, read)
     return _span(lines[best], set(wanted), best, naming=bool(_NAMING.match(question.strip().lower())))
 
 
 # "What street is this?", "which station is it?": the name asked for holds the kind ("Main Street").
-_NAMING = re.compile(r"^(?:what|which) [a-z]+ (?:is|are) (?:this|that|it|these|those|here|there)\b")
+_NAMING = re.compile(
+    r"^(?:what|which) [a-z]+ (?:is|are) (?:this|that|it|these|those|here|there)\b"
+    r"|^what(?: is|'s| was) (?:the )?names? of (?:the|this|that) [a-z]+\??$"
+)
+
+
+# Words a notice uses for the opposite of a word asked about: "Closed Sundays" answers "open on Sundays?".
+_OPPOSITES = {
+    "open": ("closed", "close", "shut"), "allow": ("forbidden", "prohibited", "banned", "not"),
+    "permitt": ("forbidden", "prohibited", "banned"), "free": ("paid", "charge", "fee"),
+    "enter": ("exit",), "entr": ("exit",), "in": ("out",),
+}  # fmt: skip
+
+
+def _yes_or_no(wanted: list[str], read: list[list[tuple[str, str]]]) -> TextAnswer | None:
+    """No when a line holding some of the words asked about says the opposite of another ('Closed
+    Sundays' for 'open on Sundays?') or negates them ('No diving' for 'is diving allowed?'); yes when
+    every word asked about is written and the line holding most of them has no negation; else nothing
+    (a word not read proves nothing)."""
+    for index, words in enumerate(read):
+        stems = [stem for stem, _ in words]
+        held = [w for w in wanted if any(_same(w, s) for s in stems)]
+        others = [w for w in wanted if w not in held]
+        opposed = any(any(_same(o, s) for s in stems for o in _OPPOSITES.get(w, ())) for w in others)
+        negated = any(w in _NEGATIONS for _, w in words)
+        if held and (opposed or (negated and others)):
+            return TextAnswer(line=index, yes=False)
+    everywhere = {s for words in read for s, _ in words}
+    if any(not any(_same(w, s) for s in everywhere) for w in wanted):
+        return None
+    best = max(range(len(read)), key=lambda i: sum(any(_same(w, s) for s, _ in read[i]) for w in wanted))
+    if any(w in _NEGATIONS for _, w in read[best]):
+        return None
+    return TextAnswer(line=best, yes=True)
 
 
 def _span(line: str, wanted: set[str], index: int, naming: bool = False) -> TextAnswer | None:
@@ -128,4 +221,4 @@ def _span(line: str, wanted: set[str], index: int, naming: bool = False) -> Text
     return TextAnswer(line=index, span=span) if span else None
 
 
-__all__ = ["TextAnswer", "answer_from_lines", "content_words"]
+__all__ = ["Row", "TextAnswer", "answer_from_lines", "content_words", "rows"]

@@ -1915,7 +1915,17 @@ def _name_of(text: str, tokens: list[str], mentions: list[Mention], slots: Any, 
         text,
     ):
         return p.Unanswerable(reason="no tool here can know a pet's name unless it is written in the picture")
+    if re.search(rf"^what(?: is|'s| was) (?:the )?names? of (?:the|this|that) (?:{WRITTEN_NAMES})$", text):
+        return p.Unanswerable(reason=p.NAME_ON_SIGN)  # "what's the name of the bakery?": its sign says
     return None
+
+
+# Places and things whose name is written on them: a sign, a label, a cover.
+WRITTEN_NAMES = (
+    r"bakery|shop|store|restaurant|cafe|café|hotel|bar|pub|business|company|firm|street|road|avenue|station|"
+    r"school|church|museum|bank|pharmacy|brand|magazine|newspaper|book|film|movie|band|team|building|market|"
+    r"supermarket|gym|salon|clinic|hospital|theatre|theater|cinema|product|app|website"
+)
 
 
 def _activity(

@@ -30,7 +30,7 @@ def test_a_wh_question_is_answered_by_the_rest_of_its_line(question: str, span: 
     ("question", "yes"),
     [
         ("Are towels sold here?", True),
-        ("Is diving allowed?", None),  # the line says "No diving": no yes from it
+        ("Is diving allowed?", False),  # the line says "No diving"
         ("Are umbrellas sold here?", None),  # a word not read proves nothing
     ],
 )
@@ -66,6 +66,40 @@ def test_an_amount_is_read_where_it_is_written_in_its_kind(question: str, span: 
     assert found is not None and found.span == span
 
 
+BAKERY = ["BLUE DOOR BAKERY", "Open 7am - 6pm", "Closed Sundays", "Coffee $2.50"]
+
+
+@pytest.mark.parametrize(
+    ("question", "yes"),
+    [
+        ("Is it open on Sundays?", False),  # "Closed Sundays" says the opposite
+        ("Is the bakery closed on Sundays?", True),
+        ("Is it open on Mondays?", None),  # nothing written about Mondays
+    ],
+)
+def test_a_line_saying_the_opposite_is_a_no(question: str, yes: bool | None) -> None:
+    found = answer_from_lines(question, BAKERY)
+    assert (found.yes if found else None) is yes
+
+
+def test_words_read_apart_on_one_line_are_joined() -> None:
+    from types import SimpleNamespace
+
+    from argus.agent.core.text_answer import rows
+
+    items = [
+        SimpleNamespace(id="T3", text="BAKERY", box=[412, 51, 640, 89]),
+        SimpleNamespace(id="T1", text="BLUE", box=[62, 50, 206, 90]),
+        SimpleNamespace(id="T2", text="DOOR", box=[226, 50, 395, 89]),
+        SimpleNamespace(id="T4", text="Open 7am - 6pm", box=[164, 149, 535, 196]),
+    ]
+    joined = rows(items)
+    assert [row.text for row in joined] == ["BLUE DOOR BAKERY", "Open 7am - 6pm"]
+    assert [t.id for t in joined[0].items] == ["T1", "T2", "T3"]
+    found = answer_from_lines("What's the name of the bakery?", [row.text for row in joined])
+    assert found is not None and found.span == "BLUE DOOR BAKERY"
+
+
 def test_a_question_sharing_no_word_with_the_text_is_not_answered() -> None:
     assert answer_from_lines("What is the man holding?", NOTICE) is None
 
@@ -98,3 +132,36 @@ def test_questions_about_a_notice_are_answered_from_its_text(image: str, questio
 def test_words_and_letters_are_counted_not_lines(image: str, question: str, number: str) -> None:
     answer = Assistant().ask(samples.SUITES / "generated" / "img" / image, question)
     assert answer.short_answer == number and answer.answer.startswith(number)
+
+
+@pytest.fixture(scope="module")
+def shop_sign(tmp_path_factory) -> str:
+    """A shop's notice drawn here: its name, hours, a closing day and a price, one line each."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (700, 420), (250, 245, 230))
+    draw = ImageDraw.Draw(image)
+    for y, line, size in [
+        (40, "GREEN HILL CAFE", 52), (140, "Open 8am - 5pm", 40), (220, "Closed Mondays", 40), (300, "Tea $3", 40),
+    ]:  # fmt: skip
+        draw.text((60, y), line, fill=(20, 20, 20), font=ImageFont.load_default(size=size))
+    path = tmp_path_factory.mktemp("sign") / "cafe.png"
+    image.save(path)
+    return str(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("What's the name of the cafe?", "GREEN HILL CAFE"),
+        ("What time does it close?", "5pm"),
+        ("Is the cafe open on Mondays?", "No"),
+        ("How much does the tea cost?", "$3"),
+        ("On which days is it closed?", "Mondays"),
+    ],
+)
+def test_a_shop_notice_answers_questions_about_the_shop(shop_sign: str, question: str, first: str) -> None:
+    answer = Assistant().ask(shop_sign, question)
+    assert answer.answer.startswith(first), answer.answer
+    assert "[T" in answer.answer
