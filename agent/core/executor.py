@@ -1615,7 +1615,11 @@ class Executor:
                 return Finding(
                     noun,
                     f"{_the(selection, winner, as_asked=True)} is {word} {_cite_things([winner])}: "
-                    f"it covers {max(ratio, 1 / ratio):.1f} times the area of the other {_cite_things([b if winner is a else a])}.",
+                    + (
+                        f"it covers {max(ratio, 1 / ratio):.1f} times the area of the other {_cite_things([b if winner is a else a])}."
+                        if op.comparison == "more"
+                        else f"the other {_cite_things([b if winner is a else a])} covers {max(ratio, 1 / ratio):.1f} times its area."
+                    ),
                     value=noun,
                 )
             same = 1 / 1.25 <= ratio <= 1.25

@@ -1116,6 +1116,21 @@ def _attribute(
         where = next(g for g in part.groups() if g)
         position = {"centre": "middle", "center": "middle"}.get(where, where)
         return p.Attribute(target=p.Selection(position=position), attribute="colour")  # type: ignore[arg-type]
+    placed = re.search(
+        r"^what (?:shape|colou?r) (?:is|are) (?:there )?(?:in|at|on) the (top|upper|bottom|lower)?[- ]?(left|right)?"
+        r"(?:[- ]hand)?(?: corner| side| part| half| edge)?(?: of (?:the )?(?:image|picture|photo|frame|scene))?$",
+        text,
+    )
+    if asked and placed and (placed.group(1) or placed.group(2)) and target is None:
+        # "what shape is in the top right corner?": the thing there, not the picture's main object
+        vertical = {"upper": "top", "lower": "bottom"}.get(placed.group(1) or "", placed.group(1))
+        horizontal = placed.group(2)
+        attribute = "shape" if asked.group(1) == "shape" else "colour"
+        if vertical and horizontal:
+            there = p.Selection(label="object", rank=f"{vertical}_{horizontal}")  # type: ignore[arg-type]
+        else:
+            there = p.Selection(label="object", position=vertical or horizontal)  # type: ignore[arg-type]
+        return p.Attribute(target=there, attribute=attribute)  # type: ignore[arg-type]
     if asked and asked.group(1) == "shape":
         # "what shape is the colour wheel": a thing no list names is the main object in view
         known = target if target is not None and target.label not in (None,) else None

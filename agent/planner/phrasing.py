@@ -323,9 +323,20 @@ def _counted_attribute(text: str) -> str:
 
 
 def _shared_noun(text: str) -> str:
-    """'white and black squares' -> 'white squares and black squares': one noun for two kinds."""
+    """'white and black squares' -> 'white squares and black squares': one noun for two kinds; 'which
+    circle is bigger, the orange one or the purple one?' -> '..., the orange circle or the purple circle'."""
     words = "|".join(sorted({*COLOUR_WORDS, *SIZE_WORDS}, key=len, reverse=True))
-    return re.sub(rf"\b({words}) and ({words}) (\w+s)\b", r"\1 \3 and \2 \3", text)
+    text = re.sub(rf"\b({words}) and ({words}) (\w+s)\b", r"\1 \3 and \2 \3", text)
+    named = re.match(r"^which (\w+) ", text)
+    if named and named.group(1) not in ("one", "ones", "of", "is", "are", "way", "side"):
+        noun = named.group(1)
+        text = re.sub(rf"\bthe ({words}) ones?\b", rf"the \1 {noun}", text)
+        text = re.sub(rf"\bthe ({words}) or the ({words})$", rf"the \1 {noun} or the \2 {noun}", text)
+        # "which circle is bigger the orange circle or the purple circle" -> "which is bigger ..."
+        text = re.sub(
+            rf"^which {noun} (is|are) (\w+er|more \w+|less \w+) (the .+ or the .+)$", r"which \1 \2 \3", text
+        )
+    return text
 
 
 def _terse(text: str) -> str:

@@ -105,3 +105,38 @@ def test_a_dark_photo_is_dark_of_the_two(assistant, tmp_path):
     answer = assistant.ask(str(path), "Is this photo dark or light?")
     assert answer.short_answer == "dark", answer.answer
     assert answer.answer.startswith("Dark: it is too dark [Q1]"), answer.answer
+
+
+@pytest.fixture(scope="module")
+def corners(tmp_path_factory) -> str:
+    """A red circle top left, a blue square top right, a green triangle bottom left, a small orange
+    circle bottom right."""
+    image = Image.new("RGB", (600, 400), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([60, 50, 180, 170], fill=(220, 30, 30))
+    draw.rectangle([420, 50, 540, 170], fill=(30, 60, 220))
+    draw.polygon([(120, 250), (50, 370), (190, 370)], fill=(30, 170, 50))
+    draw.ellipse([470, 290, 510, 330], fill=(240, 140, 20))
+    path = tmp_path_factory.mktemp("corners") / "corners.png"
+    image.save(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("What shape is in the top right corner?", "square"),
+        ("what shape is in the lower left corner", "triangle"),
+        ("Which circle is bigger, the red one or the orange one?", "red circle"),
+        ("Which circle is smaller, the red or the orange?", "orange circle"),
+    ],
+)
+def test_things_named_by_their_corner_or_by_one(assistant, corners, question, short):
+    answer = assistant.ask(corners, question)
+    assert answer.short_answer == short, answer.answer
+
+
+def test_the_smaller_one_is_said_to_be_smaller(assistant, corners):
+    answer = assistant.ask(corners, "Which circle is smaller, the red one or the orange one?")
+    assert "the other" in answer.answer and "covers" in answer.answer
+    assert answer.answer.index("the other") < answer.answer.index("covers"), answer.answer

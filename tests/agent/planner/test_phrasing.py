@@ -33,6 +33,11 @@ def program(question: str) -> str:
         ("purple shape bigger than green star?", "is the purple shape bigger than the green star"),
         ("Is there a triangle that is green?", "is there a green triangle"),
         ("Where do you think this was taken?", "where was this taken"),
+        (
+            "Which circle is bigger, the orange one or the purple one?",
+            "which is bigger the orange circle or the purple circle",
+        ),
+        ("which car is closer, the red or the blue?", "which is closer the red car or the blue car"),
         ("What do you reckon the man is holding?", "what is the man holding"),
         ("How many dogs would you say are in the picture?", "how many dogs are in the picture"),
         ("What do you think is in the box?", "what is in the box"),
