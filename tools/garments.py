@@ -31,7 +31,10 @@ Layer = Literal["inner", "outer", "whole"]
 
 # garment word -> (where it is worn, which layer of the torso it is)
 GARMENTS: dict[str, tuple[Part, Layer]] = {
-    **{w: ("head", "whole") for w in ("hat", "cap", "helmet", "beanie", "hood", "turban", "headscarf")},
+    **{
+        w: ("head", "whole")
+        for w in ("hat", "cap", "helmet", "beanie", "hood", "turban", "headscarf", "hair")
+    },
     **{w: ("torso", "inner") for w in ("shirt", "t-shirt", "tshirt", "blouse", "top", "tank top", "polo")},
     **{
         w: ("torso", "outer")

@@ -46,7 +46,10 @@ def garment_colour(rgb: np.ndarray, person: Thing, garment: str, subject: str, c
         colour,
         f"{_cap(owner)} {'look' if plural else 'looks'} {colour}{layered} {cites}.",
         caveats=[
-            f"No tool here outlines clothing: this is the colour of the {PART_WORDS[part]} of the {person.label}'s "
+            f"No tool here outlines hair: this is the colour of the top of the head in the {person.label}'s box, "
+            "with skin left out; a hat there would be taken for hair."
+            if garment == "hair"
+            else f"No tool here outlines clothing: this is the colour of the {PART_WORDS[part]} of the {person.label}'s "
             f"box where {garment if plural else 'a ' + garment} {'are' if plural else 'is'} worn, with skin left out."
         ],
         value=colour,

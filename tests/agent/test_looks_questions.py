@@ -70,6 +70,9 @@ def test_the_colour_of_drawn_text(assistant, signs, sign, question, short):
         (samples.GRACE_HOPPER, "Is her shirt white?", "yes"),
         (samples.GRACE_HOPPER, "What colour is the lady's jacket?", "black"),
         (samples.ZIDANE, "Is the man on the right wearing a black jacket?", "yes"),
+        (samples.ZIDANE, "What colour is the hair of the man on the right?", "gray"),
+        (samples.ZIDANE, "Does the man on the right have grey hair?", "yes"),
+        (samples.BUS, "what color is the left man's hair", "black"),
         (
             samples.ZIDANE,
             "What colour are the trousers of the man on the left?",
