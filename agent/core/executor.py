@@ -1857,6 +1857,8 @@ class Executor:
             return self._city_or_country(op, list(result.items()), labels)
         if asked & {"day", "night"}:
             return self._daytime(op, sky, found.setting == "outdoors")
+        if asked & {"sunny", "cloudy"}:
+            return self._weather(op, sky)
         caveat = "This rests on the things in view and on open sky, not on the light: no tool here classifies scenes."
 
         def listed(items: list[Any]) -> str:
@@ -1926,6 +1928,41 @@ class Executor:
         if op.expected is not None:
             return verdict(found.area == op.expected, f", it looks like {place}: {reason}.", caveats=[caveat])
         return Finding(found.area, f"{_cap(place)}, probably: {reason}.", [], [caveat], value=found.area)
+
+    def _weather(self, op: p.Scene, sky: Any) -> Finding:
+        """Sunny or cloudy, from the colour of the open sky: blue is a clear sky, white or gray an overcast
+        one; no open sky, no judgement (hard shadows alone are too easily a lamp's)."""
+        from argus.agent.core.scene import daylight
+
+        if sky is None:
+            return Finding(None, "I can't tell: I see no open sky to judge the weather by.")
+        kind = self._colour_measurement()
+        if kind is not None and kind.verdict == "grayscale":
+            return Finding(
+                None,
+                f"I can't tell: the picture is black and white [{kind.id}], so the sky's colour says nothing.",
+            )
+        rgb = self.toolbox.image.rgb.astype(float)
+        bottom = int(min(self.height, sky.box[3])) if getattr(sky, "box", None) else max(1, self.height // 5)
+        if daylight(float(rgb[:bottom].mean()) / 255.0, 0.0, False) == "night":
+            said = ", it is night: the sky is dark" if op.expected is not None else ""
+            if op.expected is not None:
+                return verdict(False, f"{said} [{sky.id}].")
+            return Finding(None, f"I can't tell: it is night, the sky is dark [{sky.id}].")
+        colour = getattr(sky, "label", None)
+        clear = colour in CLEAR_SKY
+        if not clear and colour not in CLOUDED_SKY:
+            return Finding(
+                None, f"I can't tell: the sky is {colour} [{sky.id}], neither clear blue nor overcast."
+            )
+        weather = "sunny" if clear else "cloudy"
+        reason = f"the sky is {colour} [{sky.id}], {'clear' if clear else 'overcast'}"
+        caveat = (
+            "This rests on the colour of the open sky at the top of the picture, not on any weather model."
+        )
+        if op.expected is not None:
+            return verdict(weather == op.expected, f", it looks {weather}: {reason}.", caveats=[caveat])
+        return Finding(weather, f"{_cap(weather)}, probably: {reason}.", [], [caveat], value=weather)
 
     def _daytime(self, op: p.Scene, sky: Any, outdoors: bool) -> Finding:
         """Day or night, from the open sky's brightness or a bright outdoor picture."""
@@ -2678,6 +2715,10 @@ def _parts(part: str) -> str:
 
 
 SKY_WORDS = frozenset(["sky", "skies"])
+CLEAR_SKY = frozenset(
+    ["blue", "light blue", "sky blue", "cyan", "teal", "turquoise"]
+)  # a sky's colour names ...
+CLOUDED_SKY = frozenset(["white", "gray", "silver", "beige"])  # ... clear, or overcast
 # COCO classes a person or an animal holds or carries.
 HELD = frozenset(
     [

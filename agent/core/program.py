@@ -260,11 +260,12 @@ class Modality(_Model):
 
 
 # What a scene question may ask: the setting, the kind of area, or the time of day.
-SceneValue = Literal["indoors", "outdoors", "city", "countryside", "day", "night"]
+SceneValue = Literal["indoors", "outdoors", "city", "countryside", "day", "night", "sunny", "cloudy"]
 SCENE_PAIRS: tuple[tuple[str, str], ...] = (
     ("indoors", "outdoors"),
     ("city", "countryside"),
     ("day", "night"),
+    ("sunny", "cloudy"),
 )
 
 

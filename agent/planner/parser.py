@@ -349,9 +349,45 @@ OUTDOORS = r"(?:outdoors|outdoor|outside|out of doors|in the open(?: air)?|open 
 _PICTURE = rf"(?:this|it|that|the {IMAGE}|this {IMAGE}|that {IMAGE}|the image|this image|we|you)"
 
 
+SUNNY = r"(?:sunny|sunshine|sun shining|clear|bright and sunny|fine|nice|good)"
+CLOUDY = r"(?:cloudy|overcast|grey|gray|dull|gloomy)"
+
+
+def _weather(text: str) -> Any:
+    """'Is it sunny?', 'does it look like a sunny day?', 'is the sky overcast?', 'what's the weather
+    like?': sunny or cloudy, from the open sky."""
+    if re.search(
+        r"^(?:what|how) (?:is|was) the weather(?: like)?(?: (?:in|on) (?:the|this) (?:picture|photo|image|scene))?$"
+        r"|^what (?:kind|sort) of weather (?:is it|is there|is shown|does it show|is this)\b",
+        text,
+    ):
+        return p.Scene(choices=["sunny", "cloudy"])
+    day = r"(?: (?:a |an )?(?:day|weather|morning|afternoon|sky))?"
+    pattern = (
+        r"^(?:is|was|does|did) (?:it|the weather|the day|the sky)(?: (?:look|seem)s?)?"
+        rf"(?: (?:like|to be))?(?: (?:a|an))? ({SUNNY}|{CLOUDY})(?: or ({SUNNY}|{CLOUDY}))?{day}"
+        r"(?: (?:in|on) (?:the|this) (?:picture|photo|image))?$"
+    )
+    asked = re.search(pattern, text)
+    if asked is None:
+        return None
+    first = "sunny" if re.fullmatch(SUNNY, asked.group(1)) else "cloudy"
+    vague = {asked.group(1), asked.group(2)} & {"clear", "nice", "good", "fine", "grey", "gray", "dull"}
+    if vague and not re.search(r"\b(?:weather|day|sky|morning|afternoon)\b", text):
+        return None  # "is it clear?", "is it nice?" ask something else than the weather
+    if asked.group(2):
+        second = "sunny" if re.fullmatch(SUNNY, asked.group(2)) else "cloudy"
+        if second != first:
+            return p.Scene(choices=[first, second])  # type: ignore[list-item]
+    return p.Scene(expected=first)  # type: ignore[arg-type]
+
+
 def _scene(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
     """'Is this indoors or outdoors?', 'Was the photo taken outside?', 'What room is this?', 'Where was
     this taken?': the setting of the picture, not of a thing in it."""
+    weather = _weather(text)
+    if weather is not None:
+        return weather
     taken = r"(?:(?:taken|shot|photographed|filmed|made|captured) )?"
     where = rf"(?:(?:is|was|are|were) {_PICTURE} {taken}|{_PICTURE} (?:is|was) {taken})"
     both = re.search(rf"^{where}?({INDOORS}|{OUTDOORS}) or ({INDOORS}|{OUTDOORS})$", text)

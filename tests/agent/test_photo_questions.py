@@ -38,6 +38,9 @@ def assistant() -> Assistant:
         (samples.HORSE, "How many different colours are in this image?", "2"),
         (samples.BUS, "Is somebody riding a bicycle?", "no"),
         (samples.COFFEE, "What's in the cup?", "espresso"),  # the classifier's view of the cup's own box
+        (samples.CHINA, "Does it look like a sunny day?", "yes"),
+        (samples.CHINA, "What's the weather like?", "sunny"),
+        (samples.ROCKET, "Is it sunny?", "no"),  # a launch at night
     ],
 )
 def test_everyday_questions_are_answered_first(assistant, image, question, short):
@@ -57,6 +60,8 @@ def test_everyday_questions_are_answered_first(assistant, image, question, short
         (samples.FLOWER, "What kind of flower is it?"),  # the classifier's guess is far too unsure
         (samples.COFFEE, "Is it day or night?"),  # a table top says nothing of the time
         (samples.CHELSEA, "What is the cat lying on?"),
+        (samples.CAMERA, "Is the weather cloudy?"),  # a black-and-white sky says nothing of clouds
+        (samples.BUS, "Is it a sunny day?"),  # no open sky in view
     ],
 )
 def test_what_the_tools_cannot_know_is_declined_not_guessed(assistant, image, question):

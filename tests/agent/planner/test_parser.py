@@ -566,3 +566,22 @@ def test_where_the_subject_is_placed_is_left_out_of_what_is_asked(question, unch
 def test_in_before_clothes_or_a_colour_describes_the_person(question, relation):
     program = parse(question).program.root
     assert isinstance(program, p.Relate) and program.relation == relation
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "choices"),
+    [
+        ("Does it look like a sunny day?", "sunny", []),
+        ("is the sky overcast", "cloudy", []),
+        ("What's the weather like in this photo?", None, ["sunny", "cloudy"]),
+        ("Is it sunny or cloudy?", None, ["sunny", "cloudy"]),
+    ],
+)
+def test_weather_is_a_scene_question(question, expected, choices):
+    program = parse(question).program.root
+    assert isinstance(program, p.Scene) and program.expected == expected and program.choices == choices
+
+
+@pytest.mark.parametrize("question", ["Is it clear?", "Is this image clear?", "is it gray"])
+def test_clear_or_gray_alone_is_not_the_weather(question):
+    assert not isinstance(parse(question).program.root, p.Scene)
