@@ -338,7 +338,9 @@ class AssessQuality(ImageTool):
         )
 
 
-def _background(gray: np.ndarray, boxes: list[list[float]]) -> tuple[dict[str, float], list[tuple[str, ...]]]:
+def _background(
+    gray: np.ndarray, boxes: list[list[float]]
+) -> tuple[dict[str, float], list[tuple[str, str, str, str]]]:
     """The subject's and the background's edge steepness, with the background judged against the
     subject: 'soft' (blurred next to it), 'sharp', 'plain' (nothing there to be sharp) or 'no background'
     (the subject fills the picture). Never a failing verdict: a blurred background is

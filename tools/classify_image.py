@@ -224,7 +224,8 @@ class ClassifyImage(ImageTool):
             loaded = as_loaded(image, max_pixels=self.runtime.max_pixels)
             key = self.cache_key(loaded, backend, parsed)
             cached = self.runtime.cache.get(key, self.Output)
-            pixels = None if cached is not None else classifier.pixels(_region(loaded.rgb, parsed.box))
+            box = parsed.box if isinstance(parsed, ClassifyImageInput) else None
+            pixels = None if cached is not None else classifier.pixels(_region(loaded.rgb, box))
             return loaded, key, cached, pixels
 
         results: list[ToolResult] = []

@@ -9,7 +9,7 @@ below a floor, so a crowd scene's noise is not read as clothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from argus.tools import box_geometry as geometry
 from argus.tools.words import join_words
@@ -104,7 +104,8 @@ def wears(executor: Executor, op: p.Exists) -> Finding | None:
     person's box; None when the clothing asked for is no class the classifier knows."""
     import re
 
-    from argus.agent.core.executor import _article, _cite_things, verdict
+    from argus.agent.core.executor import _article, _cite_things
+    from argus.agent.core.finding import verdict
     from argus.tools.words import plural
 
     asked = re.match(
@@ -145,7 +146,7 @@ def wears(executor: Executor, op: p.Exists) -> Finding | None:
     )
 
 
-def _clothes(executor: Executor, wearer: Thing) -> list:
+def _clothes(executor: Executor, wearer: Thing) -> list[Any]:
     """The clothing classes the classifier gives the wearer's box, most probable first."""
     result = executor.call("classify_image", {"box": wearer.box, "top_k": 10})
     labels = [] if result is None else result.labels

@@ -316,8 +316,8 @@ class Executor:
             found = self._unchecked(op, found)
         if op.unchecked and found.short is None and source_for(op.target, COCO_80) == "classifier":
             # "is the bakery open on Sundays?": a thing no tool sees, whose notice may say
-            asked = self.toolbox.question.strip().lower()
-            return (READING_CUE.search(asked) and self._answer_from_text(asked)) or found
+            question = self.toolbox.question.strip().lower()
+            return (READING_CUE.search(question) and self._answer_from_text(question)) or found
         return found
 
     def _exists_any(self, targets: list[p.Selection], unchecked: str | None) -> Finding:

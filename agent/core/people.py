@@ -79,7 +79,8 @@ class Person:
 
 
 def answer(ex: Executor, op: p.Pose) -> Finding:
-    from argus.agent.core.executor import GENDERED, Finding, verdict
+    from argus.agent.core.executor import GENDERED
+    from argus.agent.core.finding import Finding, verdict
 
     _, things = ex.select(op.target)
     words = Words(ex.toolbox.question)
@@ -309,7 +310,7 @@ def _unclear(group: list[Person], asked: str) -> str:
 
 def _check(people: list[Person], op: p.Pose, words: Words) -> Finding:
     """'Is he standing?', 'is anyone lying down?', 'are the people standing?': yes, no or can't tell."""
-    from argus.agent.core.executor import Finding, verdict
+    from argus.agent.core.finding import Finding, verdict
 
     asked, expected = op.asked, op.expected or ""
     wanted = _words_for(asked, expected)
