@@ -992,16 +992,20 @@ def _relation_in(text: str, mentions: list[Mention] | None = None) -> tuple[p.Re
 
 
 def _dressed_in(after: str) -> bool:
-    """Whether the words after an 'in' name clothes or a colour: 'in the black coat', 'in red'."""
+    """Whether the words after an 'in' name clothes or a colour worn: 'in the black coat', 'in red', but
+    not 'in the blue hexagon'."""
     words = after.split()[:4]
-    if words and words[0] in ("the", "a", "an", "his", "her", "their"):
+    determined = bool(words) and words[0] in ("the", "a", "an", "his", "her", "their")
+    if determined:
         words = words[1:]
-    return bool(words) and (
-        words[0] in COLOUR_WORDS
-        or bool(re.match(CLOTHING, " ".join(words[:3])))
-        or (len(words) > 1 and words[0] in COLOUR_WORDS)
-        or any(re.fullmatch(CLOTHING, w) for w in words[:2])
-    )
+    if not words:
+        return False
+    if re.fullmatch(CLOTHING, words[0]):
+        return True
+    if words[0] in COLOUR_WORDS:
+        # "in red next to the car": a colour worn; "in the blue hexagon": a coloured thing to be inside
+        return not determined or (len(words) > 1 and bool(re.fullmatch(CLOTHING, words[1])))
+    return False
 
 
 def _relate(text: str, tokens: list[str], mentions: list[Mention], slots: Any, image: dict[str, Any]) -> Any:
