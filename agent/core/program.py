@@ -457,7 +457,9 @@ def is_yes_no(op: Any) -> bool:
     if isinstance(op, Assess):
         return op.asked is not None
     if isinstance(op, Pose):
-        return op.expected is not None and not op.count
+        return op.expected is not None and not op.count and not op.which
+    if isinstance(op, Quality):
+        return not op.choice  # "sharp or blurry?" names one
     return getattr(op, "op", None) in YES_NO_OPS
 
 
@@ -472,6 +474,7 @@ def render(op: dict[str, Any]) -> str:
             parts.append(Selection.model_validate(op[key]).describe())
     for key in (
         "attribute",
+        "region",
         "relation",
         "comparison",
         "than",
