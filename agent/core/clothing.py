@@ -104,8 +104,8 @@ def wears(executor: Executor, op: p.Exists) -> Finding | None:
     person's box; None when the clothing asked for is no class the classifier knows."""
     import re
 
-    from argus.agent.core.executor import _article, _cite_things
-    from argus.agent.core.finding import verdict
+    from argus.agent.core.executor import _article, _cite_things, _noun, _plural_statement
+    from argus.agent.core.finding import Finding, verdict
     from argus.tools.words import plural
 
     asked = re.match(
@@ -139,10 +139,15 @@ def wears(executor: Executor, op: p.Exists) -> Finding | None:
             ],
         )
     on = "the person" if len(boxed) == 1 else f"the {len(boxed)} {plural('person', len(boxed))}"
-    return verdict(
-        False,
-        f", probably not: the image classifier sees no {thing} on {on} {_cite_things(boxed)}.",
-        caveats=["The classifier can miss small things worn, such as glasses."],
+    one = _noun(op.target)
+    noun = plural(one) if _plural_statement(op.unchecked or "") else one
+    doing = op.unchecked or ""
+    doing = f"is {doing}" if re.match(r"^\w+ing\b", doing) else doing
+    return Finding(
+        None,
+        f"I can't tell whether the {noun} {doing}: the image classifier names no {thing} on {on} "
+        f"{_cite_things(boxed)}, and it can miss what is worn.",
+        caveats=["A classifier naming a kind of clothing can confirm it; not naming it proves nothing."],
     )
 
 
