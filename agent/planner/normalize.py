@@ -486,7 +486,7 @@ def known_words() -> frozenset[str]:
     return frozenset(w for w in words if w.replace("-", "").isalpha())
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4096)
 def _inflected(token: str) -> bool:
     """A real English word with an ending the vocabulary splits off: 'staining' is 'stain' + 'ing', not a
     typo of 'standing'; 'hiking' is 'hike' + 'ing'."""
@@ -504,6 +504,7 @@ def _inflected(token: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Whole words of the bundled embedding model's WordPiece vocabulary: real English, not to be mended."""
     from argus.tools.base import package_dir
