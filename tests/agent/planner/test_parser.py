@@ -585,3 +585,10 @@ def test_weather_is_a_scene_question(question, expected, choices):
 @pytest.mark.parametrize("question", ["Is it clear?", "Is this image clear?", "is it gray"])
 def test_clear_or_gray_alone_is_not_the_weather(question):
     assert not isinstance(parse(question).program.root, p.Scene)
+
+
+@pytest.mark.parametrize("question", ["Which person is closest to the bus?", "what is nearest to the dog"])
+def test_closest_to_a_thing_is_a_nearness(question):
+    program = parse(question).program.root
+    assert isinstance(program, p.Identify)
+    assert program.target.relation is not None and program.target.relation.relation == "near"
