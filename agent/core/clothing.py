@@ -9,6 +9,7 @@ below a floor, so a crowd scene's noise is not read as clothing.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from argus.tools import box_geometry as geometry
@@ -16,7 +17,8 @@ from argus.tools.words import join_words
 
 if TYPE_CHECKING:
     from argus.agent.core import program as p
-    from argus.agent.core.executor import Executor, Finding
+    from argus.agent.core.executor import Executor
+    from argus.agent.core.finding import Finding
     from argus.agent.core.things import Thing
 
 # COCO classes one wears.
@@ -42,7 +44,8 @@ SAID = 2  # at most this many clothing classes per wearer
 
 
 def what_is_worn(executor: Executor, wearer: p.Selection) -> Finding:
-    from argus.agent.core.executor import Finding, _article, _cite_things, _noun
+    from argus.agent.core.executor import _article, _cite_things, _noun
+    from argus.agent.core.finding import Finding
 
     _, wearers = executor.select(wearer)
     name = _noun(wearer)
@@ -102,8 +105,6 @@ def clothing_classes(word: str) -> frozenset[str]:
 def wears(executor: Executor, op: p.Exists) -> Finding | None:
     """'Is anyone wearing a uniform?', 'does the man wear sunglasses?': the classifier's view of each
     person's box; None when the clothing asked for is no class the classifier knows."""
-    import re
-
     from argus.agent.core.executor import _article, _cite_things, _noun, _plural_statement
     from argus.agent.core.finding import Finding, verdict
     from argus.tools.words import plural
