@@ -159,11 +159,7 @@ def sharpness(gray: np.ndarray) -> float:
     """
     import cv2
 
-    height, width = gray.shape
-    scale = SHARPNESS_SIDE / max(height, width)
-    if scale < 1:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    gray, _ = _shrunk(gray)
     std = float(gray.std())
     if std < 1.0:
         return 0.0  # a flat image has no edges to be sharp
@@ -184,7 +180,7 @@ def edge_steepness(gray: np.ndarray) -> tuple[float, float]:
     """
     import cv2
 
-    pixels, _ = _shrunk(gray)
+    pixels = _shrunk(gray)[0].astype(np.float32)
     low, high = np.percentile(pixels, (1, 99))
     if high - low < 1.0:
         return 0.0, 1.0  # a flat image has no edges, in any direction
@@ -198,7 +194,8 @@ def edge_steepness(gray: np.ndarray) -> tuple[float, float]:
 
 
 def _shrunk(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """The gray image at ``SHARPNESS_SIDE`` or smaller (never enlarged), as float32, and the scale used."""
+    """The gray image at ``SHARPNESS_SIDE`` or smaller (never enlarged: that would blur it), in its own
+    dtype, and the scale used."""
     import cv2
 
     height, width = gray.shape
@@ -206,7 +203,7 @@ def _shrunk(gray: np.ndarray) -> tuple[np.ndarray, float]:
     if scale < 1:
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    return gray.astype(np.float32), scale
+    return gray, scale
 
 
 def depth_of_field(gray: np.ndarray, boxes: list[list[float]]) -> tuple[float, float, float] | None:
@@ -215,7 +212,8 @@ def depth_of_field(gray: np.ndarray, boxes: list[list[float]]) -> tuple[float, f
     own gray range (1st to 99th percentile). None when the subject fills nearly all of the picture."""
     import cv2
 
-    pixels, scale = _shrunk(gray)
+    shrunk, scale = _shrunk(gray)
+    pixels = shrunk.astype(np.float32)
     subject = np.zeros(pixels.shape, bool)
     for x1, y1, x2, y2 in boxes:
         subject[
