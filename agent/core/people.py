@@ -360,8 +360,9 @@ def _check(people: list[Person], op: p.Pose, words: Words) -> Finding:
     )
 
 
-def _count(people: list[Person], op: p.Pose, words: Words) -> Finding:
-    """'How many people are sitting?': those whose pose shows it, with those it leaves unclear."""
+def _count(people: list[Person], op: p.Pose, words: Words, which: bool = False) -> Finding:
+    """'How many people are sitting?': those whose pose shows it, with those it leaves unclear. With
+    ``which``, said for 'who is sitting?' when none is ('No one is sitting: ...')."""
     from argus.agent.core.executor import Finding
 
     asked, expected = op.asked, op.expected or ""
@@ -372,7 +373,9 @@ def _count(people: list[Person], op: p.Pose, words: Words) -> Finding:
     if not judged:
         why = f"for {words.all(len(people)) if len(people) > 1 else 'the ' + words.noun}, {_unclear(unclear, asked)}"
         return Finding(
-            None, f"I can't tell how many {plural(words.noun)} are {wanted}: {why} {_cites(unclear)}."
+            None,
+            f"I can't tell {'which' if which else 'how many'} {plural(words.noun)} are {wanted}: {why} "
+            f"{_cites(unclear)}.",
         )
     if matching:
         lead = f"{words.many(len(matching))} {_are(len(matching))} {wanted} {_cites(matching)}."
@@ -386,7 +389,7 @@ def _count(people: list[Person], op: p.Pose, words: Words) -> Finding:
             seen = f": of the {words.many(len(judged))}, {join_words(parts)} {_cites(judged)}."
         else:
             seen = "."
-        lead = f"0 {plural(words.noun)} are {wanted}{seen}"
+        lead = f"{f'No one is {wanted}' if which else f'0 {plural(words.noun)} are {wanted}'}{seen}"
     caveats = (
         [
             f"I can't tell for {count_phrase(len(unclear), 'other')}: {_unclear(unclear, asked)} {_cites(unclear)}."
@@ -394,7 +397,7 @@ def _count(people: list[Person], op: p.Pose, words: Words) -> Finding:
         if unclear
         else []
     )
-    return Finding(str(len(matching)), lead, [], caveats, value=len(matching))
+    return Finding("no one" if which else str(len(matching)), lead, [], caveats, value=len(matching))
 
 
 def _which_ones(people: list[Person], op: p.Pose, words: Words) -> Finding:
@@ -406,12 +409,7 @@ def _which_ones(people: list[Person], op: p.Pose, words: Words) -> Finding:
     matching = [person for person in people if person.value(asked) == expected]
     wanted = _words_for(asked, expected)
     if not matching:
-        counted = _count(people, op, words)
-        if counted.value is None:  # "I can't tell how many are ...", asked as which
-            return Finding(None, counted.lead.replace("how many", "which", 1), [], counted.caveats)
-        seen = counted.lead.split(":", 1)[1].strip() if ":" in counted.lead else ""
-        lead = f"No one is {wanted}" + (f": {seen}" if seen else ".")
-        return Finding("no one", lead, [], counted.caveats, value=0)
+        return _count(people, op, words, which=True)
     if len(matching) == len(people) and len(people) > 1:
         lead = f"All of them: {words.many(len(people))} {_are(len(people))} {wanted} {_cites(matching)}."
         return Finding("all of them", lead, value=len(matching))
