@@ -1942,12 +1942,9 @@ class Executor:
                 None,
                 f"I can't tell: the picture is black and white [{kind.id}], so the sky's colour says nothing.",
             )
-        rgb = self.toolbox.image.rgb.astype(float)
-        bottom = int(min(self.height, sky.box[3])) if getattr(sky, "box", None) else max(1, self.height // 5)
-        if daylight(float(rgb[:bottom].mean()) / 255.0, 0.0, False) == "night":
-            said = ", it is night: the sky is dark" if op.expected is not None else ""
+        if daylight(self._sky_light(sky), 0.0, False) == "night":
             if op.expected is not None:
-                return verdict(False, f"{said} [{sky.id}].")
+                return verdict(False, f", it is night: the sky is dark [{sky.id}].")
             return Finding(None, f"I can't tell: it is night, the sky is dark [{sky.id}].")
         colour = getattr(sky, "label", None)
         clear = colour in CLEAR_SKY
@@ -1964,17 +1961,22 @@ class Executor:
             return verdict(weather == op.expected, f", it looks {weather}: {reason}.", caveats=[caveat])
         return Finding(weather, f"{_cap(weather)}, probably: {reason}.", [], [caveat], value=weather)
 
+    def _luminance(self) -> Any:
+        """Each pixel's brightness, 0-1 (the mean of its channels)."""
+        rgb = self.toolbox.image.rgb.astype(float)
+        return (rgb.mean(axis=2) if rgb.ndim == 3 else rgb) / 255.0
+
+    def _sky_light(self, sky: Any) -> float:
+        """The open sky's mean brightness, 0-1: the rows from the top down to the sky item's box."""
+        bottom = int(min(self.height, sky.box[3])) if getattr(sky, "box", None) else 0
+        return float(self._luminance()[: max(1, bottom)].mean())
+
     def _daytime(self, op: p.Scene, sky: Any, outdoors: bool) -> Finding:
         """Day or night, from the open sky's brightness or a bright outdoor picture."""
         from argus.agent.core.scene import daylight
 
-        rgb = self.toolbox.image.rgb.astype(float)
-        luminance = (rgb.mean(axis=2) if rgb.ndim == 3 else rgb) / 255.0
-        sky_light = None
-        if sky is not None:
-            bottom = int(min(self.height, sky.box[3])) if getattr(sky, "box", None) else 0
-            sky_light = float(luminance[: max(1, bottom)].mean())
-        time = daylight(sky_light, float(luminance.mean()), outdoors)
+        sky_light = self._sky_light(sky) if sky is not None else None
+        time = daylight(sky_light, float(self._luminance().mean()), outdoors)
         if time is None:
             why = "the sky is neither bright nor dark" if sky is not None else "I see no open sky"
             return Finding(None, f"I can't tell whether it is day or night: {why}.")

@@ -129,9 +129,8 @@ class Row:
 def rows(items: list[Any]) -> list[Row]:
     """The reader's items (with ``text`` and ``box``) joined into the lines they stand on: items whose
     middles are level within half a letter height, and whose gap is under two letter heights."""
-    placed = sorted((t for t in items if getattr(t, "box", None)), key=lambda t: (t.box[1], t.box[0]))
     joined: list[list[Any]] = []
-    for item in sorted(placed, key=lambda t: t.box[0]):
+    for item in sorted((t for t in items if getattr(t, "box", None)), key=lambda t: t.box[0]):
         height = item.box[3] - item.box[1]
         middle = (item.box[1] + item.box[3]) / 2
         for row in joined:
