@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # COCO classes one wears.
 WORN = frozenset(["tie", "backpack", "handbag"])
 # Words people use for clothes, to the ImageNet classes that show them (a class's own name matches too).
-CLOTHING_WORDS: dict[str, tuple[str, ...]] = {
+IMAGENET_CLOTHES: dict[str, tuple[str, ...]] = {
     "sunglasses": ("sunglass", "sunglasses"), "shades": ("sunglass", "sunglasses"),
     "uniform": ("military uniform",), "t-shirt": ("jersey",), "tshirt": ("jersey",), "tee": ("jersey",),
     "shirt": ("jersey",), "jeans": ("jean",), "coat": ("fur coat", "lab coat", "trench coat"),
@@ -95,10 +95,10 @@ def clothing_classes(word: str) -> frozenset[str]:
     from argus.tools.categories import labels_in
 
     word = word.lower().strip()
-    named = set(CLOTHING_WORDS.get(word, ()))
-    for candidate in (word, word.removesuffix("s"), word.removesuffix("es")):
-        named |= {c for c in labels_in("clothing", "imagenet") if c.lower() == candidate}
-        named |= set(CLOTHING_WORDS.get(candidate, ()))
+    candidates = {word, word.removesuffix("s"), word.removesuffix("es")}
+    named = {c for c in labels_in("clothing", "imagenet") if c.lower() in candidates}
+    for candidate in candidates:
+        named |= set(IMAGENET_CLOTHES.get(candidate, ()))
     return frozenset(named)
 
 
